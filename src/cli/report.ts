@@ -1,0 +1,43 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../model/errors.js";
+import { runReport } from "../pipeline/report.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "../render/index.js";
+import type { CommandContext } from "./context.js";
+import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
+
+export const REPORT_HELP = `netpol-drift report — what drifted between the desired folder and the live NetworkPolicies
+
+Usage: netpol-drift report [--desired DIR] [--kubeconfig FILE | --live-file FILE] [-o text|json|markdown] [--out FILE]
+
+${SOURCE_HELP}
+Output:
+  -o, --output FORMAT           text (default), json, markdown
+  --out FILE                    write the report to FILE instead of stdout
+  --color / --no-color          colour in text output (default: when stdout is a terminal)
+
+Exit codes: 0 no drift, 1 drift, 2 error or incomplete (a file that failed to parse, a failed list).`;
+
+export async function reportCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...SOURCE_FLAGS,
+      output: { type: "string", short: "o" },
+      out: { type: "string" },
+      color: { type: "boolean" },
+      "no-color": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help) {
+    ctx.stdout.write(REPORT_HELP + "\n");
+    return 0;
+  }
+  const output = (values.output ?? "text") as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.output}"`);
+  const color = values["no-color"] ? false : (values.color ?? ctx.stdoutIsTTY);
+  const logger = ctx.makeLogger(values["log-level"]);
+  return runReport({ ...sourceOptions(values), output, outFile: values.out, color }, { stdout: ctx.stdout, stdin: ctx.stdin, logger, now: ctx.now });
+}

@@ -1,0 +1,170 @@
+// Our own model: small, plain data, shared by every stage. Wire types (V1NetworkPolicy, …) come from
+// @kubernetes/client-node and stop at the normalize stage.
+
+export interface PolicyKey {
+  namespace: string;
+  name: string;
+}
+
+export type Protocol = "TCP" | "UDP" | "SCTP";
+export type PolicyType = "Ingress" | "Egress";
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+/** A label selector after normalisation: empty matchLabels/matchExpressions are absent. */
+export interface Selector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface IPBlock {
+  cidr: string;
+  except?: string[];
+}
+
+export interface Peer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: IPBlock;
+}
+
+export interface Port {
+  protocol: Protocol;
+  /** A number, or a named container port. Absent = every port of the protocol. */
+  port?: number | string;
+  endPort?: number;
+}
+
+// Rules keep the Kubernetes field names so change paths and the normalised YAML read like a manifest.
+/** Absent `from` = every source; absent `ports` = every port. */
+export interface IngressRule {
+  from?: Peer[];
+  ports?: Port[];
+}
+
+/** Absent `to` = every destination; absent `ports` = every port. */
+export interface EgressRule {
+  to?: Peer[];
+  ports?: Port[];
+}
+
+/** The spec with the API server's defaults applied and every order-free list sorted. */
+export interface NormalizedSpec {
+  podSelector: Selector;
+  policyTypes: PolicyType[];
+  ingress?: IngressRule[];
+  egress?: EgressRule[];
+}
+
+export interface ChangedBy {
+  manager: string;
+  operation: string;
+  time?: string;
+}
+
+export interface NormalizedPolicy extends PolicyKey {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: NormalizedSpec;
+  /** Where it came from: the desired file (and line), or "live". */
+  origin: Origin;
+  /** Live only: the newest managedFields entry. */
+  changedBy?: ChangedBy;
+}
+
+export interface Origin {
+  file?: string;
+  line?: number;
+}
+
+export type DriftState = "missing" | "unmanaged" | "modified";
+
+export interface FieldChange {
+  path: string;
+  desired?: unknown;
+  live?: unknown;
+}
+
+export interface DriftItem extends PolicyKey {
+  state: DriftState;
+  /** Desired file, relative to the desired root. */
+  source?: string;
+  changes: FieldChange[];
+  /** Unified diff of the normalised YAML (desired → live). */
+  diff: string;
+  changedBy?: ChangedBy;
+}
+
+export interface Problem {
+  file?: string;
+  line?: number;
+  /** The API call a live-side problem came from, e.g. "GET /apis/networking.k8s.io/v1/networkpolicies". */
+  call?: string;
+  message: string;
+  /** The namespace a desired-side problem makes uncertain; "*" when it could be any. */
+  namespace?: string;
+  /** With `namespace`: only this policy is uncertain (e.g. declared twice), not the whole namespace. */
+  name?: string;
+}
+
+export interface Skipped {
+  file: string;
+  line?: number;
+  kind?: string;
+  apiVersion?: string;
+  reason: string;
+}
+
+export interface Summary {
+  desired: number;
+  live: number;
+  inSync: number;
+  missing: number;
+  unmanaged: number;
+  modified: number;
+}
+
+export interface Report {
+  complete: boolean;
+  summary: Summary;
+  drift: DriftItem[];
+  skipped: Skipped[];
+  problems: Problem[];
+  generatedAt: string;
+  cluster: string;
+  /** Namespaces (or namespace/name) where verdicts were withheld because the desired side is uncertain. */
+  withheld: string[];
+  /** Where both sides came from, and how many list requests the live side took. */
+  sources: { desired: string; live: string; requests: number };
+}
+
+/** What a desired-state load yields: policies plus everything that was skipped or wrong. */
+export interface DesiredState {
+  policies: NormalizedPolicy[];
+  skipped: Skipped[];
+  problems: Problem[];
+}
+
+/** Options of the normalize stage; both sides use the same. */
+export interface NormalizeOptions {
+  /** Label keys (glob `*` allowed) that tools manage and are never compared. */
+  ignoreLabels: string[];
+  /** Annotation keys (glob `*` allowed) that are compared; none by default. */
+  compareAnnotations: string[];
+}
+
+export const DEFAULT_IGNORED_LABELS: readonly string[] = [
+  "app.kubernetes.io/managed-by",
+  "argocd.argoproj.io/instance",
+  "kustomize.toolkit.fluxcd.io/name",
+  "kustomize.toolkit.fluxcd.io/namespace",
+];
+
+export const defaultNormalizeOptions = (): NormalizeOptions => ({
+  ignoreLabels: [...DEFAULT_IGNORED_LABELS],
+  compareAnnotations: [],
+});

@@ -1,0 +1,48 @@
+// Order-free lists are sorted by a canonical JSON form, so that equal sets compare equal element by element
+// (deep-diff compares arrays by index).
+
+/** JSON with object keys sorted; the identity of a value for set comparison. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Sorted copy without duplicates: a set has no order and no repeats. */
+export function asSortedSet<T>(items: readonly T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(canonicalJson(item), item);
+  return [...byKey.keys()].sort().map((k) => byKey.get(k) as T);
+}
+
+/** An empty list means the same as an absent one (omitempty). */
+export function nonEmpty<T>(items: T[] | undefined): T[] | undefined {
+  return items && items.length > 0 ? items : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** `*` in a pattern matches any run of characters; everything else is literal. */
+export function globMatch(pattern: string, text: string): boolean {
+  const re = new RegExp(
+    "^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$",
+  );
+  return re.test(text);
+}

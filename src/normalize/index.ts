@@ -1,0 +1,4 @@
+export { normalizePolicy, comparable } from "./policy.js";
+export { normalizeSpec } from "./spec.js";
+export { normalizeSelector } from "./selector.js";
+export { canonicalJson, globMatch } from "./canonical.js";

@@ -1,0 +1,38 @@
+import type { NormalizedPolicy, NormalizeOptions, Origin } from "../model/types.js";
+import { isRecord } from "./canonical.js";
+import { lastChangedBy, normalizeAnnotations, normalizeLabels } from "./metadata.js";
+import { normalizeSpec } from "./spec.js";
+
+/**
+ * One NetworkPolicy object (desired manifest or live server object, plain JSON) → our model. Server-owned
+ * fields (uid, resourceVersion, generation, creationTimestamp, managedFields, selfLink, status) are dropped
+ * by construction: only name, namespace, labels, the chosen annotations and the spec are kept.
+ * The caller resolves the namespace; this stays pure.
+ */
+export function normalizePolicy(
+  raw: Record<string, unknown>,
+  namespace: string,
+  origin: Origin,
+  opts: NormalizeOptions,
+): NormalizedPolicy {
+  const meta = isRecord(raw.metadata) ? raw.metadata : {};
+  const policy: NormalizedPolicy = {
+    namespace,
+    name: String(meta.name ?? ""),
+    labels: normalizeLabels(meta.labels, opts),
+    annotations: normalizeAnnotations(meta.annotations, opts),
+    spec: normalizeSpec(raw.spec),
+    origin,
+  };
+  const changedBy = lastChangedBy(meta.managedFields);
+  if (changedBy) policy.changedBy = changedBy;
+  return policy;
+}
+
+/** The comparable part, shaped like a manifest: what the diff and the change paths are computed on. */
+export function comparable(policy: NormalizedPolicy): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { name: policy.name, namespace: policy.namespace };
+  if (Object.keys(policy.labels).length > 0) metadata.labels = policy.labels;
+  if (Object.keys(policy.annotations).length > 0) metadata.annotations = policy.annotations;
+  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: policy.spec };
+}

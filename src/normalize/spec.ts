@@ -1,0 +1,84 @@
+import type {
+  EgressRule,
+  IngressRule,
+  IPBlock,
+  NormalizedSpec,
+  Peer,
+  PolicyType,
+  Port,
+  Protocol,
+} from "../model/types.js";
+import { asArray, asSortedSet, isRecord, nonEmpty } from "./canonical.js";
+import { normalizeSelector } from "./selector.js";
+
+/**
+ * The spec as the API server would store it, in canonical order. Empty lists equal absent ones, but an
+ * empty object inside a list keeps its meaning: `ingress: [{}]` (allow all) is not `ingress: []`.
+ */
+export function normalizeSpec(raw: unknown): NormalizedSpec {
+  const spec = isRecord(raw) ? raw : {};
+  const ingress = nonEmpty(asArray(spec.ingress).map(normalizeIngressRule));
+  const egress = nonEmpty(asArray(spec.egress).map(normalizeEgressRule));
+  const out: NormalizedSpec = {
+    podSelector: normalizeSelector(spec.podSelector),
+    policyTypes: normalizePolicyTypes(spec.policyTypes, egress !== undefined),
+  };
+  if (ingress) out.ingress = asSortedSet(ingress);
+  if (egress) out.egress = asSortedSet(egress);
+  return out;
+}
+
+/** The API server's default: [Ingress], plus Egress when there is at least one egress rule. */
+function normalizePolicyTypes(raw: unknown, hasEgress: boolean): PolicyType[] {
+  const given = asArray(raw).map(String) as PolicyType[];
+  if (given.length > 0) return [...new Set(given)].sort();
+  return hasEgress ? ["Egress", "Ingress"] : ["Ingress"];
+}
+
+function normalizeIngressRule(raw: unknown): IngressRule {
+  const r = isRecord(raw) ? raw : {};
+  const out: IngressRule = {};
+  const from = nonEmpty(asArray(r.from).map(normalizePeer));
+  const ports = nonEmpty(asArray(r.ports).map(normalizePort));
+  if (from) out.from = asSortedSet(from);
+  if (ports) out.ports = asSortedSet(ports);
+  return out;
+}
+
+function normalizeEgressRule(raw: unknown): EgressRule {
+  const r = isRecord(raw) ? raw : {};
+  const out: EgressRule = {};
+  const to = nonEmpty(asArray(r.to).map(normalizePeer));
+  const ports = nonEmpty(asArray(r.ports).map(normalizePort));
+  if (to) out.to = asSortedSet(to);
+  if (ports) out.ports = asSortedSet(ports);
+  return out;
+}
+
+/** Both selectors in one peer are an AND and stay together; separate peers (OR) stay separate. */
+function normalizePeer(raw: unknown): Peer {
+  const p = isRecord(raw) ? raw : {};
+  const out: Peer = {};
+  if (p.podSelector !== undefined && p.podSelector !== null) out.podSelector = normalizeSelector(p.podSelector);
+  if (p.namespaceSelector !== undefined && p.namespaceSelector !== null) {
+    out.namespaceSelector = normalizeSelector(p.namespaceSelector);
+  }
+  if (isRecord(p.ipBlock)) out.ipBlock = normalizeIpBlock(p.ipBlock);
+  return out;
+}
+
+function normalizeIpBlock(raw: Record<string, unknown>): IPBlock {
+  const out: IPBlock = { cidr: String(raw.cidr ?? "") };
+  const except = nonEmpty(asArray(raw.except).map(String));
+  if (except) out.except = [...new Set(except)].sort();
+  return out;
+}
+
+/** The API server fills `protocol: TCP`; a numeric string stays a string (it is a named-port slot). */
+function normalizePort(raw: unknown): Port {
+  const p = isRecord(raw) ? raw : {};
+  const out: Port = { protocol: (typeof p.protocol === "string" && p.protocol ? p.protocol : "TCP") as Protocol };
+  if (typeof p.port === "number" || typeof p.port === "string") out.port = p.port;
+  if (typeof p.endPort === "number") out.endPort = p.endPort;
+  return out;
+}

@@ -1,0 +1,59 @@
+import { compare } from "../compare/compare.js";
+import { inScope, type Scope } from "../compare/scope.js";
+import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report } from "../model/types.js";
+import { normalizePolicy } from "../normalize/policy.js";
+
+export interface LiveOutcome {
+  /** The full list, or undefined when listing failed (then `problem` says why). */
+  objects?: Record<string, unknown>[];
+  problem?: Problem;
+  cluster: string;
+  origin: string;
+  requests: number;
+}
+
+export interface BuildOptions {
+  scope: Scope;
+  normalize: NormalizeOptions;
+  desiredRoot: string;
+  /** The clock is an adapter: the caller passes the time. */
+  generatedAt: string;
+}
+
+/** Pure: both sides → the report. A failed live list yields an incomplete report with no verdicts at all. */
+export function buildReport(desired: DesiredState, live: LiveOutcome, opts: BuildOptions): Report {
+  const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
+  const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
+  const base = {
+    skipped: desired.skipped,
+    generatedAt: opts.generatedAt,
+    cluster: live.cluster,
+    sources: { desired: opts.desiredRoot, live: live.origin, requests: live.requests },
+  };
+  if (!live.objects) {
+    return {
+      ...base,
+      complete: false,
+      summary: { desired: desiredPolicies.length, live: 0, inSync: 0, missing: 0, unmanaged: 0, modified: 0 },
+      drift: [],
+      problems: [...problems, ...(live.problem ? [live.problem] : [])],
+      withheld: ["*"],
+    };
+  }
+  const livePolicies = normalizeLive(live.objects, opts.normalize).filter((p) => inScope(p.namespace, opts.scope));
+  const result = compare(desiredPolicies, livePolicies, problems);
+  return { ...base, complete: problems.length === 0, summary: result.summary, drift: result.drift, problems, withheld: result.withheld };
+}
+
+export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {
+  return objects.map((raw) => {
+    const meta = (raw.metadata ?? {}) as Record<string, unknown>;
+    return normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
+  });
+}
+
+/** kubectl diff's convention: 0 nothing drifted, 1 drift, 2 error or incomplete. */
+export function exitCodeOf(report: Report): 0 | 1 | 2 {
+  if (!report.complete) return 2;
+  return report.drift.length > 0 ? 1 : 0;
+}

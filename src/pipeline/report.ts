@@ -1,0 +1,83 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Scope } from "../compare/scope.js";
+import type { Logger } from "../log/logger.js";
+import type { NormalizeOptions, Report } from "../model/types.js";
+import { render, type OutputFormat } from "../render/index.js";
+import { loadDesired } from "../sources/desired/index.js";
+import { listCluster, loadKubeConfig } from "../sources/live/cluster.js";
+import { readLiveFile } from "../sources/live/file.js";
+import type { LiveList } from "../sources/live/types.js";
+import { exitCodeOf } from "./build-report.js";
+import { detect } from "./detect.js";
+
+export type LiveSourceOptions =
+  | { kind: "file"; file: string }
+  | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
+
+export interface SourceOptions {
+  desired: string;
+  defaultNamespace?: string;
+  live: LiveSourceOptions;
+  scope: Scope;
+  normalize: NormalizeOptions;
+  clusterName?: string;
+}
+
+export interface ReportOptions extends SourceOptions {
+  output: OutputFormat;
+  outFile?: string;
+  color: boolean;
+}
+
+export interface ReportIO {
+  stdout: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** Wire the real adapters (fs, client-node) and detect. Shared by `report` and the nightly `run`. */
+export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<Report> {
+  const log = io.logger;
+  const started = Date.now();
+  const report = await detect(
+    {
+      loadDesired: () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize }),
+      listLive: () => listLive(opts, io),
+      now: io.now,
+    },
+    { scope: opts.scope, normalize: opts.normalize, desiredRoot: opts.desired, clusterName: opts.clusterName },
+  );
+  log.info({ summary: report.summary, complete: report.complete, requests: report.sources.requests, ms: Date.now() - started }, "drift detected");
+  for (const p of report.problems) log.error({ problem: p }, "report is incomplete");
+  return report;
+}
+
+function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<LiveList> {
+  const live = opts.live;
+  if (live.kind === "file") return readLiveFile(live.file, io.stdin);
+  const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
+  return listCluster(kc, {
+    namespaces: opts.scope.namespaces,
+    pageSize: live.pageSize,
+    onPage: ({ namespace, page, items }) => io.logger.debug({ namespace, page, items }, "listed a page of NetworkPolicies"),
+  });
+}
+
+/** `netpol-drift report`: detect, render, write; returns the exit code. */
+export async function runReport(opts: ReportOptions, io: ReportIO): Promise<number> {
+  const report = await detectFromSources(opts, io);
+  const text = render(report, opts.output, { color: opts.color && !opts.outFile });
+  if (opts.outFile) await writeAtomically(opts.outFile, text);
+  else io.stdout.write(text);
+  return exitCodeOf(report);
+}
+
+/** Write to a temp file and rename, so a reader never sees half a report. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}

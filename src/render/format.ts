@@ -1,0 +1,41 @@
+import type { ChangedBy, DriftItem, Report } from "../model/types.js";
+
+// Small pieces every renderer shares, so text, Markdown, Slack and the change record say the same thing.
+
+export function groupByNamespace(items: DriftItem[]): Map<string, DriftItem[]> {
+  const groups = new Map<string, DriftItem[]>();
+  for (const item of items) {
+    const list = groups.get(item.namespace) ?? [];
+    list.push(item);
+    groups.set(item.namespace, list);
+  }
+  return groups;
+}
+
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  const parts = [`${s.modified} modified`, `${s.missing} missing`, `${s.unmanaged} unmanaged`, `${s.inSync} in sync`];
+  return `${parts.join(", ")} (desired ${s.desired}, live ${s.live})`;
+}
+
+export function changedByText(c: ChangedBy | undefined): string {
+  if (!c) return "";
+  return `${c.manager} (${c.operation}${c.time ? ` at ${c.time}` : ""})`;
+}
+
+export function valueText(v: unknown): string {
+  if (v === undefined) return "(absent)";
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+}
+
+export function verdictLine(report: Report): string {
+  if (!report.complete) return "INCOMPLETE: no verdict can be trusted for what is listed under problems";
+  return report.drift.length === 0 ? "in sync: no drift" : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
+}
+
+export function problemText(p: Report["problems"][number]): string {
+  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ""}` : (p.call ?? "");
+  return where ? `${where}: ${p.message}` : p.message;
+}
+
+export const STATE_MARK: Record<DriftItem["state"], string> = { modified: "~", missing: "-", unmanaged: "+" };

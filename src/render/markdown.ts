@@ -1,0 +1,57 @@
+import type { Report } from "../model/types.js";
+import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
+
+export interface MarkdownOptions {
+  /** Forges cap a PR/MR body; past this many characters the diffs are cut and the reader pointed elsewhere. */
+  maxLength?: number;
+  /** Where the full report lives, said when the body is cut. */
+  fullReportHint?: string;
+}
+
+/** A report ready to paste into a PR: summary table first, then one section per namespace with diffs. */
+export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
+  const head: string[] = [];
+  head.push(`## NetworkPolicy drift — \`${report.cluster || "unknown cluster"}\``, "");
+  head.push(`**${verdictLine(report)}** — ${summaryLine(report)}`, "");
+  head.push(`Generated ${report.generatedAt} · desired \`${report.sources.desired}\` · live ${report.sources.live}`, "");
+  if (report.drift.length > 0) {
+    head.push("| | namespace | policy | state | last changed by |", "|---|---|---|---|---|");
+    for (const d of report.drift) {
+      head.push(`| ${STATE_MARK[d.state]} | \`${d.namespace}\` | \`${d.name}\` | ${d.state} | ${changedByText(d.changedBy) || "—"} |`);
+    }
+    head.push("");
+  }
+  if (report.problems.length > 0) {
+    head.push(`### Problems (${report.problems.length})`, "");
+    for (const p of report.problems) head.push(`- ${escapeMd(problemText(p))}`);
+    head.push("");
+  }
+  const sections: string[] = [];
+  for (const [ns, items] of groupByNamespace(report.drift)) {
+    const part: string[] = [`### Namespace \`${ns}\``, ""];
+    for (const d of items) {
+      part.push(`#### ${STATE_MARK[d.state]} \`${d.name}\` — ${d.state}${d.source ? ` (\`${d.source}\`)` : ""}`, "");
+      for (const ch of d.changes) part.push(`- \`${ch.path}\`: ${escapeMd(valueText(ch.desired))} → ${escapeMd(valueText(ch.live))}`);
+      if (d.changes.length > 0) part.push("");
+      part.push("```diff", d.diff.trimEnd(), "```", "");
+    }
+    sections.push(part.join("\n"));
+  }
+  return fit(head.join("\n"), sections, opts);
+}
+
+function fit(head: string, sections: string[], opts: MarkdownOptions): string {
+  const max = opts.maxLength ?? Infinity;
+  let body = head;
+  for (let i = 0; i < sections.length; i++) {
+    const next = `${body}\n${sections[i]}`;
+    const note = `\n_…${sections.length - i} namespace section(s) cut to fit; ${opts.fullReportHint ?? "see the full report"}._\n`;
+    if (next.length + note.length > max) return (body + note).slice(0, max);
+    body = next;
+  }
+  return body.length > max ? body.slice(0, max) : body;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/\|/g, "\\|");
+}

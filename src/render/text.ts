@@ -1,0 +1,50 @@
+import type { Report } from "../model/types.js";
+import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const ANSI = { red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m", bold: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m" };
+
+/** The terminal report, grouped by namespace. Colour only when asked (the CLI asks on a TTY). */
+export function renderText(report: Report, opts: TextOptions): string {
+  const c = (code: keyof typeof ANSI, s: string) => (opts.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
+  const out: string[] = [];
+  out.push(c("bold", `netpol-drift report — cluster ${report.cluster || "(unknown)"}`));
+  out.push(c("dim", `desired: ${report.sources.desired}   live: ${report.sources.live}   at ${report.generatedAt}`));
+  out.push(`${verdictLine(report)} — ${summaryLine(report)}`);
+  for (const [ns, items] of groupByNamespace(report.drift)) {
+    out.push("", c("bold", `namespace ${ns}`));
+    for (const item of items) {
+      const color = item.state === "modified" ? "yellow" : item.state === "missing" ? "red" : "cyan";
+      const who = item.changedBy ? `  changed by ${changedByText(item.changedBy)}` : "";
+      const src = item.source ? `  [${item.source}]` : "";
+      out.push(`  ${c(color, `${STATE_MARK[item.state]} ${item.state.padEnd(9)}`)} ${item.name}${c("dim", src + who)}`);
+      for (const ch of item.changes) out.push(`      ${ch.path}: ${valueText(ch.desired)} → ${valueText(ch.live)}`);
+      if (item.state === "modified") out.push(indentDiff(item.diff, c));
+    }
+  }
+  if (report.withheld.length > 0) {
+    out.push("", c("yellow", `verdicts withheld (desired state uncertain): ${report.withheld.join(", ")}`));
+  }
+  if (report.problems.length > 0) {
+    out.push("", c("red", `problems (${report.problems.length}):`));
+    for (const p of report.problems) out.push(`  ${problemText(p)}`);
+  }
+  if (report.skipped.length > 0) {
+    out.push("", c("dim", `skipped ${report.skipped.length} document(s) that are not networking.k8s.io/v1 NetworkPolicies (-o json lists them)`));
+  }
+  return out.join("\n") + "\n";
+}
+
+function indentDiff(diff: string, c: (code: keyof typeof ANSI, s: string) => string): string {
+  return diff
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const colored = line.startsWith("+") && !line.startsWith("+++") ? c("green", line) : line.startsWith("-") && !line.startsWith("---") ? c("red", line) : c("dim", line);
+      return `      ${colored}`;
+    })
+    .join("\n");
+}

@@ -1,0 +1,57 @@
+import type { DesiredState, NormalizeOptions, Problem } from "../../model/types.js";
+import { isRecord } from "../../normalize/canonical.js";
+import { normalizePolicy } from "../../normalize/policy.js";
+import { parseManifestText, type FoundPolicy } from "./parse.js";
+import { nsOf, type ManifestFile } from "./walk.js";
+
+export interface AssembleOptions {
+  /** Namespace for objects that name none and sit at the root of the desired folder. */
+  defaultNamespace?: string;
+  normalize: NormalizeOptions;
+}
+
+/**
+ * Files → desired state. Pure: the walk that read the files is the caller's. Namespace: the object's own,
+ * else the first folder under the root, else the default, else a problem naming the file.
+ */
+export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], opts: AssembleOptions): DesiredState {
+  const state: DesiredState = { policies: [], skipped: [], problems: [...walkProblems] };
+  const byKey = new Map<string, FoundPolicy & { namespace: string }>();
+  const duplicated = new Set<string>();
+
+  for (const file of files) {
+    const folderNs = nsOf(file.rel);
+    const fallback = folderNs !== "*" ? folderNs : opts.defaultNamespace;
+    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*");
+    state.skipped.push(...parsed.skipped);
+    state.problems.push(...parsed.problems);
+    for (const found of parsed.policies) {
+      const meta = isRecord(found.raw.metadata) ? found.raw.metadata : {};
+      const namespace = typeof meta.namespace === "string" && meta.namespace ? meta.namespace : fallback;
+      const name = String(meta.name);
+      if (!namespace) {
+        state.problems.push({
+          file: found.file, line: found.line, namespace: "*",
+          message: `NetworkPolicy "${name}" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set`,
+        });
+        continue;
+      }
+      const key = `${namespace}/${name}`;
+      const first = byKey.get(key);
+      if (first) {
+        duplicated.add(key);
+        const here = `${found.file}:${found.line}`;
+        const there = `${first.file}:${first.line}`;
+        state.problems.push({ file: found.file, line: found.line, namespace, name, message: `${key} is declared twice: here and at ${there}` });
+        state.problems.push({ file: first.file, line: first.line, namespace, name, message: `${key} is declared twice: here and at ${here}` });
+        continue;
+      }
+      byKey.set(key, { ...found, namespace });
+    }
+  }
+  for (const [key, found] of byKey) {
+    if (duplicated.has(key)) continue; // which one is meant is unknown: no verdict on it
+    state.policies.push(normalizePolicy(found.raw, found.namespace, { file: found.file, line: found.line }, opts.normalize));
+  }
+  return state;
+}

@@ -1,0 +1,75 @@
+import { asArray, isRecord } from "../../normalize/canonical.js";
+
+export interface ValidationError {
+  /** Path inside the object, to find the line. */
+  path: (string | number)[];
+  message: string;
+}
+
+// The checks the API server would refuse the object for, where a wrong value would otherwise be reported as
+// drift forever. Not a full re-implementation of apiserver validation.
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PROTOCOLS = new Set(["TCP", "UDP", "SCTP"]);
+const POLICY_TYPES = new Set(["Ingress", "Egress"]);
+
+export function validatePolicy(obj: Record<string, unknown>): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const meta = obj.metadata;
+  if (!isRecord(meta)) return [{ path: [], message: "NetworkPolicy has no metadata (and so no name)" }];
+  if (typeof meta.name !== "string" || meta.name === "") {
+    errors.push({ path: ["metadata"], message: "NetworkPolicy has no metadata.name" });
+  } else if (meta.name.length > 253 || !DNS1123_SUBDOMAIN.test(meta.name)) {
+    errors.push({ path: ["metadata", "name"], message: `invalid name "${meta.name}": must be a DNS-1123 subdomain` });
+  }
+  if (meta.namespace !== undefined && (typeof meta.namespace !== "string" || !DNS1123_LABEL.test(meta.namespace))) {
+    errors.push({ path: ["metadata", "namespace"], message: `invalid namespace "${String(meta.namespace)}"` });
+  }
+  if (obj.spec !== undefined && obj.spec !== null && !isRecord(obj.spec)) {
+    errors.push({ path: ["spec"], message: "spec must be a mapping" });
+    return errors;
+  }
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  asArray(spec.policyTypes).forEach((t, i) => {
+    if (!POLICY_TYPES.has(String(t))) errors.push({ path: ["spec", "policyTypes", i], message: `unknown policyType "${String(t)}"` });
+  });
+  for (const dir of ["ingress", "egress"] as const) {
+    if (spec[dir] !== undefined && spec[dir] !== null && !Array.isArray(spec[dir])) {
+      errors.push({ path: ["spec", dir], message: `spec.${dir} must be a list` });
+      continue;
+    }
+    asArray(spec[dir]).forEach((rule, r) => {
+      if (!isRecord(rule)) return;
+      asArray(rule.ports).forEach((port, p) => errors.push(...validatePort(port, ["spec", dir, r, "ports", p])));
+    });
+  }
+  return errors;
+}
+
+function validatePort(port: unknown, path: (string | number)[]): ValidationError[] {
+  if (!isRecord(port)) return [{ path, message: "a port must be a mapping" }];
+  const errors: ValidationError[] = [];
+  if (port.protocol !== undefined && !PROTOCOLS.has(String(port.protocol))) {
+    errors.push({ path: [...path, "protocol"], message: `unsupported protocol "${String(port.protocol)}" (TCP, UDP or SCTP)` });
+  }
+  const p = port.port;
+  if (typeof p === "number" && (!Number.isInteger(p) || p < 1 || p > 65535)) {
+    errors.push({ path: [...path, "port"], message: `port ${p} is out of range 1-65535` });
+  }
+  if (typeof p === "string" && !isIanaServiceName(p)) {
+    errors.push({ path: [...path, "port"], message: `invalid named port "${p}"` });
+  }
+  if (port.endPort !== undefined) {
+    const e = port.endPort;
+    if (typeof p !== "number") errors.push({ path: [...path, "endPort"], message: "endPort needs a numeric port" });
+    else if (typeof e !== "number" || e < p || e > 65535) {
+      errors.push({ path: [...path, "endPort"], message: `endPort ${String(e)} must be between port ${p} and 65535` });
+    }
+  }
+  return errors;
+}
+
+// IANA_SVC_NAME, as the API server checks a named port.
+function isIanaServiceName(name: string): boolean {
+  return name.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes("--");
+}

@@ -1,0 +1,115 @@
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Problem } from "../../model/types.js";
+
+export interface ManifestFile {
+  /** Path relative to the desired root, with `/` separators. */
+  rel: string;
+  text: string;
+}
+
+export interface WalkResult {
+  files: ManifestFile[];
+  problems: Problem[];
+}
+
+// A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const YAML_FILE = /\.ya?ml$/i;
+
+/**
+ * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
+ * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
+ */
+export async function walkDesired(root: string): Promise<WalkResult> {
+  const result: WalkResult = { files: [], problems: [] };
+  const rootStat = await stat(root).catch(() => undefined);
+  if (!rootStat?.isDirectory()) {
+    result.problems.push({ file: root, message: "desired state directory does not exist or is not a directory", namespace: "*" });
+    return result;
+  }
+  const seen = new Set<string>([await realpath(root)]);
+  await walkDir(root, "", seen, result);
+  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return result;
+}
+
+async function walkDir(root: string, relDir: string, seen: Set<string>, out: WalkResult): Promise<void> {
+  const dir = path.join(root, relDir);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (err) {
+    out.problems.push({ file: relDir || ".", message: `cannot read directory: ${errMessage(err)}`, namespace: nsOf(relDir) });
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(".")) continue;
+    const rel = relDir ? `${relDir}/${name}` : name;
+    const full = path.join(root, rel);
+    const entry = await lstat(full);
+    let target = entry;
+    if (entry.isSymbolicLink()) {
+      try {
+        target = await stat(full);
+      } catch (err) {
+        if (YAML_FILE.test(name)) out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: nsOf(rel) });
+        continue;
+      }
+    }
+    if (target.isDirectory()) {
+      const real = await realpath(full);
+      if (seen.has(real)) {
+        out.problems.push({ file: rel, message: "symlink loop: this folder was already read", namespace: nsOf(rel) });
+        continue;
+      }
+      seen.add(real);
+      await walkDir(root, rel, seen, out);
+    } else if (target.isFile() && YAML_FILE.test(name)) {
+      await readManifest(full, rel, target.size, out);
+    }
+  }
+}
+
+async function readManifest(full: string, rel: string, size: number, out: WalkResult): Promise<void> {
+  if (size > MAX_FILE_BYTES) {
+    out.problems.push({ file: rel, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`, namespace: nsOf(rel) });
+    return;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(full);
+  } catch (err) {
+    out.problems.push({ file: rel, message: `cannot read file: ${errMessage(err)}`, namespace: nsOf(rel) });
+    return;
+  }
+  const bad = binaryOffset(bytes);
+  if (bad !== undefined) {
+    const line = bytes.subarray(0, bad).toString("latin1").split("\n").length;
+    out.problems.push({ file: rel, line, message: "not a text file (NUL byte or invalid UTF-8)", namespace: nsOf(rel) });
+    return;
+  }
+  out.files.push({ rel, text: bytes.toString("utf8").replace(/^\uFEFF/, "") });
+}
+
+/** Offset of the first NUL byte or invalid UTF-8 sequence, if any. */
+function binaryOffset(bytes: Buffer): number | undefined {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return nul;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return undefined;
+  } catch {
+    return 0;
+  }
+}
+
+/** The namespace a file's objects default to by the folder convention, "*" at the root. */
+export function nsOf(rel: string): string {
+  const parts = rel.split("/");
+  return parts.length > 1 ? (parts[0] as string) : "*";
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
