@@ -1,0 +1,142 @@
+// IP address ranges as bigint intervals, IPv4 and IPv6 kept apart. External peers are reported as the
+// ranges between every CIDR boundary the policies mention.
+import { isIP } from "node:net";
+import type { IPBlock } from "../model/types.js";
+
+export type Family = 4 | 6;
+export interface IpRange {
+  family: Family;
+  lo: bigint;
+  hi: bigint;
+}
+
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+
+export function parseIp(text: string): { family: Family; value: bigint } | undefined {
+  const kind = isIP(text);
+  if (kind === 4) {
+    return { family: 4, value: text.split(".").reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n) };
+  }
+  if (kind === 6) return { family: 6, value: parseIpv6(text) };
+  return undefined;
+}
+
+function parseIpv6(text: string): bigint {
+  let t = text;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(t);
+  if (v4) {
+    const n = parseIp(v4[1]!)!.value;
+    t = t.slice(0, -v4[1]!.length) + `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = t.includes("::") ? t.split("::") : [t, undefined];
+  const h = head ? head.split(":") : [];
+  const tl = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - tl.length).fill("0"), ...tl];
+  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g || "0", 16)), 0n);
+}
+
+/** A CIDR → its address range (host bits are ignored, as the API server's older validation allowed them). */
+export function parseCidr(text: string): IpRange | undefined {
+  const [addr, lenText] = text.split("/");
+  const ip = parseIp(addr ?? "");
+  if (!ip) return undefined;
+  const bits = BITS[ip.family];
+  const len = lenText === undefined ? bits : Number(lenText);
+  if (!Number.isInteger(len) || len < 0 || len > bits) return undefined;
+  const hostBits = BigInt(bits - len);
+  const lo = (ip.value >> hostBits) << hostBits;
+  return { family: ip.family, lo, hi: lo + (1n << hostBits) - 1n };
+}
+
+/** cidr minus except, as disjoint sorted ranges. */
+export function blockRanges(block: IPBlock): IpRange[] {
+  const base = parseCidr(block.cidr);
+  if (!base) return [];
+  return subtractRanges([base], (block.except ?? []).map(parseCidr).filter((r): r is IpRange => r !== undefined));
+}
+
+export function subtractRanges(a: IpRange[], b: IpRange[]): IpRange[] {
+  let out = a;
+  for (const cut of b) {
+    const next: IpRange[] = [];
+    for (const r of out) {
+      if (r.family !== cut.family || cut.hi < r.lo || cut.lo > r.hi) {
+        next.push(r);
+        continue;
+      }
+      if (cut.lo > r.lo) next.push({ family: r.family, lo: r.lo, hi: cut.lo - 1n });
+      if (cut.hi < r.hi) next.push({ family: r.family, lo: cut.hi + 1n, hi: r.hi });
+    }
+    out = next;
+  }
+  return out;
+}
+
+export function inRanges(ranges: IpRange[], family: Family, value: bigint): boolean {
+  return ranges.some((r) => r.family === family && r.lo <= value && value <= r.hi);
+}
+
+/** The whole address space of both families, cut at the start and end of every given CIDR. */
+export function atomsOf(cidrs: string[]): IpRange[] {
+  const out: IpRange[] = [];
+  for (const family of [4, 6] as Family[]) {
+    const max = (1n << BigInt(BITS[family])) - 1n;
+    const cuts = new Set<bigint>([0n]);
+    for (const c of cidrs) {
+      const r = parseCidr(c);
+      if (!r || r.family !== family) continue;
+      cuts.add(r.lo);
+      if (r.hi < max) cuts.add(r.hi + 1n);
+    }
+    const starts = [...cuts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    starts.forEach((lo, i) => out.push({ family, lo, hi: i + 1 < starts.length ? starts[i + 1]! - 1n : max }));
+  }
+  return out;
+}
+
+export function formatIp(family: Family, value: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join(".");
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
+  // RFC 5952: the longest run of two or more zero groups becomes "::".
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  if (best < 0) return groups.join(":");
+  return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
+}
+
+/** A range as the fewest CIDRs that cover it exactly. */
+export function rangeToCidrs(r: IpRange): string[] {
+  const bits = BigInt(BITS[r.family]);
+  const out: string[] = [];
+  let lo = r.lo;
+  while (lo <= r.hi) {
+    let size = 0n;
+    while (size < bits && (lo & ((1n << (size + 1n)) - 1n)) === 0n && lo + (1n << (size + 1n)) - 1n <= r.hi) size++;
+    out.push(`${formatIp(r.family, lo)}/${bits - size}`);
+    lo += 1n << size;
+  }
+  return out;
+}
+
+/** Merge ranges that touch (same family), sorted. */
+export function mergeRanges(ranges: IpRange[]): IpRange[] {
+  const sorted = [...ranges].sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: IpRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === r.family && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+export function describeRanges(ranges: IpRange[]): string {
+  return mergeRanges(ranges).flatMap(rangeToCidrs).join(", ");
+}

@@ -1,0 +1,83 @@
+// The effect of drift on traffic: connectivity allowed live minus allowed by the desired state, and the
+// reverse, for flows that touch a drifted namespace.
+import type { NormalizedPolicy } from "../model/types.js";
+import { aggregate, type PairDelta } from "./flows.js";
+import { isEmpty, subtract } from "./ports.js";
+import { compilePolicy } from "./rules.js";
+import { Side, type Direction } from "./side.js";
+import type { AnalysisInfo, AnalysisOptions, EffectKind, NamespaceEffect, Workloads } from "./types.js";
+import { buildUniverse, type Endpoint, type Universe } from "./universe.js";
+
+export interface EffectInput {
+  desired: NormalizedPolicy[];
+  live: NormalizedPolicy[];
+  /** Namespaces with drift: one effect each. */
+  namespaces: string[];
+  workloads?: Workloads;
+  options: Pick<AnalysisOptions, "ipBlockMatchesPods">;
+}
+
+export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]; info: AnalysisInfo } {
+  const universe = buildUniverse([...input.desired, ...input.live], input.workloads, input.options);
+  const desired = new Side(input.desired.map(compilePolicy), universe, input.options);
+  const live = new Side(input.live.map(compilePolicy), universe, input.options);
+  const drifted = new Set(input.namespaces);
+  const touches = (e: Endpoint) => e.kind === "pod" && drifted.has(e.namespace);
+
+  // A pair can only differ when the sender's egress policies or the receiver's ingress policies differ;
+  // every other pair has the same verdict on both sides, so only these are computed.
+  const changed = (dir: Direction, e: Endpoint) => specs(desired, dir, e) !== specs(live, dir, e);
+  const senders = universe.pods.filter((e) => changed("egress", e));
+  const receivers = universe.pods.filter((e) => changed("ingress", e));
+  const opened: PairDelta[] = [];
+  const closed: PairDelta[] = [];
+  const visit = (src: Endpoint, dst: Endpoint) => {
+    if (!touches(src) && !touches(dst)) return;
+    const d = desired.allowed(src, dst);
+    const l = live.allowed(src, dst);
+    const more = subtract(l, d);
+    const less = subtract(d, l);
+    if (!isEmpty(more)) opened.push(delta(live, src, dst, more));
+    if (!isEmpty(less)) closed.push(delta(live, src, dst, less));
+  };
+  const senderIds = new Set(senders.map((e) => e.id));
+  for (const src of senders) for (const dst of universe.endpoints) visit(src, dst);
+  for (const dst of receivers) for (const src of universe.endpoints) if (!senderIds.has(src.id)) visit(src, dst);
+
+  const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
+    const mine = (p: PairDelta) => (p.src.kind === "pod" && p.src.namespace === namespace) || (p.dst.kind === "pod" && p.dst.namespace === namespace);
+    const o = aggregate(opened.filter(mine), universe);
+    const c = aggregate(closed.filter(mine), universe);
+    return { namespace, effect: kindOf(o.length > 0, c.length > 0), opened: o, closed: c };
+  });
+  return { effects, info: infoOf(universe, input.options.ipBlockMatchesPods) };
+}
+
+function specs(side: Side, dir: Direction, e: Endpoint): string {
+  return side.selectingPolicies(dir, e).map((p) => p.specKey).join("\n");
+}
+
+function delta(live: Side, src: Endpoint, dst: Endpoint, ports: PairDelta["ports"]): PairDelta {
+  return { src, dst, ports, egress: live.decision("egress", src, dst, ports), ingress: live.decision("ingress", src, dst, ports) };
+}
+
+function kindOf(opened: boolean, closed: boolean): EffectKind {
+  if (opened && closed) return "changes";
+  if (opened) return "widens";
+  return closed ? "narrows" : "none";
+}
+
+export function infoOf(universe: Universe, ipBlockMatchesPods: boolean): AnalysisInfo {
+  const notes = [
+    ipBlockMatchesPods
+      ? "ipBlock peers match pod IPs (setting ipBlockMatchesPods=true; whether they do depends on the CNI)"
+      : "ipBlock peers never match pod IPs, only addresses outside the cluster (setting ipBlockMatchesPods=false; CNIs differ)",
+  ];
+  if (universe.mode === "representative") {
+    notes.push(
+      "no workloads given: computed on one representative pod per label combination the selectors mention, plus one that matches none (pod:(other)); namespaces are known by name only, [k=v] stands for any namespace with those labels",
+      "named ports cannot be resolved without workloads and are compared by name",
+    );
+  }
+  return { workloads: universe.mode, ipBlockMatchesPods, notes };
+}

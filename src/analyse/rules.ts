@@ -1,0 +1,53 @@
+// Policies compiled for the connectivity computation: rules with their references and, when no named port
+// needs a destination to resolve, their port set computed once.
+import type { NormalizedPolicy, Peer, Port, Selector } from "../model/types.js";
+import { canonicalJson } from "../normalize/canonical.js";
+import { rulePorts, type PortSet } from "./ports.js";
+import type { RuleRef } from "./types.js";
+
+export interface CompiledRule {
+  ref: RuleRef;
+  /** Undefined: the rule has no from/to, so it matches every peer, external addresses included. */
+  peers?: Peer[];
+  ports?: Port[];
+  /** Set when no port is named: the same for every destination. */
+  fixedPorts?: PortSet;
+}
+
+export interface CompiledPolicy {
+  key: string;
+  policy: NormalizedPolicy;
+  /** Present when the policy has the type: an empty list then isolates without allowing anything. */
+  ingress?: CompiledRule[];
+  egress?: CompiledRule[];
+  /** Identity of the spec: equal on both sides when the policy did not drift. */
+  specKey: string;
+}
+
+export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
+  const key = `${p.namespace}/${p.name}`;
+  const out: CompiledPolicy = { key, policy: p, specKey: `${key}#${canonicalJson(p.spec)}` };
+  if (p.spec.policyTypes.includes("Ingress")) {
+    out.ingress = (p.spec.ingress ?? []).map((r, index) => compileRule(p, "ingress", index, r.from, r.ports));
+  }
+  if (p.spec.policyTypes.includes("Egress")) {
+    out.egress = (p.spec.egress ?? []).map((r, index) => compileRule(p, "egress", index, r.to, r.ports));
+  }
+  return out;
+}
+
+function compileRule(p: NormalizedPolicy, direction: "ingress" | "egress", index: number, peers: Peer[] | undefined, ports: Port[] | undefined): CompiledRule {
+  const rule: CompiledRule = { ref: { namespace: p.namespace, policy: p.name, direction, index } };
+  if (peers) rule.peers = peers;
+  if (ports) rule.ports = ports;
+  if (!ports?.some((x) => typeof x.port === "string")) rule.fixedPorts = rulePorts(ports, undefined);
+  return rule;
+}
+
+export function canonicalSelector(sel: Selector): string {
+  return canonicalJson(sel);
+}
+
+export function ruleName(ref: RuleRef): string {
+  return `${ref.namespace}/${ref.policy} ${ref.direction}${ref.index === undefined ? "" : `[${ref.index}]`}`;
+}

@@ -1,0 +1,105 @@
+// One side's connectivity (desired or live): which policies isolate an endpoint, and which ports a sender's
+// egress and a receiver's ingress allow between two endpoints. Both ends must allow.
+import type { IPBlock, Peer } from "../model/types.js";
+import { blockRanges, inRanges, type IpRange } from "./cidr.js";
+import { allPorts, emptyPorts, intersect, isEmpty, rulePorts, union, type PortSet } from "./ports.js";
+import type { CompiledPolicy, CompiledRule } from "./rules.js";
+import { matches } from "./selector.js";
+import type { SideDecision } from "./types.js";
+import type { Endpoint, Universe } from "./universe.js";
+
+export type Direction = "ingress" | "egress";
+
+export class Side {
+  private readonly byNs = new Map<string, CompiledPolicy[]>();
+  private readonly selecting: Record<Direction, (CompiledPolicy[] | undefined)[]> = { ingress: [], egress: [] };
+  private readonly blocks = new WeakMap<IPBlock, IpRange[]>();
+
+  constructor(
+    readonly policies: CompiledPolicy[],
+    readonly universe: Universe,
+    readonly opts: { ipBlockMatchesPods: boolean },
+  ) {
+    for (const p of policies) {
+      const list = this.byNs.get(p.policy.namespace) ?? [];
+      list.push(p);
+      this.byNs.set(p.policy.namespace, list);
+    }
+  }
+
+  /** The policies of a direction that select a pod; none for an external address (no policy applies to it). */
+  selectingPolicies(direction: Direction, ep: Endpoint): CompiledPolicy[] {
+    if (ep.kind === "external") return [];
+    const cache = this.selecting[direction];
+    let hit = cache[ep.id];
+    if (!hit) {
+      hit = (this.byNs.get(ep.namespace) ?? []).filter((p) => p[direction] !== undefined && matches(p.policy.spec.podSelector, ep.labels));
+      cache[ep.id] = hit;
+    }
+    return hit;
+  }
+
+  /** The sender's egress towards `dst` (direction "egress") or the receiver's ingress from `src` ("ingress"). */
+  sidePorts(direction: Direction, src: Endpoint, dst: Endpoint): PortSet {
+    const [self, peer] = direction === "egress" ? [src, dst] : [dst, src];
+    const policies = this.selectingPolicies(direction, self);
+    if (policies.length === 0) return allPorts();
+    let out = emptyPorts();
+    for (const p of policies) {
+      for (const rule of p[direction]!) if (this.ruleMatches(rule, p.policy.namespace, peer)) out = union(out, this.portsOf(rule, dst));
+    }
+    return out;
+  }
+
+  allowed(src: Endpoint, dst: Endpoint): PortSet {
+    const egress = this.sidePorts("egress", src, dst);
+    if (isEmpty(egress)) return egress;
+    return intersect(egress, this.sidePorts("ingress", src, dst));
+  }
+
+  /** What decides one direction for these ports: the isolating policies, and the rules that allow some of them. */
+  decision(direction: Direction, src: Endpoint, dst: Endpoint, ports: PortSet): SideDecision {
+    const [self, peer] = direction === "egress" ? [src, dst] : [dst, src];
+    const policies = this.selectingPolicies(direction, self);
+    const rules = [];
+    for (const p of policies) {
+      for (const rule of p[direction]!) {
+        if (this.ruleMatches(rule, p.policy.namespace, peer) && !isEmpty(intersect(this.portsOf(rule, dst), ports))) rules.push(rule.ref);
+      }
+    }
+    return { isolated: policies.length > 0, policies: policies.map((p) => p.key), rules };
+  }
+
+  ruleMatches(rule: CompiledRule, policyNs: string, ep: Endpoint): boolean {
+    if (!rule.peers) return true;
+    return rule.peers.some((peer) => this.peerMatches(peer, policyNs, ep));
+  }
+
+  peerMatches(peer: Peer, policyNs: string, ep: Endpoint): boolean {
+    if (peer.ipBlock) {
+      const ranges = this.rangesOf(peer.ipBlock);
+      if (ep.kind === "external") return inRanges(ranges, ep.range.family, ep.range.lo);
+      return this.opts.ipBlockMatchesPods && ep.ips.some((ip) => inRanges(ranges, ip.family, ip.value));
+    }
+    if (ep.kind === "external") return false;
+    if (!peer.podSelector && !peer.namespaceSelector) return false; // the API server rejects an empty peer
+    // A podSelector alone means the policy's own namespace; with a namespaceSelector both must match.
+    const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, ep.nsLabels) : ep.namespace === policyNs;
+    return nsOk && (!peer.podSelector || matches(peer.podSelector, ep.labels));
+  }
+
+  private portsOf(rule: CompiledRule, dst: Endpoint): PortSet {
+    if (rule.fixedPorts) return rule.fixedPorts;
+    // Named ports resolve on the destination pod; an external address has no container ports.
+    return rulePorts(rule.ports, dst.kind === "external" ? null : dst.ports);
+  }
+
+  private rangesOf(block: IPBlock): IpRange[] {
+    let r = this.blocks.get(block);
+    if (!r) {
+      r = blockRanges(block);
+      this.blocks.set(block, r);
+    }
+    return r;
+  }
+}

@@ -1,0 +1,101 @@
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument } from "yaml";
+import { ConfigError } from "./errors.js";
+import { redact } from "./redact.js";
+import { FIELDS, secretsOf, type FieldName, type RunConfig } from "./schema.js";
+
+export interface LoadOptions {
+  /** A YAML file of the same keys (camelCase), or undefined. */
+  file?: string;
+  env: NodeJS.ProcessEnv;
+  /** Command-line values; they win over both. */
+  flags?: Partial<Record<FieldName, string>>;
+}
+
+interface Found {
+  value: unknown;
+  /** The name as the user wrote it, and where. */
+  key: string;
+  source: string;
+}
+
+/** File < environment < flags; every value validated on its own so the error names the key that is wrong. */
+export async function loadConfig(opts: LoadOptions): Promise<RunConfig> {
+  const found = new Map<FieldName, Found>();
+  if (opts.file) for (const [k, v] of Object.entries(await readConfigFile(opts.file))) found.set(k as FieldName, { value: v, key: k, source: opts.file });
+  for (const [k, f] of Object.entries(FIELDS) as [FieldName, (typeof FIELDS)[FieldName]][]) {
+    const v = opts.env[f.env];
+    // ConfigMaps often carry a key with an empty value: that means "not set", not "set to nothing".
+    if (v !== undefined && v !== "") found.set(k, { value: v, key: f.env, source: "environment" });
+    const flag = opts.flags?.[k];
+    if (flag !== undefined) found.set(k, { value: flag, key: `--${k}`, source: "flag" });
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(FIELDS) as [FieldName, (typeof FIELDS)[FieldName]][]) {
+    const at = found.get(k);
+    const result = f.schema.safeParse(at?.value);
+    if (!result.success) {
+      if (!at) throw new ConfigError(f.env, "environment", `is required (or \`${k}:\` in the config file)`);
+      const issue = result.error.issues[0];
+      throw new ConfigError(at.key, at.source, `${issue?.message ?? "is invalid"}${shown(k, at.value)}`);
+    }
+    out[k] = result.data;
+  }
+  const partial = out as Omit<RunConfig, "changelog" | "recordsDir"> & { changelog?: string; recordsDir?: string };
+  const config: RunConfig = {
+    ...partial,
+    changelog: partial.changelog ?? `${partial.desiredPath}/CHANGELOG.md`,
+    recordsDir: partial.recordsDir ?? `${partial.desiredPath}/change-records`,
+  };
+  crossCheck(config, found);
+  return config;
+}
+
+function crossCheck(config: RunConfig, found: Map<FieldName, Found>): void {
+  const need = (k: FieldName, why: string): void => {
+    if (config[k] === undefined) throw new ConfigError(FIELDS[k].env, found.get("forge")?.source ?? "environment", `is required ${why}`);
+  };
+  if (config.forge !== "none") {
+    need("forgeRepo", `when NETPOL_DRIFT_FORGE is ${config.forge} (owner/repo on GitHub, group/project on GitLab)`);
+    need("forgeToken", `when NETPOL_DRIFT_FORGE is ${config.forge}`);
+  }
+  const recordsUnderDesired = config.recordsDir === config.desiredPath;
+  if (recordsUnderDesired) throw new ConfigError(FIELDS.recordsDir.env, found.get("recordsDir")?.source ?? "environment", "must not be the desired-state folder itself");
+}
+
+// Secrets are never echoed back; other values are, so the user sees what was read.
+function shown(k: FieldName, value: unknown): string {
+  if (value === undefined) return "";
+  const secret = secretsOf({ [k]: String(value) } as Partial<RunConfig>).length > 0 || k === "repo";
+  return secret ? ` (got ${redact(String(value), k === "repo" ? [] : [String(value)])})` : `, got ${JSON.stringify(value)}`;
+}
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError("--config", "flag", `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  const err = doc.errors[0];
+  if (err) {
+    const { line } = counter.linePos(err.pos[0]);
+    throw new ConfigError("--config", "flag", `${file}:${line}: not valid YAML: ${err.message.split("\n")[0]}`);
+  }
+  const data = (doc.toJS() ?? {}) as unknown;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigError("--config", "flag", `${file}: expected a mapping of keys (cluster, repo, …)`);
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (!(k in FIELDS)) {
+      const hint = Object.entries(FIELDS).find(([, f]) => f.env === k);
+      throw new ConfigError(k, file, `unknown key${hint ? ` (in the file, write \`${hint[0]}:\`)` : `; known keys: ${Object.keys(FIELDS).join(", ")}`}`);
+    }
+    if (v !== null && typeof v === "object") throw new ConfigError(k, file, "must be a single value, not a list or mapping");
+  }
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null).map(([k, v]) => [k, typeof v === "string" ? v : String(v)]));
+}
+
+export { ConfigError };

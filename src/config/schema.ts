@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+// One table drives the YAML keys, the environment names and the validation, so a key cannot exist in one
+// place and be forgotten in another.
+
+const repoPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a path inside the repository (relative, no ..)")
+  .transform((p) => p.replace(/\/+$/, ""));
+
+// Cluster names end up in a branch name, a folder and commit trailers: keep them to a safe alphabet.
+const clusterName = z
+  .string()
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, "letters, digits, '.', '_' and '-' only (1-63), starting and ending with a letter or digit");
+
+const branchName = z
+  .string()
+  .min(1)
+  .refine((b) => !/[\s~^:?*[\\]|\.\.|@\{|^[-/]|\/$|\.lock$/.test(b), "is not a valid git branch name");
+
+const positiveInt = z.coerce.number().int().min(0).max(20);
+
+export const FIELDS = {
+  cluster: { env: "NETPOL_DRIFT_CLUSTER", schema: clusterName },
+  repo: { env: "NETPOL_DRIFT_REPO", schema: z.string().min(1, "is required") },
+  branch: { env: "NETPOL_DRIFT_BRANCH", schema: branchName.default("main") },
+  desiredPath: { env: "NETPOL_DRIFT_DESIRED_PATH", schema: repoPath.default("ops/k8s/network-policies") },
+  changelog: { env: "NETPOL_DRIFT_CHANGELOG", schema: repoPath.optional() },
+  recordsDir: { env: "NETPOL_DRIFT_RECORDS_DIR", schema: repoPath.optional() },
+  push: { env: "NETPOL_DRIFT_PUSH", schema: z.enum(["pr", "direct"]).default("pr") },
+  forge: { env: "NETPOL_DRIFT_FORGE", schema: z.enum(["github", "gitlab", "none"]).default("none") },
+  forgeUrl: { env: "NETPOL_DRIFT_FORGE_URL", schema: z.url({ protocol: /^https?$/ }).optional() },
+  forgeRepo: { env: "NETPOL_DRIFT_FORGE_REPO", schema: z.string().min(1).optional() },
+  forgeToken: { env: "NETPOL_DRIFT_FORGE_TOKEN", schema: z.string().min(1).optional() },
+  gitToken: { env: "NETPOL_DRIFT_GIT_TOKEN", schema: z.string().min(1).optional() },
+  gitUsername: { env: "NETPOL_DRIFT_GIT_USERNAME", schema: z.string().min(1).optional() },
+  slackWebhook: { env: "NETPOL_DRIFT_SLACK_WEBHOOK", schema: z.url({ protocol: /^https?$/ }).optional() },
+  notify: { env: "NETPOL_DRIFT_NOTIFY", schema: z.enum(["changes", "always", "never"]).default("changes") },
+  authorName: { env: "NETPOL_DRIFT_AUTHOR_NAME", schema: z.string().min(1).default("netpol-drift[bot]") },
+  authorEmail: { env: "NETPOL_DRIFT_AUTHOR_EMAIL", schema: z.email().default("netpol-drift@noreply.invalid") },
+  pushRetries: { env: "NETPOL_DRIFT_PUSH_RETRIES", schema: positiveInt.default(4) },
+} as const;
+
+export type FieldName = keyof typeof FIELDS;
+
+export const ConfigSchema = z.strictObject(
+  Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.schema])) as { [K in FieldName]: (typeof FIELDS)[K]["schema"] },
+);
+
+type Parsed = z.output<typeof ConfigSchema>;
+
+/** The validated configuration, with every default resolved. */
+export interface RunConfig extends Omit<Parsed, "changelog" | "recordsDir"> {
+  changelog: string;
+  recordsDir: string;
+}
+
+/** Keys that hold secrets: their values are masked in every log line and error. */
+export const SECRET_FIELDS: readonly FieldName[] = ["forgeToken", "gitToken", "slackWebhook"];
+
+export function secretsOf(config: Partial<RunConfig>): string[] {
+  const out: string[] = [];
+  for (const k of SECRET_FIELDS) {
+    const v = config[k];
+    if (typeof v === "string") out.push(v);
+  }
+  // https://user:token@host or https://token@host: the token is the part after ':' or the whole userinfo.
+  const userinfo = config.repo?.match(/^[a-z+]+:\/\/([^@/]+)@/i)?.[1];
+  if (userinfo) out.push(decodeURIComponentSafe(userinfo.includes(":") ? userinfo.slice(userinfo.indexOf(":") + 1) : userinfo));
+  return out;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,80 @@
+import path from "node:path";
+import type { Report } from "../../model/types.js";
+import { summaryLine } from "../../render/format.js";
+import { shortFingerprint } from "../record/fingerprint.js";
+import { itemLine, type RecordKind } from "../record/record.js";
+
+// The CHANGELOG is append-only: an entry is added at the end and earlier text is never touched, so the
+// file reads as history and concurrent human entries above ours survive. Each of our entries ends with an
+// HTML comment (invisible when rendered) that lets the next run read back what it wrote.
+
+export const CHANGELOG_HEADER = `# NetworkPolicy changelog
+
+Revisions of the NetworkPolicies in this folder and the drift \`netpol-drift\` found against live clusters.
+Newest entries are at the bottom; entries are never rewritten.
+`;
+
+export interface EntryInput {
+  cluster: string;
+  kind: RecordKind;
+  report: Report;
+  fingerprint: string;
+  /** The change record's Markdown, relative to the repository root. */
+  recordPath: string;
+  /** The CHANGELOG, relative to the repository root (links are made relative to its folder). */
+  changelogPath: string;
+  now: Date;
+  /** For a resolution: how many policies had drifted. */
+  resolvedCount?: number;
+}
+
+export interface ChangelogEntry {
+  cluster: string;
+  kind: RecordKind;
+  fingerprint: string;
+}
+
+const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fingerprint=([0-9a-f]+) -->$/gm;
+
+export function entryText(input: EntryInput): string {
+  const when = input.now.toISOString().slice(0, 16).replace("T", " ");
+  const link = path.posix.relative(path.posix.dirname(input.changelogPath), input.recordPath);
+  const lines = [`## ${when} UTC — \`${input.cluster}\`: ${headline(input)}`, ""];
+  if (input.kind === "resolved") {
+    const n = input.resolvedCount ?? 0;
+    const what = n > 0 ? `The ${n} drifted ${n === 1 ? "policy is" : "policies are"} back in sync` : "No drift left";
+    lines.push(`${what}: ${summaryLine(input.report)}.`);
+  } else {
+    lines.push(`${summaryLine(input.report)}.`, "");
+    for (const d of input.report.drift) lines.push(itemLine(d));
+  }
+  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${link})`, "");
+  lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
+  return lines.join("\n") + "\n";
+}
+
+function headline(input: EntryInput): string {
+  const n = input.report.drift.length;
+  const count = `${n} ${n === 1 ? "policy" : "policies"}`;
+  if (input.kind === "resolved") return "drift resolved";
+  return `${input.kind === "new" ? "drift detected" : "drift changed"}, ${count} (\`${shortFingerprint(input.fingerprint)}\`)`;
+}
+
+/** Our entries in the file, oldest first. Entries written by people have no marker and are ignored. */
+export function parseChangelog(text: string): ChangelogEntry[] {
+  const out: ChangelogEntry[] = [];
+  for (const m of text.matchAll(MARKER)) out.push({ cluster: m[1] as string, kind: m[2] as RecordKind, fingerprint: m[3] as string });
+  return out;
+}
+
+/**
+ * The file with the entry appended (created with a header when absent). Idempotent: when the last entry
+ * for this cluster already says the same thing, the text comes back unchanged.
+ */
+export function appendEntry(existing: string | undefined, input: EntryInput): string {
+  const base = existing === undefined || existing.trim() === "" ? CHANGELOG_HEADER : existing;
+  const last = parseChangelog(base).filter((e) => e.cluster === input.cluster).at(-1);
+  if (last && last.fingerprint === input.fingerprint && last.kind === input.kind) return base;
+  const sep = base.endsWith("\n\n") ? "" : base.endsWith("\n") ? "\n" : "\n\n";
+  return `${base}${sep}${entryText(input)}`;
+}

@@ -1,0 +1,1 @@
+export { appendEntry, CHANGELOG_HEADER, entryText, parseChangelog, type ChangelogEntry, type EntryInput } from "./changelog.js";

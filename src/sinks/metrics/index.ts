@@ -1,0 +1,2 @@
+export { METRIC, buildRunRegistry, type RunMetricsInput } from "./registry.js";
+export { MetricsPushError, PUSH_JOB, groupingKey, pushOptionsFromEnv, pushRunMetrics, type PushOptions, type PushResult } from "./push.js";
