@@ -21,27 +21,33 @@ W=${1:?usage: envtest-down.sh [--keep] WORKDIR}
 # Is $1 still the process we started (pid files can outlive it; pids get reused)?
 ours() {
   local pid=$1 name=$2
+  local state
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  if [ -r "/proc/$pid/stat" ]; then
+    # A zombie (exited, not yet reaped by whoever inherited it) passes `kill -0`: it is gone.
+    state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || state=
+    [ "$state" != Z ] || return 1
+  fi
   if [ -r "/proc/$pid/cmdline" ]; then
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name" || return 1
   fi
 }
 
 stop() {
-  local name=$1 match=$2 pid i
+  local name=$1 match=$2 pid
   [ -f "$W/$name.pid" ] || return 0
   pid=$(cat "$W/$name.pid")
   ours "$pid" "$match" || { rm -f "$W/$name.pid"; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
   # Graceful first (etcd/apiserver shut down in well under a second normally), then KILL.
-  for i in $(seq 1 $(( ${ENVTEST_STOP_TIMEOUT:-10} * 5 ))); do
+  for _ in $(seq 1 $(( ${ENVTEST_STOP_TIMEOUT:-10} * 5 ))); do
     ours "$pid" "$match" || break
     sleep 0.2
   done
   if ours "$pid" "$match"; then
-    echo "envtest-down: $name ($pid) ignored SIGTERM; sending SIGKILL" >&2
+    echo "envtest-down: $name ($pid) still running ${ENVTEST_STOP_TIMEOUT:-10}s after SIGTERM; sending SIGKILL (state: $(cut -c1-80 "/proc/$pid/stat" 2>/dev/null))" >&2
     kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 1 25); do ours "$pid" "$match" || break; sleep 0.2; done
+    for _ in $(seq 1 25); do ours "$pid" "$match" || break; sleep 0.2; done
   fi
   rm -f "$W/$name.pid"
 }

@@ -9,6 +9,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/k8s-versions.env source-path=SCRIPTDIR/..
 . "$ROOT/scripts/k8s-versions.env"
 die() { echo "update-envtest-modules: ERROR: $*" >&2; exit 1; }
 

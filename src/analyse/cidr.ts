@@ -137,6 +137,12 @@ export function mergeRanges(ranges: IpRange[]): IpRange[] {
   return out;
 }
 
+/** Merged ranges, each as a CIDR when it is one, else as first-last (netpol-analyzer's form). */
 export function describeRanges(ranges: IpRange[]): string {
-  return mergeRanges(ranges).flatMap(rangeToCidrs).join(", ");
+  return mergeRanges(ranges)
+    .map((r) => {
+      const cidrs = rangeToCidrs(r);
+      return cidrs.length === 1 ? cidrs[0]! : `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`;
+    })
+    .join(", ");
 }

@@ -18,6 +18,9 @@ export interface EffectInput {
 }
 
 export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]; info: AnalysisInfo } {
+  if (input.namespaces.length === 0) {
+    return { effects: [], info: infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods) };
+  }
   const universe = buildUniverse([...input.desired, ...input.live], input.workloads, input.options);
   const desired = new Side(input.desired.map(compilePolicy), universe, input.options);
   const live = new Side(input.live.map(compilePolicy), universe, input.options);
@@ -67,7 +70,7 @@ function kindOf(opened: boolean, closed: boolean): EffectKind {
   return closed ? "narrows" : "none";
 }
 
-export function infoOf(universe: Universe, ipBlockMatchesPods: boolean): AnalysisInfo {
+export function infoOf(universe: Pick<Universe, "mode">, ipBlockMatchesPods: boolean): AnalysisInfo {
   const notes = [
     ipBlockMatchesPods
       ? "ipBlock peers match pod IPs (setting ipBlockMatchesPods=true; whether they do depends on the CNI)"

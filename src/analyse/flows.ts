@@ -1,5 +1,6 @@
 // Pairwise differences → the flows a reader sees: sources and destinations collapsed to "every pod of a
-// namespace", "any pod" or merged address ranges where the same ports changed for all of them.
+// namespace", "any pod" or merged address ranges where the same ports changed for all of them. Each flow
+// names only the rules of the pairs it stands for.
 import { describeRanges } from "./cidr.js";
 import { describePorts, portsKey, type PortSet } from "./ports.js";
 import { ruleName } from "./rules.js";
@@ -14,54 +15,44 @@ export interface PairDelta {
   ingress: SideDecision;
 }
 
-interface Group {
-  ends: Endpoint[];
-  other: string;
+interface Partial {
+  src: string;
+  dst: Endpoint;
   ports: PortSet;
-  egress: SideDecision;
-  ingress: SideDecision;
+  pairs: PairDelta[];
 }
 
 export function aggregate(deltas: PairDelta[], universe: Universe): Flow[] {
   // Sources first (per destination and ports), then destinations (per collapsed source and ports).
-  const bySrc = groupBy(deltas, (d) => `${d.dst.id}|${portsKey(d.ports)}`, (d) => d.src, (d) => String(d.dst.id));
-  const stage: { src: string; dst: Endpoint; g: Group }[] = [];
-  for (const g of bySrc) for (const src of collapse(g.ends, universe)) stage.push({ src, dst: universe.endpoints[Number(g.other)]!, g });
-  const byDst = groupBy(
-    stage.map((s) => ({ src: s.src, dst: s.dst, ports: s.g.ports, egress: s.g.egress, ingress: s.g.ingress })),
-    (s) => `${s.src}|${portsKey(s.ports)}`,
-    (s) => s.dst,
-    (s) => s.src,
-  );
+  const partials: Partial[] = [];
+  for (const group of groupBy(deltas, (d) => `${d.dst.id}|${portsKey(d.ports)}`).values()) {
+    for (const { label, ends } of collapse(group.map((d) => d.src), universe)) {
+      partials.push({ src: label, dst: group[0]!.dst, ports: group[0]!.ports, pairs: group.filter((d) => ends.includes(d.src)) });
+    }
+  }
   const flows: Flow[] = [];
-  for (const g of byDst) {
-    for (const destination of collapse(g.ends, universe)) {
-      for (const { protocol, ports } of describePorts(g.ports)) {
-        flows.push({ source: g.other, destination, protocol, ports, egress: g.egress, ingress: g.ingress });
+  for (const group of groupBy(partials, (p) => `${p.src}|${portsKey(p.ports)}`).values()) {
+    for (const { label, ends } of collapse(group.map((p) => p.dst), universe)) {
+      const pairs = group.filter((p) => ends.includes(p.dst)).flatMap((p) => p.pairs);
+      const egress = pairs.map((p) => p.egress).reduce(mergeDecision);
+      const ingress = pairs.map((p) => p.ingress).reduce(mergeDecision);
+      for (const { protocol, ports } of describePorts(group[0]!.ports)) {
+        flows.push({ source: group[0]!.src, destination: label, protocol, ports, egress, ingress });
       }
     }
   }
   return flows.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol));
 }
 
-function groupBy<T extends { ports: PortSet; egress: SideDecision; ingress: SideDecision }>(
-  items: T[],
-  key: (t: T) => string,
-  end: (t: T) => Endpoint,
-  other: (t: T) => string,
-): Group[] {
-  const groups = new Map<string, Group>();
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
     const g = groups.get(k);
-    if (!g) groups.set(k, { ends: [end(item)], other: other(item), ports: item.ports, egress: item.egress, ingress: item.ingress });
-    else {
-      if (!g.ends.includes(end(item))) g.ends.push(end(item));
-      g.egress = mergeDecision(g.egress, item.egress);
-      g.ingress = mergeDecision(g.ingress, item.ingress);
-    }
+    if (g) g.push(item);
+    else groups.set(k, [item]);
   }
-  return [...groups.values()];
+  return groups;
 }
 
 function mergeDecision(a: SideDecision, b: SideDecision): SideDecision {
@@ -75,19 +66,20 @@ function mergeDecision(a: SideDecision, b: SideDecision): SideDecision {
 }
 
 // Endpoints → labels: whole namespaces as "ns:N/pod:*", every pod as "ns:*/pod:*", addresses merged.
-export function collapse(ends: Endpoint[], universe: Universe): string[] {
-  const out: string[] = [];
+export function collapse(input: Endpoint[], universe: Universe): { label: string; ends: Endpoint[] }[] {
+  const ends = [...new Set(input)];
+  const out: { label: string; ends: Endpoint[] }[] = [];
   const pods = ends.filter((e) => e.kind === "pod");
-  if (pods.length > 0 && pods.length === universe.pods.length) out.push("ns:*/pod:*");
+  if (pods.length > 0 && pods.length === universe.pods.length) out.push({ label: "ns:*/pod:*", ends: pods });
   else {
     const byNs = new Map<string, Endpoint[]>();
     for (const p of pods) if (p.kind === "pod") byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p]);
     for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-      if (list.length === (universe.podsByNs.get(ns)?.length ?? -1)) out.push(`ns:${ns}/pod:*`);
-      else out.push(...list.map((p) => (p.kind === "pod" ? p.label : "")).sort());
+      if (list.length === universe.podsByNs.get(ns)?.length) out.push({ label: `ns:${ns}/pod:*`, ends: list });
+      else for (const p of list) out.push({ label: p.kind === "pod" ? p.label : "", ends: [p] });
     }
   }
-  const ranges = ends.flatMap((e) => (e.kind === "external" ? [e.range] : []));
-  if (ranges.length > 0) out.push(describeRanges(ranges));
+  const externals = ends.filter((e) => e.kind === "external");
+  if (externals.length > 0) out.push({ label: describeRanges(externals.map((e) => (e.kind === "external" ? e.range : (undefined as never)))), ends: externals });
   return out;
 }

@@ -81,8 +81,17 @@ const intersectNames = (x: Names, y: Names): Names => complementNames(unionNames
 
 function combine(a: PortSet, b: PortSet, r: (x: Range[], y: Range[]) => Range[], n: (x: Names, y: Names) => Names): PortSet {
   const out = emptyPorts();
-  for (const p of PROTOCOLS) out[p] = { ranges: r(a[p].ranges, b[p].ranges), names: n(a[p].names, b[p].names) };
+  for (const p of PROTOCOLS) {
+    const [x, y] = [closed(a[p]), closed(b[p])];
+    out[p] = { ranges: r(x.ranges, y.ranges), names: n(x.names, y.names) };
+  }
   return out;
+}
+
+/** Every number means every name too: a named port always resolves to some number. */
+function closed(s: ProtoSet): ProtoSet {
+  const full = s.ranges.length === 1 && s.ranges[0]![0] === MIN && s.ranges[0]![1] === MAX;
+  return full ? { ranges: s.ranges, names: ALL_NAMES } : s;
 }
 
 export function isEmpty(s: PortSet): boolean {
@@ -90,8 +99,8 @@ export function isEmpty(s: PortSet): boolean {
 }
 
 export function isFull(s: PortSet, p: Protocol): boolean {
-  const r = s[p].ranges;
-  return r.length === 1 && r[0]![0] === MIN && r[0]![1] === MAX && s[p].names.co && s[p].names.set.size === 0;
+  const c = closed(s[p]);
+  return c.ranges.length === 1 && c.names.co && c.names.set.size === 0;
 }
 
 /** A stable text form: equal sets give equal keys. */
@@ -114,7 +123,8 @@ export function describePorts(s: PortSet): { protocol: Protocol | "any"; ports: 
   return out;
 }
 
-function describeProto(s: ProtoSet): string {
+function describeProto(raw: ProtoSet): string {
+  const s = closed(raw);
   const full = s.ranges.length === 1 && s.ranges[0]![0] === MIN && s.ranges[0]![1] === MAX;
   if (full && s.names.co && s.names.set.size === 0) return "all";
   const parts = s.ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`));

@@ -1,12 +1,20 @@
 import { createLogger } from "../log/logger.js";
 import { UsageError } from "../model/errors.js";
 import type { CommandContext } from "./context.js";
+import { checkCommand } from "./check.js";
+import { evalCommand } from "./eval.js";
 import { REPORT_HELP, reportCommand } from "./report.js";
+import { runCommand } from "./run.js";
+import { scheduleCommand } from "./schedule.js";
 
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   report: { run: reportCommand, summary: "show what drifted (read-only; exit 0 none, 1 drift, 2 error)" },
+  run: { run: runCommand, summary: "the nightly job: record drift in git, open the PR/MR, notify Slack (exit 0 ok, 2 error)" },
+  schedule: { run: scheduleCommand, summary: "run `run` on a cron schedule in this process (hosts without a CronJob)" },
+  check: { run: checkCommand, summary: "baseline invariants on the desired state, for CI (exit 0 clean, 1 violations, 2 error)" },
+  eval: { run: evalCommand, summary: "is one connection allowed, and which rules decide (exit 0 answered, 2 error)" },
 };
 
 function usage(): string {

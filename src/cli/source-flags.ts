@@ -49,6 +49,11 @@ export function sourceOptions(v: Values, defaults: { desired?: string } = {}): S
   for (const ns of v.namespace ?? []) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
   }
+  // Every root-level policy would land in it: a typo here would be reported as policies "missing".
+  const defaultNs = v["default-namespace"];
+  if (defaultNs !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNs)) {
+    throw new UsageError(`--default-namespace "${defaultNs}" is not a valid namespace name`);
+  }
   const normalize: NormalizeOptions = {
     ignoreLabels: [...(v["no-default-ignore-labels"] ? [] : DEFAULT_IGNORED_LABELS), ...(v["ignore-label"] ?? [])],
     compareAnnotations: v["compare-annotation"] ?? [],

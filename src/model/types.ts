@@ -1,5 +1,6 @@
 // Our own model: small, plain data, shared by every stage. Wire types (V1NetworkPolicy, …) come from
 // @kubernetes/client-node and stop at the normalize stage.
+import type { AnalysisInfo, NamespaceEffect, Violation } from "../analyse/types.js";
 
 export interface PolicyKey {
   namespace: string;
@@ -140,6 +141,12 @@ export interface Report {
   withheld: string[];
   /** Where both sides came from, and how many list requests the live side took. */
   sources: { desired: string; live: string; requests: number };
+  /** What the drift does to traffic, one entry per namespace with drift (absent when the live side failed). */
+  effects?: NamespaceEffect[];
+  /** Baseline invariants broken on either side. */
+  violations?: Violation[];
+  /** What the effects rest on: workloads or representatives, the ipBlock setting. */
+  analysis?: AnalysisInfo;
 }
 
 /** What a desired-state load yields: policies plus everything that was skipped or wrong. */

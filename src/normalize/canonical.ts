@@ -46,3 +46,8 @@ export function globMatch(pattern: string, text: string): boolean {
   );
   return re.test(text);
 }
+
+/** A label value: the API server decodes `key:` (YAML null) into "" like Go's JSON does. */
+export function labelValue(v: unknown): string {
+  return v === null || v === undefined ? "" : String(v);
+}

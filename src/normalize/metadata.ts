@@ -1,5 +1,5 @@
 import type { ChangedBy, NormalizeOptions } from "../model/types.js";
-import { asArray, globMatch, isRecord } from "./canonical.js";
+import { asArray, globMatch, isRecord, labelValue } from "./canonical.js";
 
 // Written by kubectl on every client-side apply; it is a copy of the manifest, never part of the policy.
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -15,7 +15,7 @@ export function normalizeAnnotations(raw: unknown, opts: NormalizeOptions): Reco
 function pickStrings(raw: unknown, keep: (key: string) => boolean): Record<string, string> {
   if (!isRecord(raw)) return {};
   const out: Record<string, string> = {};
-  for (const key of Object.keys(raw).sort()) if (keep(key)) out[key] = String(raw[key]);
+  for (const key of Object.keys(raw).sort()) if (keep(key)) out[key] = labelValue(raw[key]);
   return out;
 }
 
@@ -34,6 +34,6 @@ export function lastChangedBy(managedFields: unknown): ChangedBy | undefined {
 
 // client-node may hand us Date objects (typed client) or RFC 3339 strings (raw JSON); keep the string form.
 function timeString(value: unknown): string | undefined {
-  if (value instanceof Date) return value.toISOString().replace(/\.000Z$/, "Z");
-  return typeof value === "string" && value ? value : undefined;
+  const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : "";
+  return text ? text.replace(/\.000Z$/, "Z") : undefined;
 }

@@ -1,5 +1,5 @@
 import type { LabelSelectorRequirement, Selector } from "../model/types.js";
-import { asArray, asSortedSet, isRecord, nonEmpty } from "./canonical.js";
+import { asArray, asSortedSet, isRecord, labelValue, nonEmpty } from "./canonical.js";
 
 /**
  * A label selector with omitempty applied: `matchLabels: {}` and `matchExpressions: []` are dropped, the
@@ -11,7 +11,7 @@ export function normalizeSelector(raw: unknown): Selector {
   if (isRecord(raw.matchLabels) && Object.keys(raw.matchLabels).length > 0) {
     out.matchLabels = Object.fromEntries(
       Object.entries(raw.matchLabels)
-        .map(([k, v]) => [k, String(v)] as const)
+        .map(([k, v]) => [k, labelValue(v)] as const)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     );
   }

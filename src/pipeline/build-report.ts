@@ -2,6 +2,8 @@ import { compare } from "../compare/compare.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report } from "../model/types.js";
 import { normalizePolicy } from "../normalize/policy.js";
+import { analyseForReport } from "../analyse/report.js";
+import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
 
 export interface LiveOutcome {
   /** The full list, or undefined when listing failed (then `problem` says why). */
@@ -18,6 +20,8 @@ export interface BuildOptions {
   desiredRoot: string;
   /** The clock is an adapter: the caller passes the time. */
   generatedAt: string;
+  /** Settings of the traffic analysis and, when read, the workloads; defaults and representatives otherwise. */
+  analysis?: { options: AnalysisOptions; workloads?: Workloads };
 }
 
 /** Pure: both sides → the report. A failed live list yields an incomplete report with no verdicts at all. */
@@ -42,7 +46,15 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   }
   const livePolicies = normalizeLive(live.objects, opts.normalize).filter((p) => inScope(p.namespace, opts.scope));
   const result = compare(desiredPolicies, livePolicies, problems);
-  return { ...base, complete: problems.length === 0, summary: result.summary, drift: result.drift, problems, withheld: result.withheld };
+  const analysed = analyseForReport({
+    desired: desiredPolicies,
+    live: livePolicies,
+    context: desired.policies.filter((p) => !inScope(p.namespace, opts.scope)),
+    namespaces: [...new Set(result.drift.map((d) => d.namespace))],
+    workloads: opts.analysis?.workloads,
+    options: opts.analysis?.options ?? defaultAnalysisOptions(),
+  });
+  return { ...base, complete: problems.length === 0, summary: result.summary, drift: result.drift, problems, withheld: result.withheld, ...analysed };
 }
 
 export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {

@@ -1,4 +1,5 @@
 import type { Report } from "../model/types.js";
+import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, violationText } from "./effects.js";
 import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 
 export interface MarkdownOptions {
@@ -14,11 +15,23 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   head.push(`## NetworkPolicy drift — \`${report.cluster || "unknown cluster"}\``, "");
   head.push(`**${verdictLine(report)}** — ${summaryLine(report)}`, "");
   head.push(`Generated ${report.generatedAt} · desired \`${report.sources.desired}\` · live ${report.sources.live}`, "");
+  if (report.effects && report.effects.length > 0) {
+    // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
+    head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
+    const ranked = [...report.effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
+    for (const e of ranked) head.push(`| **${e.effect}** | \`${e.namespace}\` | ${e.opened.length} | ${e.closed.length} |`);
+    head.push("", ...analysisNote(report.analysis).map((n) => `_${n}_`), "");
+  }
   if (report.drift.length > 0) {
     head.push("| | namespace | policy | state | last changed by |", "|---|---|---|---|---|");
     for (const d of report.drift) {
       head.push(`| ${STATE_MARK[d.state]} | \`${d.namespace}\` | \`${d.name}\` | ${d.state} | ${changedByText(d.changedBy) || "—"} |`);
     }
+    head.push("");
+  }
+  if (report.violations && report.violations.length > 0) {
+    head.push(`### Baseline invariants violated (${report.violations.length})`, "");
+    for (const v of report.violations) head.push(`- ${escapeMd(violationText(v))}`);
     head.push("");
   }
   if (report.problems.length > 0) {
@@ -29,6 +42,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const sections: string[] = [];
   for (const [ns, items] of groupByNamespace(report.drift)) {
     const part: string[] = [`### Namespace \`${ns}\``, ""];
+    const effect = effectOf(report.effects, ns);
+    if (effect) part.push(...effectMarkdown(effect));
     for (const d of items) {
       part.push(`#### ${STATE_MARK[d.state]} \`${d.name}\` — ${d.state}${d.source ? ` (\`${d.source}\`)` : ""}`, "");
       for (const ch of d.changes) part.push(`- \`${ch.path}\`: ${escapeMd(valueText(ch.desired))} → ${escapeMd(valueText(ch.live))}`);

@@ -1,4 +1,5 @@
 import type { Report } from "../model/types.js";
+import { analysisNote, effectLines, effectOf, effectsSummary, violationText } from "./effects.js";
 import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 
 export interface TextOptions {
@@ -14,8 +15,15 @@ export function renderText(report: Report, opts: TextOptions): string {
   out.push(c("bold", `netpol-drift report — cluster ${report.cluster || "(unknown)"}`));
   out.push(c("dim", `desired: ${report.sources.desired}   live: ${report.sources.live}   at ${report.generatedAt}`));
   out.push(`${verdictLine(report)} — ${summaryLine(report)}`);
+  const traffic = effectsSummary(report.effects);
+  if (traffic) out.push(`effect on traffic: ${traffic}`);
   for (const [ns, items] of groupByNamespace(report.drift)) {
     out.push("", c("bold", `namespace ${ns}`));
+    const effect = effectOf(report.effects, ns);
+    if (effect) {
+      const tone = effect.effect === "none" ? "dim" : effect.effect === "narrows" ? "yellow" : "red";
+      effectLines(effect).forEach((line, i) => out.push(`  ${i === 0 ? c(tone, line) : line}`));
+    }
     for (const item of items) {
       const color = item.state === "modified" ? "yellow" : item.state === "missing" ? "red" : "cyan";
       const who = item.changedBy ? `  changed by ${changedByText(item.changedBy)}` : "";
@@ -25,6 +33,11 @@ export function renderText(report: Report, opts: TextOptions): string {
       if (item.state === "modified") out.push(indentDiff(item.diff, c));
     }
   }
+  if (report.violations && report.violations.length > 0) {
+    out.push("", c("red", `baseline invariants violated (${report.violations.length}):`));
+    for (const v of report.violations) out.push(`  ${violationText(v)}`);
+  }
+  if (report.effects && report.effects.length > 0) for (const note of analysisNote(report.analysis)) out.push(c("dim", `note: ${note}`));
   if (report.withheld.length > 0) {
     out.push("", c("yellow", `verdicts withheld (desired state uncertain): ${report.withheld.join(", ")}`));
   }

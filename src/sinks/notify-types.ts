@@ -26,7 +26,8 @@ export interface Digest {
   cluster: string;
   /** The report's summary counts (desired, live, inSync, missing, unmanaged, modified). */
   counts: Summary;
-  /** Drifted policies grouped by namespace, namespaces and names sorted. Empty when resolved. */
+  /** Drifted policies grouped by namespace, namespaces and names sorted. For "resolved": the policies that
+   *  had drifted and are back in sync (paths empty, changedBy absent). */
   namespaces: DigestNamespace[];
   /** Total drifted policies (the sender caps what it lists and says "and N more"). */
   total: number;

@@ -59,7 +59,9 @@ describe("faults end in exit 2, never in a verdict", () => {
       const fresh = await resign(token, path.join(env.dir, "pki/sa.key"), { iat: now - 60, exp: now + 3600 });
       const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token: fresh });
       const result = await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-n", "fault-tokens", "-o", "json"]);
-      expect(jsonReport(result).complete).toBe(true);
+      const report = jsonReport(result);
+      expect(report.problems).toEqual([]);
+      expect(report.complete).toBe(true);
     });
 
     it("an expired token", async () => {

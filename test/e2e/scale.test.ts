@@ -43,7 +43,7 @@ describe("scale and pagination", () => {
     }
   });
 
-  it("sees every policy, page by page, and finds them all in sync", async () => {
+  it("sees every policy, page by page, and finds them all in sync", { timeout: 600_000 }, async () => {
     const result = await netpolDrift(["report", "--desired", desiredRoot, "--kubeconfig", env.adminKubeconfig, "--page-size", "100", "-o", "json"]);
     const report = jsonReport(result);
     const total = (await k(["get", "networkpolicies", "-A", "-o", "name"])).trim().split("\n").length;

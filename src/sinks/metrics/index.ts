@@ -1,2 +1,3 @@
 export { METRIC, buildRunRegistry, type RunMetricsInput } from "./registry.js";
+export { meterRun, type MeterOptions } from "./meter.js";
 export { MetricsPushError, PUSH_JOB, groupingKey, pushOptionsFromEnv, pushRunMetrics, type PushOptions, type PushResult } from "./push.js";

@@ -12,7 +12,9 @@ export type RecordKind = "new" | "changed" | "resolved";
 
 /** What was delivered for a record, written back by a follow-up commit so a re-run knows what is missing. */
 export interface Delivery {
-  changeRequest?: { id: number; url: string; closed?: boolean };
+  /** The PR/MR opened or updated for the record; for a resolution, `closed` once it was closed (id and url
+   *  absent when none was open). */
+  changeRequest?: { id?: number; url?: string; closed?: boolean };
   slack?: { sentAt: string };
 }
 
@@ -26,6 +28,8 @@ export interface RecordMeta {
   createdAt: string;
   /** The Markdown file, relative to the repository root. */
   markdown: string;
+  /** Resolution records: the policies that had drifted and are back in sync. */
+  resolved?: { namespace: string; name: string; state: DriftItem["state"] }[];
   delivery: Delivery;
 }
 
@@ -94,6 +98,7 @@ export function buildRecord(input: RecordInput): RecordFiles {
     sequence: input.sequence,
     createdAt: input.now.toISOString(),
     markdown: `${base}.md`,
+    ...(input.kind === "resolved" ? { resolved: (input.previous?.report.drift ?? []).map((d) => ({ namespace: d.namespace, name: d.name, state: d.state })) } : {}),
     delivery: {},
   };
   return {

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, isNode, type Document } from "yaml";
+import { CST, LineCounter, Parser, parseAllDocuments, isNode, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { validatePolicy } from "./validate.js";
@@ -27,23 +27,73 @@ const V1 = "networking.k8s.io/v1";
 export function parseManifestText(text: string, file: string, namespace: string): ParsedFile {
   const out: ParsedFile = { policies: [], skipped: [], problems: [] };
   const counter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  // merge: kubectl's YAML reader (go-yaml) honours `<<: *anchor`, so the same manifest must mean the same here.
+  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, merge: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : counter.linePos(offset).line);
   const problem = (line: number, message: string) => out.problems.push({ file, line, message, namespace });
 
-  if (!Array.isArray(docs)) return out; // an empty stream: nothing declared
+  if (!Array.isArray(docs)) return out; // defensive: yaml returns an (empty) array for an empty stream
   let declared = 0;
   for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) problem(lineAt(err.pos[0]), `invalid YAML: ${firstLine(err.message)}`);
+    const err = doc.errors[0];
+    if (err) {
+      // Only the first error: the rest of a broken document are echoes of it. An unclosed quote or bracket
+      // is noticed where the file or block ends; the line it was opened on is the one to fix.
+      const noticed = lineAt(err.pos[0]);
+      const opened = unclosedOpener(text, doc.range[0], err.pos[0]);
+      const line = opened === undefined ? noticed : lineAt(opened);
+      out.problems.push({
+        file, line, namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
+        message: `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
+      });
       continue;
     }
-    if (doc.contents === null) continue; // an empty document between `---` separators
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (e) {
+      // An alias bomb or an alias to a missing anchor throws on conversion, not while parsing.
+      problem(lineAt(doc.contents?.range?.[0]), `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty document (`---` alone, only comments)
     declared++;
-    classify(doc, doc.toJS({ maxAliasCount: 100 }) as unknown, [], out, file, namespace, lineAt);
+    classify(doc, value, [], out, file, namespace, lineAt);
   }
   if (declared === 0 && out.problems.length === 0) out.skipped.push({ file, reason: "empty file" });
   return out;
+}
+
+/**
+ * The namespace a document that failed to parse may declare policies in. Its text still says
+ * `namespace: x` where it does: one namespace (the folder's, if any) narrows the doubt to it; anything
+ * else leaves every namespace in doubt ("*").
+ */
+function namespaceOfBroken(docText: string, folderNamespace: string): string {
+  const named = new Set([...docText.matchAll(/^[\s-]*namespace:\s*["']?([a-z0-9][-a-z0-9]*)/gm)].map((m) => m[1] as string));
+  if (named.size === 0) return folderNamespace;
+  const [only] = named;
+  return named.size === 1 && (folderNamespace === "*" || folderNamespace === only) ? (only as string) : "*";
+}
+
+/** Offset of the first quote or bracket opened in [from, to) and never closed, from yaml's CST. */
+function unclosedOpener(text: string, from: number, to: number): number | undefined {
+  let found: number | undefined;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== "document" || token.offset > to) continue;
+    CST.visit(token, (item) => {
+      for (const node of [item.key, item.value]) {
+        if (!node || node.offset < from || node.offset >= to || (found !== undefined && found <= node.offset)) continue;
+        const unclosed =
+          node.type === "flow-collection"
+            ? node.end.length === 0
+            : (node.type === "double-quoted-scalar" || node.type === "single-quoted-scalar") &&
+              (node.source.length < 2 || node.source[node.source.length - 1] !== node.source[0]);
+        if (unclosed) found = node.offset;
+      }
+    });
+  }
+  return found;
 }
 
 function classify(
@@ -56,13 +106,21 @@ function classify(
   lineAt: (offset: number | undefined) => number,
 ): void {
   const line = lineOf(doc, path, lineAt);
+  if (isRecord(value) && isBrokenPolicyHeader(value)) {
+    out.problems.push({ file, line, namespace, message: `a NetworkPolicy needs apiVersion: ${V1} and kind: NetworkPolicy, found apiVersion ${show(value.apiVersion)} and kind ${show(value.kind)}` });
+    return;
+  }
   if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
     out.skipped.push({ file, line, reason: "not a Kubernetes object (no apiVersion/kind)" });
     return;
   }
   const { apiVersion, kind } = value;
   if (kind.endsWith("List") && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => classify(doc, item, [...path, "items", i], out, file, namespace, lineAt));
+    value.items.forEach((item, i) => {
+      // A typed NetworkPolicyList (the raw API response) leaves apiVersion and kind off its items.
+      const typed = kind === "NetworkPolicyList" && apiVersion === V1 && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
+      classify(doc, typed ? { apiVersion: V1, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
+    });
     return;
   }
   if (kind === "NetworkPolicy" && apiVersion === "extensions/v1beta1") {
@@ -92,6 +150,22 @@ function lineOf(doc: Document.Parsed, path: (string | number)[], lineAt: (o: num
     if (isNode(node) && node.range) return lineAt(node.range[0]);
   }
   return 1;
+}
+
+/**
+ * Meant as a v1 NetworkPolicy but not one the API server would take: kind NetworkPolicy without an
+ * apiVersion, a networking.k8s.io object without a kind, or the kind misspelt in case. Skipping these
+ * would call their live counterparts "unmanaged".
+ */
+function isBrokenPolicyHeader(v: Record<string, unknown>): boolean {
+  const { apiVersion, kind } = v;
+  if (kind === "NetworkPolicy") return typeof apiVersion !== "string";
+  if (typeof apiVersion === "string" && apiVersion.startsWith("networking.k8s.io/") && typeof kind !== "string") return true;
+  return typeof kind === "string" && kind !== "NetworkPolicy" && kind.toLowerCase() === "networkpolicy";
+}
+
+function show(v: unknown): string {
+  return v === undefined ? "(none)" : JSON.stringify(v);
 }
 
 function firstLine(message: string): string {

@@ -29,7 +29,12 @@ export function validatePolicy(obj: Record<string, unknown>): ValidationError[] 
     errors.push({ path: ["spec"], message: "spec must be a mapping" });
     return errors;
   }
+  errors.push(...validateLabels(meta.labels, ["metadata", "labels"]));
   const spec = isRecord(obj.spec) ? obj.spec : {};
+  errors.push(...validateSelector(spec.podSelector, ["spec", "podSelector"]));
+  if (asArray(spec.policyTypes).length > POLICY_TYPES.size) {
+    errors.push({ path: ["spec", "policyTypes"], message: "policyTypes may name Ingress and Egress once each" });
+  }
   asArray(spec.policyTypes).forEach((t, i) => {
     if (!POLICY_TYPES.has(String(t))) errors.push({ path: ["spec", "policyTypes", i], message: `unknown policyType "${String(t)}"` });
   });
@@ -40,6 +45,11 @@ export function validatePolicy(obj: Record<string, unknown>): ValidationError[] 
     }
     asArray(spec[dir]).forEach((rule, r) => {
       if (!isRecord(rule)) return;
+      asArray(rule[dir === "ingress" ? "from" : "to"]).forEach((peer, i) => {
+        if (!isRecord(peer)) return;
+        const at = ["spec", dir, r, dir === "ingress" ? "from" : "to", i];
+        errors.push(...validateSelector(peer.podSelector, [...at, "podSelector"]), ...validateSelector(peer.namespaceSelector, [...at, "namespaceSelector"]));
+      });
       asArray(rule.ports).forEach((port, p) => errors.push(...validatePort(port, ["spec", dir, r, "ports", p])));
     });
   }
@@ -56,7 +66,9 @@ function validatePort(port: unknown, path: (string | number)[]): ValidationError
   if (typeof p === "number" && (!Number.isInteger(p) || p < 1 || p > 65535)) {
     errors.push({ path: [...path, "port"], message: `port ${p} is out of range 1-65535` });
   }
-  if (typeof p === "string" && !isIanaServiceName(p)) {
+  if (typeof p === "string" && /^[0-9]+$/.test(p)) {
+    errors.push({ path: [...path, "port"], message: `port "${p}" is a string: the API server takes it as a port name and refuses it; write port: ${Number(p)}` });
+  } else if (typeof p === "string" && !isIanaServiceName(p)) {
     errors.push({ path: [...path, "port"], message: `invalid named port "${p}"` });
   }
   if (port.endPort !== undefined) {
@@ -66,6 +78,27 @@ function validatePort(port: unknown, path: (string | number)[]): ValidationError
       errors.push({ path: [...path, "endPort"], message: `endPort ${String(e)} must be between port ${p} and 65535` });
     }
   }
+  return errors;
+}
+
+// YAML reads `version: 1.0` or `enabled: true` as a number or a boolean; the API server refuses those as
+// label values, while String() here would quietly turn 1.0 into "1".
+function validateLabels(labels: unknown, path: (string | number)[]): ValidationError[] {
+  if (!isRecord(labels)) return [];
+  return Object.entries(labels)
+    .filter(([, v]) => typeof v !== "string" && v !== null) // `key:` alone is "" to the API server
+    .map(([k]) => ({ path: [...path, k], message: `label "${k}" must have a string value: quote it` }));
+}
+
+function validateSelector(selector: unknown, path: (string | number)[]): ValidationError[] {
+  if (!isRecord(selector)) return [];
+  const errors = validateLabels(selector.matchLabels, [...path, "matchLabels"]);
+  asArray(selector.matchExpressions).forEach((e, i) => {
+    if (!isRecord(e)) return;
+    asArray(e.values).forEach((v, j) => {
+      if (typeof v !== "string") errors.push({ path: [...path, "matchExpressions", i, "values", j], message: `matchExpressions value ${String(v)} must be a string: quote it` });
+    });
+  });
   return errors;
 }
 

@@ -28,13 +28,16 @@ export async function walkDesired(root: string): Promise<WalkResult> {
     result.problems.push({ file: root, message: "desired state directory does not exist or is not a directory", namespace: "*" });
     return result;
   }
-  const seen = new Set<string>([await realpath(root)]);
-  await walkDir(root, "", seen, result);
+  await walkDir(root, "", [await realpath(root)], result);
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
 }
 
-async function walkDir(root: string, relDir: string, seen: Set<string>, out: WalkResult): Promise<void> {
+/**
+ * `ancestors`: real paths of the folders being read, outermost first. Only a folder that contains itself is
+ * a loop; the same folder linked into two namespace folders (a shared default-deny) is read under each.
+ */
+async function walkDir(root: string, relDir: string, ancestors: string[], out: WalkResult): Promise<void> {
   const dir = path.join(root, relDir);
   let names: string[];
   try {
@@ -47,7 +50,14 @@ async function walkDir(root: string, relDir: string, seen: Set<string>, out: Wal
     if (name.startsWith(".")) continue;
     const rel = relDir ? `${relDir}/${name}` : name;
     const full = path.join(root, rel);
-    const entry = await lstat(full);
+    let entry;
+    try {
+      entry = await lstat(full);
+    } catch (err) {
+      // gone between readdir and lstat, or no permission on the folder's entries
+      out.problems.push({ file: rel, message: `cannot read: ${errMessage(err)}`, namespace: nsOf(rel) });
+      continue;
+    }
     let target = entry;
     if (entry.isSymbolicLink()) {
       try {
@@ -59,12 +69,11 @@ async function walkDir(root: string, relDir: string, seen: Set<string>, out: Wal
     }
     if (target.isDirectory()) {
       const real = await realpath(full);
-      if (seen.has(real)) {
-        out.problems.push({ file: rel, message: "symlink loop: this folder was already read", namespace: nsOf(rel) });
+      if (ancestors.includes(real)) {
+        out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
         continue;
       }
-      seen.add(real);
-      await walkDir(root, rel, seen, out);
+      await walkDir(root, rel, [...ancestors, real], out);
     } else if (target.isFile() && YAML_FILE.test(name)) {
       await readManifest(full, rel, target.size, out);
     }
@@ -96,12 +105,13 @@ async function readManifest(full: string, rel: string, size: number, out: WalkRe
 function binaryOffset(bytes: Buffer): number | undefined {
   const nul = bytes.indexOf(0);
   if (nul >= 0) return nul;
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return undefined;
-  } catch {
-    return 0;
-  }
+  // Decoding replaces each invalid sequence with U+FFFD; re-encoded, the first byte that differs is where
+  // the file stops being UTF-8 (a U+FFFD really in the file encodes to itself and does not differ).
+  const again = Buffer.from(bytes.toString("utf8"), "utf8");
+  if (again.equals(bytes)) return undefined;
+  let i = 0;
+  while (i < bytes.length && bytes[i] === again[i]) i++;
+  return i;
 }
 
 /** The namespace a file's objects default to by the folder convention, "*" at the root. */

@@ -1,6 +1,9 @@
 // @kubernetes/client-node is pinned to 1.4.x on purpose: 2.x pulls undici 8, which needs Node 22 and crashes
 // on import under Node 20 (the machines' runtime). Move to 2.x only together with the Node 22+ floor.
 import { ApiException, KubeConfig, NetworkingV1Api, type V1NetworkPolicyList } from "@kubernetes/client-node";
+// The typed client renames wire fields (`from` → `_from`, `continue` → `_continue`) and turns times into
+// Dates; its own serializer turns an object back into exactly what the API server sent.
+import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
 import { LiveSourceError, UsageError } from "../../model/errors.js";
 import type { LiveList } from "./types.js";
 
@@ -70,7 +73,7 @@ async function listScope(
         const list: V1NetworkPolicyList = namespace
           ? await api.listNamespacedNetworkPolicy({ namespace, limit: opts.pageSize, _continue: cont })
           : await api.listNetworkPolicyForAllNamespaces({ limit: opts.pageSize, _continue: cont });
-        for (const item of list.items ?? []) items.push(item as unknown as Record<string, unknown>);
+        for (const item of list.items ?? []) items.push(ObjectSerializer.serialize(item, "V1NetworkPolicy", "") as Record<string, unknown>);
         cont = list.metadata?._continue || undefined;
         opts.onPage?.({ namespace, page: ++page, items: items.length });
       } while (cont);

@@ -20,42 +20,64 @@ export async function readLiveFile(file: string, stdin: NodeJS.ReadableStream = 
 }
 
 export function parseCapture(text: string, label: string): Record<string, unknown>[] {
+  const call = `read ${label}`;
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
-  if (!Array.isArray(docs)) throw new LiveSourceError(`read ${label}`, "the capture is empty");
   const objects: Record<string, unknown>[] = [];
-  for (const doc of docs) {
+  let found = 0;
+  for (const doc of Array.isArray(docs) ? docs : []) {
     const err = doc.errors[0];
     if (err) {
       const line = counter.linePos(err.pos[0]).line;
-      throw new LiveSourceError(`read ${label}`, `line ${line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
+      throw new LiveSourceError(call, `line ${line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
     }
-    if (doc.contents === null) continue;
-    collect(doc.toJS() as unknown, objects, label);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+    } catch (e) {
+      throw new LiveSourceError(call, `not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (value === null || value === undefined) continue; // `---` alone, comments only
+    found++;
+    collectTop(value, objects, call);
   }
-  if (objects.length === 0 && docs.every((d) => d.contents === null)) {
-    throw new LiveSourceError(`read ${label}`, "the capture is empty");
-  }
+  if (found === 0) throw new LiveSourceError(call, "the capture is empty");
   return objects;
 }
 
-function collect(value: unknown, out: Record<string, unknown>[], label: string): void {
-  if (!isRecord(value) || typeof value.kind !== "string") {
-    throw new LiveSourceError(`read ${label}`, "not a kubectl capture: expected a List or NetworkPolicy objects");
+/**
+ * A capture is a List (kubectl's `v1 List`, or a typed NetworkPolicyList from the raw API) or NetworkPolicy
+ * objects. Anything else at the top (a Status from a failed `kubectl get`, a Deployment) means the file is
+ * not what was meant: reading it as "no policies" would report every desired policy missing.
+ */
+function collectTop(value: unknown, out: Record<string, unknown>[], call: string): void {
+  if (isRecord(value) && typeof value.kind === "string" && !Array.isArray(value.items) && value.kind !== "NetworkPolicy") {
+    const why = value.kind === "Status" && typeof value.message === "string" ? `: ${value.message}` : "";
+    throw new LiveSourceError(call, `not a NetworkPolicy capture: found a ${value.kind}${why}`);
   }
-  if (Array.isArray(value.items)) {
-    for (const item of value.items) collect(item, out, label);
+  collect(value, out, call);
+}
+
+function collect(value: unknown, out: Record<string, unknown>[], call: string, implied?: string): void {
+  // The raw API's NetworkPolicyList leaves kind and apiVersion off its items; kubectl's List sets them.
+  const obj = implied && isRecord(value) && value.kind === undefined ? { ...value, kind: implied } : value;
+  if (!isRecord(obj) || typeof obj.kind !== "string") {
+    throw new LiveSourceError(call, "not a kubectl capture: expected a List or NetworkPolicy objects");
+  }
+  if (Array.isArray(obj.items)) {
+    const itemKind = obj.kind.endsWith("List") && obj.kind !== "List" ? obj.kind.slice(0, -"List".length) : undefined;
+    for (const item of obj.items) collect(item, out, call, itemKind);
     return;
   }
-  if (value.kind !== "NetworkPolicy") return; // `kubectl get all`-style captures carry other kinds: not ours
-  if (value.apiVersion !== undefined && value.apiVersion !== "networking.k8s.io/v1") {
-    throw new LiveSourceError(`read ${label}`, `unexpected apiVersion ${String(value.apiVersion)} for a NetworkPolicy`);
+  if (obj.kind !== "NetworkPolicy") return; // `kubectl get all`-style captures carry other kinds: not ours
+  if (obj.apiVersion !== undefined && obj.apiVersion !== "networking.k8s.io/v1") {
+    throw new LiveSourceError(call, `unexpected apiVersion ${String(obj.apiVersion)} for a NetworkPolicy`);
   }
-  const meta = isRecord(value.metadata) ? value.metadata : {};
+  const meta = isRecord(obj.metadata) ? obj.metadata : {};
   if (typeof meta.name !== "string" || typeof meta.namespace !== "string") {
-    throw new LiveSourceError(`read ${label}`, "a NetworkPolicy in the capture has no metadata.name or metadata.namespace");
+    throw new LiveSourceError(call, "a NetworkPolicy in the capture has no metadata.name or metadata.namespace");
   }
-  out.push(value);
+  out.push(obj);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

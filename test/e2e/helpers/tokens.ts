@@ -1,4 +1,4 @@
-import { createSign } from "node:crypto";
+import { createPrivateKey, sign } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
 /**
@@ -9,7 +9,8 @@ export async function resign(token: string, saKeyFile: string, lifetime: { iat: 
   const [header, payload] = token.split(".") as [string, string];
   const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
   const body = Buffer.from(JSON.stringify({ ...claims, iat: lifetime.iat, nbf: lifetime.iat, exp: lifetime.exp })).toString("base64url");
-  const signer = createSign("RSA-SHA256");
-  signer.update(`${header}.${body}`);
-  return `${header}.${body}.${signer.sign(await readFile(saKeyFile, "utf8")).toString("base64url")}`;
+  // RS256 or ES256, whichever key the control plane signs with; JWS wants ECDSA as raw r||s, not DER.
+  const key = createPrivateKey(await readFile(saKeyFile, "utf8"));
+  const signature = sign("sha256", Buffer.from(`${header}.${body}`), { key, dsaEncoding: "ieee-p1363" });
+  return `${header}.${body}.${signature.toString("base64url")}`;
 }

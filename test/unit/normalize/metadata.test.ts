@@ -74,6 +74,13 @@ describe("normalisation: labels", () => {
     expect(diffOf({ team: "shop" }, {})).toEqual([{ path: "metadata.labels", desired: { team: "shop" } }]);
   });
 
+  it("reads an empty label value (`team:` in YAML, null) as the empty string the server stores", () => {
+    const d = desiredOf(spec, { labels: { team: null } });
+    expect(d.labels).toEqual({ team: "" });
+    expect(fieldChanges(comparable(d), comparable(liveOf(storedSpec, { labels: { team: "" } })))).toEqual([]);
+    expect(fieldChanges(comparable(d), comparable(liveOf(storedSpec, { labels: { team: "null" } })))).toEqual([{ path: "metadata.labels.team", desired: "", live: "null" }]);
+  });
+
   it("ignores configured label globs and still compares the rest", () => {
     const norm = opts({ ignoreLabels: [...defaultNormalizeOptions().ignoreLabels, "example.com/*"] });
     expect(diffOf({ team: "shop" }, { team: "shop", "example.com/build": "1234", "example.com/sha": "abc" }, norm)).toEqual([]);

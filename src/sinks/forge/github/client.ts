@@ -42,7 +42,8 @@ export function createOctokit(opts: GitHubClientOptions): Octokit {
       debug: () => {},
       info: () => {},
       warn: (msg: string) => log?.warn({ forge: "github" }, msg),
-      error: (msg: string) => log?.error({ forge: "github" }, msg),
+      // request-log reports every failed request here; the caller logs the ForgeError that matters.
+      error: (msg: string) => log?.debug({ forge: "github" }, msg),
     },
   });
 
@@ -56,7 +57,10 @@ export function createOctokit(opts: GitHubClientOptions): Octokit {
         controller.abort();
       }, opts.policy.timeoutMs);
       try {
-        return await request({ ...options, request: { ...options.request, signal: controller.signal } });
+        // Mutated, not copied: before-after-hook binds this very object into the inner hooks (request-log),
+        // which ignore an options argument passed to `request`.
+        options.request = { ...options.request, signal: controller.signal };
+        return await request(options);
       } catch (err) {
         const failure = describe(err, timedOut, opts.policy.timeoutMs);
         const headers = responseHeaders(err);

@@ -3,8 +3,8 @@
 // POST /projects/:id/merge_requests needs source_branch, target_branch, title (a second open MR for the same source
 // branch answers 409 "Another open merge request already exists for this source branch"); PUT
 // /projects/:id/merge_requests/:iid with state_event=close closes; POST …/:iid/notes needs body. `:id` is the
-// numeric id or the URL-encoded path ("group%2Fproject"). Descriptions and notes hold at most 1,048,576 (1 MiB);
-// we count it in UTF-8 bytes, which is the stricter reading. Titles hold at most 255 characters.
+// numeric id or the URL-encoded path ("group%2Fproject"). A description holds at most 1,048,576 (1 MiB; we count
+// UTF-8 bytes, the stricter reading), a note body 1,000,000 characters, a title 255 characters.
 
 import { MergeRequestNotes, MergeRequests } from "@gitbeaker/rest";
 import type { Logger } from "../../../log/logger.js";
@@ -12,7 +12,8 @@ import { retryPolicy, type RetryPolicy } from "../../retry.js";
 import { errorKind, fitBody, ForgeError, type ChangeRequest, type ChangeRequestInput, type Platform } from "../platform.js";
 import { createRequester, GitLabRequestFailed } from "./requester.js";
 
-export const GITLAB_TEXT_LIMIT_BYTES = 1_048_576;
+export const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
+export const GITLAB_NOTE_LIMIT = 1_000_000;
 export const GITLAB_TITLE_LIMIT = 255;
 
 export interface GitLabOptions {
@@ -86,7 +87,7 @@ export class GitLabPlatform implements Platform {
   }
 
   async comment(id: number, body: string): Promise<void> {
-    await this.call("MergeRequestNotes.create", "POST", `/merge_requests/${id}/notes`, () => this.notes.create(this.project, id, description(body)));
+    await this.call("MergeRequestNotes.create", "POST", `/merge_requests/${id}/notes`, () => this.notes.create(this.project, id, fitBody(body, { chars: GITLAB_NOTE_LIMIT, bytes: GITLAB_NOTE_LIMIT })));
   }
 
   async close(id: number): Promise<void> {
@@ -111,7 +112,7 @@ function title(t: string): string {
 }
 
 function description(body: string): string {
-  return fitBody(body, { chars: GITLAB_TEXT_LIMIT_BYTES, bytes: GITLAB_TEXT_LIMIT_BYTES });
+  return fitBody(body, { chars: GITLAB_DESCRIPTION_LIMIT, bytes: GITLAB_DESCRIPTION_LIMIT });
 }
 
 function toChangeRequest(m: MrLike): ChangeRequest {

@@ -1,0 +1,70 @@
+// `netpol-drift check`: the baseline invariants on the desired state alone, for the policy repository's CI.
+import { readFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
+import { checkInvariants } from "../analyse/invariants.js";
+import { AnalysisOptionsError, optionsFromValues } from "../analyse/options.js";
+import type { AnalysisOptions } from "../analyse/types.js";
+import { UsageError } from "../model/errors.js";
+import type { NormalizeOptions } from "../model/types.js";
+import { violationText } from "../render/effects.js";
+import { renderJunit, type CheckResult } from "../render/junit.js";
+import { renderSarif } from "../render/sarif.js";
+import { loadDesired } from "../sources/desired/index.js";
+import { writeAtomically } from "./report.js";
+
+export type CheckFormat = "text" | "json" | "junit" | "sarif";
+export const CHECK_FORMATS: readonly CheckFormat[] = ["text", "json", "junit", "sarif"];
+
+export interface CheckOptions {
+  desired: string;
+  defaultNamespace?: string;
+  normalize: NormalizeOptions;
+  analysis: AnalysisOptions;
+  output: CheckFormat;
+  outFile?: string;
+}
+
+/** 0 clean, 1 violations, 2 the desired state could not be read whole. */
+export async function runCheck(opts: CheckOptions, io: { stdout: NodeJS.WritableStream }): Promise<number> {
+  const desired = await loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+  const violations = checkInvariants({ policies: desired.policies, side: "desired", options: opts.analysis });
+  const result: CheckResult = {
+    namespaces: [...new Set(desired.policies.map((p) => p.namespace))].sort(),
+    violations,
+    problems: desired.problems,
+    root: opts.desired,
+  };
+  const text = renderCheck(result, opts.output);
+  if (opts.outFile) await writeAtomically(opts.outFile, text);
+  else io.stdout.write(text);
+  if (desired.problems.length > 0) return 2;
+  return violations.length > 0 ? 1 : 0;
+}
+
+export function renderCheck(r: CheckResult, format: CheckFormat): string {
+  if (format === "junit") return renderJunit(r);
+  if (format === "sarif") return renderSarif(r);
+  if (format === "json") return JSON.stringify({ clean: r.violations.length === 0 && r.problems.length === 0, namespaces: r.namespaces, violations: r.violations, problems: r.problems }, null, 2) + "\n";
+  const out = [`netpol-drift check — ${r.namespaces.length} namespace(s) in ${r.root}`];
+  if (r.violations.length === 0 && r.problems.length === 0) out.push("clean: every baseline invariant holds");
+  if (r.violations.length > 0) out.push(`${r.violations.length} violation(s):`, ...r.violations.map((v) => `  ${violationText({ ...v, file: v.file ? `${r.root}/${v.file}` : undefined })}`));
+  if (r.problems.length > 0) out.push(`${r.problems.length} problem(s) reading the desired state:`, ...r.problems.map((p) => `  ${p.file ? `${r.root}/${p.file}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`));
+  return out.join("\n") + "\n";
+}
+
+/** Flags → analysis options; --values is read here (an edge), the merge is pure. */
+export async function loadAnalysisOptions(base: AnalysisOptions, valuesFile: string | undefined): Promise<AnalysisOptions> {
+  if (!valuesFile) return base;
+  let values: unknown;
+  try {
+    values = parseYaml(await readFile(valuesFile, "utf8"));
+  } catch (err) {
+    throw new UsageError(`--values ${valuesFile}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return optionsFromValues(values, base, valuesFile);
+  } catch (err) {
+    if (err instanceof AnalysisOptionsError) throw new UsageError(err.message);
+    throw err;
+  }
+}

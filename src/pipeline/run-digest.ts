@@ -1,0 +1,39 @@
+import type { Report } from "../model/types.js";
+import type { Digest, DigestKind, DigestNamespace } from "../sinks/notify-types.js";
+import type { RecordMeta } from "../sinks/record/record.js";
+
+/** Pure: the Slack digest for a run, from the report and the record it is about. */
+export function buildDigest(input: { kind: DigestKind; cluster: string; report: Report; fingerprint: string; record?: RecordMeta; prUrl?: string }): Digest {
+  const { kind, report, record } = input;
+  const byNs = new Map<string, DigestNamespace>();
+  const add = (namespace: string, item: DigestNamespace["items"][number]): void => {
+    const group = byNs.get(namespace) ?? { namespace, items: [] };
+    group.items.push(item);
+    byNs.set(namespace, group);
+  };
+  if (kind === "resolved") {
+    for (const r of record?.resolved ?? []) add(r.namespace, { name: r.name, state: r.state, paths: [] });
+  } else {
+    for (const d of report.drift) {
+      add(d.namespace, { name: d.name, state: d.state, paths: d.changes.map((c) => c.path), ...(d.changedBy ? { changedBy: d.changedBy } : {}) });
+    }
+  }
+  const namespaces = [...byNs.values()].sort((a, b) => cmp(a.namespace, b.namespace));
+  for (const ns of namespaces) ns.items.sort((a, b) => cmp(a.name, b.name));
+  return {
+    kind,
+    cluster: input.cluster,
+    counts: report.summary,
+    namespaces,
+    total: namespaces.reduce((n, ns) => n + ns.items.length, 0),
+    ...(input.prUrl ? { prUrl: input.prUrl } : {}),
+    ...(record ? { recordPath: record.markdown } : {}),
+    fingerprint: (record?.fingerprint ?? input.fingerprint).slice(0, 12),
+    complete: report.complete,
+    generatedAt: report.generatedAt,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,96 @@
+// How every renderer states the effect of drift on traffic and the invariant violations, so text, Markdown,
+// Slack and the change record say the same thing. The effect comes first, then the diff.
+import type { AnalysisInfo, EffectKind, EvalResult, Flow, NamespaceEffect, SideDecision, Violation } from "../analyse/types.js";
+import { ruleName } from "../analyse/rules.js";
+
+/** Most severe first: a widening is an incident, an equivalent rewrite is not. */
+export const EFFECT_SEVERITY: Record<EffectKind, number> = { widens: 3, changes: 2, narrows: 1, none: 0 };
+
+export function effectHeadline(e: NamespaceEffect): string {
+  const o = `${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened`;
+  const c = `${e.closed.length} flow${e.closed.length === 1 ? "" : "s"} closed`;
+  switch (e.effect) {
+    case "widens":
+      return `WIDENS — ${o}: live allows traffic the desired state does not`;
+    case "narrows":
+      return `narrows — ${c}: live blocks traffic the desired state allows`;
+    case "changes":
+      return `CHANGES — ${o}, ${c}`;
+    case "none":
+      return "none — the drift has no effect on which traffic is allowed";
+  }
+}
+
+export function flowText(f: Flow): string {
+  const ports = f.protocol === "any" ? "any protocol, all ports" : `${f.protocol} ${f.ports}`;
+  return `${f.source} → ${f.destination}  ${ports}`;
+}
+
+/** The live side of a flow: which rules let it through, or what isolates it. */
+export function liveDecisionText(f: Flow): string {
+  return `live: egress ${decisionText(f.egress, "egress")}; ingress ${decisionText(f.ingress, "ingress")}`;
+}
+
+export function decisionText(d: SideDecision, dir: "ingress" | "egress"): string {
+  if (!d.isolated) return `open (not selected by any ${dir} policy)`;
+  if (d.rules.length > 0) return `allowed by ${d.rules.map(ruleName).join(", ")}`;
+  return `denied (selected by ${d.policies.join(", ")}; no rule allows it)`;
+}
+
+/** "1 widens, 2 none" for a summary line; empty when there is nothing to say. */
+export function effectsSummary(effects: NamespaceEffect[] | undefined): string {
+  if (!effects || effects.length === 0) return "";
+  const counts = new Map<EffectKind, number>();
+  for (const e of effects) counts.set(e.effect, (counts.get(e.effect) ?? 0) + 1);
+  return (Object.keys(EFFECT_SEVERITY) as EffectKind[])
+    .sort((a, b) => EFFECT_SEVERITY[b] - EFFECT_SEVERITY[a])
+    .filter((k) => counts.has(k))
+    .map((k) => `${counts.get(k)} ${k}`)
+    .join(", ");
+}
+
+export function effectOf(effects: NamespaceEffect[] | undefined, namespace: string): NamespaceEffect | undefined {
+  return effects?.find((e) => e.namespace === namespace);
+}
+
+/** Plain lines for the terminal, indented by the caller. */
+export function effectLines(e: NamespaceEffect): string[] {
+  const out = [`effect: ${effectHeadline(e)}`];
+  for (const f of e.opened) out.push(`  + ${flowText(f)}`, `      ${liveDecisionText(f)}`);
+  for (const f of e.closed) out.push(`  - ${flowText(f)}`, `      ${liveDecisionText(f)}`);
+  return out;
+}
+
+export function effectMarkdown(e: NamespaceEffect): string[] {
+  const out = [`**Effect: ${effectHeadline(e)}**`, ""];
+  if (e.opened.length + e.closed.length === 0) return out;
+  out.push("| | source | destination | protocol | ports | live egress | live ingress |", "|---|---|---|---|---|---|---|");
+  const row = (mark: string, f: Flow) =>
+    `| ${mark} | \`${f.source}\` | \`${f.destination}\` | ${f.protocol} | ${f.ports} | ${esc(decisionText(f.egress, "egress"))} | ${esc(decisionText(f.ingress, "ingress"))} |`;
+  for (const f of e.opened) out.push(row("opened", f));
+  for (const f of e.closed) out.push(row("closed", f));
+  out.push("");
+  return out;
+}
+
+export function violationText(v: Violation): string {
+  const where = v.file ? ` (${v.file}${v.line ? `:${v.line}` : ""})` : "";
+  return `[${v.side}] ${v.invariant}: ${v.message}${where}`;
+}
+
+export function analysisNote(info: AnalysisInfo | undefined): string[] {
+  return info ? info.notes : [];
+}
+
+function esc(s: string): string {
+  return s.replace(/\|/g, "\\|");
+}
+
+/** `netpol-drift eval` in the terminal: the verdict, then each side and why. */
+export function evalText(r: EvalResult): string {
+  const out = [`${r.allowed ? "ALLOWED" : "DENIED"}: ${r.from.name} → ${r.to.name}  ${r.protocol} ${r.port}`];
+  out.push(`  egress  (sender):   ${r.egress.allowed ? "allows" : "denies"} — ${r.egress.reason}`);
+  out.push(`  ingress (receiver): ${r.ingress.allowed ? "allows" : "denies"} — ${r.ingress.reason}`);
+  for (const n of r.notes) out.push(`  note: ${n}`);
+  return out.join("\n") + "\n";
+}

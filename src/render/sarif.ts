@@ -1,0 +1,46 @@
+// `check` as SARIF 2.1.0 (OASIS), the format GitHub code scanning and other CI systems annotate files from.
+import type { CheckResult } from "./junit.js";
+import { fileOf, INVARIANTS } from "./junit.js";
+
+const VERSION = "0.1.0";
+
+export function renderSarif(r: CheckResult): string {
+  const rules = [
+    ...INVARIANTS.map((inv) => ({
+      id: inv.id,
+      name: inv.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+      shortDescription: { text: `Baseline: ${inv.title}` },
+      defaultConfiguration: { level: "error" },
+    })),
+    { id: "load", name: "Load", shortDescription: { text: "A desired-state file could not be read as NetworkPolicies" }, defaultConfiguration: { level: "error" } },
+  ];
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const location = (file: string | undefined, line: number | undefined) => {
+    const uri = fileOf(r.root, file);
+    if (!uri) return [];
+    return [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: line && line > 0 ? line : 1 } } }];
+  };
+  const results = [
+    ...r.violations.map((v) => ({
+      ruleId: v.invariant,
+      ruleIndex: index.get(v.invariant),
+      level: "error",
+      message: { text: v.message },
+      locations: location(v.file, v.line),
+      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}) },
+    })),
+    ...r.problems.map((p) => ({ ruleId: "load", ruleIndex: index.get("load"), level: "error", message: { text: p.message }, locations: location(p.file, p.line) })),
+  ];
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "netpol-drift", version: VERSION, semanticVersion: VERSION, rules } },
+        results,
+        invocations: [{ executionSuccessful: r.problems.length === 0 }],
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}

@@ -1,0 +1,2 @@
+export { GitSinkError, PolicyRepo, type GitAuth, type PushResult, type RepoOptions } from "./repo.js";
+export { publish, type PublishOptions, type PublishResult } from "./publish.js";

@@ -1,0 +1,176 @@
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { simpleGit, type SimpleGit } from "simple-git";
+import { redact } from "../../config/redact.js";
+
+// The policy repo, cloned shallowly into a scratch folder. Credentials never touch the command line or
+// .git/config: an https token goes in as an Authorization header through GIT_CONFIG_* variables, which only
+// this process's children see. Every error message is redacted before it leaves this file.
+
+export interface GitAuth {
+  username: string;
+  token: string;
+}
+
+export interface RepoOptions {
+  url: string;
+  /** Scratch folder to clone into; must not exist or be empty. */
+  dir: string;
+  auth?: GitAuth;
+  author: { name: string; email: string };
+  /** Values masked in every error (tokens, the webhook, …). */
+  secrets: readonly string[];
+  /** Kill a git command that prints nothing for this long. */
+  timeoutMs?: number;
+}
+
+export class GitSinkError extends Error {
+  constructor(
+    /** The git call, e.g. "git push origin HEAD:refs/heads/main". */
+    readonly call: string,
+    detail: string,
+  ) {
+    super(`${call}: ${detail}`);
+    this.name = "GitSinkError";
+  }
+}
+
+export type PushResult = "pushed" | "remote-moved";
+
+const ENV_ALLOWED = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"];
+// simple-git refuses guarded variables it did not expect; pass the ambient ones that git never needs.
+const GUARDED = /^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i;
+// A rejection because the remote has commits we lack: fetch and re-apply. Hook or permission rejections
+// ("[remote rejected]") are real errors.
+const REMOTE_MOVED = /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)/;
+
+export class PolicyRepo {
+  private constructor(
+    private readonly git: SimpleGit,
+    readonly dir: string,
+    private readonly secrets: readonly string[],
+  ) {}
+
+  /** `git clone --depth 1 --branch <branch>`, then the bot identity in the clone's own config. */
+  static async clone(opts: RepoOptions, branch: string): Promise<PolicyRepo> {
+    await mkdir(opts.dir, { recursive: true });
+    const git = makeGit(opts.dir, opts);
+    const repo = new PolicyRepo(git, opts.dir, opts.secrets);
+    await repo.run(`git clone --depth 1 --branch ${branch} ${opts.url}`, () =>
+      git.clone(opts.url, opts.dir, ["--depth", "1", "--branch", branch, "--single-branch", "--no-tags"]),
+    );
+    await repo.run("git config", async () => {
+      await git.addConfig("user.name", opts.author.name);
+      await git.addConfig("user.email", opts.author.email);
+      await git.addConfig("commit.gpgsign", "false");
+    });
+    return repo;
+  }
+
+  path(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+
+  /** The remote tip of a branch, or undefined when the branch does not exist there. */
+  async remoteTip(branch: string): Promise<string | undefined> {
+    const out = await this.run(`git ls-remote --heads origin ${branch}`, () => this.git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]));
+    return out.trim().split(/\s+/)[0] || undefined;
+  }
+
+  /**
+   * Make the work tree the remote tip of `branch` (or of `base` when `branch` is not on the remote yet), on
+   * a local branch named `branch`. Anything local that was not pushed is dropped: the caller re-applies it.
+   */
+  async syncTo(branch: string, base: string): Promise<{ tip: string; existed: boolean }> {
+    const existed = (await this.remoteTip(branch)) !== undefined;
+    const from = existed ? branch : base;
+    await this.run(`git fetch --depth 1 origin ${from}`, () =>
+      this.git.raw(["fetch", "--depth", "1", "--no-tags", "origin", `+refs/heads/${from}:refs/remotes/origin/${from}`]),
+    );
+    await this.run(`git checkout -B ${branch} origin/${from}`, async () => {
+      await this.git.raw(["checkout", "--force", "-B", branch, `refs/remotes/origin/${from}`]);
+      await this.git.raw(["clean", "-fdx"]);
+    });
+    const tip = (await this.run("git rev-parse HEAD", () => this.git.revparse(["HEAD"]))).trim();
+    return { tip, existed };
+  }
+
+  async read(rel: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.path(rel), "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw err;
+    }
+  }
+
+  async list(rel: string): Promise<string[]> {
+    try {
+      return await readdir(this.path(rel));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+  }
+
+  async write(rel: string, text: string): Promise<void> {
+    await mkdir(path.dirname(this.path(rel)), { recursive: true });
+    await writeFile(this.path(rel), text);
+  }
+
+  /** Stage `paths` and commit them; undefined when they hold no change. */
+  async commit(message: string, paths: readonly string[]): Promise<string | undefined> {
+    await this.run("git add", () => this.git.add(["--", ...paths]));
+    const staged = await this.run("git diff --cached", () => this.git.raw(["diff", "--cached", "--name-only"]));
+    if (staged.trim() === "") return undefined;
+    await this.run("git commit", () => this.git.commit(message));
+    return (await this.run("git rev-parse HEAD", () => this.git.revparse(["HEAD"]))).trim();
+  }
+
+  /** Push HEAD to `branch`, never with force. A rejection because the remote moved is a result, not an error. */
+  async push(branch: string): Promise<PushResult> {
+    const call = `git push origin HEAD:refs/heads/${branch}`;
+    try {
+      await this.git.raw(["push", "origin", `HEAD:refs/heads/${branch}`]);
+      return "pushed";
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (REMOTE_MOVED.test(message)) return "remote-moved";
+      throw new GitSinkError(call, this.clean(message));
+    }
+  }
+
+  /** Commit messages of the last `n` commits on HEAD (shallow clones may have fewer). */
+  async log(n: number): Promise<string[]> {
+    const out = await this.run("git log", () => this.git.raw(["log", `-${n}`, "--format=%B%x00"]));
+    return out.split("\0").map((s) => s.trim()).filter(Boolean);
+  }
+
+  private async run<T>(call: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new GitSinkError(this.clean(call), this.clean(err instanceof Error ? err.message : String(err)));
+    }
+  }
+
+  private clean(text: string): string {
+    return redact(text, this.secrets).trim();
+  }
+}
+
+function makeGit(dir: string, opts: RepoOptions): SimpleGit {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !GUARDED.test(k)) env[k] = v;
+  Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", LC_ALL: "C", LANG: "C" });
+  if (opts.auth && /^https?:\/\//i.test(opts.url)) {
+    const basic = Buffer.from(`${opts.auth.username}:${opts.auth.token}`).toString("base64");
+    Object.assign(env, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+  }
+  return simpleGit({
+    baseDir: dir,
+    timeout: { block: opts.timeoutMs ?? 120_000 },
+    allowEnvironment: ENV_ALLOWED,
+    unsafe: { allowUnsafeConfigEnvCount: true },
+  }).env(env);
+}

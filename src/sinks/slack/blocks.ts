@@ -1,0 +1,160 @@
+// Digest → one Slack message (Block Kit), pure. Slack's limits (docs.slack.dev/reference/block-kit/blocks):
+// at most 50 blocks a message, a section's text 3,000 characters, a header's plain_text 150, a context at most 10
+// elements; the top-level `text` is the notification fallback. In mrkdwn, & < > are control characters and are
+// sent as &amp; &lt; &gt; (docs.slack.dev/messaging/formatting-message-text#escaping) — every value from a cluster
+// (names, field managers, paths) goes through escapeMrkdwn.
+
+import type { Digest, DigestItem } from "../notify-types.js";
+
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3_000,
+  headerText: 150,
+  contextElements: 10,
+} as const;
+
+export type PlainText = { type: "plain_text"; text: string; emoji?: boolean };
+export type Mrkdwn = { type: "mrkdwn"; text: string };
+export type SlackBlock =
+  | { type: "header"; text: PlainText }
+  | { type: "section"; text: Mrkdwn | PlainText }
+  | { type: "divider" }
+  | { type: "context"; elements: (Mrkdwn | PlainText)[] };
+
+export interface SlackMessage {
+  /** Fallback for notifications and clients without blocks; mrkdwn-escaped. */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+export interface DigestMessageOptions {
+  /** Policies listed before "…and N more"; default 25. */
+  maxItems?: number;
+}
+
+const HEADLINE: Record<Digest["kind"], string> = {
+  new: ":warning: NetworkPolicy drift",
+  changed: ":warning: NetworkPolicy drift changed",
+  resolved: ":white_check_mark: NetworkPolicy drift resolved",
+  unchanged: "NetworkPolicy drift unchanged",
+};
+
+// Blocks that are not namespace sections: header, summary, link, divider, "and N more", footer.
+const FIXED_BLOCKS = 6;
+
+export function buildDigestMessage(digest: Digest, opts: DigestMessageOptions = {}): SlackMessage {
+  const maxItems = Math.max(0, opts.maxItems ?? 25);
+  const blocks: SlackBlock[] = [];
+  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${HEADLINE[digest.kind]} — ${digest.cluster || "unknown cluster"}`, SLACK_LIMITS.headerText), emoji: true } });
+  blocks.push(section(summaryText(digest)));
+  if (digest.prUrl) blocks.push(section(`:link: ${link(digest.prUrl, linkLabel(digest.prUrl))}`));
+
+  const listed = listSections(digest, maxItems, SLACK_LIMITS.blocks - FIXED_BLOCKS);
+  if (listed.sections.length > 0) {
+    blocks.push({ type: "divider" });
+    for (const text of listed.sections) blocks.push(section(text));
+  }
+  const more = Math.max(0, digest.total - listed.count);
+  if (more > 0) {
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${more} more ${more === 1 ? "policy" : "policies"} — see the ${digest.prUrl ? "change request" : "report"} for all of them.` }] });
+  }
+  blocks.push({ type: "context", elements: footer(digest) });
+  return { text: fallbackText(digest), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+function summaryText(d: Digest): string {
+  const c = d.counts;
+  const inSync = `${c.inSync} in sync (desired ${c.desired}, live ${c.live})`;
+  const lines: string[] = [];
+  if (d.kind === "resolved") lines.push(`*No drift left*${d.total > 0 ? `: ${d.total} ${d.total === 1 ? "policy is" : "policies are"} back in sync` : ""}. ${inSync}`);
+  else lines.push(`*${d.total} ${d.total === 1 ? "policy" : "policies"} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`);
+  if (!d.complete) lines.push(":grey_question: *Incomplete run*: some verdicts were withheld; the report lists why.");
+  return lines.join("\n");
+}
+
+/** Namespace sections, each ≤ 3,000 characters, together ≤ maxBlocks, listing at most maxItems policies. */
+function listSections(d: Digest, maxItems: number, maxBlocks: number): { sections: string[]; count: number } {
+  const sections: string[] = [];
+  let count = 0;
+  for (const ns of d.namespaces) {
+    if (count >= maxItems || sections.length >= maxBlocks) break;
+    let current = `*${code(ns.namespace)}* (${ns.items.length})`;
+    for (const item of ns.items) {
+      if (count >= maxItems) break;
+      const line = d.kind === "resolved" ? `• ${code(item.name)} back in sync (was ${item.state})` : itemLine(item);
+      if (current.length + 1 + line.length > SLACK_LIMITS.sectionText) {
+        sections.push(current);
+        current = "";
+        if (sections.length >= maxBlocks) break;
+        current = `*${code(ns.namespace)}* (continued)`;
+      }
+      current += `\n${line}`;
+      count++;
+    }
+    if (current) sections.push(current);
+  }
+  return { sections, count };
+}
+
+const STATE_WORD: Record<DigestItem["state"], string> = { modified: "modified", missing: "missing (in git, not live)", unmanaged: "unmanaged (live, not in git)" };
+
+// Each part is clipped before escaping, so a line stays far below a section's 3,000 characters and no entity is cut.
+function itemLine(item: DigestItem): string {
+  let line = `• ${code(item.name)} ${STATE_WORD[item.state]}`;
+  if (item.paths.length > 0) {
+    const shown = item.paths.slice(0, 3).map((p) => code(clip(p, 120)));
+    line += `: ${shown.join(", ")}${item.paths.length > 3 ? ` (+${item.paths.length - 3})` : ""}`;
+  }
+  if (item.changedBy) {
+    const c = item.changedBy;
+    line += ` — by ${escapeMrkdwn(clip(c.manager, 100))} (${escapeMrkdwn(clip(c.operation, 30))}${c.time ? ` ${escapeMrkdwn(clip(c.time, 40))}` : ""})`;
+  }
+  return line;
+}
+
+function footer(d: Digest): Mrkdwn[] {
+  const parts = [`fingerprint ${code(clip(d.fingerprint, 64))}`, escapeMrkdwn(clip(d.generatedAt, 40))];
+  if (d.recordPath) parts.push(`record ${code(clip(d.recordPath, 300))}`);
+  return [{ type: "mrkdwn", text: `netpol-drift · ${parts.join(" · ")}` }];
+}
+
+function fallbackText(d: Digest): string {
+  const cluster = escapeMrkdwn(clip(d.cluster || "unknown cluster", 150));
+  if (d.kind === "resolved") return `NetworkPolicy drift resolved in ${cluster}: ${d.counts.inSync} in sync.`;
+  const c = d.counts;
+  const what = d.kind === "unchanged" ? "unchanged" : d.kind === "changed" ? "changed" : "detected";
+  return `NetworkPolicy drift ${what} in ${cluster}: ${d.total} drifted (${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged)${d.complete ? "" : ", incomplete run"}.`;
+}
+
+function section(text: string): SlackBlock {
+  return { type: "section", text: { type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) } };
+}
+
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// A backtick inside would end the code span early; U+02CB looks the same.
+function code(s: string): string {
+  return `\`${escapeMrkdwn(s.replace(/`/g, "ˋ"))}\``;
+}
+
+function link(url: string, label: string): string {
+  // Inside <url|label>, "|" and ">" end the parts; percent-encode them in the URL, and escape & < > as everywhere.
+  const safeUrl = url.replace(/\|/g, "%7C").replace(/>/g, "%3E").replace(/</g, "%3C").replace(/&/g, "&amp;");
+  return `<${safeUrl}|${escapeMrkdwn(label).replace(/\|/g, "¦")}>`;
+}
+
+function linkLabel(url: string): string {
+  if (/\/merge_requests\/\d+/.test(url)) return "Merge request";
+  if (/\/pull\/\d+/.test(url)) return "Pull request";
+  return "Change record";
+}
+
+/** Cut to at most `max` characters, marking the cut, never inside a surrogate pair. */
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let head = s.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return `${head}…`;
+}

@@ -1,0 +1,38 @@
+// Read a workloads capture from a file (or stdin with "-"). A capture that cannot be read fails whole.
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { LiveSourceError } from "../../model/errors.js";
+import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
+
+export async function readWorkloadsFile(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<ParsedWorkloads> {
+  const label = file === "-" ? "stdin" : file;
+  let text: string;
+  try {
+    text = file === "-" ? await readAll(stdin) : await readFile(file, "utf8");
+  } catch (err) {
+    throw new LiveSourceError(`read workloads ${label}`, err instanceof Error ? err.message : String(err));
+  }
+  return parseWorkloadsText(text, label);
+}
+
+export function parseWorkloadsText(text: string, label: string): ParsedWorkloads {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+  const objects: unknown[] = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    const err = doc.errors[0];
+    if (err) throw new LiveSourceError(`read workloads ${label}`, `line ${counter.linePos(err.pos[0]).line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
+    if (doc.contents !== null) objects.push(doc.toJS());
+  }
+  const w = workloadsFromObjects(objects, `file: ${label}`);
+  if (w.namespaces.length === 0 && w.pods.length === 0) {
+    throw new LiveSourceError(`read workloads ${label}`, "no Namespace or Pod objects: expected `kubectl get namespaces,pods -A -o json`");
+  }
+  return w;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,91 @@
+// One nightly-run world per test: a bare policy repo, a GitHub stand-in, a Slack receiver, live captures.
+
+import { rm } from "node:fs/promises";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { loadConfig, type RunConfig } from "../../../src/config/index.js";
+import { defaultNormalizeOptions } from "../../../src/model/types.js";
+import { runNightly, type RunDeps } from "../../../src/pipeline/run.js";
+import { wireRun } from "../../../src/pipeline/run-wire.js";
+import { FakeGitHub } from "../../helpers/fake-github.js";
+import { FakeHttpServer, type RecordedRequest } from "../../helpers/fake-http.js";
+import { createBareRepo, tempDir, type BareRepo } from "../../helpers/git-server.js";
+import { DESIRED_FIXTURE, DESIRED_PATH, writeLive, type Mutation } from "../../helpers/policy-repo.js";
+
+export const CLUSTER = "prod-eu";
+export const BRANCH = `netpol-drift/${CLUSTER}`;
+export const RECORDS = `${DESIRED_PATH}/change-records/${CLUSTER}`;
+export const CHANGELOG = `${DESIRED_PATH}/CHANGELOG.md`;
+
+export interface World {
+  root: string;
+  bare: BareRepo;
+  github: FakeGitHub;
+  slack: FakeHttpServer;
+  sleeps: number[];
+  /** Every log line of every run (JSON), to assert nothing secret is printed and to debug failures. */
+  logs: string[];
+  /** Slack messages received (parsed JSON bodies). */
+  slackPosts(): { text: string; blocks: unknown[] }[];
+  /** GitHub calls that change something. */
+  githubWrites(): RecordedRequest[];
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** One run at day `day` (the clock) against the capture `live`. */
+  run(live: Mutation, opts?: { day?: number; env?: Record<string, string>; deps?: Partial<RunDeps>; repoUrl?: string; timeoutMs?: number }): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function makeWorld(): Promise<World> {
+  const root = await tempDir();
+  const bare = await createBareRepo(root, { seed: DESIRED_FIXTURE, seedAt: DESIRED_PATH });
+  const github = await FakeGitHub.start({ owner: "acme", repo: "policies", branches: ["main", BRANCH] });
+  const slack = new FakeHttpServer(() => ({ status: 200, body: "ok" }));
+  await slack.start();
+  const sleeps: number[] = [];
+  const logs: string[] = [];
+  const logger = pino({ level: "debug", base: undefined }, new Writable({ write: (chunk, _enc, cb) => void (logs.push(String(chunk)), cb()) }));
+  let n = 0;
+  const world: World = {
+    root, bare, github, slack, sleeps, logs,
+    slackPosts: () => slack.requests.filter((r) => r.method === "POST").map((r) => JSON.parse(r.bodyText)),
+    githubWrites: () => github.requests.filter((r) => r.method !== "GET"),
+    env: (extra = {}) => ({
+      NETPOL_DRIFT_CLUSTER: CLUSTER,
+      NETPOL_DRIFT_REPO: bare.fileUrl,
+      NETPOL_DRIFT_FORGE: "github",
+      NETPOL_DRIFT_FORGE_URL: github.apiUrl,
+      NETPOL_DRIFT_FORGE_REPO: "acme/policies",
+      NETPOL_DRIFT_FORGE_TOKEN: github.token,
+      NETPOL_DRIFT_SLACK_WEBHOOK: `${slack.url}/services/T000/B000/XXXXSECRET`,
+      ...extra,
+    }),
+    async run(live, opts = {}) {
+      const file = await writeLive(root, `live-${++n}`, live);
+      const config: RunConfig = await loadConfig({ env: world.env({ ...(opts.repoUrl ? { NETPOL_DRIFT_REPO: opts.repoUrl } : {}), ...opts.env }) });
+      const now = () => new Date(Date.UTC(2025, 5, opts.day ?? n, 2, 30));
+      const deps = wireRun(config, {
+        logger,
+        now,
+        sources: { live: { kind: "file", file }, scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions() },
+        edge: { timeoutMs: opts.timeoutMs ?? 10_000, retries: 1, baseDelayMs: 1, sleep: async (ms) => void sleeps.push(ms) },
+        scratchRoot: root,
+      });
+      return runNightly(config, { ...deps, ...opts.deps });
+    },
+    async close() {
+      await github.close();
+      await slack.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** The record JSON files on a ref, oldest first. */
+export function records(w: World, ref = BRANCH): string[] {
+  return w.bare.ls(ref, RECORDS).filter((f) => f.endsWith(".json"));
+}
+
+export function recordJson(w: World, name: string, ref = BRANCH): { record: { kind: string; fingerprint: string; delivery: Record<string, any> } } & Record<string, any> {
+  return JSON.parse(w.bare.show(ref, `${RECORDS}/${name}`) ?? "null");
+}
