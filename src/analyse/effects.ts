@@ -34,18 +34,22 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   const receivers = universe.pods.filter((e) => changed("ingress", e));
   const opened: PairDelta[] = [];
   const closed: PairDelta[] = [];
-  const visit = (src: Endpoint, dst: Endpoint) => {
+  const visit = (src: Endpoint, dst: Endpoint, sameEgress: boolean) => {
     if (!touches(src) && !touches(dst)) return;
-    const d = desired.allowed(src, dst);
-    const l = live.allowed(src, dst);
+    // A sender whose egress policies did not change has the same egress on both sides: compute it once, and
+    // skip the pair when it lets nothing out (the common case under a default deny).
+    const egress = sameEgress ? desired.sidePorts("egress", src, dst) : undefined;
+    if (egress && isEmpty(egress)) return;
+    const d = desired.allowed(src, dst, egress);
+    const l = live.allowed(src, dst, egress);
     const more = subtract(l, d);
     const less = subtract(d, l);
     if (!isEmpty(more)) opened.push(delta(live, src, dst, more));
     if (!isEmpty(less)) closed.push(delta(live, src, dst, less));
   };
   const senderIds = new Set(senders.map((e) => e.id));
-  for (const src of senders) for (const dst of universe.endpoints) visit(src, dst);
-  for (const dst of receivers) for (const src of universe.endpoints) if (!senderIds.has(src.id)) visit(src, dst);
+  for (const src of senders) for (const dst of universe.endpoints) visit(src, dst, false);
+  for (const dst of receivers) for (const src of universe.endpoints) if (!senderIds.has(src.id)) visit(src, dst, true);
 
   const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
     const mine = (p: PairDelta) => (p.src.kind === "pod" && p.src.namespace === namespace) || (p.dst.kind === "pod" && p.dst.namespace === namespace);
@@ -57,7 +61,7 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
 }
 
 function specs(side: Side, dir: Direction, e: Endpoint): string {
-  return side.selectingPolicies(dir, e).map((p) => p.specKey).join("\n");
+  return side.selectingPolicies(dir, e).map((p) => p.specKey[dir]).join("\n");
 }
 
 function delta(live: Side, src: Endpoint, dst: Endpoint, ports: PairDelta["ports"]): PairDelta {

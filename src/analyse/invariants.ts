@@ -26,6 +26,19 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   const named = policies.flatMap((p) => peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])));
   const tenantNs = new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter((ns) => tenantOf(ns, options) !== undefined));
 
+  const tenantList = [...tenantNs].sort();
+  // Which tenant namespaces a namespace selector selects, computed once per distinct selector.
+  const bySelector = new Map<string, string[]>();
+  const selects = (sel: Selector): string[] => {
+    const key = JSON.stringify(sel);
+    let hit = bySelector.get(key);
+    if (!hit) {
+      hit = tenantList.filter((t) => matches(sel, input.nsLabels?.get(t) ?? { [NAME_LABEL]: t }));
+      if (matches(sel, { [NAME_LABEL]: "(any-other-tenant)" })) hit.unshift("any namespace");
+      bySelector.set(key, hit);
+    }
+    return hit;
+  };
   for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
     const at = anchor(list);
     const defaults = list.filter((p) => isEmptySelector(p.spec.podSelector));
@@ -39,7 +52,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
       out.push(...dnsViolations(ns, egressDefaults, side, options));
     }
     for (const p of list) {
-      if (tenantNs.has(ns)) out.push(...crossTenant(p, [...tenantNs].filter((t) => t !== ns), side, input.nsLabels, options));
+      if (tenantNs.has(ns)) out.push(...crossTenant(p, selects, side, options));
       out.push(...externalEgress(p, side, options));
     }
   }
@@ -81,7 +94,7 @@ function pins(sel: Selector, key: string, value: string): boolean {
   return (sel.matchExpressions ?? []).some((r) => r.key === key && r.operator === "In" && r.values?.length === 1 && r.values[0] === value);
 }
 
-function crossTenant(p: NormalizedPolicy, others: string[], side: Violation["side"], nsLabels: Map<string, Labels> | undefined, options: AnalysisOptions): Violation[] {
+function crossTenant(p: NormalizedPolicy, selects: (sel: Selector) => string[], side: Violation["side"], options: AnalysisOptions): Violation[] {
   const out: Violation[] = [];
   const check = (dir: "ingress" | "egress", rules: (IngressRule | EgressRule)[]) =>
     rules.forEach((rule, i) => {
@@ -93,9 +106,7 @@ function crossTenant(p: NormalizedPolicy, others: string[], side: Violation["sid
       }
       const hit = new Set<string>();
       for (const peer of peers) {
-        if (!peer.namespaceSelector) continue;
-        if (matches(peer.namespaceSelector, { [NAME_LABEL]: "(any-other-tenant)" })) hit.add("any namespace");
-        for (const t of others) if (matches(peer.namespaceSelector, nsLabels?.get(t) ?? { [NAME_LABEL]: t })) hit.add(t);
+        if (peer.namespaceSelector) for (const t of selects(peer.namespaceSelector)) if (t !== p.namespace) hit.add(t);
       }
       if (hit.size > 0) out.push(at(p, side, "tenant-isolation", i, `${p.namespace}/${p.name} ${dir}[${i}] allows traffic ${word} ${[...hit].sort().join(", ")} (tenant ${tenantOf(p.namespace, options)} must stay in its namespace)`, dir));
     });

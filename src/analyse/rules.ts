@@ -1,7 +1,6 @@
 // Policies compiled for the connectivity computation: rules with their references and, when no named port
 // needs a destination to resolve, their port set computed once.
 import type { NormalizedPolicy, Peer, Port, Selector } from "../model/types.js";
-import { canonicalJson } from "../normalize/canonical.js";
 import { rulePorts, type PortSet } from "./ports.js";
 import type { RuleRef } from "./types.js";
 
@@ -20,13 +19,23 @@ export interface CompiledPolicy {
   /** Present when the policy has the type: an empty list then isolates without allowing anything. */
   ingress?: CompiledRule[];
   egress?: CompiledRule[];
-  /** Identity of the spec: equal on both sides when the policy did not drift. */
-  specKey: string;
+  /**
+   * Identity of what the policy does in each direction: equal on both sides when that part did not drift (the
+   * normalised spec is canonical, so JSON is enough).
+   */
+  specKey: { ingress: string; egress: string };
 }
 
 export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
   const key = `${p.namespace}/${p.name}`;
-  const out: CompiledPolicy = { key, policy: p, specKey: `${key}#${canonicalJson(p.spec)}` };
+  const out: CompiledPolicy = {
+    key,
+    policy: p,
+    specKey: {
+      ingress: `${key}#${JSON.stringify([p.spec.podSelector, p.spec.policyTypes.includes("Ingress"), p.spec.ingress])}`,
+      egress: `${key}#${JSON.stringify([p.spec.podSelector, p.spec.policyTypes.includes("Egress"), p.spec.egress])}`,
+    },
+  };
   if (p.spec.policyTypes.includes("Ingress")) {
     out.ingress = (p.spec.ingress ?? []).map((r, index) => compileRule(p, "ingress", index, r.from, r.ports));
   }
@@ -44,8 +53,9 @@ function compileRule(p: NormalizedPolicy, direction: "ingress" | "egress", index
   return rule;
 }
 
+/** Normalised selectors are canonical already (sorted labels and expressions), so JSON is their identity. */
 export function canonicalSelector(sel: Selector): string {
-  return canonicalJson(sel);
+  return JSON.stringify(sel);
 }
 
 export function ruleName(ref: RuleRef): string {

@@ -10,6 +10,10 @@ import type { Endpoint, Universe } from "./universe.js";
 
 export type Direction = "ingress" | "egress";
 
+// Shared, never mutated: every port-set operation returns a new set.
+const ALL = allPorts();
+const NONE = emptyPorts();
+
 export class Side {
   private readonly byNs = new Map<string, CompiledPolicy[]>();
   private readonly selecting: Record<Direction, (CompiledPolicy[] | undefined)[]> = { ingress: [], egress: [] };
@@ -43,16 +47,20 @@ export class Side {
   sidePorts(direction: Direction, src: Endpoint, dst: Endpoint): PortSet {
     const [self, peer] = direction === "egress" ? [src, dst] : [dst, src];
     const policies = this.selectingPolicies(direction, self);
-    if (policies.length === 0) return allPorts();
-    let out = emptyPorts();
+    if (policies.length === 0) return ALL;
+    let out: PortSet | undefined;
     for (const p of policies) {
-      for (const rule of p[direction]!) if (this.ruleMatches(rule, p.policy.namespace, peer)) out = union(out, this.portsOf(rule, dst));
+      for (const rule of p[direction]!) {
+        if (!this.ruleMatches(rule, p.policy.namespace, peer)) continue;
+        const ports = this.portsOf(rule, dst);
+        out = out ? union(out, ports) : ports;
+      }
     }
-    return out;
+    return out ?? NONE;
   }
 
-  allowed(src: Endpoint, dst: Endpoint): PortSet {
-    const egress = this.sidePorts("egress", src, dst);
+  /** Both ends must allow. `egress`, when given, is the sender's side already computed (it is the same on both sides). */
+  allowed(src: Endpoint, dst: Endpoint, egress: PortSet = this.sidePorts("egress", src, dst)): PortSet {
     if (isEmpty(egress)) return egress;
     return intersect(egress, this.sidePorts("ingress", src, dst));
   }

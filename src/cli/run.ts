@@ -47,3 +47,10 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   }
   return job();
 }
+
+/** For `schedule`: the job a slot runs, with the flags and configuration checked once up front. */
+export async function makeRunJob(args: string[], ctx: CommandContext): Promise<() => Promise<number>> {
+  const job = await prepareRun(args, ctx);
+  if (job === "help") throw new UsageError("--help is not a run flag to schedule");
+  return job;
+}

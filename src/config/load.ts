@@ -59,8 +59,7 @@ function crossCheck(config: RunConfig, found: Map<FieldName, Found>): void {
     need("forgeRepo", `when NETPOL_DRIFT_FORGE is ${config.forge} (owner/repo on GitHub, group/project on GitLab)`);
     need("forgeToken", `when NETPOL_DRIFT_FORGE is ${config.forge}`);
   }
-  const recordsUnderDesired = config.recordsDir === config.desiredPath;
-  if (recordsUnderDesired) throw new ConfigError(FIELDS.recordsDir.env, found.get("recordsDir")?.source ?? "environment", "must not be the desired-state folder itself");
+  if (config.recordsDir === config.desiredPath) throw new ConfigError(FIELDS.recordsDir.env, found.get("recordsDir")?.source ?? "environment", "must not be the desired-state folder itself");
 }
 
 // Secrets are never echoed back; other values are, so the user sees what was read.

@@ -44,11 +44,7 @@ export const FIELDS = {
 
 export type FieldName = keyof typeof FIELDS;
 
-export const ConfigSchema = z.strictObject(
-  Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.schema])) as { [K in FieldName]: (typeof FIELDS)[K]["schema"] },
-);
-
-type Parsed = z.output<typeof ConfigSchema>;
+type Parsed = { [K in FieldName]: z.output<(typeof FIELDS)[K]["schema"]> };
 
 /** The validated configuration, with every default resolved. */
 export interface RunConfig extends Omit<Parsed, "changelog" | "recordsDir"> {

@@ -14,7 +14,7 @@ describe("GitLabPlatform against the fake GitLab API", () => {
       token: o.token ?? gl.token,
       project: o.project ?? gl.projectPath,
       host: gl.url,
-      retry: { sleep: async (ms) => void waits.push(ms), timeoutMs: o.timeoutMs ?? 5_000, retries: o.retries ?? 3, maxDelayMs: o.maxDelayMs ?? 60_000 },
+      retry: { sleep: async (ms) => void waits.push(ms), timeoutMs: o.timeoutMs ?? 20_000, retries: o.retries ?? 3, maxDelayMs: o.maxDelayMs ?? 60_000 },
     });
 
   beforeEach(async () => {

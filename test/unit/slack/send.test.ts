@@ -19,7 +19,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
   let slack: FakeSlack;
   let waits: number[];
   const notifier = (o: Partial<SlackOptions> = {}) =>
-    createSlackNotifier({ webhookUrl: slack.url, timeoutMs: 5_000, retries: 3, sleep: async (ms) => void waits.push(ms), ...o });
+    createSlackNotifier({ webhookUrl: slack.url, timeoutMs: 20_000, retries: 3, sleep: async (ms) => void waits.push(ms), ...o });
 
   beforeEach(async () => {
     slack = await FakeSlack.start();

@@ -1,0 +1,73 @@
+import path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonReport, netpolDrift, ROOT } from "./helpers/cli.js";
+import { tokenKubeconfig } from "./helpers/kubeconfig.js";
+import { kubectl } from "./helpers/kubectl.js";
+import { envtest } from "./helpers/setup.js";
+
+// The deploy/ base, applied for real, gives its ServiceAccount exactly what `report` needs and nothing more.
+describe("least privilege, proven on a real API server", () => {
+  const { env, k } = envtest();
+  let sa: { name: string; namespace: string };
+  let readerKubeconfig: string;
+
+  beforeAll(async () => {
+    const rendered = await k(["kustomize", path.join(ROOT, "deploy")]);
+    const objects = parseAllDocuments(rendered).map((d: any) => d.toJS());
+    const account = objects.find((o: any) => o.kind === "ServiceAccount");
+    sa = { name: account.metadata.name, namespace: account.metadata.namespace };
+    await k(["apply", "-k", path.join(ROOT, "deploy")]);
+    const token = (await k(["-n", sa.namespace, "create", "token", sa.name, "--duration=1h"])).trim();
+    readerKubeconfig = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token, name: "deploy-sa" });
+    await k(["create", "namespace", "lp-data"]);
+    await k(["-n", "lp-data", "create", "secret", "generic", "db", "--from-literal=password=hunter2"]);
+  });
+
+  it("the ClusterRole grants list on networkpolicies and nothing else", async () => {
+    const role = JSON.parse(await k(["get", "clusterrole", "netpol-drift-reader", "-o", "json"]));
+    expect(role.rules).toEqual([{ apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["list"] }]);
+  });
+
+  it("report works as the deploy/ ServiceAccount", async () => {
+    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, "-o", "json"]);
+    const report = jsonReport(result);
+    expect(report.problems).toEqual([]);
+    expect(report.complete).toBe(true);
+    expect(report.summary.live).toBeGreaterThan(0);
+    expect([0, 1]).toContain(result.code);
+  });
+
+  it("the same token cannot read Secrets or Pods, nor get or write NetworkPolicies", async () => {
+    const asReader = kubectl(env, readerKubeconfig);
+    await expect(asReader(["get", "secrets", "-n", "lp-data"])).rejects.toThrow(/Forbidden|forbidden/);
+    await expect(asReader(["get", "secret", "db", "-n", "lp-data"])).rejects.toThrow(/forbidden/);
+    await expect(asReader(["get", "pods", "-A"])).rejects.toThrow(/forbidden/);
+    await expect(asReader(["get", "networkpolicy", "default-deny", "-n", "lp-data"])).rejects.toThrow(/forbidden/);
+    await expect(asReader(["create", "-f", "-"], JSON.stringify({
+      apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "x", namespace: "lp-data" }, spec: { podSelector: {} },
+    }))).rejects.toThrow(/forbidden/);
+    expect((await asReader(["auth", "can-i", "list", "networkpolicies.networking.k8s.io", "-A"])).trim()).toBe("yes");
+  });
+
+  it("a ServiceAccount without the list permission gets exit 2 and is told which permission is missing", async () => {
+    await k(["create", "namespace", "lp-nobody"]);
+    await k(["-n", "lp-nobody", "create", "serviceaccount", "nobody"]);
+    const token = (await k(["-n", "lp-nobody", "create", "token", "nobody", "--duration=1h"])).trim();
+    const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token, name: "nobody" });
+    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", kc, "-o", "json"]);
+    const report = jsonReport(result);
+    expect(result.code).toBe(2);
+    expect(report.complete).toBe(false);
+    expect(report.drift).toEqual([]);
+    const message = report.problems.map((p: { message: string }) => p.message).join("\n");
+    expect(message).toMatch(/HTTP 403/);
+    expect(message).toMatch(/cannot list resource "networkpolicies" in API group "networking.k8s.io"/);
+    expect(message).toMatch(/needs RBAC verb `list` on networkpolicies\.networking\.k8s\.io/);
+  });
+
+  it("deploy/ and jobs/ are accepted by the API server", async () => {
+    const out = await k(["apply", "--dry-run=server", "-k", path.join(ROOT, "jobs")]);
+    expect(out).toMatch(/cronjob\.batch\/\S+ (created|configured|unchanged) \(server dry run\)/);
+  });
+});
