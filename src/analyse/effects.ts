@@ -47,9 +47,13 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
     if (!isEmpty(more)) opened.push(delta(live, src, dst, more));
     if (!isEmpty(less)) closed.push(delta(live, src, dst, less));
   };
+  // Only pairs one side can let through at all: a changed sender against the receivers that may accept it on
+  // either side; a changed receiver against the (unchanged) senders that may reach it.
   const senderIds = new Set(senders.map((e) => e.id));
-  for (const src of senders) for (const dst of universe.endpoints) visit(src, dst, false);
-  for (const dst of receivers) for (const src of universe.endpoints) if (!senderIds.has(src.id)) visit(src, dst, true);
+  for (const src of senders) {
+    for (const dst of new Set([...desired.candidates("ingress", src), ...live.candidates("ingress", src)])) visit(src, dst, false);
+  }
+  for (const dst of receivers) for (const src of desired.candidates("egress", dst)) if (!senderIds.has(src.id)) visit(src, dst, true);
 
   const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
     const mine = (p: PairDelta) => (p.src.kind === "pod" && p.src.namespace === namespace) || (p.dst.kind === "pod" && p.dst.namespace === namespace);

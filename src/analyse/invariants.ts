@@ -30,10 +30,16 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   // Which tenant namespaces a namespace selector selects, computed once per distinct selector.
   const bySelector = new Map<string, string[]>();
   const selects = (sel: Selector): string[] => {
+    // The common case, a selector on the name label alone, needs no label matching at all.
+    const pinnedOnly = !sel.matchExpressions && sel.matchLabels && Object.keys(sel.matchLabels).length === 1 ? sel.matchLabels[NAME_LABEL] : undefined;
+    if (pinnedOnly !== undefined) return tenantNs.has(pinnedOnly) ? [pinnedOnly] : [];
     const key = JSON.stringify(sel);
     let hit = bySelector.get(key);
     if (!hit) {
-      hit = tenantList.filter((t) => matches(sel, input.nsLabels?.get(t) ?? { [NAME_LABEL]: t }));
+      // A selector that pins the name can only select that namespace.
+      const pinned = sel.matchLabels?.[NAME_LABEL];
+      const candidates = pinned !== undefined ? (tenantNs.has(pinned) ? [pinned] : []) : tenantList;
+      hit = candidates.filter((t) => matches(sel, input.nsLabels?.get(t) ?? { [NAME_LABEL]: t }));
       if (matches(sel, { [NAME_LABEL]: "(any-other-tenant)" })) hit.unshift("any namespace");
       bySelector.set(key, hit);
     }

@@ -11,6 +11,9 @@ export interface CompiledRule {
   ports?: Port[];
   /** Set when no port is named: the same for every destination. */
   fixedPorts?: PortSet;
+  /** The last endpoint asked about and whether the rule matched it (see Side.ruleMatches). */
+  memoEp?: unknown;
+  memoHit?: boolean;
 }
 
 export interface CompiledPolicy {
@@ -28,12 +31,13 @@ export interface CompiledPolicy {
 
 export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
   const key = `${p.namespace}/${p.name}`;
+  const selector = `${key}#${JSON.stringify(p.spec.podSelector)}`;
   const out: CompiledPolicy = {
     key,
     policy: p,
     specKey: {
-      ingress: `${key}#${JSON.stringify([p.spec.podSelector, p.spec.policyTypes.includes("Ingress"), p.spec.ingress])}`,
-      egress: `${key}#${JSON.stringify([p.spec.podSelector, p.spec.policyTypes.includes("Egress"), p.spec.egress])}`,
+      ingress: `${selector}#${p.spec.policyTypes.includes("Ingress")}#${JSON.stringify(p.spec.ingress ?? [])}`,
+      egress: `${selector}#${p.spec.policyTypes.includes("Egress")}#${JSON.stringify(p.spec.egress ?? [])}`,
     },
   };
   if (p.spec.policyTypes.includes("Ingress")) {

@@ -16,14 +16,22 @@ const NONE = emptyPorts();
 
 export class Side {
   private readonly byNs = new Map<string, CompiledPolicy[]>();
-  private readonly selecting: Record<Direction, (CompiledPolicy[] | undefined)[]> = { ingress: [], egress: [] };
+  private readonly selecting: Record<Direction, (CompiledPolicy[] | undefined)[]>;
   private readonly blocks = new WeakMap<IPBlock, IpRange[]>();
+  private readonly open: Partial<Record<Direction, Endpoint[]>> = {};
+  private readonly members = new Map<CompiledPolicy, Endpoint[]>();
+  private readonly seen: Uint32Array;
+  private stamp = 0;
 
   constructor(
     readonly policies: CompiledPolicy[],
     readonly universe: Universe,
     readonly opts: { ipBlockMatchesPods: boolean },
   ) {
+    // Dense arrays indexed by endpoint id (a sparse one would fall back to a slow dictionary).
+    const n = universe.endpoints.length;
+    this.seen = new Uint32Array(n);
+    this.selecting = { ingress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined), egress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined) };
     for (const p of policies) {
       const list = this.byNs.get(p.policy.namespace) ?? [];
       list.push(p);
@@ -80,7 +88,51 @@ export class Side {
 
   ruleMatches(rule: CompiledRule, policyNs: string, ep: Endpoint): boolean {
     if (!rule.peers) return true;
-    return rule.peers.some((peer) => this.peerMatches(peer, policyNs, ep));
+    // The effect loops hold one end fixed while the other runs over every endpoint: each rule remembers its
+    // answer for the last endpoint it was asked about (rules are compiled per side, so this stays per side).
+    if (rule.memoEp !== ep) {
+      rule.memoEp = ep;
+      rule.memoHit = rule.peers.some((peer) => this.peerMatches(peer, policyNs, ep));
+    }
+    return rule.memoHit!;
+  }
+
+  /**
+   * The endpoints whose side of the given direction can let anything through with `fixed` at the other end:
+   * senders that may reach `fixed` ("egress"), or receivers that may accept it ("ingress"). Every other
+   * endpoint is selected only by policies whose rules never match `fixed`, so it allows nothing.
+   */
+  candidates(direction: Direction, fixed: Endpoint): Endpoint[] {
+    const out = [...this.unselected(direction)];
+    const stamp = ++this.stamp;
+    for (const p of this.policies) {
+      const rules = p[direction];
+      if (!rules || !rules.some((r) => this.ruleMatches(r, p.policy.namespace, fixed))) continue;
+      for (const e of this.selectedBy(p)) {
+        if (this.seen[e.id] === stamp) continue;
+        this.seen[e.id] = stamp;
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
+  private unselected(direction: Direction): Endpoint[] {
+    let hit = this.open[direction];
+    if (!hit) {
+      hit = this.universe.endpoints.filter((e) => this.selectingPolicies(direction, e).length === 0);
+      this.open[direction] = hit;
+    }
+    return hit;
+  }
+
+  private selectedBy(p: CompiledPolicy): Endpoint[] {
+    let hit = this.members.get(p);
+    if (!hit) {
+      hit = (this.universe.podsByNs.get(p.policy.namespace) ?? []).filter((e) => matches(p.policy.spec.podSelector, e.labels));
+      this.members.set(p, hit);
+    }
+    return hit;
   }
 
   peerMatches(peer: Peer, policyNs: string, ep: Endpoint): boolean {

@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../model/errors.js";
-import { runNightly } from "../pipeline/run.js";
-import { wireRun } from "../pipeline/run-wire.js";
+import { makeNightlyJob } from "../pipeline/run-job.js";
 import type { CommandContext } from "./context.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
@@ -20,6 +19,7 @@ NETPOL_DRIFT_CHANGELOG, NETPOL_DRIFT_RECORDS_DIR, NETPOL_DRIFT_PUSH (pr|direct),
 (github|gitlab|none), NETPOL_DRIFT_FORGE_URL, NETPOL_DRIFT_FORGE_REPO, NETPOL_DRIFT_FORGE_TOKEN,
 NETPOL_DRIFT_GIT_TOKEN, NETPOL_DRIFT_GIT_USERNAME, NETPOL_DRIFT_SLACK_WEBHOOK, NETPOL_DRIFT_NOTIFY
 (changes|always|never), NETPOL_DRIFT_AUTHOR_NAME, NETPOL_DRIFT_AUTHOR_EMAIL, NETPOL_DRIFT_PUSH_RETRIES.
+NETPOL_DRIFT_PUSHGATEWAY (URL) pushes the run's metrics; NETPOL_DRIFT_WORKDIR holds the scratch clone.
 The desired state is read from the cloned repo, so --desired does not apply.
 
 ${SOURCE_HELP}
@@ -36,7 +36,7 @@ export async function prepareRun(args: string[], ctx: CommandContext): Promise<(
   const config = await loadConfig({ file: values.config, env: ctx.env, flags: values["cluster-name"] ? { cluster: values["cluster-name"] } : {} });
   const { desired: _unused, ...sources } = sourceOptions(values);
   const logger = ctx.makeLogger(values["log-level"]);
-  return () => runNightly(config, wireRun(config, { logger, now: ctx.now, sources, stdin: ctx.stdin }));
+  return makeNightlyJob(config, { logger, now: ctx.now, sources, stdin: ctx.stdin, env: ctx.env });
 }
 
 export async function runCommand(args: string[], ctx: CommandContext): Promise<number> {

@@ -1,7 +1,7 @@
 import { UsageError } from "../model/errors.js";
 import { DEFAULT_TIMEZONE, runSchedule, validateSchedule } from "../pipeline/schedule.js";
 import type { CommandContext } from "./context.js";
-import { prepareRun } from "./run.js";
+import { makeRunJob } from "./run.js";
 
 export const SCHEDULE_HELP = `netpol-drift schedule — run the nightly \`run\` in this process on a cron schedule (for hosts without a CronJob)
 
@@ -23,16 +23,9 @@ export interface ScheduleCommandDeps {
   signals: Pick<NodeJS.EventEmitter, "on" | "off">;
 }
 
-// The one place that knows how a scheduled slot runs `netpol-drift run`: the run's own flag parsing and
-// config loading, done once at start (a bad setting fails now, not at 2 a.m.), then its job per slot.
-async function nightlyRunJob(runArgs: string[], ctx: CommandContext): Promise<() => Promise<number>> {
-  const job = await prepareRun(runArgs, ctx);
-  if (job === "help") throw new UsageError("`netpol-drift run --help` lists the run flags");
-  return job;
-}
-
 export function scheduleCommand(args: string[], ctx: CommandContext): Promise<number> {
-  return scheduleCommandWith(args, ctx, { makeJob: nightlyRunJob, signals: process });
+  // The run's own flag parsing and config loading happen once at start (a bad setting fails now, not at 2 a.m.).
+  return scheduleCommandWith(args, ctx, { makeJob: makeRunJob, signals: process });
 }
 
 export async function scheduleCommandWith(args: string[], ctx: CommandContext, deps: ScheduleCommandDeps): Promise<number> {

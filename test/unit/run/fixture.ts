@@ -8,7 +8,9 @@ import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { runNightly, type RunDeps } from "../../../src/pipeline/run.js";
 import { wireRun } from "../../../src/pipeline/run-wire.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
-import { FakeHttpServer, type RecordedRequest } from "../../helpers/fake-http.js";
+import { FakeHttpServer, type Fault, type RecordedRequest } from "../../helpers/fake-http.js";
+import { expect } from "vitest";
+import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
 import { createBareRepo, tempDir, type BareRepo } from "../../helpers/git-server.js";
 import { DESIRED_FIXTURE, DESIRED_PATH, writeLive, type Mutation } from "../../helpers/policy-repo.js";
 
@@ -88,4 +90,17 @@ export function records(w: World, ref = BRANCH): string[] {
 
 export function recordJson(w: World, name: string, ref = BRANCH): { record: { kind: string; fingerprint: string; delivery: Record<string, any> } } & Record<string, any> {
   return JSON.parse(w.bare.show(ref, `${RECORDS}/${name}`) ?? "null");
+}
+
+/** A fault that holds until the returned function switches it off. */
+export function switchable(inject: (f: Fault) => void, fault: Omit<Fault, "match" | "times">): () => void {
+  let on = true;
+  inject({ ...fault, times: Infinity, match: () => on });
+  return () => void (on = false);
+}
+
+/** Exactly one change record and one CHANGELOG entry on the drift branch. */
+export function expectOneRecord(w: World): void {
+  expect(records(w)).toEqual(["0001-20250601T023000Z-new.json"]);
+  expect(parseChangelog(w.bare.show(BRANCH, CHANGELOG) ?? "")).toHaveLength(1);
 }
