@@ -1,14 +1,31 @@
 // One side's connectivity (desired or live): which policies isolate an endpoint, and which ports a sender's
 // egress and a receiver's ingress allow between two endpoints. Both ends must allow.
-import type { IPBlock, Peer } from "../model/types.js";
+import type { IPBlock, Peer, Selector } from "../model/types.js";
 import { blockRanges, inRanges, type IpRange } from "./cidr.js";
 import { allPorts, emptyPorts, intersect, isEmpty, rulePorts, union, type PortSet } from "./ports.js";
 import type { CompiledPolicy, CompiledRule } from "./rules.js";
 import { matches } from "./selector.js";
 import type { SideDecision } from "./types.js";
-import type { Endpoint, Universe } from "./universe.js";
+import { NAME_LABEL, type Endpoint, type Universe } from "./universe.js";
 
 export type Direction = "ingress" | "egress";
+
+interface RuleIndex {
+  /** Policies with a rule that may select any namespace. */
+  generic: CompiledPolicy[];
+  /** Policies with an ipBlock peer. */
+  ip: CompiledPolicy[];
+  /** Policies with a rule that can only select pods of this namespace. */
+  byNs: Map<string, CompiledPolicy[]>;
+}
+
+/** The only namespaces a selector can select when it pins the name label; undefined when it does not. */
+function pinnedNames(sel: Selector): string[] | undefined {
+  const name = sel.matchLabels?.[NAME_LABEL];
+  if (name !== undefined) return [name];
+  const req = sel.matchExpressions?.find((r) => r.key === NAME_LABEL && r.operator === "In");
+  return req ? (req.values ?? []) : undefined;
+}
 
 // Shared, never mutated: every port-set operation returns a new set.
 const ALL = allPorts();
@@ -20,6 +37,7 @@ export class Side {
   private readonly blocks = new WeakMap<IPBlock, IpRange[]>();
   private readonly open: Partial<Record<Direction, Endpoint[]>> = {};
   private readonly members = new Map<CompiledPolicy, Endpoint[]>();
+  private readonly index: Partial<Record<Direction, RuleIndex>> = {};
   private readonly seen: Uint32Array;
   private stamp = 0;
 
@@ -105,9 +123,14 @@ export class Side {
   candidates(direction: Direction, fixed: Endpoint): Endpoint[] {
     const out = [...this.unselected(direction)];
     const stamp = ++this.stamp;
-    for (const p of this.policies) {
-      const rules = p[direction];
-      if (!rules || !rules.some((r) => this.ruleMatches(r, p.policy.namespace, fixed))) continue;
+    const index = this.indexOf(direction);
+    const buckets = fixed.kind === "external" ? [index.generic, index.ip] : [index.generic, index.byNs.get(fixed.namespace) ?? [], ...(this.opts.ipBlockMatchesPods ? [index.ip] : [])];
+    const tried = new Set<CompiledPolicy>();
+    for (const p of buckets.flat()) {
+      if (tried.has(p)) continue;
+      tried.add(p);
+      const rules = p[direction]!;
+      if (!rules.some((r) => this.ruleMatches(r, p.policy.namespace, fixed))) continue;
       for (const e of this.selectedBy(p)) {
         if (this.seen[e.id] === stamp) continue;
         this.seen[e.id] = stamp;
@@ -115,6 +138,33 @@ export class Side {
       }
     }
     return out;
+  }
+
+  /** Policies by the namespaces their rules can select, so a fixed end is checked against few of them. */
+  private indexOf(direction: Direction): RuleIndex {
+    let hit = this.index[direction];
+    if (hit) return hit;
+    const generic = new Set<CompiledPolicy>();
+    const ip = new Set<CompiledPolicy>();
+    const byNs = new Map<string, Set<CompiledPolicy>>();
+    const at = (ns: string, p: CompiledPolicy) => byNs.set(ns, (byNs.get(ns) ?? new Set()).add(p));
+    for (const p of this.policies) {
+      for (const rule of p[direction] ?? []) {
+        if (!rule.peers) generic.add(p);
+        for (const peer of rule.peers ?? []) {
+          if (peer.ipBlock) ip.add(p);
+          else if (!peer.namespaceSelector) at(p.policy.namespace, p);
+          else {
+            const names = pinnedNames(peer.namespaceSelector);
+            if (names) for (const n of names) at(n, p);
+            else generic.add(p);
+          }
+        }
+      }
+    }
+    hit = { generic: [...generic], ip: [...ip], byNs: new Map([...byNs].map(([k, v]) => [k, [...v]])) };
+    this.index[direction] = hit;
+    return hit;
   }
 
   private unselected(direction: Direction): Endpoint[] {

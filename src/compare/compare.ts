@@ -1,5 +1,6 @@
 import type { DriftItem, NormalizedPolicy, Problem, Summary } from "../model/types.js";
 import { comparable } from "../normalize/policy.js";
+import { changedByFor } from "./changed-by.js";
 import { fieldChanges } from "./changes.js";
 import { unifiedDiff } from "./unified.js";
 
@@ -55,7 +56,8 @@ function item(state: DriftItem["state"], d: NormalizedPolicy | undefined, l: Nor
   const base = (d ?? l) as NormalizedPolicy;
   const out: DriftItem = { state, namespace: base.namespace, name: base.name, changes, diff: unifiedDiff(d, l) };
   if (d?.origin.file) out.source = d.origin.file;
-  if (l?.changedBy && state !== "missing") out.changedBy = l.changedBy;
+  const who = l && changedByFor(l, changes);
+  if (who) out.changedBy = who;
   return out;
 }
 

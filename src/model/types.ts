@@ -67,6 +67,11 @@ export interface ChangedBy {
   time?: string;
 }
 
+/** One managedFields entry, with the fields it owns (paths joined by NUL, list keys dropped). */
+export interface FieldManager extends ChangedBy {
+  fields: string[];
+}
+
 export interface NormalizedPolicy extends PolicyKey {
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -75,6 +80,8 @@ export interface NormalizedPolicy extends PolicyKey {
   origin: Origin;
   /** Live only: the newest managedFields entry. */
   changedBy?: ChangedBy;
+  /** Live only: every managedFields entry and what it owns, to name who changed a drifted field. */
+  managers?: FieldManager[];
 }
 
 export interface Origin {

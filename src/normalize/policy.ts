@@ -1,6 +1,7 @@
 import type { NormalizedPolicy, NormalizeOptions, Origin } from "../model/types.js";
 import { isRecord } from "./canonical.js";
-import { lastChangedBy, normalizeAnnotations, normalizeLabels } from "./metadata.js";
+import { asChangedBy, fieldManagers, newest } from "./managed-fields.js";
+import { normalizeAnnotations, normalizeLabels } from "./metadata.js";
 import { normalizeSpec } from "./spec.js";
 
 /**
@@ -24,8 +25,12 @@ export function normalizePolicy(
     spec: normalizeSpec(raw.spec),
     origin,
   };
-  const changedBy = lastChangedBy(meta.managedFields);
-  if (changedBy) policy.changedBy = changedBy;
+  const managers = fieldManagers(meta.managedFields);
+  const last = newest(managers);
+  if (last) {
+    policy.changedBy = asChangedBy(last);
+    policy.managers = managers;
+  }
   return policy;
 }
 
@@ -36,3 +41,4 @@ export function comparable(policy: NormalizedPolicy): Record<string, unknown> {
   if (Object.keys(policy.annotations).length > 0) metadata.annotations = policy.annotations;
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: policy.spec };
 }
+

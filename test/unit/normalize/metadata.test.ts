@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fieldChanges } from "../../../src/compare/changes.js";
 import { defaultNormalizeOptions, type NormalizeOptions } from "../../../src/model/types.js";
 import { comparable, normalizePolicy } from "../../../src/normalize/index.js";
-import { lastChangedBy } from "../../../src/normalize/metadata.js";
+import { lastChangedBy } from "../../../src/normalize/managed-fields.js";
 import { NAME, NS, desiredOf, liveOf } from "../../fixtures/both-sides.js";
 import { managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 
@@ -33,6 +33,10 @@ describe("normalisation: server-owned metadata", () => {
       spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8080 }] }] },
       origin: {},
       changedBy: { manager: "kubectl-client-side-apply", operation: "Update", time: "2025-03-04T09:15:27Z" },
+      managers: [{
+        manager: "kubectl-client-side-apply", operation: "Update", time: "2025-03-04T09:15:27Z",
+        fields: ["metadata\u0000annotations\u0000kubectl.kubernetes.io/last-applied-configuration", "spec\u0000podSelector", "spec\u0000policyTypes"],
+      }],
     });
     expect(comparable(live)).toEqual(comparable(desiredOf(spec, { labels: { team: "shop" } })));
   });
