@@ -5,6 +5,7 @@ import { jsonReport, netpolDrift, ROOT } from "./helpers/cli.js";
 import { tokenKubeconfig } from "./helpers/kubeconfig.js";
 import { kubectl } from "./helpers/kubectl.js";
 import { envtest } from "./helpers/setup.js";
+import { createBareRepo, tempDir } from "../helpers/git-server.js";
 
 // The deploy/ base, applied for real, gives its ServiceAccount exactly what `report` needs and nothing more.
 describe("least privilege, proven on a real API server", () => {
@@ -36,6 +37,17 @@ describe("least privilege, proven on a real API server", () => {
     expect(report.complete).toBe(true);
     expect(report.summary.live).toBeGreaterThan(0);
     expect([0, 1]).toContain(result.code);
+  });
+
+  it("run (the nightly job) works as the deploy/ ServiceAccount: drift recorded in git, exit 0", async () => {
+    const repo = await createBareRepo(await tempDir("netpol-drift-lp-"), { seed: path.join(ROOT, "desired"), seedAt: "ops/k8s/network-policies" });
+    const result = await netpolDrift(["run", "--kubeconfig", readerKubeconfig], {
+      env: { NETPOL_DRIFT_CLUSTER: "envtest", NETPOL_DRIFT_REPO: repo.fileUrl, NETPOL_DRIFT_PUSH: "direct", NETPOL_DRIFT_FORGE: "none", NETPOL_DRIFT_NOTIFY: "never" },
+    });
+    expect(result.stderr).not.toMatch(/"level":50/);
+    expect(result.code).toBe(0);
+    expect(repo.show("main", "ops/k8s/network-policies/CHANGELOG.md")).toMatch(/envtest/);
+    expect(repo.ls("main", "ops/k8s/network-policies/change-records/envtest").some((f) => f.endsWith(".json"))).toBe(true);
   });
 
   it("the same token cannot read Secrets or Pods, nor get or write NetworkPolicies", async () => {
