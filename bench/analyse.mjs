@@ -96,3 +96,15 @@ console.log(`heap: +${mb(heapAfter - heap0)} during buildReport; rss ${mb(proces
 const byInvariant = {};
 for (const v of report.violations) byInvariant[`${v.side} ${v.invariant}`] = (byInvariant[`${v.side} ${v.invariant}`] ?? 0) + 1;
 console.log(`violations by side and invariant: ${JSON.stringify(byInvariant)}`);
+{
+  const { computeEffects } = await import("../dist/analyse/effects.js");
+  const { checkInvariants } = await import("../dist/analyse/invariants.js");
+  const drifted = [...new Set(report.drift.map((d) => d.namespace))];
+  let t0 = performance.now();
+  computeEffects({ desired: desired.policies, live, namespaces: drifted, workloads: w, options });
+  const effectsMs = performance.now() - t0;
+  t0 = performance.now();
+  checkInvariants({ policies: desired.policies, side: "desired", options });
+  checkInvariants({ policies: live, side: "live", options });
+  console.log(`of which: effects ${effectsMs.toFixed(0)} ms, invariants on both sides ${(performance.now() - t0).toFixed(0)} ms`);
+}

@@ -25,17 +25,22 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   const desired = new Side(input.desired.map(compilePolicy), universe, input.options);
   const live = new Side(input.live.map(compilePolicy), universe, input.options);
   const drifted = new Set(input.namespaces);
-  const touches = (e: Endpoint) => e.kind === "pod" && drifted.has(e.namespace);
 
   // A pair can only differ when the sender's egress policies or the receiver's ingress policies differ;
-  // every other pair has the same verdict on both sides, so only these are computed.
+  // every other pair has the same verdict on both sides, so only these are computed. A flow is reported
+  // under the drifted namespace whose policies changed it, so a relabelled policy's namespace reads `none`
+  // even when traffic into it changed because of another namespace's drift.
   const changed = (dir: Direction, e: Endpoint) => specs(desired, dir, e) !== specs(live, dir, e);
   const senders = universe.pods.filter((e) => changed("egress", e));
   const receivers = universe.pods.filter((e) => changed("ingress", e));
-  const opened: PairDelta[] = [];
-  const closed: PairDelta[] = [];
+  const opened: (PairDelta & { by: string[] })[] = [];
+  const closed: (PairDelta & { by: string[] })[] = [];
+  const senderIds = new Set(senders.map((e) => e.id));
+  const receiverIds = new Set(receivers.map((e) => e.id));
   const visit = (src: Endpoint, dst: Endpoint, sameEgress: boolean) => {
-    if (!touches(src) && !touches(dst)) return;
+    // A change belongs to the namespace whose policies changed: the sender's (egress), the receiver's (ingress).
+    const by = [src.kind === "pod" && senderIds.has(src.id) ? src.namespace : "", dst.kind === "pod" && receiverIds.has(dst.id) ? dst.namespace : ""].filter((n) => drifted.has(n));
+    if (by.length === 0) return;
     // A sender whose egress policies did not change has the same egress on both sides: compute it once, and
     // skip the pair when it lets nothing out (the common case under a default deny).
     const egress = sameEgress ? desired.sidePorts("egress", src, dst) : undefined;
@@ -44,19 +49,18 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
     const l = live.allowed(src, dst, egress);
     const more = subtract(l, d);
     const less = subtract(d, l);
-    if (!isEmpty(more)) opened.push(delta(live, src, dst, more));
-    if (!isEmpty(less)) closed.push(delta(live, src, dst, less));
+    if (!isEmpty(more)) opened.push({ ...delta(live, src, dst, more), by });
+    if (!isEmpty(less)) closed.push({ ...delta(live, src, dst, less), by });
   };
   // Only pairs one side can let through at all: a changed sender against the receivers that may accept it on
   // either side; a changed receiver against the (unchanged) senders that may reach it.
-  const senderIds = new Set(senders.map((e) => e.id));
   for (const src of senders) {
     for (const dst of new Set([...desired.candidates("ingress", src), ...live.candidates("ingress", src)])) visit(src, dst, false);
   }
   for (const dst of receivers) for (const src of desired.candidates("egress", dst)) if (!senderIds.has(src.id)) visit(src, dst, true);
 
   const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
-    const mine = (p: PairDelta) => (p.src.kind === "pod" && p.src.namespace === namespace) || (p.dst.kind === "pod" && p.dst.namespace === namespace);
+    const mine = (p: { by: string[] }) => p.by.includes(namespace);
     const o = aggregate(opened.filter(mine), universe);
     const c = aggregate(closed.filter(mine), universe);
     return { namespace, effect: kindOf(o.length > 0, c.length > 0), opened: o, closed: c };
@@ -84,6 +88,9 @@ export function infoOf(universe: Pick<Universe, "mode">, ipBlockMatchesPods: boo
       ? "ipBlock peers match pod IPs (setting ipBlockMatchesPods=true; whether they do depends on the CNI)"
       : "ipBlock peers never match pod IPs, only addresses outside the cluster (setting ipBlockMatchesPods=false; CNIs differ)",
   ];
+  if (universe.mode === "representative" && ipBlockMatchesPods) {
+    notes.push("without workloads pods have no addresses, so no ipBlock peer matches a pod");
+  }
   if (universe.mode === "representative") {
     notes.push(
       "no workloads given: computed on one representative pod per label combination the selectors mention, plus one that matches none (pod:(other)); namespaces are known by name only, [k=v] stands for any namespace with those labels",

@@ -1,6 +1,8 @@
 // The analysis as the drift report needs it: effects for the namespaces with drift, invariants on both sides.
 import type { NormalizedPolicy } from "../model/types.js";
-import { analyseDrift } from "./index.js";
+import { computeEffects } from "./effects.js";
+import { namespaceLabels } from "./index.js";
+import { checkInvariants } from "./invariants.js";
 import type { AnalysisInfo, AnalysisOptions, NamespaceEffect, Violation, Workloads } from "./types.js";
 
 export interface ReportAnalysisInput {
@@ -12,19 +14,34 @@ export interface ReportAnalysisInput {
    */
   context: NormalizedPolicy[];
   namespaces: string[];
+  /**
+   * The report's withheld verdicts: namespaces ("ns"), policies ("ns/name") or everything ("*") whose desired
+   * state is uncertain. Live policies there that the desired side lacks stand in on the desired side too, so a
+   * file that failed to load does not show up as a phantom effect elsewhere.
+   */
+  withheld?: string[];
   workloads?: Workloads;
   options: AnalysisOptions;
 }
 
 export function analyseForReport(input: ReportAnalysisInput): { effects: NamespaceEffect[]; violations: Violation[]; analysis: AnalysisInfo } {
-  const both = analyseDrift({
-    desired: [...input.desired, ...input.context],
+  const withheld = new Set(input.withheld ?? []);
+  const uncertain = (p: NormalizedPolicy) => withheld.has("*") || withheld.has(p.namespace) || withheld.has(`${p.namespace}/${p.name}`);
+  // A live policy the report withheld a verdict on may be declared in the file that failed: assume it is.
+  const declared = new Set(input.desired.map((p) => `${p.namespace}/${p.name}`));
+  const desired = [...input.desired, ...input.live.filter((p) => uncertain(p) && !declared.has(`${p.namespace}/${p.name}`))];
+  const { effects, info } = computeEffects({
+    desired: [...desired, ...input.context],
     live: [...input.live, ...input.context],
     namespaces: input.namespaces,
     workloads: input.workloads,
     options: input.options,
   });
-  const inScope = new Set([...input.desired, ...input.live].map((p) => p.namespace));
-  const violations = both.violations.filter((v) => inScope.has(v.namespace));
-  return { effects: both.effects, violations, analysis: both.info };
+  // Invariants judge each side as it is, in scope only: the desired side's own policies, uncertain or not.
+  const nsLabels = input.workloads ? namespaceLabels(input.workloads) : undefined;
+  const violations = [
+    ...checkInvariants({ policies: input.desired, side: "desired", options: input.options, nsLabels }),
+    ...checkInvariants({ policies: input.live, side: "live", options: input.options, nsLabels }),
+  ];
+  return { effects, violations, analysis: info };
 }

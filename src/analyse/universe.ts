@@ -99,7 +99,7 @@ function captureClasses(policies: NormalizedPolicy[], w: Workloads, atoms: IpRan
     const labels: Labels = {};
     for (const k of Object.keys(pod.labels).sort()) if (keys.has(k)) labels[k] = pod.labels[k]!;
     const named = pod.ports.filter((c) => c.name).sort((a, b) => `${a.name}/${a.protocol}`.localeCompare(`${b.name}/${b.protocol}`));
-    const ips = pod.ips.map(parseIp).filter((x): x is NonNullable<typeof x> => x !== undefined);
+    const ips = ipMatters ? pod.ips.map(parseIp).filter((x): x is NonNullable<typeof x> => x !== undefined) : [];
     // Pod IPs only tell pods apart when an ipBlock may match them; then the CIDR atom is what matters.
     const ipKey = ipMatters ? ips.map((ip) => atoms.findIndex((a) => inRanges([a], ip.family, ip.value))).join(",") : "";
     const key = `${pod.namespace}\u0000${labelsKey(labels)}\u0000${named.map((c) => `${c.name}/${c.protocol}/${c.port}`).join(",")}\u0000${ipKey}`;

@@ -51,6 +51,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
     live: livePolicies,
     context: desired.policies.filter((p) => !inScope(p.namespace, opts.scope)),
     namespaces: [...new Set(result.drift.map((d) => d.namespace))],
+    withheld: result.withheld,
     workloads: opts.analysis?.workloads,
     options: opts.analysis?.options ?? defaultAnalysisOptions(),
   });

@@ -114,3 +114,38 @@ describe("effects in the report", () => {
     expect(r.effects).toBeUndefined();
   });
 });
+
+describe("effects when the desired state is uncertain", () => {
+  it("a live policy withheld because its namespace's file failed does not show as an effect elsewhere", () => {
+    const broken: DesiredState = {
+      ...desired,
+      policies: desired.policies.filter((p) => !(p.namespace === "database" && p.name === "api-to-postgres")),
+      problems: [{ file: "database/api-to-postgres.yaml", line: 3, namespace: "database", message: "not valid YAML" }],
+    };
+    const objects = liveFrom((o) => {
+      const spec = find(o, "stratmaster", "api-to-temporal").spec as { egress: { ports: { port: number }[] }[] };
+      spec.egress[0]!.ports[0]!.port = 7234;
+      return o;
+    });
+    const r = buildReport(broken, { objects, cluster: "test", origin: "test", requests: 1 }, {
+      scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions(), desiredRoot: "desired", generatedAt: "t",
+    });
+    expect(r.withheld).toEqual(["database"]);
+    const flows = r.effects!.flatMap((e) => [...e.opened, ...e.closed]);
+    expect(flows.some((f) => f.destination.includes("postgres"))).toBe(false);
+    expect(r.effects!.map((e) => `${e.namespace} ${e.effect}`)).toEqual(["stratmaster narrows"]); // 7234 is not open on the frontend
+  });
+});
+
+describe("which namespace a change belongs to", () => {
+  it("a relabelled policy reads none even when another namespace's drift changes traffic into it", () => {
+    const r = report(liveFrom((o) => {
+      find(o, "temporal", "api-to-temporal").metadata.labels = { app: "stratmaster", component: "temporal-frontend", tenant: "platform" };
+      const api = find(o, "stratmaster", "api-to-temporal").spec as { egress: { ports: { port: number }[] }[] };
+      api.egress[0]!.ports[0]!.port = 7234;
+      return o;
+    }));
+    expect(r.effects!.map((e) => `${e.namespace} ${e.effect}`)).toEqual(["stratmaster narrows", "temporal none"]);
+    expect(r.effects![0]!.closed.map((f) => [f.source, f.destination, f.protocol, f.ports])).toEqual([["ns:stratmaster/pod:app=stratmaster-api,component=api", "ns:temporal/pod:app=temporal,component=frontend", "TCP", "7233"]]);
+  });
+});
