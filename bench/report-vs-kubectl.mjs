@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { stringify } from "yaml";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { policies: { type: "string", default: "3000" }, namespaces: { type: "string", default: "60" }, runs: { type: "string", default: "7" } } });
@@ -37,8 +38,9 @@ try {
   }
   for (const ns of namespaces) {
     mkdirSync(path.join(desired, ns));
-    writeFileSync(path.join(desired, ns, "policies.json.yaml"), items.filter((p) => p.metadata.namespace === ns).map((p) => JSON.stringify(p)).join("\n---\n"));
+    writeFileSync(path.join(desired, ns, "policies.yaml"), items.filter((p) => p.metadata.namespace === ns).map((p) => stringify(p)).join("---\n"));
   }
+  const empty = mkdtempSync(path.join(os.tmpdir(), "netpol-drift-bench-empty-"));
 
   const time = (cmd, args) => {
     const t0 = process.hrtime.bigint();
@@ -50,7 +52,8 @@ try {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cases = {
     "kubectl get netpol -A -o json": () => time(kubectl, ["--kubeconfig", kc, "get", "netpol", "-A", "-o", "json"]),
-    "netpol-drift report (list + compare, json)": () => time(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", desired, "--kubeconfig", kc, "-o", "json"]),
+    "netpol-drift report, empty desired (list only)": () => time(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", empty, "--kubeconfig", kc, "-o", "json"]),
+    "netpol-drift report (list + load + compare)": () => time(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", desired, "--kubeconfig", kc, "-o", "json"]),
   };
   const results = {};
   for (const name of Object.keys(cases)) cases[name](); // warm-up (page cache, apiserver watch cache)

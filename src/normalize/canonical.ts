@@ -41,11 +41,16 @@ export function asArray(value: unknown): unknown[] {
 
 /** `*` in a pattern matches any run of characters; everything else is literal. */
 export function globMatch(pattern: string, text: string): boolean {
-  const re = new RegExp(
-    "^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$",
-  );
+  let re = GLOBS.get(pattern);
+  if (!re) {
+    re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+    GLOBS.set(pattern, re);
+  }
   return re.test(text);
 }
+
+// Patterns come from a handful of flags and are matched against every label of every policy.
+const GLOBS = new Map<string, RegExp>();
 
 /** A label value: the API server decodes `key:` (YAML null) into "" like Go's JSON does. */
 export function labelValue(v: unknown): string {
