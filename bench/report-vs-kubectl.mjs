@@ -40,7 +40,6 @@ try {
     mkdirSync(path.join(desired, ns));
     writeFileSync(path.join(desired, ns, "policies.yaml"), items.filter((p) => p.metadata.namespace === ns).map((p) => stringify(p)).join("---\n"));
   }
-  const empty = mkdtempSync(path.join(os.tmpdir(), "netpol-drift-bench-empty-"));
 
   const time = (cmd, args) => {
     const t0 = process.hrtime.bigint();
@@ -52,7 +51,6 @@ try {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const cases = {
     "kubectl get netpol -A -o json": () => time(kubectl, ["--kubeconfig", kc, "get", "netpol", "-A", "-o", "json"]),
-    "netpol-drift report, empty desired (list only)": () => time(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", empty, "--kubeconfig", kc, "-o", "json"]),
     "netpol-drift report (list + load + compare)": () => time(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", desired, "--kubeconfig", kc, "-o", "json"]),
   };
   const results = {};
