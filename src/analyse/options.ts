@@ -13,11 +13,13 @@ export class AnalysisOptionsError extends Error {
   }
 }
 
-/** Merge Helm values into options: tenants and their namespaces, air-gapped tenants, allow-lists, DNS. */
+/** Merge Helm values into options: tenants and their namespaces, air-gapped tenants, allow-lists, DNS.
+ *  `label` prefixes error messages; empty when the caller names the file itself. */
 export function optionsFromValues(values: unknown, base: AnalysisOptions, label = "values"): AnalysisOptions {
   const out: AnalysisOptions = structuredClone(base);
   if (!isRecord(values)) return out;
-  if (isRecord(values.egressAllowList)) out.egressAllowList = [...(out.egressAllowList ?? []), ...allowList(values.egressAllowList, `${label}: egressAllowList`)];
+  const at = label ? `${label}: ` : "";
+  if (isRecord(values.egressAllowList)) out.egressAllowList = [...(out.egressAllowList ?? []), ...allowList(values.egressAllowList, `${at}egressAllowList`)];
   const tenants = isRecord(values.tenant) ? values.tenant : {};
   for (const [name, t] of Object.entries(tenants)) {
     if (!isRecord(t) || t.enabled === false) continue;
@@ -25,7 +27,7 @@ export function optionsFromValues(values: unknown, base: AnalysisOptions, label 
     out.tenants[name] = ns;
     if (t.allow_internet === false || t.allow_internet === "false") out.airGapped = [...new Set([...out.airGapped, ns])];
     if (isRecord(t.egressAllowList)) {
-      out.namespaceEgressAllowList[ns] = [...(out.namespaceEgressAllowList[ns] ?? []), ...allowList(t.egressAllowList, `${label}: tenant.${name}.egressAllowList`)];
+      out.namespaceEgressAllowList[ns] = [...(out.namespaceEgressAllowList[ns] ?? []), ...allowList(t.egressAllowList, `${at}tenant.${name}.egressAllowList`)];
     }
   }
   const dns = isRecord(values.networkPolicies) && isRecord(values.networkPolicies.dns) ? values.networkPolicies.dns : undefined;

@@ -30,3 +30,17 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** The Helm values file of the traffic analysis cannot be read, or holds an entry that is wrong. */
+export class ValuesFileError extends Error {
+  constructor(
+    /** As the user named it: the --values argument, or the path inside the policy repo. */
+    readonly file: string,
+    readonly detail: string,
+    /** The setting that pointed at it: "--values" or "NETPOL_DRIFT_VALUES". */
+    readonly setting: string,
+  ) {
+    super(`${setting} ${file}: ${detail}`);
+    this.name = "ValuesFileError";
+  }
+}

@@ -1,10 +1,6 @@
 // `netpol-drift check`: the baseline invariants on the desired state alone, for the policy repository's CI.
-import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { checkInvariants } from "../analyse/invariants.js";
-import { AnalysisOptionsError, optionsFromValues } from "../analyse/options.js";
 import type { AnalysisOptions } from "../analyse/types.js";
-import { UsageError } from "../model/errors.js";
 import type { NormalizeOptions } from "../model/types.js";
 import { violationText } from "../render/effects.js";
 import { renderJunit, type CheckResult } from "../render/junit.js";
@@ -50,21 +46,4 @@ export function renderCheck(r: CheckResult, format: CheckFormat): string {
   if (r.violations.length > 0) out.push(`${r.violations.length} violation(s):`, ...r.violations.map((v) => `  ${violationText({ ...v, file: v.file ? `${r.root}/${v.file}` : undefined })}`));
   if (r.problems.length > 0) out.push(`${r.problems.length} problem(s) reading the desired state:`, ...r.problems.map((p) => `  ${p.file ? `${r.root}/${p.file}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`));
   return out.join("\n") + "\n";
-}
-
-/** Flags → analysis options; --values is read here (an edge), the merge is pure. */
-export async function loadAnalysisOptions(base: AnalysisOptions, valuesFile: string | undefined): Promise<AnalysisOptions> {
-  if (!valuesFile) return base;
-  let values: unknown;
-  try {
-    values = parseYaml(await readFile(valuesFile, "utf8"));
-  } catch (err) {
-    throw new UsageError(`--values ${valuesFile}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  try {
-    return optionsFromValues(values, base, valuesFile);
-  } catch (err) {
-    if (err instanceof AnalysisOptionsError) throw new UsageError(err.message);
-    throw err;
-  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DriftItem } from "../../model/types.js";
+import { sortKeys } from "../../normalize/canonical.js";
 
 // The fingerprint is the idempotency key of the nightly run: same drift, same hash, nothing new written.
 // It covers what drifted and how (state, key, field changes, the normalised diff) and nothing that moves
@@ -13,10 +14,10 @@ export function fingerprint(drift: readonly DriftItem[]): string {
       state: d.state,
       namespace: d.namespace,
       name: d.name,
-      changes: [...d.changes].sort((a, b) => cmp(a.path, b.path)).map((c) => canonical({ path: c.path, desired: c.desired, live: c.live })),
+      changes: [...d.changes].sort((a, b) => cmp(a.path, b.path)).map((c) => sortKeys({ path: c.path, desired: c.desired, live: c.live })),
       diff: d.diff.trimEnd(),
     }));
-  return createHash("sha256").update(JSON.stringify(canonical(items))).digest("hex");
+  return createHash("sha256").update(JSON.stringify(sortKeys(items))).digest("hex");
 }
 
 /** The fingerprint of "no drift": what a resolution record holds. */
@@ -24,20 +25,6 @@ export const NO_DRIFT = fingerprint([]);
 
 export function shortFingerprint(fp: string): string {
   return fp.slice(0, 12);
-}
-
-/** Objects with sorted keys, so equal values hash equal whatever order they were built in. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = canonical(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 function cmp(a: string, b: string): number {
