@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../model/errors.js";
 import { DEFAULT_IGNORED_LABELS, type Protocol } from "../model/types.js";
 import { runEval } from "../pipeline/eval.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisOptions } from "./analysis-flags.js";
+import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisOptions, WORKLOADS_FLAGS, WORKLOADS_HELP } from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
 
 export const EVAL_HELP = `netpol-drift eval — is one connection allowed, and which policies and rules decide it
@@ -13,9 +13,7 @@ Usage: netpol-drift eval (--desired DIR | --live-file FILE) [--workloads FILE | 
   --desired DIR                 evaluate the desired-state folder
   --default-namespace NS        namespace for files at the desired folder root that name none
   --live-file FILE|-            evaluate a \`kubectl get netpol -A -o json|yaml\` capture
-  --workloads FILE|-            a \`kubectl get namespaces,pods -A -o json|yaml\` capture (labels, container ports)
-  --resolve-workloads           list namespaces and pods from the cluster instead (opt-in: needs RBAC list on
-                                namespaces and pods, which the default ServiceAccount does not have)
+${WORKLOADS_HELP}
   --kubeconfig FILE, --context NAME, --page-size N   for --resolve-workloads
   --from SRC, --to DST          namespace/pod, an IP address, or (without workloads) namespace/k=v,k2=v2
   --port N                      destination port (1-65535)
@@ -30,11 +28,10 @@ export async function evalCommand(args: string[], ctx: CommandContext): Promise<
     args,
     options: {
       ...ANALYSIS_FLAGS,
+      ...WORKLOADS_FLAGS,
       desired: { type: "string" },
       "default-namespace": { type: "string" },
       "live-file": { type: "string" },
-      workloads: { type: "string" },
-      "resolve-workloads": { type: "boolean" },
       kubeconfig: { type: "string" },
       context: { type: "string" },
       "page-size": { type: "string" },

@@ -146,8 +146,8 @@ export interface Report {
   cluster: string;
   /** Namespaces (or namespace/name) where verdicts were withheld because the desired side is uncertain. */
   withheld: string[];
-  /** Where both sides came from, and how many list requests the live side took. */
-  sources: { desired: string; live: string; requests: number };
+  /** Where both sides came from, and how many list requests the live side took; `workloads` when the analysis read some. */
+  sources: { desired: string; live: string; requests: number; workloads?: string };
   /** What the drift does to traffic, one entry per namespace with drift (absent when the live side failed). */
   effects?: NamespaceEffect[];
   /** Baseline invariants broken on either side. */

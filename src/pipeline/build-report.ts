@@ -20,19 +20,30 @@ export interface BuildOptions {
   desiredRoot: string;
   /** The clock is an adapter: the caller passes the time. */
   generatedAt: string;
-  /** Settings of the traffic analysis and, when read, the workloads; defaults and representatives otherwise. */
-  analysis?: { options: AnalysisOptions; workloads?: Workloads };
+  /**
+   * Settings of the traffic analysis and, when read, the workloads; defaults and representatives otherwise.
+   * `problems`: reading the settings or the workloads failed. The analysis still runs (on defaults or
+   * representatives, which the report's notes say) but the report is incomplete: a verdict asked for on
+   * real pods must not pass for one.
+   */
+  analysis?: { options: AnalysisOptions; workloads?: Workloads; problems?: Problem[] };
 }
 
 /** Pure: both sides → the report. A failed live list yields an incomplete report with no verdicts at all. */
 export function buildReport(desired: DesiredState, live: LiveOutcome, opts: BuildOptions): Report {
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
   const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
+  const inputProblems = opts.analysis?.problems ?? [];
   const base = {
     skipped: desired.skipped,
     generatedAt: opts.generatedAt,
     cluster: live.cluster,
-    sources: { desired: opts.desiredRoot, live: live.origin, requests: live.requests },
+    sources: {
+      desired: opts.desiredRoot,
+      live: live.origin,
+      requests: live.requests,
+      ...(opts.analysis?.workloads ? { workloads: opts.analysis.workloads.origin } : {}),
+    },
   };
   if (!live.objects) {
     return {
@@ -40,7 +51,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       complete: false,
       summary: { desired: desiredPolicies.length, live: 0, inSync: 0, missing: 0, unmanaged: 0, modified: 0 },
       drift: [],
-      problems: [...problems, ...(live.problem ? [live.problem] : [])],
+      problems: [...problems, ...(live.problem ? [live.problem] : []), ...inputProblems],
       withheld: ["*"],
     };
   }
@@ -55,7 +66,9 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
     workloads: opts.analysis?.workloads,
     options: opts.analysis?.options ?? defaultAnalysisOptions(),
   });
-  return { ...base, complete: problems.length === 0, summary: result.summary, drift: result.drift, problems, withheld: result.withheld, ...analysed };
+  const all = [...problems, ...inputProblems];
+  if (inputProblems.length > 0) analysed.analysis = { ...analysed.analysis, notes: [...analysed.analysis.notes, "the analysis inputs could not all be read (see problems): effects and violations rest on what was read"] };
+  return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...analysed };
 }
 
 export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {

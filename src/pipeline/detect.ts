@@ -1,14 +1,19 @@
-import { LiveSourceError } from "../model/errors.js";
-import type { DesiredState, NormalizeOptions, Report } from "../model/types.js";
+import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
+import { LiveSourceError, ValuesFileError } from "../model/errors.js";
+import type { DesiredState, NormalizeOptions, Problem, Report } from "../model/types.js";
 import type { Scope } from "../compare/scope.js";
 import type { LiveList } from "../sources/live/types.js";
-import { buildReport, type LiveOutcome } from "./build-report.js";
+import { buildReport, type BuildOptions, type LiveOutcome } from "./build-report.js";
 
 /** The adapters detection needs; the CLI and the nightly run wire real ones, tests may wire others. */
 export interface DetectDeps {
   loadDesired: () => Promise<DesiredState>;
   listLive: () => Promise<LiveList>;
   now: () => Date;
+  /** The analysis settings (the nightly run reads the Helm values from its clone here); absent = defaults. */
+  loadAnalysisOptions?: () => Promise<AnalysisOptions>;
+  /** Namespaces and pods for the analysis; absent = representatives. */
+  loadWorkloads?: () => Promise<Workloads>;
 }
 
 export interface DetectOptions {
@@ -19,15 +24,16 @@ export interface DetectOptions {
   clusterName?: string;
 }
 
-/** sources → normalize → compare → report. Read-only: nothing here writes to the cluster. */
+/** sources → normalize → compare → analyse → report. Read-only: nothing here writes to the cluster. */
 export async function detect(deps: DetectDeps, opts: DetectOptions): Promise<Report> {
-  const [desired, live] = await Promise.all([deps.loadDesired(), listSafely(deps.listLive)]);
+  const [desired, live, analysis] = await Promise.all([deps.loadDesired(), listSafely(deps.listLive), analysisInputs(deps)]);
   if (opts.clusterName) live.cluster = opts.clusterName;
   return buildReport(desired, live, {
     scope: opts.scope,
     normalize: opts.normalize,
     desiredRoot: opts.desiredRoot,
     generatedAt: deps.now().toISOString(),
+    analysis,
   });
 }
 
@@ -38,4 +44,26 @@ async function listSafely(listLive: () => Promise<LiveList>): Promise<LiveOutcom
     if (!(err instanceof LiveSourceError)) throw err;
     return { cluster: "", origin: err.call, requests: 0, problem: { call: err.call, message: err.detail } };
   }
+}
+
+/** Settings and workloads; a failure to read either becomes a problem of the report, never a silent default. */
+async function analysisInputs(deps: DetectDeps): Promise<NonNullable<BuildOptions["analysis"]>> {
+  const problems: Problem[] = [];
+  const [options, workloads] = await Promise.all([
+    deps.loadAnalysisOptions
+      ? deps.loadAnalysisOptions().catch((err: unknown) => {
+          if (!(err instanceof ValuesFileError)) throw err;
+          problems.push({ file: err.file, message: `${err.detail} (${err.setting})` });
+          return defaultAnalysisOptions();
+        })
+      : defaultAnalysisOptions(),
+    deps.loadWorkloads
+      ? deps.loadWorkloads().catch((err: unknown) => {
+          if (!(err instanceof LiveSourceError)) throw err;
+          problems.push({ call: err.call, message: err.detail });
+          return undefined;
+        })
+      : undefined,
+  ]);
+  return { options, ...(workloads ? { workloads } : {}), ...(problems.length > 0 ? { problems } : {}) };
 }

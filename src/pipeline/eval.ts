@@ -6,15 +6,13 @@ import { UsageError } from "../model/errors.js";
 import type { NormalizedPolicy, NormalizeOptions } from "../model/types.js";
 import { evalText } from "../render/effects.js";
 import { loadDesired } from "../sources/desired/index.js";
-import { loadKubeConfig } from "../sources/live/cluster.js";
 import { readLiveFile } from "../sources/live/file.js";
-import { listWorkloads } from "../sources/workloads/cluster.js";
-import { readWorkloadsFile } from "../sources/workloads/file.js";
 import { normalizeLive } from "./build-report.js";
+import { readWorkloads, type WorkloadsSource } from "./workloads.js";
 
 export interface EvalOptions {
   policies: { kind: "desired"; dir: string; defaultNamespace?: string } | { kind: "live-file"; file: string };
-  workloads?: { kind: "file"; file: string } | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
+  workloads?: WorkloadsSource;
   query: EvalQuery;
   normalize: NormalizeOptions;
   analysis: AnalysisOptions;
@@ -44,9 +42,5 @@ async function loadPolicies(opts: EvalOptions, io: { stdin?: NodeJS.ReadableStre
 }
 
 async function loadWorkloads(opts: EvalOptions, io: { stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<Workloads | undefined> {
-  const w = opts.workloads;
-  if (!w) return undefined;
-  const parsed = w.kind === "file" ? await readWorkloadsFile(w.file, io.stdin) : await listWorkloads(loadKubeConfig({ kubeconfig: w.kubeconfig, context: w.context }), { pageSize: w.pageSize });
-  if (parsed.skipped.length > 0) io.logger.debug({ skipped: parsed.skipped }, "pods left out of the analysis");
-  return parsed;
+  return opts.workloads ? readWorkloads(opts.workloads, io) : undefined;
 }

@@ -8,8 +8,10 @@ import { loadDesired } from "../sources/desired/index.js";
 import { listCluster, loadKubeConfig } from "../sources/live/cluster.js";
 import { readLiveFile } from "../sources/live/file.js";
 import type { LiveList } from "../sources/live/types.js";
+import { resolveAnalysisOptions, type AnalysisSettings } from "./analysis-options.js";
 import { exitCodeOf } from "./build-report.js";
 import { detect } from "./detect.js";
+import { readWorkloads, type WorkloadsSource } from "./workloads.js";
 
 export type LiveSourceOptions =
   | { kind: "file"; file: string }
@@ -22,6 +24,10 @@ export interface SourceOptions {
   scope: Scope;
   normalize: NormalizeOptions;
   clusterName?: string;
+  /** Traffic analysis settings; a Helm values file among them is read while detecting. Absent = defaults. */
+  analysis?: AnalysisSettings;
+  /** Namespaces and pods for the analysis; absent = representatives. */
+  workloads?: WorkloadsSource;
 }
 
 export interface ReportOptions extends SourceOptions {
@@ -41,11 +47,14 @@ export interface ReportIO {
 export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<Report> {
   const log = io.logger;
   const started = Date.now();
+  const { analysis, workloads } = opts;
   const report = await detect(
     {
       loadDesired: () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize }),
       listLive: () => listLive(opts, io),
       now: io.now,
+      ...(analysis ? { loadAnalysisOptions: () => resolveAnalysisOptions(analysis) } : {}),
+      ...(workloads ? { loadWorkloads: () => readWorkloads(workloads, { stdin: io.stdin, logger: log }) } : {}),
     },
     { scope: opts.scope, normalize: opts.normalize, desiredRoot: opts.desired, clusterName: opts.clusterName },
   );
@@ -61,7 +70,12 @@ function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<Li
   return listCluster(kc, {
     namespaces: opts.scope.namespaces,
     pageSize: live.pageSize,
-    onPage: ({ namespace, page, items }) => io.logger.debug({ namespace, page, items }, "listed a page of NetworkPolicies"),
+    onPage: ({ namespace, page, items }) => {
+      // Long lists say how far they got; short ones stay quiet at info level.
+      const level = page % 20 === 0 ? "info" : "debug";
+      io.logger[level]({ namespace, page, items }, "listed a page of NetworkPolicies");
+    },
+    onRestart: ({ namespace, page }) => io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
   });
 }
 

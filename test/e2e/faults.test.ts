@@ -1,24 +1,15 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonReport, netpolDrift, ROOT } from "./helpers/cli.js";
 import { tokenKubeconfig, variantOfAdmin } from "./helpers/kubeconfig.js";
 import { envtest } from "./helpers/setup.js";
+import { freePort, startExtraApiserver, type ExtraApiserver } from "./helpers/extra-apiserver.js";
 import { resign } from "./helpers/tokens.js";
 
 const exec = promisify(execFile);
 const DESIRED = path.join(ROOT, "desired");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A failed live side is exit 2 with no verdict at all: no drift, no "all clear". */
 function expectNoVerdict(result: { code: number; stdout: string }, message: RegExp) {
@@ -78,8 +69,7 @@ describe("faults end in exit 2, never in a verdict", () => {
   });
 
   describe("the API server is killed in the middle of a paged list", () => {
-    let second: ChildProcess | undefined;
-    let secondPort: number;
+    let second: ExtraApiserver | undefined;
     beforeAll(async () => {
       await k(["create", "namespace", "fault-kill"]);
       const items = Array.from({ length: 300 }, (_, i) => ({
@@ -88,30 +78,12 @@ describe("faults end in exit 2, never in a verdict", () => {
       }));
       await k(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
       // A second, expendable kube-apiserver on the same etcd: killing it leaves the shared one alone.
-      secondPort = await freePort();
-      second = spawn(path.join(env.bin, "kube-apiserver"), [
-        `--etcd-servers=http://127.0.0.1:${env.etcdPort}`, "--bind-address=127.0.0.1", `--secure-port=${secondPort}`,
-        "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
-        `--tls-cert-file=${env.dir}/pki/apiserver.crt`, `--tls-private-key-file=${env.dir}/pki/apiserver.key`,
-        `--cert-dir=${env.dir}/pki`, `--client-ca-file=${env.dir}/pki/ca.crt`, "--authorization-mode=RBAC",
-        `--service-account-issuer=${env.apiUrl}`, `--service-account-key-file=${env.dir}/pki/sa.pub`,
-        `--service-account-signing-key-file=${env.dir}/pki/sa.key`, "--service-cluster-ip-range=10.0.0.0/24",
-        "--disable-admission-plugins=ServiceAccount", "--profiling=false",
-      ], { stdio: "ignore" });
-      const kc = await variantOfAdmin(env.adminKubeconfig, { server: `https://127.0.0.1:${secondPort}` });
-      for (let i = 0; i < 480; i++) {
-        const ok = await kubectlOk(env.bin, kc, ["get", "--raw", "/readyz"]);
-        if (ok) return;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error("the second kube-apiserver did not become ready");
+      second = await startExtraApiserver(env);
     });
-    afterAll(() => {
-      second?.kill("SIGKILL");
-    });
+    afterAll(() => second?.stop());
 
     it("exits 2 with the failed call named, and reports nothing as drift", async () => {
-      const kc = await variantOfAdmin(env.adminKubeconfig, { server: `https://127.0.0.1:${secondPort}` });
+      const kc = (second as ExtraApiserver).kubeconfig;
       const child = spawn(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", DESIRED, "--kubeconfig", kc, "--page-size", "1", "-o", "json"], {
         env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
       });
@@ -124,7 +96,7 @@ describe("faults end in exit 2, never in a verdict", () => {
         const page = /"page":(\d+)/.exec(stderr);
         if (page && !killedAfterPage) {
           killedAfterPage = Number(page[1]);
-          second?.kill("SIGKILL");
+          second?.stop();
         }
       });
       const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
@@ -134,12 +106,3 @@ describe("faults end in exit 2, never in a verdict", () => {
     });
   });
 });
-
-async function kubectlOk(bin: string, kubeconfig: string, args: string[]): Promise<boolean> {
-  try {
-    await exec(path.join(bin, "kubectl"), ["--kubeconfig", kubeconfig, ...args], { timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}

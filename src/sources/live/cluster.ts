@@ -15,6 +15,8 @@ export interface ClusterOptions {
   pageSize: number;
   /** Progress callback for long lists. */
   onPage?: (info: { namespace?: string; page: number; items: number }) => void;
+  /** Called when an expired continue token (410) makes the list start over. */
+  onRestart?: (info: { namespace?: string; page: number }) => void;
 }
 
 /** Load credentials the way kubectl does: --kubeconfig, else KUBECONFIG (several files), ~/.kube/config, in-cluster. */
@@ -83,6 +85,7 @@ async function listScope(
       // beginning once rather than stitch pages of two different snapshots together.
       if (err instanceof ApiException && err.code === 410 && cont !== undefined && !restarted) {
         restarted = true;
+        opts.onRestart?.({ namespace, page });
         continue;
       }
       throw toLiveError(call, err);
