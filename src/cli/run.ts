@@ -11,7 +11,8 @@ Usage: netpol-drift run [--config FILE] [--kubeconfig FILE | --live-file FILE]
 
   --config FILE                 YAML file of settings (keys: cluster, repo, branch, desiredPath, changelog,
                                 recordsDir, push, forge, forgeUrl, forgeRepo, forgeToken, gitToken, gitUsername,
-                                slackWebhook, notify, authorName, authorEmail, pushRetries)
+                                slackWebhook, notify, authorName, authorEmail, pushRetries, tenantPattern,
+                                egressAllow, airGapped, values, resolveWorkloads)
 
 Every setting can come from the environment instead, which wins over the file: NETPOL_DRIFT_CLUSTER,
 NETPOL_DRIFT_REPO, NETPOL_DRIFT_BRANCH (main), NETPOL_DRIFT_DESIRED_PATH (ops/k8s/network-policies),
@@ -19,6 +20,12 @@ NETPOL_DRIFT_CHANGELOG, NETPOL_DRIFT_RECORDS_DIR, NETPOL_DRIFT_PUSH (pr|direct),
 (github|gitlab|none), NETPOL_DRIFT_FORGE_URL, NETPOL_DRIFT_FORGE_REPO, NETPOL_DRIFT_FORGE_TOKEN,
 NETPOL_DRIFT_GIT_TOKEN, NETPOL_DRIFT_GIT_USERNAME, NETPOL_DRIFT_SLACK_WEBHOOK, NETPOL_DRIFT_NOTIFY
 (changes|always|never), NETPOL_DRIFT_AUTHOR_NAME, NETPOL_DRIFT_AUTHOR_EMAIL, NETPOL_DRIFT_PUSH_RETRIES.
+The traffic analysis (as report's flags): NETPOL_DRIFT_TENANT_PATTERN (tenant-*), NETPOL_DRIFT_EGRESS_ALLOW
+(comma-separated CIDRs, exceptions after '!': 10.40.12.0/24,203.0.113.0/24!203.0.113.128/25),
+NETPOL_DRIFT_AIR_GAPPED (comma-separated tenant names or namespaces), NETPOL_DRIFT_VALUES (the Helm values
+file, relative to the policy repo's root, read from the clone), NETPOL_DRIFT_RESOLVE_WORKLOADS (true|false:
+list namespaces and pods from the cluster; needs deploy/optional/workloads-reader.yaml). In the YAML file,
+egressAllow and airGapped may also be lists.
 NETPOL_DRIFT_PUSHGATEWAY (URL) pushes the run's metrics; NETPOL_DRIFT_WORKDIR holds the scratch clone.
 The desired state is read from the cloned repo, so --desired does not apply.
 

@@ -92,9 +92,13 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
       const hint = Object.entries(FIELDS).find(([, f]) => f.env === k);
       throw new ConfigError(k, file, `unknown key${hint ? ` (in the file, write \`${hint[0]}:\`)` : `; known keys: ${Object.keys(FIELDS).join(", ")}`}`);
     }
-    if (v !== null && typeof v === "object") throw new ConfigError(k, file, "must be a single value, not a list or mapping");
+    const isList = "list" in FIELDS[k as FieldName];
+    const listOk = isList && Array.isArray(v) && v.every((x) => x !== null && typeof x !== "object");
+    if (v !== null && typeof v === "object" && !listOk) throw new ConfigError(k, file, isList ? "must be a list of values or one comma-separated value" : "must be a single value, not a list or mapping");
   }
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null).map(([k, v]) => [k, typeof v === "string" ? v : String(v)]));
+  // A YAML list of a list setting reads as the environment's comma-separated form, so one schema validates both.
+  const scalar = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(",") : typeof v === "string" ? v : String(v));
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null).map(([k, v]) => [k, scalar(v)]));
 }
 
 export { ConfigError };

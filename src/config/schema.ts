@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseCidr } from "../analyse/cidr.js";
+import type { IPBlock } from "../model/types.js";
 
 // One table drives the YAML keys, the environment names and the validation, so a key cannot exist in one
 // place and be forgotten in another.
@@ -21,6 +23,42 @@ const branchName = z
 
 const positiveInt = z.coerce.number().int().min(0).max(20);
 
+/** Entries of a list setting: comma-separated in the environment; a YAML list arrives here joined the same way. */
+const items = (s: string): string[] => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+// A namespace-name glob: the `*` part of a tenant namespace is the tenant's name.
+const tenantPattern = z
+  .string()
+  .regex(/^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/, "is a namespace-name glob: lowercase letters, digits, '-' and one '*'")
+  .refine((p) => (p.match(/\*/g) ?? []).length <= 1, "takes at most one '*'");
+
+// The --egress-allow syntax, except that the exceptions are joined by '!' (commas separate the entries here).
+const egressAllow = z.string().transform((s, ctx): IPBlock[] => {
+  const out: IPBlock[] = [];
+  for (const entry of items(s)) {
+    const [cidr = "", ...except] = entry.split("!");
+    const bad = [cidr, ...except].find((c) => !parseCidr(c));
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: `"${bad}" is not a CIDR (entries are CIDR or CIDR!EXCEPT!EXCEPT, comma-separated)` });
+      return z.NEVER;
+    }
+    out.push(except.length > 0 ? { cidr, except } : { cidr });
+  }
+  return out;
+});
+
+const nameList = z.string().transform((s, ctx): string[] => {
+  const names = items(s);
+  const bad = names.find((n) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: "custom", message: `"${bad}" is not a tenant or namespace name (comma-separated names)` });
+    return z.NEVER;
+  }
+  return names;
+});
+
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
 export const FIELDS = {
   cluster: { env: "NETPOL_DRIFT_CLUSTER", schema: clusterName },
   repo: { env: "NETPOL_DRIFT_REPO", schema: z.string().min(1, "is required") },
@@ -40,6 +78,12 @@ export const FIELDS = {
   authorName: { env: "NETPOL_DRIFT_AUTHOR_NAME", schema: z.string().min(1).default("netpol-drift[bot]") },
   authorEmail: { env: "NETPOL_DRIFT_AUTHOR_EMAIL", schema: z.email().default("netpol-drift@noreply.invalid") },
   pushRetries: { env: "NETPOL_DRIFT_PUSH_RETRIES", schema: positiveInt.default(4) },
+  // The traffic analysis (as report's flags): tenants, the egress allow-list, air-gapped tenants, Helm values.
+  tenantPattern: { env: "NETPOL_DRIFT_TENANT_PATTERN", schema: tenantPattern.optional() },
+  egressAllow: { env: "NETPOL_DRIFT_EGRESS_ALLOW", schema: egressAllow.optional(), list: true },
+  airGapped: { env: "NETPOL_DRIFT_AIR_GAPPED", schema: nameList.optional(), list: true },
+  values: { env: "NETPOL_DRIFT_VALUES", schema: repoPath.optional() },
+  resolveWorkloads: { env: "NETPOL_DRIFT_RESOLVE_WORKLOADS", schema: bool.default(false) },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

@@ -100,7 +100,11 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
   const body = [
     `Change record \`${cur.meta.markdown}\` (fingerprint \`${shortFingerprint(cur.meta.fingerprint)}\`), opened by netpol-drift.`,
     "",
-    renderMarkdown(input.report, { maxLength: BODY_MAX, fullReportHint: `the full report is in \`${cur.meta.markdown}\` on this branch` }),
+    renderMarkdown(input.report, {
+      maxLength: BODY_MAX,
+      fullReportHint: `the full report is in \`${cur.meta.markdown}\` on this branch`,
+      moreFlowsHint: `the record's JSON on this branch lists all`,
+    }),
   ].join("\n");
   const open = await platform.findOpen(source, config.branch);
   const cr = open ? await platform.update(open.id, { title, body }) : await platform.create({ sourceBranch: source, targetBranch: config.branch, title, body });

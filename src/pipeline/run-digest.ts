@@ -1,5 +1,7 @@
+import type { NamespaceEffect } from "../analyse/types.js";
 import type { Report } from "../model/types.js";
-import type { Digest, DigestKind, DigestNamespace } from "../sinks/notify-types.js";
+import { EFFECT_SEVERITY, flowText, rankFlows } from "../render/effects.js";
+import type { Digest, DigestEffect, DigestKind, DigestNamespace } from "../sinks/notify-types.js";
 import type { RecordMeta } from "../sinks/record/record.js";
 
 /** Pure: the Slack digest for a run, from the report and the record it is about. */
@@ -17,8 +19,14 @@ export function buildDigest(input: { kind: DigestKind; cluster: string; report: 
     for (const d of report.drift) {
       add(d.namespace, { name: d.name, state: d.state, paths: d.changes.map((c) => c.path), ...(d.changedBy ? { changedBy: d.changedBy } : {}) });
     }
+    for (const e of report.effects ?? []) {
+      const group = byNs.get(e.namespace);
+      if (group) group.effect = digestEffect(e);
+    }
   }
-  const namespaces = [...byNs.values()].sort((a, b) => cmp(a.namespace, b.namespace));
+  // The effect decides whether this is an incident: a widening namespace leads, so it is the last cut for space.
+  const severity = (ns: DigestNamespace) => (ns.effect ? EFFECT_SEVERITY[ns.effect.effect] : -1);
+  const namespaces = [...byNs.values()].sort((a, b) => severity(b) - severity(a) || cmp(a.namespace, b.namespace));
   for (const ns of namespaces) ns.items.sort((a, b) => cmp(a.name, b.name));
   return {
     kind,
@@ -32,6 +40,16 @@ export function buildDigest(input: { kind: DigestKind; cluster: string; report: 
     complete: report.complete,
     generatedAt: report.generatedAt,
   };
+}
+
+const DIGEST_FLOWS = 2;
+
+function digestEffect(e: NamespaceEffect): DigestEffect {
+  const flows =
+    e.opened.length > 0
+      ? rankFlows(e.opened).slice(0, DIGEST_FLOWS).map((f) => ({ change: "opened" as const, text: flowText(f) }))
+      : rankFlows(e.closed).slice(0, DIGEST_FLOWS).map((f) => ({ change: "closed" as const, text: flowText(f) }));
+  return { effect: e.effect, opened: e.opened.length, closed: e.closed.length, flows };
 }
 
 function cmp(a: string, b: string): number {

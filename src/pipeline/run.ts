@@ -21,8 +21,8 @@ import { recordStep, type RecordOutcome } from "./run-record.js";
 export interface RunDeps {
   logger: Logger;
   now: () => Date;
-  /** Read the desired state from `desiredDir` (inside the clone), list live, compare. */
-  detect: (desiredDir: string) => Promise<Report>;
+  /** Read the desired state from `desiredDir` (inside the clone at `repoRoot`, where the Helm values are too), list live, compare. */
+  detect: (desiredDir: string, repoRoot?: string) => Promise<Report>;
   platform?: Platform;
   notify?: (digest: Digest) => Promise<void>;
   /** Parent of the scratch clone (default: the OS temp dir). */
@@ -42,7 +42,7 @@ export async function runNightly(config: RunConfig, deps: RunDeps): Promise<0 | 
     );
     log.info({ repo: safeUrl(config.repo), branch: config.branch }, "cloned the policy repo");
 
-    const detected = await deps.detect(repo.path(config.desiredPath));
+    const detected = await deps.detect(repo.path(config.desiredPath), repo.path("."));
     // The scratch path changes every run; the record names where the desired state really lives.
     const report: Report = { ...detected, sources: { ...detected.sources, desired: `${safeUrl(config.repo)} ${config.branch}:${config.desiredPath}` } };
     if (!report.complete) {

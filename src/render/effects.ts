@@ -53,23 +53,66 @@ export function effectOf(effects: NamespaceEffect[] | undefined, namespace: stri
   return effects?.find((e) => e.namespace === namespace);
 }
 
+/** Flows listed per direction in text and Markdown: past a handful the list buries the drift. JSON keeps all. */
+export const FLOWS_SHOWN = 5;
+
+export interface FlowListOptions {
+  /** Opened and closed flows listed each; default FLOWS_SHOWN. */
+  maxFlows?: number;
+  /** Where the rest is, said after "… and N more"; default "-o json lists all". */
+  moreHint?: string;
+}
+
+/**
+ * Widest first, so a cut list keeps what matters: flows to or from outside the cluster, then every port,
+ * then whole namespaces; otherwise the analysis' order. Stable.
+ */
+export function rankFlows(flows: Flow[]): Flow[] {
+  const external = (endpoint: string) => !endpoint.startsWith("ns:");
+  const width = (f: Flow) =>
+    (external(f.source) || external(f.destination) ? 4 : 0) + (f.ports === "all" ? 2 : 0) + (f.source.endsWith("/pod:*") || f.destination.endsWith("/pod:*") ? 1 : 0);
+  return flows
+    .map((f, i) => ({ f, i, w: width(f) }))
+    .sort((a, b) => b.w - a.w || a.i - b.i)
+    .map((x) => x.f);
+}
+
+/** The flows to list (opened, which widen, before closed) and how many of each are left out. */
+export function shownFlows(e: NamespaceEffect, max = FLOWS_SHOWN): { opened: Flow[]; closed: Flow[]; moreOpened: number; moreClosed: number } {
+  const opened = rankFlows(e.opened).slice(0, max);
+  const closed = rankFlows(e.closed).slice(0, max);
+  return { opened, closed, moreOpened: e.opened.length - opened.length, moreClosed: e.closed.length - closed.length };
+}
+
+function moreText(n: number, change: "opened" | "closed", hint: string): string {
+  return `… and ${n} more ${change} flow${n === 1 ? "" : "s"} (${hint})`;
+}
+
 /** Plain lines for the terminal, indented by the caller. */
-export function effectLines(e: NamespaceEffect): string[] {
+export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): string[] {
+  const hint = opts.moreHint ?? "-o json lists all";
+  const shown = shownFlows(e, opts.maxFlows);
   const out = [`effect: ${effectHeadline(e)}`];
-  for (const f of e.opened) out.push(`  + ${flowText(f)}`, `      ${liveDecisionText(f)}`);
-  for (const f of e.closed) out.push(`  - ${flowText(f)}`, `      ${liveDecisionText(f)}`);
+  for (const f of shown.opened) out.push(`  + ${flowText(f)}`, `      ${liveDecisionText(f)}`);
+  if (shown.moreOpened > 0) out.push(`  + ${moreText(shown.moreOpened, "opened", hint)}`);
+  for (const f of shown.closed) out.push(`  - ${flowText(f)}`, `      ${liveDecisionText(f)}`);
+  if (shown.moreClosed > 0) out.push(`  - ${moreText(shown.moreClosed, "closed", hint)}`);
   return out;
 }
 
-export function effectMarkdown(e: NamespaceEffect): string[] {
+export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): string[] {
   const out = [`**Effect: ${effectHeadline(e)}**`, ""];
   if (e.opened.length + e.closed.length === 0) return out;
+  const hint = opts.moreHint ?? "-o json lists all";
+  const shown = shownFlows(e, opts.maxFlows);
   out.push("| | source | destination | protocol | ports | live egress | live ingress |", "|---|---|---|---|---|---|---|");
   const row = (mark: string, f: Flow) =>
     `| ${mark} | \`${f.source}\` | \`${f.destination}\` | ${f.protocol} | ${f.ports} | ${esc(decisionText(f.egress, "egress"))} | ${esc(decisionText(f.ingress, "ingress"))} |`;
-  for (const f of e.opened) out.push(row("opened", f));
-  for (const f of e.closed) out.push(row("closed", f));
+  for (const f of shown.opened) out.push(row("opened", f));
+  for (const f of shown.closed) out.push(row("closed", f));
   out.push("");
+  const more = [shown.moreOpened > 0 ? moreText(shown.moreOpened, "opened", hint) : "", shown.moreClosed > 0 ? moreText(shown.moreClosed, "closed", hint) : ""].filter(Boolean);
+  if (more.length > 0) out.push(`_${esc(more.join("; "))}._`, "");
   return out;
 }
 

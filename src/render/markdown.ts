@@ -7,6 +7,8 @@ export interface MarkdownOptions {
   maxLength?: number;
   /** Where the full report lives, said when the body is cut. */
   fullReportHint?: string;
+  /** Where every flow is listed, said after a namespace's capped flow list; default "-o json lists all". */
+  moreFlowsHint?: string;
 }
 
 /** A report ready to paste into a PR: summary table first, then one section per namespace with diffs. */
@@ -43,7 +45,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   for (const [ns, items] of groupByNamespace(report.drift)) {
     const part: string[] = [`### Namespace \`${ns}\``, ""];
     const effect = effectOf(report.effects, ns);
-    if (effect) part.push(...effectMarkdown(effect));
+    if (effect) part.push(...effectMarkdown(effect, opts.moreFlowsHint ? { moreHint: opts.moreFlowsHint } : {}));
     for (const d of items) {
       part.push(`#### ${STATE_MARK[d.state]} \`${d.name}\` — ${d.state}${d.source ? ` (\`${d.source}\`)` : ""}`, "");
       for (const ch of d.changes) part.push(`- \`${ch.path}\`: ${escapeMd(valueText(ch.desired))} → ${escapeMd(valueText(ch.live))}`);

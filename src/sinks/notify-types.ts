@@ -1,6 +1,7 @@
 // The digest the nightly run hands to a notifier (Slack today). Plain data: the sender renders it
 // (Block Kit, limits, "and N more"); the run only decides whether there is something to say.
 
+import type { EffectKind } from "../analyse/types.js";
 import type { DriftState, Summary } from "../model/types.js";
 
 /** new: drift appeared; changed: drift differs from the last record; resolved: drift is gone;
@@ -16,9 +17,20 @@ export interface DigestItem {
   changedBy?: { manager: string; operation: string; time?: string };
 }
 
+/** What the namespace's drift does to traffic, as the report's effect says it. */
+export interface DigestEffect {
+  effect: EffectKind;
+  opened: number;
+  closed: number;
+  /** The first flows (at most two), widest opened ones first; closed ones only when nothing opened. */
+  flows: { change: "opened" | "closed"; text: string }[];
+}
+
 export interface DigestNamespace {
   namespace: string;
   items: DigestItem[];
+  /** Absent for "resolved" digests and when the report has no analysis. */
+  effect?: DigestEffect;
 }
 
 export interface Digest {
@@ -26,8 +38,8 @@ export interface Digest {
   cluster: string;
   /** The report's summary counts (desired, live, inSync, missing, unmanaged, modified). */
   counts: Summary;
-  /** Drifted policies grouped by namespace, namespaces and names sorted. For "resolved": the policies that
-   *  had drifted and are back in sync (paths empty, changedBy absent). */
+  /** Drifted policies grouped by namespace: the most severe effect first (widens), then by name; names sorted.
+   *  For "resolved": the policies that had drifted and are back in sync (paths empty, changedBy absent). */
   namespaces: DigestNamespace[];
   /** Total drifted policies (the sender caps what it lists and says "and N more"). */
   total: number;

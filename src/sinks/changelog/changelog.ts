@@ -1,5 +1,7 @@
 import path from "node:path";
 import type { Report } from "../../model/types.js";
+import type { NamespaceEffect } from "../../analyse/types.js";
+import { EFFECT_SEVERITY } from "../../render/effects.js";
 import { summaryLine } from "../../render/format.js";
 import { shortFingerprint } from "../record/fingerprint.js";
 import { itemLine, type RecordKind } from "../record/record.js";
@@ -46,11 +48,25 @@ export function entryText(input: EntryInput): string {
     lines.push(`${what}: ${summaryLine(input.report)}.`);
   } else {
     lines.push(`${summaryLine(input.report)}.`, "");
+    const effects = effectLine(input.report.effects);
+    if (effects) lines.push(effects, "");
     for (const d of input.report.drift) lines.push(itemLine(d));
   }
   lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${link})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
+}
+
+/** One line, most severe first: "Effect on traffic: **WIDENS** in `a` (3 flows opened, 0 closed); none in `b`." */
+export function effectLine(effects: NamespaceEffect[] | undefined): string {
+  if (!effects || effects.length === 0) return "";
+  const ranked = [...effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
+  const part = (e: NamespaceEffect) => {
+    const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
+    const flows = e.effect === "none" ? "" : ` (${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened, ${e.closed.length} closed)`;
+    return `${word} in \`${e.namespace}\`${flows}`;
+  };
+  return `Effect on traffic: ${ranked.map(part).join("; ")}.`;
 }
 
 function headline(input: EntryInput): string {

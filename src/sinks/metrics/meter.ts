@@ -17,14 +17,14 @@ export interface MeterOptions {
  * Runs `run(deps')` where deps'.detect is deps.detect with the report kept, then pushes. Success means exit
  * code 0 (the nightly run's "did its job"); anything else is a failed run.
  */
-export async function meterRun<D extends { detect: (desiredDir: string) => Promise<Report> }>(
+export async function meterRun<D extends { detect: (desiredDir: string, repoRoot?: string) => Promise<Report> }>(
   deps: D,
   run: (deps: D) => Promise<number>,
   opts: MeterOptions,
 ): Promise<number> {
   if (!opts.push) return run(deps);
   let report: Report | undefined;
-  const metered: D = { ...deps, detect: async (dir: string) => (report = await deps.detect(dir)) };
+  const metered: D = { ...deps, detect: async (dir: string, repoRoot?: string) => (report = await deps.detect(dir, repoRoot)) };
   const startedAt = opts.now();
   let code = 2;
   try {

@@ -155,7 +155,7 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     }
     return head.join("\n");
   }
-  return `${head.join("\n")}\n${renderMarkdown(input.report)}`;
+  return `${head.join("\n")}\n${renderMarkdown(input.report, { moreFlowsHint: "the JSON report lists all" })}`;
 }
 
 function titleOf(kind: RecordKind): string {

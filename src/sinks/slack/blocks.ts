@@ -4,7 +4,7 @@
 // sent as &amp; &lt; &gt; (docs.slack.dev/messaging/formatting-message-text#escaping) — every value from a cluster
 // (names, field managers, paths) goes through escapeMrkdwn.
 
-import type { Digest, DigestItem } from "../notify-types.js";
+import type { Digest, DigestEffect, DigestItem, DigestNamespace } from "../notify-types.js";
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -45,7 +45,9 @@ const FIXED_BLOCKS = 6;
 export function buildDigestMessage(digest: Digest, opts: DigestMessageOptions = {}): SlackMessage {
   const maxItems = Math.max(0, opts.maxItems ?? 25);
   const blocks: SlackBlock[] = [];
-  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${HEADLINE[digest.kind]} — ${digest.cluster || "unknown cluster"}`, SLACK_LIMITS.headerText), emoji: true } });
+  // A widening is an incident: it changes the headline's emoji so it stands out in the channel.
+  const headline = widening(digest).length > 0 ? `:rotating_light: ${HEADLINE[digest.kind].replace(/^:warning: /, "")}` : HEADLINE[digest.kind];
+  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${headline} — ${digest.cluster || "unknown cluster"}`, SLACK_LIMITS.headerText), emoji: true } });
   blocks.push(section(summaryText(digest)));
   if (digest.prUrl) blocks.push(section(`:link: ${link(digest.prUrl, linkLabel(digest.prUrl))}`));
 
@@ -68,8 +70,43 @@ function summaryText(d: Digest): string {
   const lines: string[] = [];
   if (d.kind === "resolved") lines.push(`*No drift left*${d.total > 0 ? `: ${d.total} ${d.total === 1 ? "policy is" : "policies are"} back in sync` : ""}. ${inSync}`);
   else lines.push(`*${d.total} ${d.total === 1 ? "policy" : "policies"} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`);
+  const effects = effectCounts(d);
+  if (effects) lines.push(`Effect on traffic: ${effects}`);
   if (!d.complete) lines.push(":grey_question: *Incomplete run*: some verdicts were withheld; the report lists why.");
   return lines.join("\n");
+}
+
+function widening(d: Digest): DigestNamespace[] {
+  return d.namespaces.filter((ns) => ns.effect?.effect === "widens");
+}
+
+/** "*1 widens*, 2 changes, 1 none", most severe first; empty without effects. */
+function effectCounts(d: Digest): string {
+  const counts = new Map<string, number>();
+  for (const ns of d.namespaces) if (ns.effect) counts.set(ns.effect.effect, (counts.get(ns.effect.effect) ?? 0) + 1);
+  return (["widens", "changes", "narrows", "none"] as const)
+    .filter((k) => counts.has(k))
+    .map((k) => (k === "widens" ? `*${counts.get(k)} widens*` : `${counts.get(k)} ${k}`))
+    .join(", ");
+}
+
+const EFFECT_WORD: Record<DigestEffect["effect"], string> = {
+  widens: ":rotating_light: *WIDENS*",
+  changes: ":warning: *changes*",
+  narrows: "*narrows*",
+  none: "no effect",
+};
+
+// The effect first, then the policies: "*`ns`* (2) — :rotating_light: *WIDENS*: 3 flows opened, 0 closed".
+function namespaceHeading(ns: DigestNamespace): string {
+  const head = `*${code(ns.namespace)}* (${ns.items.length})`;
+  const e = ns.effect;
+  if (!e) return head;
+  const counts = e.effect === "none" ? " on traffic" : `: ${e.opened} flow${e.opened === 1 ? "" : "s"} opened, ${e.closed} closed`;
+  const flows = e.flows.map((f) => `\n    ${f.change === "opened" ? "+ opened" : "− closed"} ${code(clip(f.text, 300))}`).join("");
+  const total = e.flows[0]?.change === "closed" ? e.closed : e.opened;
+  const more = total > e.flows.length ? `\n    …and ${total - e.flows.length} more` : "";
+  return `${head} — ${EFFECT_WORD[e.effect]}${counts}${flows}${more}`;
 }
 
 /** Namespace sections, each ≤ 3,000 characters, together ≤ maxBlocks, listing at most maxItems policies. */
@@ -78,7 +115,7 @@ function listSections(d: Digest, maxItems: number, maxBlocks: number): { section
   let count = 0;
   for (const ns of d.namespaces) {
     if (count >= maxItems || sections.length >= maxBlocks) break;
-    let current = `*${code(ns.namespace)}* (${ns.items.length})`;
+    let current = namespaceHeading(ns);
     for (const item of ns.items) {
       if (count >= maxItems) break;
       const line = d.kind === "resolved" ? `• ${code(item.name)} back in sync (was ${item.state})` : itemLine(item);
@@ -123,7 +160,9 @@ function fallbackText(d: Digest): string {
   if (d.kind === "resolved") return `NetworkPolicy drift resolved in ${cluster}: ${d.counts.inSync} in sync.`;
   const c = d.counts;
   const what = d.kind === "unchanged" ? "unchanged" : d.kind === "changed" ? "changed" : "detected";
-  return `NetworkPolicy drift ${what} in ${cluster}: ${d.total} drifted (${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged)${d.complete ? "" : ", incomplete run"}.`;
+  const wide = widening(d).length;
+  const widens = wide > 0 ? `, widens traffic in ${wide} namespace${wide === 1 ? "" : "s"}` : "";
+  return `NetworkPolicy drift ${what} in ${cluster}: ${d.total} drifted (${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged)${widens}${d.complete ? "" : ", incomplete run"}.`;
 }
 
 function section(text: string): SlackBlock {

@@ -1,5 +1,5 @@
 // Opt-in (--resolve-workloads): list namespaces and pods from the cluster. Needs RBAC `list` on namespaces and
-// pods, beyond the default ServiceAccount's networkpolicies-only role; see deploy/ and the README.
+// pods, beyond the default ServiceAccount's networkpolicies-only role: deploy/optional/workloads-reader.yaml.
 import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { LiveSourceError } from "../../model/errors.js";
 import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
@@ -31,7 +31,10 @@ export async function listWorkloads(kc: KubeConfig, opts: { pageSize: number }):
 
 function toError(call: string, err: unknown): LiveSourceError {
   if (err instanceof ApiException) {
-    const hint = err.code === 403 ? " — --resolve-workloads needs RBAC verb `list` on namespaces and pods (opt-in; the default role lists NetworkPolicies only)" : "";
+    const hint =
+      err.code === 403
+        ? " — resolving workloads (--resolve-workloads, NETPOL_DRIFT_RESOLVE_WORKLOADS) needs RBAC verb `list` on namespaces and pods: deploy/optional/workloads-reader.yaml (opt-in; the default role lists NetworkPolicies only)"
+        : "";
     return new LiveSourceError(call, `HTTP ${err.code}${hint}`, err.code, { cause: err });
   }
   return new LiveSourceError(call, `cannot reach the API server: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
