@@ -1,13 +1,14 @@
 // Our own model: small, plain data, shared by every stage. Wire types (V1NetworkPolicy, …) come from
 // @kubernetes/client-node and stop at the normalize stage.
-import type { AnalysisInfo, NamespaceEffect, Violation } from "../analyse/types.js";
+import type { AnalysisInfo, NamespaceEffect, Violation } from "./analysis.js";
+import type { Protocol } from "./protocol.js";
 
 export interface PolicyKey {
   namespace: string;
   name: string;
 }
 
-export type Protocol = "TCP" | "UDP" | "SCTP";
+export type { Protocol };
 export type PolicyType = "Ingress" | "Egress";
 
 export interface LabelSelectorRequirement {

@@ -59,14 +59,25 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
 
 function fit(head: string, sections: string[], opts: MarkdownOptions): string {
   const max = opts.maxLength ?? Infinity;
+  const hint = opts.fullReportHint ?? "see the full report";
+  const note = (what: string) => `\n_…${what} cut to fit; ${hint}._\n`;
   let body = head;
   for (let i = 0; i < sections.length; i++) {
     const next = `${body}\n${sections[i]}`;
-    const note = `\n_…${sections.length - i} namespace section(s) cut to fit; ${opts.fullReportHint ?? "see the full report"}._\n`;
-    if (next.length + note.length > max) return (body + note).slice(0, max);
+    const cut = note(`${sections.length - i} namespace section(s)`);
+    if (next.length + cut.length > max) return body.length + cut.length <= max ? body + cut : cutAtLine(body, max, note("the rest"));
     body = next;
   }
-  return body.length > max ? body.slice(0, max) : body;
+  return body.length > max ? cutAtLine(body, max, note("the rest")) : body;
+}
+
+/** Cut at the last whole line that leaves room for the note, so no table row or fence is left half-written. */
+function cutAtLine(text: string, max: number, tail: string): string {
+  const room = Math.max(0, max - tail.length - 4); // 4: a closing fence, if one is needed
+  const lastNewline = text.lastIndexOf("\n", room);
+  const kept = text.slice(0, lastNewline > 0 ? lastNewline : room);
+  const fence = (kept.match(/^```/gm) ?? []).length % 2 === 1 ? "\n```" : "";
+  return (kept + fence + tail).slice(0, max);
 }
 
 function escapeMd(s: string): string {

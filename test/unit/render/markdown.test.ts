@@ -46,6 +46,17 @@ describe("markdown renderer", () => {
     expect(cut).toContain("| ~ | `shop` | `api-ingress` | modified |");
   });
 
+  it("cuts even the header at a whole line when it alone is over the limit, and says so", () => {
+    const full = renderMarkdown(driftReport());
+    const headEnd = full.indexOf("### Namespace ");
+    const max = Math.floor(headEnd / 2);
+    const cut = renderMarkdown(driftReport(), { maxLength: max, fullReportHint: "see the job log" });
+    expect(cut.length).toBeLessThanOrEqual(max);
+    expect(cut).toMatch(/_…the rest cut to fit; see the job log\._\n$/);
+    const kept = cut.slice(0, cut.indexOf("\n_…the rest"));
+    for (const line of kept.split("\n")) expect(full.split("\n")).toContain(line);
+  });
+
   it("has no table and no sections when in sync", () => {
     const ok = renderMarkdown(inSyncReport());
     expect(ok).toContain("**in sync: no drift**");

@@ -1,0 +1,67 @@
+// What the analysis stage adds to a report: the effect of drift on traffic and baseline violations.
+// Plain data, part of the model so the Report type does not depend on the analysis code.
+import type { Protocol } from "./protocol.js";
+
+/** A policy rule, as the report names it. Index is in the normalised (sorted) rule order. */
+export interface RuleRef {
+  namespace: string;
+  policy: string;
+  direction: "ingress" | "egress";
+  /** Position of the rule in the normalised spec; absent when the policy has no rule of that direction. */
+  index?: number;
+}
+
+/** Why one side (sender egress or receiver ingress) lets a flow through or not. */
+export interface SideDecision {
+  /** False: no policy of this direction selects the endpoint (or it is external), so it is open. */
+  isolated: boolean;
+  /** The policies of this direction that select the endpoint, `namespace/name`. */
+  policies: string[];
+  /** The rules that allow the flow (empty when it is denied or the side is not isolated). */
+  rules: RuleRef[];
+}
+
+export interface Flow {
+  source: string;
+  destination: string;
+  protocol: Protocol | "any";
+  /** "all", or a list like "53", "8000-8080, 9090", "http" (a named port left unresolved without workloads). */
+  ports: string;
+  /** Live-side decision: for an opened flow the rules that now allow it; for a closed one what now denies it. */
+  egress: SideDecision;
+  ingress: SideDecision;
+}
+
+export type EffectKind = "widens" | "narrows" | "changes" | "none";
+
+export interface NamespaceEffect {
+  namespace: string;
+  effect: EffectKind;
+  /** Allowed live, not in the desired state. */
+  opened: Flow[];
+  /** Allowed by the desired state, not live. */
+  closed: Flow[];
+}
+
+export type InvariantId = "default-deny" | "dns-egress" | "tenant-isolation" | "egress-allow-list" | "air-gapped";
+
+export interface Violation {
+  invariant: InvariantId;
+  side: "desired" | "live";
+  namespace: string;
+  /** The policy at fault; absent when the fault is a missing policy. */
+  policy?: string;
+  rule?: string;
+  /** Desired side: where the policy is declared (relative to the desired root). */
+  file?: string;
+  line?: number;
+  message: string;
+}
+
+/** What the report says about how the analysis was done, so a reader knows what a verdict rests on. */
+export interface AnalysisInfo {
+  /** "capture": real namespaces and pods; "representative": one stand-in per label combination selectors mention. */
+  workloads: "capture" | "representative";
+  ipBlockMatchesPods: boolean;
+  notes: string[];
+}
