@@ -78,6 +78,31 @@ describe("least privilege, proven on a real API server", () => {
     expect(message).toMatch(/needs RBAC verb `list` on networkpolicies\.networking\.k8s\.io/);
   });
 
+  it("--resolve-workloads is refused without the optional role: exit 2 naming the missing permission", async () => {
+    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, "--resolve-workloads", "-o", "json"]);
+    const report = jsonReport(result);
+    expect(result.code).toBe(2);
+    expect(report.complete).toBe(false);
+    expect(report.problems.map((p: { message: string }) => p.message).join("\n")).toMatch(/HTTP 403/);
+  });
+
+  it("with deploy/optional applied, --resolve-workloads analyses the real pods instead of representatives", async () => {
+    await k(["apply", "-k", path.join(ROOT, "deploy/optional")]);
+    await k(["create", "namespace", "lp-web"]);
+    await k(["create", "-f", "-"], JSON.stringify({
+      apiVersion: "v1", kind: "Pod", metadata: { name: "web-0", namespace: "lp-web", labels: { app: "web" } },
+      spec: { containers: [{ name: "web", image: "registry.example.com/web:1", ports: [{ name: "http", containerPort: 8080 }] }] },
+    }));
+    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, "--resolve-workloads", "-o", "json"]);
+    const report = jsonReport(result);
+    expect(report.problems).toEqual([]);
+    expect(report.complete).toBe(true);
+    expect(report.analysis.workloads).toBe("capture");
+    expect(report.sources.workloads).toBeTruthy();
+    // still no more than listing: the role cannot read Secrets
+    await expect(kubectl(env, readerKubeconfig)(["get", "secrets", "-n", "lp-data"])).rejects.toThrow(/forbidden/);
+  });
+
   it("deploy/ and jobs/ are accepted by the API server", async () => {
     const out = await k(["apply", "--dry-run=server", "-k", path.join(ROOT, "jobs")]);
     expect(out).toMatch(/cronjob\.batch\/\S+ (created|configured|unchanged) \(server dry run\)/);
