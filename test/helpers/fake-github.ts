@@ -11,7 +11,7 @@
 // - Bad or missing credentials: 401 {"message":"Bad credentials"}; a repository the token cannot see: 404 Not Found.
 // Enterprise Server is served under /api/v3 when `prefix` is given (docs.github.com/enterprise-server/rest).
 
-import { FakeHttpServer, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeHttpServer, FakeService, type RecordedRequest, type Reply } from "./fake-http.js";
 import { checkGitHubRequest } from "./github-openapi.js";
 
 export const GITHUB_BODY_MAX = 65_536;
@@ -42,7 +42,7 @@ export interface FakeGitHubOptions {
   branches?: string[] | "any";
 }
 
-export class FakeGitHub {
+export class FakeGitHub extends FakeService {
   readonly owner: string;
   readonly repo: string;
   readonly token: string;
@@ -51,12 +51,13 @@ export class FakeGitHub {
   private readonly anyBranch: boolean;
   readonly pulls: FakePull[] = [];
   readonly comments: FakeComment[] = [];
-  private readonly http: FakeHttpServer;
+  protected readonly http: FakeHttpServer;
   private nextNumber = 1;
   private nextCommentId = 1000;
   private readonly matched = new WeakMap<RecordedRequest, ReturnType<typeof checkGitHubRequest>>();
 
   constructor(opts: FakeGitHubOptions = {}) {
+    super();
     this.owner = opts.owner ?? "acme";
     this.repo = opts.repo ?? "policies";
     this.token = opts.token ?? "ghp_fake_token_0123456789";
@@ -81,18 +82,6 @@ export class FakeGitHub {
   }
   get url(): string {
     return this.http.url;
-  }
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
-  }
-  get violations(): string[] {
-    return this.http.violations;
-  }
-  inject(fault: Fault): void {
-    this.http.inject(fault);
-  }
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   /** A PR that already exists before the code under test runs. */

@@ -11,7 +11,7 @@
 // - description at most 1,048,576 characters (docs: "Limited to 1,048,576 characters"), title at most 255.
 // - Authentication: PRIVATE-TOKEN header (or Authorization: Bearer); otherwise 401 {"message":"401 Unauthorized"}.
 
-import { FakeHttpServer, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeHttpServer, FakeService, type RecordedRequest, type Reply } from "./fake-http.js";
 
 const DESCRIPTION_MAX = 1_048_576;
 const NOTE_MAX = 1_000_000;
@@ -58,7 +58,7 @@ export interface FakeGitLabOptions {
   branches?: string[] | "any";
 }
 
-export class FakeGitLab {
+export class FakeGitLab extends FakeService {
   readonly projectPath: string;
   readonly projectId: number;
   readonly token: string;
@@ -66,11 +66,12 @@ export class FakeGitLab {
   private readonly anyBranch: boolean;
   readonly mrs: FakeMr[] = [];
   readonly notes: FakeNote[] = [];
-  private readonly http: FakeHttpServer;
+  protected readonly http: FakeHttpServer;
   private nextIid = 1;
   private nextNoteId = 500;
 
   constructor(opts: FakeGitLabOptions = {}) {
+    super();
     this.projectPath = opts.projectPath ?? "platform/security/policies";
     this.projectId = opts.projectId ?? 42;
     this.token = opts.token ?? "glpat-fake-token-0123456789";
@@ -91,18 +92,6 @@ export class FakeGitLab {
   /** The instance root (what a self-managed `host` is); the API lives under /api/v4. */
   get url(): string {
     return this.http.url;
-  }
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
-  }
-  get violations(): string[] {
-    return this.http.violations;
-  }
-  inject(fault: Fault): void {
-    this.http.inject(fault);
-  }
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   seedMr(m: Partial<FakeMr> & { sourceBranch: string }): FakeMr {

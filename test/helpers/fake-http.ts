@@ -141,3 +141,20 @@ function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, headers);
   res.end(reply.status === 204 ? undefined : payload);
 }
+
+/** What every fake service exposes of its HTTP server: the record of requests, contract violations, faults. */
+export abstract class FakeService {
+  protected abstract readonly http: FakeHttpServer;
+  get requests(): RecordedRequest[] {
+    return this.http.requests;
+  }
+  get violations(): string[] {
+    return this.http.violations;
+  }
+  inject(fault: Fault): void {
+    this.http.inject(fault);
+  }
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

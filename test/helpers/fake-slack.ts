@@ -12,19 +12,20 @@
 //   `>` may only close one or start a quote at a line start.
 // The top-level `text` is required here too: it is the notification fallback whenever blocks are sent.
 
-import { FakeHttpServer, type Fault, type RecordedRequest, type Reply } from "./fake-http.js";
+import { FakeHttpServer, FakeService, type RecordedRequest, type Reply } from "./fake-http.js";
 
 export const WEBHOOK_PATH = "/services/T0FAKE000/B0FAKE000/fakeWebhookSecret0123456789";
 
 const BLOCK_TYPES = new Set(["section", "header", "divider", "context", "actions", "image", "rich_text", "markdown", "input", "file", "video", "table"]);
 const PAYLOAD_KEYS = new Set(["text", "blocks", "attachments", "thread_ts", "mrkdwn", "unfurl_links", "unfurl_media", "metadata", "username", "icon_emoji", "icon_url", "channel", "link_names"]);
 
-export class FakeSlack {
+export class FakeSlack extends FakeService {
   /** Accepted messages, in order. */
   readonly messages: { text?: string; blocks?: unknown[] }[] = [];
-  private readonly http: FakeHttpServer;
+  protected readonly http: FakeHttpServer;
 
   constructor() {
+    super();
     this.http = new FakeHttpServer((req) => this.handle(req));
   }
 
@@ -37,18 +38,6 @@ export class FakeSlack {
   /** The incoming webhook URL (the path is the secret). */
   get url(): string {
     return this.http.url + WEBHOOK_PATH;
-  }
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
-  }
-  get violations(): string[] {
-    return this.http.violations;
-  }
-  inject(fault: Fault): void {
-    this.http.inject(fault);
-  }
-  close(): Promise<void> {
-    return this.http.close();
   }
 
   private handle(req: RecordedRequest): Reply {
