@@ -88,8 +88,10 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
     if (!input.outcome.written && done?.closed) return undefined;
     const open = await platform.findOpen(source, config.branch);
     if (!open) return { closed: true };
-    await platform.comment(open.id, `Drift on \`${config.cluster}\` is resolved: every recorded policy is back in sync. Record: \`${cur.meta.markdown}\`. Closing.`);
+    // Close first: a re-run after a failed close would otherwise comment a second time. A failed comment after
+    // the close leaves the resolution in the CHANGELOG and the record, where it counts.
     await platform.close(open.id);
+    await platform.comment(open.id, `Drift on \`${config.cluster}\` is resolved: every recorded policy is back in sync. Record: \`${cur.meta.markdown}\`. Closed.`);
     input.logger.info({ id: open.id, url: open.url }, "change request closed");
     return { id: open.id, url: open.url, closed: true };
   }

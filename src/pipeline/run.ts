@@ -86,7 +86,7 @@ async function markDelivered(repo: PolicyRepo, config: RunConfig, outcome: Recor
       branch, base: config.branch, retries: config.pushRetries, logger: log,
       apply: async (r) => {
         const text = await r.read(cur.jsonPath);
-        if (text === undefined) return undefined; // superseded by a newer record meanwhile
+        if (text === undefined) return undefined; // the record file is gone from the branch: nothing to mark
         const next = withDelivery(text, cur.jsonPath, patch);
         if (next === text) return undefined;
         await r.write(cur.jsonPath, next);

@@ -3,6 +3,7 @@
 // staleness of netpol_drift_last_success_timestamp_seconds is what alerts then.
 import type { Logger } from "../../log/logger.js";
 import type { Report } from "../../model/types.js";
+import { safeUrl } from "../../config/redact.js";
 import { pushRunMetrics, type PushOptions } from "./push.js";
 
 export interface MeterOptions {
@@ -34,7 +35,7 @@ export async function meterRun<D extends { detect: (desiredDir: string, repoRoot
     const input = { cluster: opts.cluster, success: code === 0, startedAt, finishedAt: opts.now(), report };
     try {
       const { method } = await pushRunMetrics(opts.push, input);
-      opts.logger.debug({ pushgateway: opts.push.url, method, success: input.success }, "metrics pushed");
+      opts.logger.debug({ pushgateway: safeUrl(opts.push.url), method, success: input.success }, "metrics pushed");
     } catch (err) {
       opts.logger.error({ err }, "metrics push failed");
     }

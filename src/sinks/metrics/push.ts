@@ -10,18 +10,18 @@
 // there would erase them, and an "empty" drift family cannot be POSTed to clear stale series (the
 // Pushgateway drops a family without samples), so failed runs never touch the drift gauges.
 import { Pushgateway } from "prom-client";
+import { redact, safeUrl } from "../../config/redact.js";
 import { buildRunRegistry, type RunMetricsInput } from "./registry.js";
 
 export const PUSH_JOB = "netpol-drift";
 
 export class MetricsPushError extends Error {
-  constructor(
-    readonly gateway: string,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`push to the Pushgateway ${gateway} failed: ${detail}`, options);
+  /** The Pushgateway URL without credentials: the configured one may carry basic auth (user:pass@). */
+  readonly gateway: string;
+  constructor(gateway: string, detail: string) {
+    super(redact(`push to the Pushgateway ${safeUrl(gateway)} failed: ${detail}`));
     this.name = "MetricsPushError";
+    this.gateway = safeUrl(gateway);
   }
 }
 
@@ -39,7 +39,7 @@ export function pushOptionsFromEnv(env: NodeJS.ProcessEnv): PushOptions | undefi
   try {
     parsed = new URL(raw);
   } catch {
-    throw new MetricsPushError(raw, "NETPOL_DRIFT_PUSHGATEWAY is not a URL (want e.g. http://pushgateway.monitoring:9091)");
+    throw new MetricsPushError("(the configured URL)", "NETPOL_DRIFT_PUSHGATEWAY is not a URL (want e.g. http://pushgateway.monitoring:9091)");
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new MetricsPushError(raw, `NETPOL_DRIFT_PUSHGATEWAY must be http(s), got ${parsed.protocol}`);
@@ -70,7 +70,7 @@ export async function pushRunMetrics(opts: PushOptions, input: RunMetricsInput):
     if (input.success) await gateway.push(params);
     else await gateway.pushAdd(params);
   } catch (err) {
-    throw new MetricsPushError(opts.url, err instanceof Error ? err.message : String(err), { cause: err });
+    throw new MetricsPushError(opts.url, err instanceof Error ? err.message : String(err));
   }
   return { method: input.success ? "PUT" : "POST" };
 }

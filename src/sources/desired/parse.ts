@@ -1,4 +1,4 @@
-import { CST, LineCounter, Parser, parseAllDocuments, isNode, type Document } from "yaml";
+import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { validatePolicy } from "./validate.js";
@@ -53,7 +53,11 @@ export function parseManifestText(text: string, file: string, namespace: string)
       value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     } catch (e) {
       // An alias bomb or an alias to a missing anchor throws on conversion, not while parsing.
-      problem(lineAt(doc.contents?.range?.[0]), `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+      out.problems.push({
+        file, line: lineAt(firstAliasOffset(doc) ?? doc.contents?.range?.[0]),
+        namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
+        message: `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`,
+      });
       continue;
     }
     if (value === null || value === undefined) continue; // an empty document (`---` alone, only comments)
@@ -70,7 +74,8 @@ export function parseManifestText(text: string, file: string, namespace: string)
  * else leaves every namespace in doubt ("*").
  */
 function namespaceOfBroken(docText: string, folderNamespace: string): string {
-  const named = new Set([...docText.matchAll(/^[\s-]*namespace:\s*["']?([a-z0-9][-a-z0-9]*)/gm)].map((m) => m[1] as string));
+  // Block or flow style (`{name: web, namespace: b`); `namespaceSelector:` is not a match.
+  const named = new Set([...docText.matchAll(/\bnamespace\s*:\s*["']?([a-z0-9][-a-z0-9]*)/g)].map((m) => m[1] as string));
   if (named.size === 0) return folderNamespace;
   const [only] = named;
   return named.size === 1 && (folderNamespace === "*" || folderNamespace === only) ? (only as string) : "*";
@@ -106,8 +111,10 @@ function classify(
   lineAt: (offset: number | undefined) => number,
 ): void {
   const line = lineOf(doc, path, lineAt);
+  // A problem with a document that names its own namespace makes that namespace uncertain, not the folder's.
+  const declared = declaredNamespace(value, namespace);
   if (isRecord(value) && isBrokenPolicyHeader(value)) {
-    out.problems.push({ file, line, namespace, message: `a NetworkPolicy needs apiVersion: ${V1} and kind: NetworkPolicy, found apiVersion ${show(value.apiVersion)} and kind ${show(value.kind)}` });
+    out.problems.push({ file, line, namespace: declared, message: `a NetworkPolicy needs apiVersion: ${V1} and kind: NetworkPolicy, found apiVersion ${show(value.apiVersion)} and kind ${show(value.kind)}` });
     return;
   }
   if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
@@ -125,7 +132,7 @@ function classify(
   }
   if (kind === "NetworkPolicy" && apiVersion === "extensions/v1beta1") {
     out.problems.push({
-      file, line, namespace,
+      file, line, namespace: declared,
       message: "extensions/v1beta1 NetworkPolicy is no longer served: move it to apiVersion networking.k8s.io/v1",
     });
     return;
@@ -136,11 +143,26 @@ function classify(
   }
   const errors = validatePolicy(value);
   for (const e of errors) {
-    const meta = isRecord(value.metadata) ? value.metadata : {};
-    const ns = typeof meta.namespace === "string" && meta.namespace ? meta.namespace : namespace;
-    out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: ns });
+    out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
   if (errors.length === 0) out.policies.push({ raw: value, file, line });
+}
+
+function declaredNamespace(value: unknown, fallback: string): string {
+  const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
+  return typeof meta.namespace === "string" && meta.namespace ? meta.namespace : fallback;
+}
+
+/** Where the first alias of a document is: the place to look when converting its aliases fails. */
+function firstAliasOffset(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** The line of the deepest node on `path` that exists (a missing field points at its parent). */

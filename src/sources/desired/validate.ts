@@ -22,7 +22,7 @@ export function validatePolicy(obj: Record<string, unknown>): ValidationError[] 
   } else if (meta.name.length > 253 || !DNS1123_SUBDOMAIN.test(meta.name)) {
     errors.push({ path: ["metadata", "name"], message: `invalid name "${meta.name}": must be a DNS-1123 subdomain` });
   }
-  if (meta.namespace !== undefined && (typeof meta.namespace !== "string" || !DNS1123_LABEL.test(meta.namespace))) {
+  if (meta.namespace != null && (typeof meta.namespace !== "string" || !DNS1123_LABEL.test(meta.namespace))) {
     errors.push({ path: ["metadata", "namespace"], message: `invalid namespace "${String(meta.namespace)}"` });
   }
   if (obj.spec !== undefined && obj.spec !== null && !isRecord(obj.spec)) {
@@ -59,7 +59,7 @@ export function validatePolicy(obj: Record<string, unknown>): ValidationError[] 
 function validatePort(port: unknown, path: (string | number)[]): ValidationError[] {
   if (!isRecord(port)) return [{ path, message: "a port must be a mapping" }];
   const errors: ValidationError[] = [];
-  if (port.protocol !== undefined && !PROTOCOLS.has(String(port.protocol))) {
+  if (port.protocol != null && !PROTOCOLS.has(String(port.protocol))) {
     errors.push({ path: [...path, "protocol"], message: `unsupported protocol "${String(port.protocol)}" (TCP, UDP or SCTP)` });
   }
   const p = port.port;
@@ -71,7 +71,7 @@ function validatePort(port: unknown, path: (string | number)[]): ValidationError
   } else if (typeof p === "string" && !isIanaServiceName(p)) {
     errors.push({ path: [...path, "port"], message: `invalid named port "${p}"` });
   }
-  if (port.endPort !== undefined) {
+  if (port.endPort != null) {
     const e = port.endPort;
     if (typeof p !== "number") errors.push({ path: [...path, "endPort"], message: "endPort needs a numeric port" });
     else if (typeof e !== "number" || e < p || e > 65535) {

@@ -107,6 +107,16 @@ describe("push errors and configuration", () => {
     expect((err as MetricsPushError).message).toContain(url);
   });
 
+  it("credentials in the Pushgateway URL never reach the error", async () => {
+    const port = await freePort();
+    const err = await pushRunMetrics({ url: `http://metrics:s3cr3t-pass@127.0.0.1:${port}`, timeoutMs: 2000 }, run("prod", { at: 1 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MetricsPushError);
+    const e = err as MetricsPushError;
+    expect(e.message).toContain(`127.0.0.1:${port}`);
+    expect(JSON.stringify({ message: e.message, gateway: e.gateway, stack: e.stack })).not.toContain("s3cr3t-pass");
+    expect(() => pushOptionsFromEnv({ NETPOL_DRIFT_PUSHGATEWAY: "ftp://u:s3cr3t-pass@host" })).toThrow(/^(?!.*s3cr3t-pass)/);
+  });
+
   it("NETPOL_DRIFT_PUSHGATEWAY: unset or blank turns metrics off, a bad value is an error", () => {
     expect(pushOptionsFromEnv({})).toBeUndefined();
     expect(pushOptionsFromEnv({ NETPOL_DRIFT_PUSHGATEWAY: "  " })).toBeUndefined();
