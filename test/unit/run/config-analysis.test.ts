@@ -1,35 +1,13 @@
-import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../src/config/index.js";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/index.js";
 import { silentLogger } from "../../../src/log/logger.js";
 import { UsageError } from "../../../src/model/errors.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { makeNightlyJob } from "../../../src/pipeline/run-job.js";
-import { tempDir } from "../../helpers/git-server.js";
+import { base, failure, file } from "./config-fixture.js";
 
 // The traffic-analysis settings of the nightly run: environment and YAML keys, each validated on its own.
-
-const base = { NETPOL_DRIFT_CLUSTER: "prod-eu", NETPOL_DRIFT_REPO: "https://git.example.com/ops/policies.git" };
-let dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-async function file(text: string): Promise<string> {
-  const dir = await tempDir();
-  dirs.push(dir);
-  const f = path.join(dir, "netpol-drift.yaml");
-  await writeFile(f, text);
-  return f;
-}
-
-async function failure(p: Promise<unknown>): Promise<ConfigError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ConfigError);
-  return err as ConfigError;
-}
 
 describe("run configuration: the traffic analysis", () => {
   it("defaults: nothing set, workloads not resolved", async () => {

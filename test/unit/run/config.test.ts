@@ -1,29 +1,7 @@
-import { writeFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redact, safeUrl } from "../../../src/config/index.js";
-import { tempDir } from "../../helpers/git-server.js";
-
-const base = { NETPOL_DRIFT_CLUSTER: "prod-eu", NETPOL_DRIFT_REPO: "https://git.example.com/ops/policies.git" };
-let dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-async function file(text: string): Promise<string> {
-  const dir = await tempDir();
-  dirs.push(dir);
-  const f = path.join(dir, "netpol-drift.yaml");
-  await writeFile(f, text);
-  return f;
-}
-
-async function failure(p: Promise<unknown>): Promise<ConfigError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ConfigError);
-  return err as ConfigError;
-}
+import { describe, expect, it } from "vitest";
+import { loadConfig, redact, safeUrl } from "../../../src/config/index.js";
+import { base, failure, file } from "./config-fixture.js";
 
 describe("run configuration", () => {
   it("fills the documented defaults from the desired path", async () => {
