@@ -59,13 +59,28 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   }
   for (const dst of receivers) for (const src of desired.candidates("egress", dst)) if (!senderIds.has(src.id)) visit(src, dst, true);
 
+  // Bucket once by namespace: filtering every delta for every drifted namespace is quadratic on a first run
+  // where everything is unmanaged.
+  const openedBy = byNamespace(opened);
+  const closedBy = byNamespace(closed);
   const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
-    const mine = (p: { by: string[] }) => p.by.includes(namespace);
-    const o = aggregate(opened.filter(mine), universe);
-    const c = aggregate(closed.filter(mine), universe);
+    const o = aggregate(openedBy.get(namespace) ?? [], universe);
+    const c = aggregate(closedBy.get(namespace) ?? [], universe);
     return { namespace, effect: kindOf(o.length > 0, c.length > 0), opened: o, closed: c };
   });
   return { effects, info: infoOf(universe, input.options.ipBlockMatchesPods) };
+}
+
+function byNamespace<T extends { by: string[] }>(deltas: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const d of deltas) {
+    for (const ns of new Set(d.by)) {
+      const list = out.get(ns);
+      if (list) list.push(d);
+      else out.set(ns, [d]);
+    }
+  }
+  return out;
 }
 
 function specs(side: Side, dir: Direction, e: Endpoint): string {

@@ -27,15 +27,17 @@ export function aggregate(deltas: PairDelta[], universe: Universe): Flow[] {
   const partials: Partial[] = [];
   for (const group of groupBy(deltas, (d) => `${d.dst.id}|${portsKey(d.ports)}`).values()) {
     for (const { label, ends } of collapse(group.map((d) => d.src), universe)) {
-      partials.push({ src: label, dst: group[0]!.dst, ports: group[0]!.ports, pairs: group.filter((d) => ends.includes(d.src)) });
+      const inFlow = new Set(ends);
+      partials.push({ src: label, dst: group[0]!.dst, ports: group[0]!.ports, pairs: group.filter((d) => inFlow.has(d.src)) });
     }
   }
   const flows: Flow[] = [];
   for (const group of groupBy(partials, (p) => `${p.src}|${portsKey(p.ports)}`).values()) {
     for (const { label, ends } of collapse(group.map((p) => p.dst), universe)) {
-      const pairs = group.filter((p) => ends.includes(p.dst)).flatMap((p) => p.pairs);
-      const egress = pairs.map((p) => p.egress).reduce(mergeDecision);
-      const ingress = pairs.map((p) => p.ingress).reduce(mergeDecision);
+      const inFlow = new Set(ends);
+      const pairs = group.filter((p) => inFlow.has(p.dst)).flatMap((p) => p.pairs);
+      const egress = mergeDecisions(pairs.map((p) => p.egress));
+      const ingress = mergeDecisions(pairs.map((p) => p.ingress));
       for (const { protocol, ports } of describePorts(group[0]!.ports)) {
         flows.push({ source: group[0]!.src, destination: label, protocol, ports, egress, ingress });
       }
@@ -55,14 +57,19 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   return groups;
 }
 
-function mergeDecision(a: SideDecision, b: SideDecision): SideDecision {
-  if (a === b) return a;
-  const rules = new Map([...a.rules, ...b.rules].map((r) => [ruleName(r), r]));
-  return {
-    isolated: a.isolated || b.isolated,
-    policies: [...new Set([...a.policies, ...b.policies])].sort(),
-    rules: [...rules.keys()].sort().map((k) => rules.get(k)!),
-  };
+/** The union of many pairs' decisions, built in one pass (pairwise merging is quadratic on big flows). */
+function mergeDecisions(all: SideDecision[]): SideDecision {
+  const distinct = [...new Set(all)];
+  if (distinct.length === 1) return distinct[0]!;
+  const rules = new Map<string, SideDecision["rules"][number]>();
+  const policies = new Set<string>();
+  let isolated = false;
+  for (const d of distinct) {
+    isolated ||= d.isolated;
+    for (const p of d.policies) policies.add(p);
+    for (const r of d.rules) rules.set(ruleName(r), r);
+  }
+  return { isolated, policies: [...policies].sort(), rules: [...rules.keys()].sort().map((k) => rules.get(k)!) };
 }
 
 // Endpoints → labels: whole namespaces as "ns:N/pod:*", every pod as "ns:*/pod:*", addresses merged.

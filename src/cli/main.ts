@@ -1,20 +1,15 @@
 import { createLogger } from "../log/logger.js";
 import { UsageError } from "../model/errors.js";
 import type { CommandContext } from "./context.js";
-import { checkCommand } from "./check.js";
-import { evalCommand } from "./eval.js";
-import { REPORT_HELP, reportCommand } from "./report.js";
-import { runCommand } from "./run.js";
-import { scheduleCommand } from "./schedule.js";
-
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  report: { run: reportCommand, summary: "show what drifted (read-only; exit 0 none, 1 drift, 2 error)" },
-  run: { run: runCommand, summary: "the nightly job: record drift in git, open the PR/MR, notify Slack (exit 0 ok, 2 error)" },
-  schedule: { run: scheduleCommand, summary: "run `run` on a cron schedule in this process (hosts without a CronJob)" },
-  check: { run: checkCommand, summary: "baseline invariants on the desired state, for CI (exit 0 clean, 1 violations, 2 error)" },
-  eval: { run: evalCommand, summary: "is one connection allowed, and which rules decide (exit 0 answered, 2 error)" },
+// Commands load on demand: `report` should not pay for the forge clients, Slack, git and cron it never uses.
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  report: { load: async () => (await import("./report.js")).reportCommand, summary: "show what drifted (read-only; exit 0 none, 1 drift, 2 error)" },
+  run: { load: async () => (await import("./run.js")).runCommand, summary: "the nightly job: record drift in git, open the PR/MR, notify Slack (exit 0 ok, 2 error)" },
+  schedule: { load: async () => (await import("./schedule.js")).scheduleCommand, summary: "run `run` on a cron schedule in this process (hosts without a CronJob)" },
+  check: { load: async () => (await import("./check.js")).checkCommand, summary: "baseline invariants on the desired state, for CI (exit 0 clean, 1 violations, 2 error)" },
+  eval: { load: async () => (await import("./eval.js")).evalCommand, summary: "is one connection allowed, and which rules decide (exit 0 answered, 2 error)" },
 };
 
 function usage(): string {
@@ -57,7 +52,7 @@ export async function main(argv: string[], ctx: CommandContext = processContext(
     return 2;
   }
   try {
-    return await command.run(rest, ctx);
+    return await (await command.load())(rest, ctx);
   } catch (err) {
     const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     ctx.stderr.write(`netpol-drift ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -67,4 +62,3 @@ export async function main(argv: string[], ctx: CommandContext = processContext(
   }
 }
 
-export { REPORT_HELP };

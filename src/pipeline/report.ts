@@ -5,7 +5,6 @@ import type { Logger } from "../log/logger.js";
 import type { NormalizeOptions, Report } from "../model/types.js";
 import { render, type OutputFormat } from "../render/index.js";
 import { loadDesired } from "../sources/desired/index.js";
-import { listCluster, loadKubeConfig } from "../sources/live/cluster.js";
 import { readLiveFile } from "../sources/live/file.js";
 import type { LiveList } from "../sources/live/types.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "./analysis-options.js";
@@ -63,9 +62,11 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   return report;
 }
 
-function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<LiveList> {
+async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<LiveList> {
   const live = opts.live;
   if (live.kind === "file") return readLiveFile(live.file, io.stdin);
+  // client-node takes most of a second to load: only a cluster source pays for it.
+  const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
   return listCluster(kc, {
     namespaces: opts.scope.namespaces,

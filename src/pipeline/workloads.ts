@@ -2,8 +2,6 @@
 import type { Workloads } from "../analyse/types.js";
 import type { Logger } from "../log/logger.js";
 import { UsageError } from "../model/errors.js";
-import { loadKubeConfig } from "../sources/live/cluster.js";
-import { listWorkloads } from "../sources/workloads/cluster.js";
 import { readWorkloadsFile } from "../sources/workloads/file.js";
 
 export type WorkloadsSource = { kind: "file"; file: string } | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
@@ -21,11 +19,14 @@ export function clusterWorkloadsFor(live: LiveSource, setting: string): Workload
 
 /** Throws LiveSourceError (naming the file or the API call) when the workloads cannot be read whole. */
 export async function readWorkloads(source: WorkloadsSource, io: { stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<Workloads> {
-  const parsed =
-    source.kind === "file"
-      ? await readWorkloadsFile(source.file, io.stdin)
-      : await listWorkloads(loadKubeConfig({ kubeconfig: source.kubeconfig, context: source.context }), { pageSize: source.pageSize });
+  const parsed = source.kind === "file" ? await readWorkloadsFile(source.file, io.stdin) : await listFromCluster(source);
   if (parsed.skipped.length > 0) io.logger.debug({ skipped: parsed.skipped }, "pods left out of the analysis");
   io.logger.debug({ origin: parsed.origin, namespaces: parsed.namespaces.length, pods: parsed.pods.length }, "workloads read");
   return parsed;
+}
+
+// Loaded on demand, like the live lister: client-node is slow to load and a capture does not need it.
+async function listFromCluster(source: Extract<WorkloadsSource, { kind: "cluster" }>) {
+  const [{ loadKubeConfig }, { listWorkloads }] = await Promise.all([import("../sources/live/cluster.js"), import("../sources/workloads/cluster.js")]);
+  return listWorkloads(loadKubeConfig({ kubeconfig: source.kubeconfig, context: source.context }), { pageSize: source.pageSize });
 }
