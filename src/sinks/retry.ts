@@ -92,3 +92,14 @@ export function retryAfterMs(headers: HeaderBag, now: number = Date.now()): numb
   }
   return undefined;
 }
+
+/** One attempt's deadline: a signal that aborts after `ms`, and whether it was the deadline that fired. */
+export function attemptDeadline(ms: number): { signal: AbortSignal; timedOut: () => boolean; clear: () => void } {
+  const controller = new AbortController();
+  let fired = false;
+  const timer = setTimeout(() => {
+    fired = true;
+    controller.abort();
+  }, ms);
+  return { signal: controller.signal, timedOut: () => fired, clear: () => clearTimeout(timer) };
+}

@@ -9,7 +9,7 @@ import { runNightly, type RunDeps } from "../../../src/pipeline/run.js";
 import { wireRun } from "../../../src/pipeline/run-wire.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { FakeHttpServer, type Fault, type RecordedRequest } from "../../helpers/fake-http.js";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
 import { createBareRepo, tempDir, type BareRepo } from "../../helpers/git-server.js";
 import { DESIRED_FIXTURE, DESIRED_PATH, writeLive, type Mutation } from "../../helpers/policy-repo.js";
@@ -103,4 +103,25 @@ export function switchable(inject: (f: Fault) => void, fault: Omit<Fault, "match
 export function expectOneRecord(w: World): void {
   expect(records(w)).toEqual(["0001-20250601T023000Z-new.json"]);
   expect(parseChangelog(w.bare.show(BRANCH, CHANGELOG) ?? "")).toHaveLength(1);
+}
+
+/**
+ * A fresh world for every test of the file, closed after it; `set` receives it. With `checkGitHub`, every
+ * test also ends with no contract violation recorded by the fake GitHub.
+ */
+export function useWorld(set: (w: World) => void, opts: { checkGitHub?: boolean } = {}): void {
+  let world: World | undefined;
+  beforeEach(async () => {
+    world = await makeWorld();
+    set(world);
+  });
+  afterEach(async () => {
+    if (!world) return;
+    if (process.env.DEBUG_RUN) console.log(world.logs.join(""));
+    try {
+      if (opts.checkGitHub) expect(world.github.violations).toEqual([]);
+    } finally {
+      await world.close();
+    }
+  });
 }

@@ -1,19 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Fault } from "../../helpers/fake-http.js";
 import { driftA, driftATouchedAgain } from "../../helpers/policy-repo.js";
-import { expectOneRecord, makeWorld, recordJson, switchable, type World } from "./fixture.js";
+import { expectOneRecord, useWorld, recordJson, switchable, type World } from "./fixture.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
 vi.setConfig({ testTimeout: 180_000 });
 
 let w: World;
-beforeEach(async () => {
-  w = await makeWorld();
-});
-afterEach(async () => {
-  if (process.env.DEBUG_RUN) console.log(w.logs.join(""));
-  await w.close();
-});
+useWorld((world) => (w = world));
 
 const FAULTS: [string, Omit<Fault, "match" | "times">][] = [
   ["401", { status: 401, body: { message: "Bad credentials" } }],

@@ -1,23 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../src/log/logger.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { detectFromSources } from "../../../src/pipeline/report.js";
 import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
 import { startHttpGitServer } from "../../helpers/git-server.js";
 import { driftA } from "../../helpers/policy-repo.js";
-import { BRANCH, CHANGELOG, expectOneRecord, makeWorld, recordJson, records, type World } from "./fixture.js";
+import { BRANCH, CHANGELOG, expectOneRecord, useWorld, recordJson, records, type World } from "./fixture.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
 vi.setConfig({ testTimeout: 180_000 });
 
 let w: World;
-beforeEach(async () => {
-  w = await makeWorld();
-});
-afterEach(async () => {
-  if (process.env.DEBUG_RUN) console.log(w.logs.join(""));
-  await w.close();
-});
+useWorld((world) => (w = world));
 
 describe("netpol-drift run: git races and crashes", () => {
   it("push race over smart HTTP: a commit lands after our fetch, just before our push; we fetch and re-apply, never force", async () => {

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
 import { driftA, driftATouchedAgain, driftB, inSync } from "../../helpers/policy-repo.js";
-import { BRANCH, CHANGELOG, CLUSTER, makeWorld, recordJson, records, RECORDS, type World } from "./fixture.js";
+import { BRANCH, CHANGELOG, CLUSTER, useWorld, recordJson, records, RECORDS, type World } from "./fixture.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
 vi.setConfig({ testTimeout: 180_000 });
 
 let w: World;
-beforeEach(async () => {
-  w = await makeWorld();
-});
-afterEach(async () => {
-  if (process.env.DEBUG_RUN) console.log(w.logs.join(""));
-  expect(w.github.violations).toEqual([]);
-  await w.close();
-});
+useWorld((world) => (w = world), { checkGitHub: true });
 
 describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () => {
   it("records new drift once, stays quiet on the same drift, updates on changed drift, resolves when it goes away", async () => {

@@ -3,7 +3,7 @@
 
 import { Octokit } from "@octokit/rest";
 import type { Logger } from "../../../log/logger.js";
-import { nextDelay, retryAfterMs, type RetryPolicy } from "../../retry.js";
+import { attemptDeadline, nextDelay, retryAfterMs, type RetryPolicy } from "../../retry.js";
 
 export interface GitHubClientOptions {
   token: string;
@@ -50,18 +50,14 @@ export function createOctokit(opts: GitHubClientOptions): Octokit {
   octokit.hook.wrap("request", async (request, options) => {
     const method = String(options.method).toUpperCase();
     for (let attempt = 0; ; attempt++) {
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, opts.policy.timeoutMs);
+      const deadline = attemptDeadline(opts.policy.timeoutMs);
       try {
         // Mutated, not copied: before-after-hook binds this very object into the inner hooks (request-log),
         // which ignore an options argument passed to `request`.
-        options.request = { ...options.request, signal: controller.signal };
+        options.request = { ...options.request, signal: deadline.signal };
         return await request(options);
       } catch (err) {
+        const timedOut = deadline.timedOut();
         const failure = describe(err, timedOut, opts.policy.timeoutMs);
         const headers = responseHeaders(err);
         const delay = nextDelay(
@@ -73,7 +69,7 @@ export function createOctokit(opts: GitHubClientOptions): Octokit {
         log?.warn({ forge: "github", method, route: options.url, status: failure.status, attempt: attempt + 1, delayMs: delay }, "retrying GitHub request");
         await opts.policy.sleep(delay);
       } finally {
-        clearTimeout(timer);
+        deadline.clear();
       }
     }
   });

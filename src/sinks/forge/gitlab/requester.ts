@@ -5,7 +5,7 @@
 
 import { createRequesterFn, type FormattedResponse, type RequesterType, type ResourceOptions, type ResponseBodyTypes } from "@gitbeaker/requester-utils";
 import type { Logger } from "../../../log/logger.js";
-import { nextDelay, retryAfterMs, type RetryPolicy } from "../../retry.js";
+import { attemptDeadline, nextDelay, retryAfterMs, type RetryPolicy } from "../../retry.js";
 
 /** What a failed request left us; never the token, which lives only in the request headers. */
 export class GitLabRequestFailed extends Error {
@@ -43,13 +43,8 @@ async function send(endpoint: string, opts: SendOptions, policy: RetryPolicy, lo
   const url = new URL(endpoint, base);
   url.search = opts.searchParams ?? "";
   for (let attempt = 0; ; attempt++) {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, policy.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+    const deadline = attemptDeadline(policy.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
     let failure: GitLabRequestFailed;
     let wait: number | undefined;
     try {
@@ -60,12 +55,12 @@ async function send(endpoint: string, opts: SendOptions, policy: RetryPolicy, lo
     } catch (err) {
       if (err instanceof GitLabRequestFailed) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const text = timedOut ? `no response within ${policy.timeoutMs} ms` : `no response: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
-      failure = new GitLabRequestFailed(undefined, timedOut, text);
+      const text = deadline.timedOut() ? `no response within ${policy.timeoutMs} ms` : `no response: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+      failure = new GitLabRequestFailed(undefined, deadline.timedOut(), text);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
-    const delay = nextDelay(attempt, { status: failure.status, timedOut, idempotent: IDEMPOTENT.has(method), retryAfterMs: wait }, policy);
+    const delay = nextDelay(attempt, { status: failure.status, timedOut: deadline.timedOut(), idempotent: IDEMPOTENT.has(method), retryAfterMs: wait }, policy);
     if (delay === undefined) throw failure;
     logger?.warn({ forge: "gitlab", method, endpoint, status: failure.status, attempt: attempt + 1, delayMs: delay }, "retrying GitLab request");
     await policy.sleep(delay);
