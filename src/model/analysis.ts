@@ -21,13 +21,34 @@ export interface SideDecision {
   rules: RuleRef[];
 }
 
+/**
+ * One end of a flow as a set, complete (nothing is sampled): whole namespaces, single pod classes, or every
+ * pod but some, plus addresses outside the cluster. Pod classes are named by their `label`, unique per class.
+ */
+export interface FlowEnd {
+  /** Every pod of these namespaces; `["*"]` = every namespace the analysis knows. */
+  namespaces?: string[];
+  /** Pod classes (by label) outside the namespaces listed whole. */
+  pods?: string[];
+  /** With `namespaces: ["*"]`: what is left out, whole namespaces and pod classes. */
+  except?: { namespaces?: string[]; pods?: string[] };
+  /** Address ranges outside the cluster, as CIDRs or first-last. */
+  addresses?: string[];
+}
+
 export interface Flow {
+  /** `from` and `to` as one line of text, e.g. "ns:*\/pod:* except ns:tenant-acme/pod:*". */
   source: string;
   destination: string;
+  from?: FlowEnd;
+  to?: FlowEnd;
   protocol: Protocol | "any";
   /** "all", or a list like "53", "8000-8080, 9090", "http" (a named port left unresolved without workloads). */
   ports: string;
-  /** Live-side decision: for an opened flow the rules that now allow it; for a closed one what now denies it. */
+  /**
+   * Live-side decision: for an opened flow the rules that now allow it; for a closed one what now denies it.
+   * Where an end spans several namespaces, its policies read `*\/name`: the policy of that name in each one.
+   */
   egress: SideDecision;
   ingress: SideDecision;
 }
