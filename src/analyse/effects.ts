@@ -3,7 +3,7 @@
 import type { NormalizedPolicy } from "../model/types.js";
 import { NamespaceFlows } from "./flows.js";
 import { PortTable } from "./port-table.js";
-import { rowOf } from "./row.js";
+import { Rows } from "./row.js";
 import { compilePolicy } from "./rules.js";
 import { Side, type Direction } from "./side.js";
 import type { AnalysisInfo, AnalysisOptions, EffectKind, NamespaceEffect, Workloads } from "./types.js";
@@ -27,7 +27,7 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   const live = new Side(input.live.map(compilePolicy), universe, input.options);
   const table = new PortTable(universe.mode === "capture");
   const drifted = new Set(input.namespaces);
-  const shapes = new Shapes();
+  const rows = new Rows(desired, live, table, universe);
 
   // Only an endpoint whose own policies of a direction differ between the sides can flip a decision of that
   // direction: its row (a changed sender against every receiver, a changed receiver against every sender) is
@@ -37,7 +37,7 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   for (const dir of ["egress", "ingress"] as const) {
     for (const x of universe.pods) {
       if (!drifted.has(x.namespace) || specs(desired, dir, x) === specs(live, dir, x)) continue;
-      const groups = rowOf({ desired, live, table }, x, dir, universe.endpoints, shapes.of);
+      const groups = rows.row(x, dir);
       if (groups.length === 0) continue;
       let flows = byNs.get(x.namespace);
       if (!flows) {
@@ -52,33 +52,6 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
     return { namespace, effect: kindOf(opened.length > 0, closed.length > 0), opened, closed };
   });
   return { effects, info: infoOf(universe, input.options.ipBlockMatchesPods) };
-}
-
-/**
- * An endpoint's policies of one direction by name and rule count, as a small integer: "default-deny with one
- * rule" is one shape in every namespace, so the other ends of a row group by it, not by namespace.
- */
-class Shapes {
-  private readonly ids = new Map<string, number>();
-  private readonly cache = new Map<Side, Record<Direction, Map<number, number>>>();
-  readonly of = (side: Side, dir: Direction, e: Endpoint): number => {
-    let perSide = this.cache.get(side);
-    if (!perSide) {
-      perSide = { ingress: new Map(), egress: new Map() };
-      this.cache.set(side, perSide);
-    }
-    let id = perSide[dir].get(e.id);
-    if (id === undefined) {
-      const key = side.selectingPolicies(dir, e).map((p) => `${p.policy.name}:${p[dir]!.length}`).join("/");
-      id = this.ids.get(key);
-      if (id === undefined) {
-        id = this.ids.size;
-        this.ids.set(key, id);
-      }
-      perSide[dir].set(e.id, id);
-    }
-    return id;
-  };
 }
 
 function specs(side: Side, dir: Direction, e: Endpoint): string {
