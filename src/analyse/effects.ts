@@ -1,7 +1,7 @@
 // The effect of drift on traffic: connectivity allowed live minus allowed by the desired state, and the
 // reverse, for flows that touch a drifted namespace.
 import type { NormalizedPolicy } from "../model/types.js";
-import { NamespaceFlows } from "./flows.js";
+import { NamespaceFlows, PodIndex } from "./flows.js";
 import { PortTable } from "./port-table.js";
 import { Rows } from "./row.js";
 import { compilePolicy } from "./rules.js";
@@ -28,6 +28,7 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   const table = new PortTable(universe.mode === "capture");
   const drifted = new Set(input.namespaces);
   const rows = new Rows(desired, live, table, universe);
+  const index = new PodIndex(universe);
 
   // Only an endpoint whose own policies of a direction differ between the sides can flip a decision of that
   // direction: its row (a changed sender against every receiver, a changed receiver against every sender) is
@@ -41,7 +42,7 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
       if (groups.length === 0) continue;
       let flows = byNs.get(x.namespace);
       if (!flows) {
-        flows = new NamespaceFlows(universe, live, table);
+        flows = new NamespaceFlows(index, live, table);
         byNs.set(x.namespace, flows);
       }
       flows.add(x, dir, groups);

@@ -28,7 +28,7 @@ export class NamespaceFlows {
   private readonly merges = new Map<string, Merge>();
 
   constructor(
-    private readonly universe: Universe,
+    private readonly index: PodIndex,
     private readonly live: Side,
     private readonly table: PortTable,
   ) {}
@@ -39,7 +39,7 @@ export class NamespaceFlows {
       const externals = g.members.filter((m) => m.kind === "external");
       for (const [change, ports] of [["opened", g.opened], ["closed", g.closed]] as const) {
         if (this.table.isEmpty(ports)) continue;
-        if (pods.length > 0) this.merge(x, dir, change, ports, podSet(pods, this.universe), g, "pod");
+        if (pods.length > 0) this.merge(x, dir, change, ports, this.index.podSet(pods), g, "pod");
         if (externals.length > 0) this.merge(x, dir, change, ports, addressSet(externals), g, "external");
       }
     }
@@ -67,7 +67,7 @@ export class NamespaceFlows {
   flows(): { opened: Flow[]; closed: Flow[] } {
     const out: Record<Change, Flow[]> = { opened: [], closed: [] };
     for (const m of this.merges.values()) {
-      const self = podSet([...m.xs] as PodClass[], this.universe);
+      const self = this.index.podSet([...m.xs] as PodClass[]);
       const own = mergeDecisions(m.own);
       const other = mergeDecisions(m.others);
       const [from, to] = m.dir === "egress" ? [self, m.other] : [m.other, self];
@@ -84,47 +84,76 @@ function sortFlows(flows: Flow[]): Flow[] {
   return flows.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.ports.localeCompare(b.ports));
 }
 
-/**
- * Pod classes as a set: "ns:*\/pod:*", whole namespaces and single classes, or every pod except the
- * complement in that form, whichever lists fewer items. `spans` = how many namespaces it touches.
- */
-export function podSet(pods: PodClass[], u: Universe): { end: FlowEnd; text: string; spans: number } {
-  const count = new Map<string, number>();
-  for (const p of pods) count.set(p.namespace, (count.get(p.namespace) ?? 0) + 1);
-  let full = 0;
-  let missingInPartial = 0;
-  let partialMembers = 0;
-  for (const [ns, n] of count) {
-    const size = u.podsByNs.get(ns)?.length ?? n;
-    if (n === size) full++;
-    else {
-      missingInPartial += size - n;
-      partialMembers += n;
+/** Namespaces by number, and scratch space, so a set of classes is counted per namespace without maps. */
+export class PodIndex {
+  readonly names: string[] = [];
+  readonly lists: PodClass[][] = [];
+  private readonly nsOf: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(u: Universe) {
+    this.nsOf = new Int32Array(u.endpoints.length).fill(-1);
+    for (const [ns, list] of u.podsByNs) {
+      for (const c of list) this.nsOf[c.id] = this.names.length;
+      this.names.push(ns);
+      this.lists.push(list);
     }
+    this.counts = new Int32Array(this.names.length);
+    this.seen = new Uint32Array(u.endpoints.length);
   }
-  const spans = count.size;
-  if (full === u.podsByNs.size) return { end: { namespaces: ["*"] }, text: "ns:*/pod:*", spans };
-  const includeItems = full + partialMembers;
-  const exceptItems = u.podsByNs.size - count.size + missingInPartial;
-  if (exceptItems < includeItems) {
-    const members = new Set<PodClass>(pods);
+
+  /**
+   * Pod classes as a set: "ns:*\/pod:*", whole namespaces and single classes, or every pod except the
+   * complement in that form, whichever lists fewer items.
+   */
+  podSet(pods: readonly PodClass[]): { end: FlowEnd; text: string } {
+    const { counts, lists } = this;
+    const touched: number[] = [];
+    const stamp = ++this.stamp;
+    for (const p of pods) {
+      if (this.seen[p.id] === stamp) continue;
+      this.seen[p.id] = stamp;
+      const i = this.nsOf[p.id]!;
+      if (counts[i] === 0) touched.push(i);
+      counts[i]! += 1;
+    }
+    let full = 0;
+    let missingInPartial = 0;
+    let partialMembers = 0;
+    for (const i of touched) {
+      const n = counts[i]!;
+      if (n === lists[i]!.length) full++;
+      else {
+        missingInPartial += lists[i]!.length - n;
+        partialMembers += n;
+      }
+    }
+    const includeItems = full + partialMembers;
+    const exceptItems = this.names.length - touched.length + missingInPartial;
     const namespaces: string[] = [];
     const classes: string[] = [];
-    for (const [ns, list] of u.podsByNs) {
-      const n = count.get(ns) ?? 0;
-      if (n === 0) namespaces.push(ns);
-      else if (n < list.length) for (const c of list) if (!members.has(c)) classes.push(c.label);
+    let out: { end: FlowEnd; text: string };
+    if (exceptItems === 0) out = { end: { namespaces: ["*"] }, text: "ns:*/pod:*" };
+    else if (exceptItems < includeItems) {
+      for (let i = 0; i < this.names.length; i++) {
+        const n = counts[i]!;
+        if (n === 0) namespaces.push(this.names[i]!);
+        else if (n < lists[i]!.length) for (const c of lists[i]!) if (this.seen[c.id] !== stamp) classes.push(c.label);
+      }
+      const except = listed(namespaces.sort(), classes.sort());
+      out = { end: { namespaces: ["*"], except: except.end }, text: `ns:*/pod:* except ${except.text}` };
+    } else {
+      for (const i of touched) {
+        if (counts[i] === lists[i]!.length) namespaces.push(this.names[i]!);
+        else for (const c of lists[i]!) if (this.seen[c.id] === stamp) classes.push(c.label);
+      }
+      out = listed(namespaces.sort(), classes.sort());
     }
-    const except = listed(namespaces.sort(), classes.sort());
-    return { end: { namespaces: ["*"], except: except.end }, text: `ns:*/pod:* except ${except.text}`, spans };
+    for (const i of touched) counts[i] = 0;
+    return out;
   }
-  const namespaces: string[] = [];
-  const classes: string[] = [];
-  for (const [ns, n] of count) if (n === (u.podsByNs.get(ns)?.length ?? n)) namespaces.push(ns);
-  const whole = new Set(namespaces);
-  for (const p of pods) if (!whole.has(p.namespace)) classes.push(p.label);
-  const set = listed(namespaces.sort(), [...new Set(classes)].sort());
-  return { end: set.end, text: set.text, spans };
 }
 
 function listed(namespaces: string[], pods: string[]): { end: { namespaces?: string[]; pods?: string[] }; text: string } {
@@ -135,9 +164,9 @@ function listed(namespaces: string[], pods: string[]): { end: { namespaces?: str
   return { end: { ...(namespaces.length ? { namespaces } : {}), ...(pods.length ? { pods } : {}) }, text: parts.join(", ") };
 }
 
-function addressSet(externals: Endpoint[]): { end: FlowEnd; text: string; spans: number } {
+function addressSet(externals: Endpoint[]): { end: FlowEnd; text: string } {
   const text = describeRanges(externals.map((e) => (e.kind === "external" ? e.range : (undefined as never))));
-  return { end: { addresses: text.split(", ") }, text, spans: 0 };
+  return { end: { addresses: text.split(", ") }, text };
 }
 
 /** A decision about an end spanning several namespaces, each selected by its own policies of these names. */
