@@ -16,7 +16,8 @@ type Change = "opened" | "closed";
 interface Merge {
   dir: Direction;
   change: Change;
-  ports: number;
+  protocol: Flow["protocol"];
+  ports: string;
   other: { end: FlowEnd; text: string };
   xs: Set<Endpoint>;
   own: SideDecision[];
@@ -45,22 +46,29 @@ export class NamespaceFlows {
     }
   }
 
+  // Per protocol, so changed ends that differ only in another protocol's ports still share a row.
   private merge(x: Endpoint, dir: Direction, change: Change, ports: number, other: { end: FlowEnd; text: string }, g: RowGroup, kind: Endpoint["kind"]) {
-    const key = `${dir}|${change}|${ports}|${other.text}`;
-    let m = this.merges.get(key);
-    if (!m) {
-      m = { dir, change, ports, other, xs: new Set(), own: [], others: [] };
-      this.merges.set(key, m);
-    }
-    m.xs.add(x);
     const set = this.table.get(ports);
     const opp: Direction = dir === "egress" ? "ingress" : "egress";
+    const own: SideDecision[] = [];
+    const others: SideDecision[] = [];
     for (const { end: y, several } of g.reps.values()) {
       if (y.kind !== kind) continue;
       const [src, dst] = dir === "egress" ? [x, y] : [y, x];
-      m.own.push(this.live.decision(dir, src, dst, set));
+      own.push(this.live.decision(dir, src, dst, set));
       const d = this.live.decision(opp, src, dst, set);
-      m.others.push(several ? relative(d) : d);
+      others.push(several ? relative(d) : d);
+    }
+    for (const { protocol, ports: text } of describePorts(set)) {
+      const key = `${dir}|${change}|${protocol}|${text}|${other.text}`;
+      let m = this.merges.get(key);
+      if (!m) {
+        m = { dir, change, protocol, ports: text, other, xs: new Set(), own: [], others: [] };
+        this.merges.set(key, m);
+      }
+      m.xs.add(x);
+      m.own.push(...own);
+      m.others.push(...others);
     }
   }
 
@@ -72,9 +80,7 @@ export class NamespaceFlows {
       const other = mergeDecisions(m.others);
       const [from, to] = m.dir === "egress" ? [self, m.other] : [m.other, self];
       const [egress, ingress] = m.dir === "egress" ? [own, other] : [other, own];
-      for (const { protocol, ports } of describePorts(this.table.get(m.ports))) {
-        out[m.change].push({ source: from.text, destination: to.text, from: from.end, to: to.end, protocol, ports, egress, ingress });
-      }
+      out[m.change].push({ source: from.text, destination: to.text, from: from.end, to: to.end, protocol: m.protocol, ports: m.ports, egress, ingress });
     }
     return { opened: sortFlows(out.opened), closed: sortFlows(out.closed) };
   }
@@ -136,7 +142,7 @@ export class PodIndex {
     const classes: string[] = [];
     let out: { end: FlowEnd; text: string };
     if (exceptItems === 0) out = { end: { namespaces: ["*"] }, text: "ns:*/pod:*" };
-    else if (exceptItems < includeItems) {
+    else if (exceptItems < includeItems && touched.length > 1) {
       for (let i = 0; i < this.names.length; i++) {
         const n = counts[i]!;
         if (n === 0) namespaces.push(this.names[i]!);
