@@ -41,7 +41,7 @@ export class NamespaceFlows {
       for (const [change, ports] of [["opened", g.opened], ["closed", g.closed]] as const) {
         if (this.table.isEmpty(ports)) continue;
         if (pods.length > 0) this.merge(x, dir, change, ports, this.index.podSet(pods), g, "pod");
-        if (externals.length > 0) this.merge(x, dir, change, ports, addressSet(externals), g, "external");
+        if (externals.length > 0) this.merge(x, dir, change, ports, this.addressSet(externals), g, "external");
       }
     }
   }
@@ -59,7 +59,12 @@ export class NamespaceFlows {
       const d = this.live.decision(opp, src, dst, set);
       others.push(several ? relative(d) : d);
     }
-    for (const { protocol, ports: text } of describePorts(set)) {
+    let described = this.index.described.get(ports);
+    if (!described) {
+      described = describePorts(set);
+      this.index.described.set(ports, described);
+    }
+    for (const { protocol, ports: text } of described) {
       const key = `${dir}|${change}|${protocol}|${text}|${other.text}`;
       let m = this.merges.get(key);
       if (!m) {
@@ -70,6 +75,17 @@ export class NamespaceFlows {
       m.own.push(...own);
       m.others.push(...others);
     }
+  }
+
+  /** Address ranges are merged and printed once per distinct set of atoms. */
+  private addressSet(externals: Endpoint[]): { end: FlowEnd; text: string } {
+    const key = externals.map((e) => e.id).join(",");
+    let hit = this.index.addresses.get(key);
+    if (!hit) {
+      hit = addressSet(externals);
+      this.index.addresses.set(key, hit);
+    }
+    return hit;
   }
 
   flows(): { opened: Flow[]; closed: Flow[] } {
@@ -90,8 +106,13 @@ function sortFlows(flows: Flow[]): Flow[] {
   return flows.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.ports.localeCompare(b.ports));
 }
 
-/** Namespaces by number, and scratch space, so a set of classes is counted per namespace without maps. */
+/**
+ * Namespaces by number, and scratch space, so a set of classes is counted per namespace without maps; and
+ * what every namespace's flows print the same (port sets, address ranges), printed once.
+ */
 export class PodIndex {
+  readonly described = new Map<number, ReturnType<typeof describePorts>>();
+  readonly addresses = new Map<string, { end: FlowEnd; text: string }>();
   readonly names: string[] = [];
   readonly lists: PodClass[][] = [];
   private readonly nsOf: Int32Array;

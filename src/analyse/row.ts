@@ -114,14 +114,15 @@ export class Rows {
     else if (!bulk) for (const y of specials) this.visit(x, y, dir, add);
     else {
       const back = this.backgroundOf(opp);
-      const outcome = new Map<number, { opened: number; closed: number; rk: string } | null>();
+      // Per background class: its group and rep, or null when the class sees no change (no map per end).
+      const outcome: ({ g: RowGroup; rep: Rep } | null | undefined)[] = [];
       for (const y of this.universe.endpoints) {
         if (this.mark[y.id] === stamp) {
           this.visit(x, y, dir, add);
           continue;
         }
         const c = back.classOf[y.id]!;
-        let o = outcome.get(c);
+        let o = outcome[c];
         if (o === undefined) {
           const ownD = bg.desired[y.kind];
           const ownL = bg.live[y.kind];
@@ -129,10 +130,20 @@ export class Rows {
           // No rule of the other end matches x: it is open where it is not isolated, closed where it is.
           const opened = t.inter(t.minus(ownL, ownD), iso.live ? t.NONE : t.ALL);
           const closed = t.inter(t.minus(ownD, ownL), iso.desired ? t.NONE : t.ALL);
-          o = opened === t.NONE && closed === t.NONE ? null : { opened, closed, rk: `bg|${c}` };
-          outcome.set(c, o);
+          if (opened === t.NONE && closed === t.NONE) o = null;
+          else {
+            add(y, opened, closed, `bg|${c}`);
+            const g = groups.get(opened * SHIFT + closed)!;
+            o = { g, rep: g.reps.get(`bg|${c}`)! };
+            outcome[c] = o;
+            continue;
+          }
+          outcome[c] = o;
         }
-        if (o) add(y, o.opened, o.closed, o.rk);
+        if (o) {
+          o.g.members.push(y);
+          if (!o.rep.several && y.kind === "pod" && o.rep.end.kind === "pod" && y.namespace !== o.rep.end.namespace) o.rep.several = true;
+        }
       }
     }
     return [...groups.values()];
