@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import { AnalysisOptionsError, parseAllowEntry } from "../analyse/options.js";
-import type { AnalysisOptions } from "../analyse/types.js";
+import type { AnalysisLevel, AnalysisOptions } from "../analyse/types.js";
 import { UsageError, ValuesFileError } from "../model/errors.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
 import type { LiveSourceOptions } from "../pipeline/report.js";
@@ -24,6 +24,25 @@ export const ANALYSIS_HELP = `Analysis:
                                 egressAllowList in --values, the allow-list invariant is not checked
   --air-gapped NAME             tenant (name or namespace) with no external egress at all (repeatable)
   --ipblock-matches-pods        let ipBlock peers match pod IPs (CNI-dependent; default: they never do)`;
+
+// How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
+export const LEVEL_FLAGS = {
+  analysis: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
+                                counts per namespace; off: drift only (no effects, no invariants).
+                                Default from NETPOL_DRIFT_ANALYSIS`;
+
+const LEVELS: readonly AnalysisLevel[] = ["full", "summary", "off"];
+
+/** The flag wins over the environment; anything else than the three levels is a usage error naming its source. */
+export function analysisLevel(flag: string | undefined, env: NodeJS.ProcessEnv): AnalysisLevel | undefined {
+  const [value, source] = flag !== undefined ? [flag, "--analysis"] : [env.NETPOL_DRIFT_ANALYSIS, "NETPOL_DRIFT_ANALYSIS"];
+  if (value === undefined || value === "") return undefined;
+  if (!(LEVELS as readonly string[]).includes(value)) throw new UsageError(`${source} must be one of ${LEVELS.join(", ")}, got "${value}"`);
+  return value as AnalysisLevel;
+}
 
 // Where the analysis gets real namespaces and pods (labels, named container ports), shared by `report` and `eval`.
 export const WORKLOADS_FLAGS = {

@@ -55,9 +55,14 @@ export interface Flow {
 
 export type EffectKind = "widens" | "narrows" | "changes" | "none";
 
+/** How much of the traffic analysis a report carries: flows, kinds and counts only, or none (drift only). */
+export type AnalysisLevel = "full" | "summary" | "off";
+
 export interface NamespaceEffect {
   namespace: string;
   effect: EffectKind;
+  /** `--analysis summary`: how many flows there are; `opened` and `closed` are then left empty. */
+  counts?: { opened: number; closed: number };
   /** Allowed live, not in the desired state. */
   opened: Flow[];
   /** Allowed by the desired state, not live. */
@@ -84,5 +89,7 @@ export interface AnalysisInfo {
   /** "capture": real namespaces and pods; "representative": one stand-in per label combination selectors mention. */
   workloads: "capture" | "representative";
   ipBlockMatchesPods: boolean;
+  /** Absent = full. */
+  level?: AnalysisLevel;
   notes: string[];
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Report } from "../../model/types.js";
 import type { NamespaceEffect } from "../../analyse/types.js";
-import { EFFECT_SEVERITY } from "../../render/effects.js";
+import { EFFECT_SEVERITY, flowCounts } from "../../render/effects.js";
 import { summaryLine } from "../../render/format.js";
 import { shortFingerprint } from "../record/fingerprint.js";
 import { itemLine, type RecordKind } from "../record/record.js";
@@ -63,7 +63,8 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
   const ranked = [...effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
   const part = (e: NamespaceEffect) => {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
-    const flows = e.effect === "none" ? "" : ` (${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened, ${e.closed.length} closed)`;
+    const n = flowCounts(e);
+    const flows = e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
     return `${word} in \`${e.namespace}\`${flows}`;
   };
   return `Effect on traffic: ${ranked.map(part).join("; ")}.`;
