@@ -103,8 +103,8 @@ function inBlock(ip: string, block: { cidr: string; except?: string[] }): boolea
   return within(block.cidr) && !(block.except ?? []).some(within);
 }
 
-function peerMatches(peer: Record<string, any>, policyNs: string, end: End): boolean {
-  if (peer.ipBlock) return end.kind === "ip" && inBlock(end.ip, peer.ipBlock);
+function peerMatches(peer: Record<string, any>, policyNs: string, end: End, ipPods: boolean): boolean {
+  if (peer.ipBlock) return end.kind === "ip" ? inBlock(end.ip, peer.ipBlock) : ipPods && inBlock(end.pod.ip, peer.ipBlock);
   if (end.kind !== "pod") return false;
   const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector, { ...NAMESPACES[end.pod.ns], [NAME]: end.pod.ns }) : end.pod.ns === policyNs;
   return nsOk && (!peer.podSelector || selects(peer.podSelector, end.pod.labels));
@@ -121,7 +121,7 @@ function portMatches(ports: Record<string, any>[] | undefined, proto: Proto, por
 }
 
 /** Does `self`'s side of direction `dir` let (src → dst, proto, port) through under these policies? */
-function sideAllows(policies: RawPolicy[], dir: "ingress" | "egress", src: End, dst: End, proto: Proto, port: number): boolean {
+function sideAllows(policies: RawPolicy[], dir: "ingress" | "egress", src: End, dst: End, proto: Proto, port: number, ipPods: boolean): boolean {
   const self = dir === "egress" ? src : dst;
   const peer = dir === "egress" ? dst : src;
   if (self.kind !== "pod") return true;
@@ -131,24 +131,24 @@ function sideAllows(policies: RawPolicy[], dir: "ingress" | "egress", src: End, 
   return selecting.some((p) =>
     (p.spec[dir] ?? []).some((rule: Record<string, any>) => {
       const peers = rule[dir === "egress" ? "to" : "from"];
-      return (!peers || peers.some((x: Record<string, any>) => peerMatches(x, p.namespace, peer))) && portMatches(rule.ports, proto, port, dst);
+      return (!peers || peers.some((x: Record<string, any>) => peerMatches(x, p.namespace, peer, ipPods))) && portMatches(rule.ports, proto, port, dst);
     }),
   );
 }
 
 const endName = (e: End) => (e.kind === "pod" ? `${e.pod.ns}/${e.pod.name}` : e.ip);
 
-function reference(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifted: Set<string>): Set<string> {
+function reference(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifted: Set<string>, ipPods: boolean): Set<string> {
   const ends: End[] = [...pods.map((pod) => ({ kind: "pod" as const, pod })), ...PROBE_IPS.map((ip) => ({ kind: "ip" as const, ip }))];
   const out = new Set<string>();
   for (const src of ends) {
     for (const dst of ends) {
       if (src.kind === "ip" && dst.kind === "ip") continue;
       for (const [proto, port] of PROBE_PORTS) {
-        const ed = sideAllows(desired, "egress", src, dst, proto, port);
-        const id = sideAllows(desired, "ingress", src, dst, proto, port);
-        const el = sideAllows(live, "egress", src, dst, proto, port);
-        const il = sideAllows(live, "ingress", src, dst, proto, port);
+        const ed = sideAllows(desired, "egress", src, dst, proto, port, ipPods);
+        const id = sideAllows(desired, "ingress", src, dst, proto, port, ipPods);
+        const el = sideAllows(live, "egress", src, dst, proto, port, ipPods);
+        const il = sideAllows(live, "ingress", src, dst, proto, port, ipPods);
         const before = ed && id;
         const after = el && il;
         if (before === after) continue;
@@ -207,7 +207,7 @@ function portsOf(f: Flow): [Proto, number][] {
   });
 }
 
-function compressed(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifted: string[]) {
+function compressed(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifted: string[], ipPods = false) {
   const norm = (ps: RawPolicy[]): NormalizedPolicy[] => ps.map((p) => pol(p.namespace, p.name, p.spec));
   const w: Workloads = {
     namespaces: Object.entries(NAMESPACES).map(([name, labels]) => ({ name, labels: { ...labels, [NAME]: name } })),
@@ -216,9 +216,9 @@ function compressed(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifte
   };
   const d = norm(desired);
   const l = norm(live);
-  const { effects } = computeEffects({ desired: d, live: l, namespaces: drifted, workloads: w, options: { ipBlockMatchesPods: false } });
+  const { effects } = computeEffects({ desired: d, live: l, namespaces: drifted, workloads: w, options: { ipBlockMatchesPods: ipPods } });
   // Class label → its pods, from the same universe the analysis builds.
-  const universe = buildUniverse([...d, ...l], w, { ipBlockMatchesPods: false });
+  const universe = buildUniverse([...d, ...l], w, { ipBlockMatchesPods: ipPods });
   const podsOfClass = new Map<string, Pod[]>();
   for (const c of universe.pods) {
     expect(podsOfClass.has(c.label), `class label ${c.label} is ambiguous`).toBe(false);
@@ -241,12 +241,13 @@ function compressed(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifte
 
 describe("compressed effects = pairwise evaluation", () => {
   const seeds = Array.from({ length: 80 }, (_, i) => 1000 + i);
-  it.each(seeds)("random cluster, seed %i", (seed) => {
+  const cases = [...seeds.map((seed) => [seed, false] as const), ...seeds.slice(0, 30).map((seed) => [seed + 1000, true] as const)];
+  it.each(cases)("random cluster, seed %i, ipBlock matches pods: %s", (seed, ipPods) => {
     const { pods, desired, live } = generate(seed);
     const key = (ps: RawPolicy[], ns: string) => JSON.stringify(ps.filter((p) => p.namespace === ns).sort((x, y) => x.name.localeCompare(y.name)));
     const drifted = Object.keys(NAMESPACES).filter((ns) => key(desired, ns) !== key(live, ns));
-    const { tuples, effects } = compressed(pods, desired, live, drifted);
-    const expected = reference(pods, desired, live, new Set(drifted));
+    const { tuples, effects } = compressed(pods, desired, live, drifted, ipPods);
+    const expected = reference(pods, desired, live, new Set(drifted), ipPods);
     expect([...new Set(tuples)].sort()).toEqual([...expected].sort());
     // No pair and port is listed twice under one namespace.
     expect(tuples.length).toBe(new Set(tuples).size);
