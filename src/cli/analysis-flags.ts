@@ -1,10 +1,11 @@
 import type { ParseArgsConfig } from "node:util";
 import { AnalysisOptionsError, parseAllowEntry } from "../analyse/options.js";
-import type { AnalysisLevel, AnalysisOptions } from "../analyse/types.js";
+import type { AnalysisOptions } from "../analyse/types.js";
 import { UsageError, ValuesFileError } from "../model/errors.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
 import type { LiveSourceOptions } from "../pipeline/report.js";
 import { clusterWorkloadsFor, type WorkloadsSource } from "../pipeline/workloads.js";
+import type { AnalysisLevel } from "../model/analysis.js";
 
 // Flags of the traffic analysis, shared by `report`, `check` and `eval`.
 export const ANALYSIS_FLAGS = {
