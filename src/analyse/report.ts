@@ -24,11 +24,12 @@ export interface ReportAnalysisInput {
   options: AnalysisOptions;
 }
 
-export function analyseForReport(input: ReportAnalysisInput): { effects?: NamespaceEffect[]; violations?: Violation[]; analysis: AnalysisInfo } {
+/** With `level: "off"` effects and violations are empty and `analysis.level` says they were not computed. */
+export function analyseForReport(input: ReportAnalysisInput): { effects: NamespaceEffect[]; violations: Violation[]; analysis: AnalysisInfo } {
   const level = input.options.level ?? "full";
   if (level === "off") {
     const info = infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods);
-    return { analysis: { ...info, level, notes: ["traffic analysis off (--analysis off / NETPOL_DRIFT_ANALYSIS=off): drift only, no effects and no invariants"] } };
+    return { effects: [], violations: [], analysis: { ...info, level, notes: ["traffic analysis off (--analysis off / NETPOL_DRIFT_ANALYSIS=off): drift only, no effects and no invariants"] } };
   }
   const withheld = new Set(input.withheld ?? []);
   const uncertain = (p: NormalizedPolicy) => withheld.has("*") || withheld.has(p.namespace) || withheld.has(`${p.namespace}/${p.name}`);
