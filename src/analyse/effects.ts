@@ -1,5 +1,7 @@
 // The effect of drift on traffic: connectivity allowed live minus allowed by the desired state, and the
-// reverse, for flows that touch a drifted namespace.
+// reverse, charged to the drifted namespace whose decision flipped. Exact, and without a per-pair object:
+// rows of changed endpoints (row.ts) over interned port sets (port-table.ts), written as sets of endpoints
+// (flows.ts). test/unit/analyse/compressed-equivalence.test.ts checks it against a pairwise evaluation.
 import type { NormalizedPolicy } from "../model/types.js";
 import { NamespaceFlows, PodIndex } from "./flows.js";
 import { PortTable } from "./port-table.js";
