@@ -141,7 +141,11 @@ export class PolicyRepo {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const moved = REMOTE_MOVED.exec(message) ?? LOST_RACE.exec(message);
-      if (moved) return { outcome: "remote-moved", detail: this.clean(moved[0]), lostRace: !REMOTE_MOVED.test(message) };
+      if (moved) {
+        // The server says why in a "remote: error:" line (which ref, where it is, what we expected).
+        const why = /remote: error: (cannot lock ref[^\n]*)/.exec(message)?.[1]?.trim();
+        return { outcome: "remote-moved", detail: this.clean(why ? `${moved[0]}: ${why}` : moved[0]), lostRace: !REMOTE_MOVED.test(message) };
+      }
       throw new GitSinkError(call, this.clean(message));
     }
   }
