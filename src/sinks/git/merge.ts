@@ -12,7 +12,8 @@ export type Resolver = (file: string, ours: string, theirs: string) => string | 
 
 export type MergeOutcome =
   | { outcome: "up-to-date" }
-  | { outcome: "merged"; sha: string; resolved: string[] }
+  /** `pending`: the branch still holds something the base lacks (else it now equals the base). */
+  | { outcome: "merged"; sha: string; resolved: string[]; pending: boolean }
   | { outcome: "conflict"; files: string[] }
   | { outcome: "unrelated" };
 
@@ -54,7 +55,9 @@ export async function mergeBaseInto(repo: PolicyRepo, opts: MergeOptions): Promi
   }
   if (unmerged.length > 0) await repo.exec(["commit", "--no-verify", "--no-gpg-sign", "-m", opts.message]);
   const after = await repo.head();
-  return after === before ? { outcome: "up-to-date" } : { outcome: "merged", sha: after, resolved: unmerged };
+  if (after === before) return { outcome: "up-to-date" };
+  const [ours, base] = (await repo.exec(["rev-parse", "HEAD^{tree}", `${theirs}^{tree}`])).trim().split("\n");
+  return { outcome: "merged", sha: after, resolved: unmerged, pending: ours !== base };
 }
 
 async function findMergeBase(repo: PolicyRepo, opts: MergeOptions, theirs: string): Promise<string | undefined> {

@@ -49,6 +49,7 @@ export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<P
     const { tip, existed } = await repo.syncTo(opts.branch, opts.base);
     opts.logger.debug({ branch: opts.branch, tip, existed, attempt }, "synced to the remote tip");
     const merged = existed && opts.branch !== opts.base && opts.mergeBase ? await bringInBase(repo, opts, opts.mergeBase) : false;
+    // `merged` is true only when a merge commit holds something the base lacks: worth a push on its own.
     const change = await opts.apply(repo, attempt);
     const sha = change ? await repo.commit(change.message, change.paths) : undefined;
     if (!sha && !(merged && opts.mergeBase?.pushAlone())) return { outcome: "nothing", attempts: attempt };
@@ -72,5 +73,6 @@ async function bringInBase(repo: PolicyRepo, opts: PublishOptions, merge: NonNul
   if (res.outcome === "merged") opts.logger.info({ ...log, sha: res.sha, resolved: res.resolved }, "merged the base branch into the branch so its change request stays mergeable");
   else if (res.outcome === "conflict") opts.logger.warn({ ...log, files: res.files }, "the base branch cannot be merged into the branch automatically; its change request needs a person to merge");
   else if (res.outcome === "unrelated") opts.logger.warn(log, "the branch and its base share no history; left as it is");
-  return res.outcome === "merged";
+  // A branch that now equals its base (its change request was merged) needs no push of its own.
+  return res.outcome === "merged" && res.pending;
 }
