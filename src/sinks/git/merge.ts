@@ -36,28 +36,40 @@ export async function mergeBaseInto(repo: PolicyRepo, opts: MergeOptions): Promi
   if (!(await findMergeBase(repo, opts, theirs))) return { outcome: "unrelated" };
 
   // Explicit flags, so a merge.ff/commit.gpgsign/hook in the environment cannot change what this does.
-  const stopped = (await repo.tryExec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "--no-stat", "-m", opts.message, theirs])) === undefined;
+  let failure: unknown;
+  await repo.exec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "--no-stat", "-m", opts.message, theirs]).catch((err: unknown) => void (failure = err));
   const unmerged = (await repo.exec(["diff", "--name-only", "--diff-filter=U", "-z"])).split("\0").filter(Boolean);
-  if (stopped && unmerged.length === 0 && (await repo.tryExec(["rev-parse", "-q", "--verify", "MERGE_HEAD"])) === undefined) {
-    // Not a conflict: the merge itself failed. Run it again for the error message.
-    await repo.exec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "-m", opts.message, theirs]);
+  if (failure !== undefined && unmerged.length === 0) {
+    await repo.tryExec(["merge", "--abort"]);
+    throw failure; // not a conflict: the merge itself failed
   }
-  for (const file of unmerged) {
-    const ours = await repo.tryExec(["cat-file", "blob", `:2:${file}`]);
-    const base = await repo.tryExec(["cat-file", "blob", `:3:${file}`]);
-    const text = ours === undefined || base === undefined ? undefined : opts.resolve(file, ours, base);
-    if (text === undefined) {
-      await repo.exec(["merge", "--abort"]);
-      return { outcome: "conflict", files: unmerged };
-    }
-    await repo.write(file, text);
-    await repo.exec(["add", "--", file]);
+  if (unmerged.length > 0 && !(await settle(repo, unmerged, opts))) {
+    await repo.exec(["merge", "--abort"]);
+    return { outcome: "conflict", files: unmerged };
   }
-  if (unmerged.length > 0) await repo.exec(["commit", "--no-verify", "--no-gpg-sign", "-m", opts.message]);
   const after = await repo.head();
   if (after === before) return { outcome: "up-to-date" };
   const [ours, base] = (await repo.exec(["rev-parse", "HEAD^{tree}", `${theirs}^{tree}`])).trim().split("\n");
   return { outcome: "merged", sha: after, resolved: unmerged, pending: ours !== base };
+}
+
+/** Resolve every conflicted file and commit the merge; false when one cannot be resolved. Never leaves a merge half done. */
+async function settle(repo: PolicyRepo, unmerged: string[], opts: MergeOptions): Promise<boolean> {
+  try {
+    for (const file of unmerged) {
+      const ours = await repo.tryExec(["cat-file", "blob", `:2:${file}`]);
+      const theirs = await repo.tryExec(["cat-file", "blob", `:3:${file}`]);
+      const text = ours === undefined || theirs === undefined ? undefined : opts.resolve(file, ours, theirs);
+      if (text === undefined) return false;
+      await repo.write(file, text);
+      await repo.exec(["add", "--", file]);
+    }
+    await repo.exec(["commit", "--no-verify", "--no-gpg-sign", "-m", opts.message]);
+    return true;
+  } catch (err) {
+    await repo.tryExec(["merge", "--abort"]);
+    throw err;
+  }
 }
 
 async function findMergeBase(repo: PolicyRepo, opts: MergeOptions, theirs: string): Promise<string | undefined> {
