@@ -1,7 +1,8 @@
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
-import { git } from "../../helpers/git-server.js";
+import { writeFile } from "node:fs/promises";
+import { git, holdFirstPush, waitForFile } from "../../helpers/git-server.js";
 import { driftA, driftATouchedAgain, driftB, inSync } from "../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, records, useWorld, type World } from "./fixture.js";
 
@@ -104,6 +105,27 @@ describe("netpol-drift run: the drift branch stays mergeable when main moves (PR
     const after = w.bare.log(BRANCH);
     expect(await w.run(driftATouchedAgain, { day: 3 })).toBe(0);
     expect(w.bare.log(BRANCH)).toEqual(after);
+  });
+
+  it("two runs at once after main moved: each merges main, one push loses the race, the other's merge and record stand alone", async () => {
+    expect(await w.run(driftA, { day: 1 })).toBe(0);
+    w.bare.commitFile("main", CHANGELOG, HUMAN, "a person's changelog entry");
+    const held = path.join(w.root, "held");
+    const release = path.join(w.root, "release");
+    await holdFirstPush(w.bare, held, release);
+    const first = w.run(driftB, { day: 2 });
+    await waitForFile(held);
+    expect(await w.run(driftB, { day: 2 })).toBe(0);
+    const after = w.bare.log(BRANCH);
+    await writeFile(release, "");
+    expect(await first).toBe(0);
+    expect(w.logs.join("")).toContain("failed to update ref");
+    expect(w.bare.log(BRANCH)).toEqual(after);
+    expect(after.filter((m) => m.startsWith("netpol-drift: merge main"))).toHaveLength(1);
+    expect(records(w)).toEqual(["0001-20250601T023000Z-new.json", "0002-20250602T023000Z-changed.json"]);
+    expect(parseChangelog(w.bare.show(BRANCH, CHANGELOG) ?? "").map((e) => e.kind)).toEqual(["new", "changed"]);
+    expect(mergesCleanly()).toBe(true);
+    expect(w.slackPosts()).toHaveLength(2);
   });
 
   it("a conflict outside the CHANGELOG is left to a person: the branch is not merged, the record still lands, a warning says so", async () => {
