@@ -45,8 +45,9 @@ const GUARDED = /^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i;
 const REMOTE_MOVED = /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)/;
 // The same race lost inside the server: another push updated (or still holds the lock on) the ref between the
 // advertisement and our update, so git refuses the ref transaction ("cannot lock ref …: is at X but expected
-// Y", "reference already exists", "Unable to create ….lock"). Any other "[remote rejected]" — a hook, a
-// protected branch, a permission — is a real error.
+// Y", "reference already exists", "Unable to create ….lock"). A lasting one (a stale lock, a full disk on the
+// server) ends after the bounded retries with the server's reason. Any other "[remote rejected]" — a hook, a
+// protected branch, a permission — is a real error at once.
 const LOST_RACE = /\[remote rejected\][^\n]*\((failed to update ref|failed to lock|cannot lock ref[^\n]*|incorrect old value provided|reference already exists)\)/;
 
 export class PolicyRepo {
