@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Scope } from "../compare/scope.js";
 import type { Logger } from "../log/logger.js";
@@ -89,10 +89,32 @@ export async function runReport(opts: ReportOptions, io: ReportIO): Promise<numb
   return exitCodeOf(report);
 }
 
-/** Write to a temp file and rename, so a reader never sees half a report. */
+/**
+ * Write to a temp file next to FILE, flush it and rename, so a reader never sees half a report. Any failure
+ * (a full disk, a file-size limit, FILE being a folder) removes the temp file and names FILE in the error.
+ */
 export async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  let created = false;
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const handle = await open(tmp, "w");
+    created = true;
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    if (created) await rm(tmp, { force: true }).catch(() => undefined);
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot write ${file}: ${e.code ? `${errnoText(e)} (${e.code})` : e.message}`, { cause: err });
+  }
+}
+
+// Node's messages repeat the syscall and a path (the temp file's, not the one the user named).
+function errnoText(e: NodeJS.ErrnoException): string {
+  return e.message.replace(/^[A-Z0-9_]+: /, "").replace(/, [a-z]+(?: .*)?$/, "");
 }
