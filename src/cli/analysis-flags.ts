@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
-import { AnalysisOptionsError, parseAllowEntry } from "../analyse/options.js";
+import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
 import type { AnalysisOptions } from "../analyse/types.js";
 import { UsageError, ValuesFileError } from "../model/errors.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
@@ -20,7 +20,8 @@ export const ANALYSIS_HELP = `Analysis:
                                 tenant.<name>.namespace, egressAllowList and tenant.<name>.egressAllowList
                                 (name: CIDR or {cidr, except}), networkPolicies.dns (where kube-dns runs)
   --tenant-pattern GLOB         namespaces that are tenants, one * = the tenant name (default tenant-*)
-  --egress-allow CIDR[!EXC,…]   external egress allowed everywhere (repeatable); with none given and no
+  --egress-allow CIDR[!EXC…]    external egress allowed everywhere (repeatable or comma-separated; each
+                                exception after a !); with none given and no
                                 egressAllowList in --values, the allow-list invariant is not checked
   --air-gapped NAME             tenant (name or namespace) with no external egress at all (repeatable)
   --ipblock-matches-pods        let ipBlock peers match pod IPs (CNI-dependent; default: they never do)`;
@@ -44,7 +45,7 @@ export function analysisSettings(v: Values): AnalysisSettings {
   if (pattern && (pattern.match(/\*/g) ?? []).length > 1) throw new UsageError("--tenant-pattern takes at most one *");
   let egressAllow;
   try {
-    egressAllow = (v["egress-allow"] ?? []).map(parseAllowEntry);
+    egressAllow = parseAllowList(v["egress-allow"] ?? [], "--egress-allow");
   } catch (err) {
     if (err instanceof AnalysisOptionsError) throw new UsageError(err.message);
     throw err;
