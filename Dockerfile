@@ -34,7 +34,7 @@ RUN --mount=type=secret,id=extra-ca \
  && mv /tmp/package-lock.json . \
  && npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && find node_modules -depth -type d -name @types -exec rm -rf {} + \
- && find node_modules dist -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' -o -name '*.ts' -o -name '*.md' \) -delete \
+ && for p in '*.ts' '*.mts' '*.cts' '*.map' '*.md'; do find node_modules dist -type f -name "$p" -delete; done \
  && rm -rf node_modules/bare-*/prebuilds \
  && chmod 0755 bin/netpol-drift.js
 
