@@ -14,9 +14,9 @@
 # with the reason. The last line is "N passed, N failed" for the four runs.
 #
 # Env read:
-#   NETPOL_DRIFT_IMAGE_COLD=1        build with --no-cache (to measure a cold build)
+#   NETPOL_DRIFT_IMAGE_COLD=1        rebuild the stand-in base and build with --no-cache (a cold build)
 #   NETPOL_DRIFT_IMAGE_EXTRA_CA      CA bundle for the build secret (default: $NODE_EXTRA_CA_CERTS, then
-#                                    $SSL_CERT_FILE, when the file exists; none: the build runs without it)
+#                                    $SSL_CERT_FILE, then the system bundle; a missing file: no secret)
 #   NETPOL_DRIFT_IMAGE_MAX_ADDED_MB  budget for what the Dockerfile adds on top of its base (default 150)
 #   NETPOL_DRIFT_IMAGE_CACHE         cache root (default ~/.cache/netpol-drift/image)
 set -euo pipefail
@@ -63,7 +63,7 @@ log "base $BASE ready in $(( $(date +%s) - t0 ))s"
 probe=$(podman run --rm --network none "$BASE" true 2>&1) || fail "this machine cannot run containers: $probe"
 
 secret=()
-ca=${NETPOL_DRIFT_IMAGE_EXTRA_CA:-${NODE_EXTRA_CA_CERTS:-${SSL_CERT_FILE:-}}}
+ca=${NETPOL_DRIFT_IMAGE_EXTRA_CA:-${NODE_EXTRA_CA_CERTS:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}}
 if [ -n "$ca" ] && [ -s "$ca" ]; then secret=(--secret "id=extra-ca,src=$ca"); log "extra-ca build secret: $ca"; fi
 nocache=()
 [ "${NETPOL_DRIFT_IMAGE_COLD:-}" = 1 ] && nocache=(--no-cache)

@@ -9,7 +9,8 @@
 # Progress to stderr; the last stdout line is the image name.
 #
 # Usage: scripts/image/base.sh FROM_NAME        (e.g. node:24-bookworm-slim)
-# Env read: NETPOL_DRIFT_IMAGE_CACHE, CONTAINERS_CONF (set by image-test.sh), NETPOL_DRIFT_IMAGE_MIRROR.
+# Env read: NETPOL_DRIFT_IMAGE_CACHE, NETPOL_DRIFT_IMAGE_COLD, NETPOL_DRIFT_IMAGE_MIRROR, CONTAINERS_CONF
+# (set by image-test.sh).
 set -euo pipefail
 
 FROM=${1:?usage: base.sh node:24-bookworm-slim}
@@ -37,10 +38,11 @@ mkdir -p "$CACHE"
 
 # The store holds the tag with the key as a label: nothing to do.
 have=$(podman image inspect --format '{{index .Labels "netpol-drift.base-key"}}' "$IMAGE" 2>/dev/null || true)
-if [ "$have" = "$KEY" ]; then log "cached: $IMAGE ($KEY)"; echo "$IMAGE"; exit 0; fi
-
 exec 9>"$CACHE/.lock"
 flock 9
+# NETPOL_DRIFT_IMAGE_COLD=1: as on a new machine (to measure it).
+if [ "${NETPOL_DRIFT_IMAGE_COLD:-}" = 1 ]; then have=; rm -f "$CACHE/base.tar"; fi
+if [ "$have" = "$KEY" ]; then log "cached: $IMAGE ($KEY)"; echo "$IMAGE"; exit 0; fi
 
 if [ ! -s "$CACHE/base.tar" ]; then
   log "building $KEY (Debian $SUITE minbase + Node $NODE_VERSION + npm $NPM_VERSION)"
