@@ -79,7 +79,8 @@ if [ ! -s "$CACHE/base.tar" ]; then
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
     "$SUITE" "$tmp/base.tar" \
     "deb $mirror $SUITE main" "deb $mirror $SUITE-updates main" \
-    "deb ${mirror%/debian}/debian-security $SUITE-security main" >&2
+    "deb ${mirror%/debian}/debian-security $SUITE-security main" >"$tmp/mmdebstrap.log" 2>&1 \
+    || { tail -n 40 "$tmp/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
   mv "$tmp/base.tar" "$CACHE/base.tar"
 else
   log "importing cached $CACHE/base.tar"
