@@ -18,9 +18,9 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
  * pino-pretty is an optional dependency, loaded only for a terminal: the container image (no terminal)
  * leaves it out, and a missing one means JSON logs, not a crash.
  */
-function loadPretty(): Pretty | undefined {
+export function loadPretty(require: NodeJS.Require = createRequire(import.meta.url)): Pretty | undefined {
   try {
-    const mod = createRequire(import.meta.url)("pino-pretty") as Pretty | { default: Pretty };
+    const mod = require("pino-pretty") as Pretty | { default: Pretty };
     return typeof mod === "function" ? mod : mod.default;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
