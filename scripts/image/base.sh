@@ -82,6 +82,8 @@ if [ ! -s "$CACHE/base.tar" ]; then
     "deb ${mirror%/debian}/debian-security $SUITE-security main" >"$tmp/mmdebstrap.log" 2>&1 \
     || { tail -n 40 "$tmp/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
   mv "$tmp/base.tar" "$CACHE/base.tar"
+  # One base per machine: the tarballs of older keys (~270 MB each) go.
+  find "$(dirname "$CACHE")" -mindepth 1 -maxdepth 1 -type d -name 'node-*' ! -name "$KEY" -exec rm -rf {} +
 else
   log "importing cached $CACHE/base.tar"
 fi
