@@ -2,6 +2,7 @@ import { redactError } from "../config/redact.js";
 import type { RunConfig } from "../config/schema.js";
 import type { Logger } from "../log/logger.js";
 import type { Report } from "../model/types.js";
+import { markdownCode } from "../render/escape.js";
 import { renderMarkdown } from "../render/markdown.js";
 import type { Platform } from "../sinks/forge/platform.js";
 import type { Digest, DigestKind } from "../sinks/notify-types.js";
@@ -91,7 +92,7 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
     // Close first: a re-run after a failed close would otherwise comment a second time. A failed comment after
     // the close leaves the resolution in the CHANGELOG and the record, where it counts.
     await platform.close(open.id);
-    await platform.comment(open.id, `Drift on \`${config.cluster}\` is resolved: every recorded policy is back in sync. Record: \`${cur.meta.markdown}\`. Closed.`);
+    await platform.comment(open.id, `Drift on ${markdownCode(config.cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(cur.meta.markdown)}. Closed.`);
     input.logger.info({ id: open.id, url: open.url }, "change request closed");
     return { id: open.id, url: open.url, closed: true };
   }
@@ -100,11 +101,11 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
   const n = input.report.drift.length;
   const title = `NetworkPolicy drift on ${config.cluster}: ${n} ${n === 1 ? "policy" : "policies"}`;
   const body = [
-    `Change record \`${cur.meta.markdown}\` (fingerprint \`${shortFingerprint(cur.meta.fingerprint)}\`), opened by netpol-drift.`,
+    `Change record ${markdownCode(cur.meta.markdown)} (fingerprint \`${shortFingerprint(cur.meta.fingerprint)}\`), opened by netpol-drift.`,
     "",
     renderMarkdown(input.report, {
       maxLength: BODY_MAX,
-      fullReportHint: `the full report is in \`${cur.meta.markdown}\` on this branch`,
+      fullReportHint: `the full report is in ${markdownCode(cur.meta.markdown)} on this branch`,
       moreFlowsHint: `the record's JSON on this branch lists all`,
     }),
   ].join("\n");
