@@ -81,6 +81,19 @@ export function digestKind(notify: RunConfig["notify"], outcome: RecordOutcome):
   return owed ?? (notify === "always" ? "unchanged" : undefined);
 }
 
+/** The PR/MR description: which record it is about, then the report's Markdown, cut to the forge's limit. Pure. */
+export function changeRequestBody(report: Report, meta: Pick<RecordState["meta"], "markdown" | "fingerprint">): string {
+  return [
+    `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.`,
+    "",
+    renderMarkdown(report, {
+      maxLength: BODY_MAX,
+      fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
+      moreFlowsHint: `the record's JSON on this branch lists all`,
+    }),
+  ].join("\n");
+}
+
 async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: RecordState): Promise<Delivery["changeRequest"]> {
   const { config } = input;
   const source = driftBranch(config.cluster);
@@ -100,15 +113,7 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
   if (!input.outcome.written && done?.url) return undefined;
   const n = input.report.drift.length;
   const title = `NetworkPolicy drift on ${config.cluster}: ${n} ${n === 1 ? "policy" : "policies"}`;
-  const body = [
-    `Change record ${markdownCode(cur.meta.markdown)} (fingerprint \`${shortFingerprint(cur.meta.fingerprint)}\`), opened by netpol-drift.`,
-    "",
-    renderMarkdown(input.report, {
-      maxLength: BODY_MAX,
-      fullReportHint: `the full report is in ${markdownCode(cur.meta.markdown)} on this branch`,
-      moreFlowsHint: `the record's JSON on this branch lists all`,
-    }),
-  ].join("\n");
+  const body = changeRequestBody(input.report, cur.meta);
   const open = await platform.findOpen(source, config.branch);
   const cr = open ? await platform.update(open.id, { title, body }) : await platform.create({ sourceBranch: source, targetBranch: config.branch, title, body });
   input.logger.info({ id: cr.id, url: cr.url, updated: Boolean(open) }, open ? "change request updated" : "change request opened");

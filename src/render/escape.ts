@@ -105,7 +105,7 @@ export function xmlAttr(s: string): string {
  * an embedded link to a location, so brackets are escaped with a backslash as the spec asks (§3.11.6).
  */
 export function sarifText(s: string): string {
-  return visible(s, "\n").replace(/([[\]])/g, "\\$1");
+  return visible(s).replace(/([[\]])/g, "\\$1");
 }
 
 /** A relative path as a SARIF artifactLocation.uri (a URI reference): each segment percent-encoded. */
