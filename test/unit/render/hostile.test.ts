@@ -2,7 +2,6 @@
 // every renderer: nothing may be injected (no link, image, HTML, comment, formatting, table break, terminal
 // escape, XML markup) and nothing lost (each value is there, visibly, as written).
 import MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
 import { SaxesParser } from "saxes";
 import { describe, expect, it } from "vitest";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
@@ -71,6 +70,7 @@ describe("the hostile report itself", () => {
 // ---- Markdown: parsed as GitHub would (GFM tables, raw HTML on, bare URLs linked) ----
 
 const md = new MarkdownIt({ html: true, linkify: true });
+type Token = ReturnType<MarkdownIt["parse"]>[number];
 
 /** The text a reader sees in one inline run: text and code, escapes resolved, emphasis markers gone. */
 function inlineText(t: Token): string {
