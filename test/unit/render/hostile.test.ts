@@ -70,7 +70,7 @@ describe("the hostile report itself", () => {
 // ---- Markdown: parsed as GitHub would (GFM tables, raw HTML on, bare URLs linked) ----
 
 const md = new MarkdownIt({ html: true, linkify: true });
-type Token = ReturnType<MarkdownIt["parse"]>[number];
+type Token = ReturnType<typeof md.parse>[number];
 
 /** The text a reader sees in one inline run: text and code, escapes resolved, emphasis markers gone. */
 function inlineText(t: Token): string {
