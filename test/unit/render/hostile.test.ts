@@ -87,7 +87,7 @@ function checkMarkdown(text: string, allowedLinks: RegExp[] = []): string[] {
   for (const t of all) {
     if (!(t.type === "html_block" && MARKER.test(t.content))) expect(t.type, `no raw HTML in ${JSON.stringify(t.content).slice(0, 80)}`).not.toMatch(/^html_/);
     expect(t.type).not.toBe("image");
-    if (t.type === "link_open") expect(allowedLinks.some((re) => re.test(t.attrGet("href") ?? "")), `link to ${t.attrGet("href")}`).toBe(true);
+    if (t.type === "link_open") expect(allowedLinks.some((re) => re.test(String(t.attrGet("href") ?? ""))), `link to ${t.attrGet("href")}`).toBe(true);
     if (t.type === "inline") seen.push(inlineText(t));
     if (t.type === "fence" || t.type === "code_block") seen.push(t.content);
   }
