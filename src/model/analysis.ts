@@ -56,6 +56,8 @@ export interface Violation {
   file?: string;
   line?: number;
   message: string;
+  /** A connection that breaks the invariant, decided as `eval` decides it. */
+  witness?: { from: string; to: string; protocol: Protocol | "any"; ports: string };
 }
 
 /** What the report says about how the analysis was done, so a reader knows what a verdict rests on. */
