@@ -1,7 +1,7 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, effectLines, effectOf, effectsSummary, violationText } from "./effects.js";
 import { terminal as t } from "./escape.js";
-import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
+import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine, withheldText } from "./format.js";
 
 export interface TextOptions {
   color: boolean;
@@ -44,7 +44,7 @@ export function renderText(report: Report, opts: TextOptions): string {
   }
   if (report.effects && report.effects.length > 0) for (const note of analysisNote(report.analysis)) out.push(c("dim", `note: ${t(note)}`));
   if (report.withheld.length > 0) {
-    out.push("", c("yellow", `verdicts withheld (desired state uncertain): ${t(report.withheld.join(", "))}`));
+    out.push("", c("yellow", t(withheldText(report))));
   }
   if (report.problems.length > 0) {
     out.push("", c("red", `problems (${report.problems.length}):`));
