@@ -159,7 +159,7 @@ describe("netpol-drift eval", () => {
 
   it("without workloads: a pod by its labels", async () => {
     const r = await runCli(["eval", "--desired", DESIRED, "--from", "tenant-globex/component=mcp,tenant=globex", "--to", "203.0.113.9", "--port", "443", "-o", "json"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // denied, as kubectl auth can-i
     expect((JSON.parse(r.stdout) as { allowed: boolean }).allowed).toBe(false);
     const bad = await runCli(["eval", "--desired", DESIRED, "--from", "tenant-globex/some-pod", "--to", "203.0.113.9", "--port", "443"]);
     expect(bad.code).toBe(2);
