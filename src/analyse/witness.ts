@@ -2,7 +2,7 @@
 // invariant holds when no probe connection breaks it, and a violation names the probe connection (the witness)
 // and the rule that lets it through, at the line its author wrote it.
 import type { NormalizedPolicy } from "../model/types.js";
-import { describeRanges, type IpRange } from "./cidr.js";
+import { describeRanges, formatIp, type IpRange } from "./cidr.js";
 import { describePorts, isEmpty, type PortSet } from "./ports.js";
 import { compilePolicy, type CompiledPolicy } from "./rules.js";
 import { labelsKey, type Labels } from "./selector.js";
@@ -61,7 +61,14 @@ export function compileAll(policies: NormalizedPolicy[]): { compiled: CompiledPo
 /** A connection as a violation names it. Ports: the first protocol with something in the set. */
 export function witnessOf(from: Endpoint, to: Endpoint, ports: PortSet): NonNullable<Violation["witness"]> {
   const first = isEmpty(ports) ? { protocol: "any" as const, ports: "none" } : describePorts(ports)[0]!;
-  return { from: from.label, to: to.label, protocol: first.protocol, ports: first.ports };
+  return { from: addressOf(from), to: addressOf(to), protocol: first.protocol, ports: first.ports };
+}
+
+/** A pod class by its label; an address range by one address in it (not its network address, when it has more). */
+function addressOf(e: Endpoint): string {
+  if (e.kind === "pod") return e.label;
+  const { family, lo, hi } = e.range;
+  return formatIp(family, hi > lo ? lo + 1n : lo);
 }
 
 export function witnessText(w: NonNullable<Violation["witness"]>): string {
