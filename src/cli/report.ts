@@ -42,14 +42,14 @@ export async function reportCommand(args: string[], ctx: CommandContext): Promis
     ctx.stdout.write(REPORT_HELP + "\n");
     return 0;
   }
-  // No folder the user did not name: a default would compare the cluster with whatever happens to be there.
-  if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
   const output = (values.output ?? "text") as OutputFormat;
   if (!OUTPUT_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.output}"`);
   const color = values["no-color"] ? false : (values.color ?? ctx.stdoutIsTTY);
   const logger = ctx.makeLogger(values["log-level"]);
   const sources = sourceOptions(values);
   const workloads = workloadsSource(values, sources.live, ctx.env);
+  // No folder the user did not name: a default would compare the cluster with whatever happens to be there.
+  if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
   return runReport(
     { ...sources, analysis: analysisSettings(values, ctx.env), ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
     { stdout: ctx.stdout, stdin: ctx.stdin, logger, now: ctx.now },

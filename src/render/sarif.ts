@@ -28,7 +28,7 @@ export function renderSarif(r: CheckResult): string {
       level: "error",
       message: { text: sarifText(v.message) },
       locations: location(v.file, v.line),
-      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}) },
+      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}), ...(v.witness ? { witness: v.witness } : {}) },
     })),
     ...r.problems.map((p) => ({ ruleId: "load", ruleIndex: index.get("load"), level: "error", message: { text: sarifText(p.message) }, locations: location(p.file, p.line) })),
   ];
