@@ -3,7 +3,7 @@
 // Each is decided on probe connections by the Side `eval` uses (src/analyse/witness.ts), never by the shape
 // of a rule: a violation names a connection that breaks it and the rule that allows it, at the rule's line.
 import type { EgressRule, IngressRule, NormalizedPolicy, Selector } from "../model/types.js";
-import { atomsOf, blockRanges, describeRanges, inRanges, rangeToCidrs, type IpRange } from "./cidr.js";
+import { atomsOf, blockRanges, describeRanges, inRanges, rangeToCidrs, subtractRanges, type IpRange } from "./cidr.js";
 import { allPorts, contains, isEmpty, isFull, PROTOCOLS, singlePort, subtract, union, type PortSet } from "./ports.js";
 import { matches, representativesOf, type Labels } from "./selector.js";
 import type { CompiledPolicy } from "./rules.js";
@@ -36,20 +36,25 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   const tenantNs = tenantNamespaces(input, byNs);
   const selects = selectorCache(tenantNs, input.nsLabels);
   const anotherTenant = otherTenantName(options);
-  const probes = new Probes(input.nsLabels);
-  const { compiled, byKey } = compileAll(policies);
-  const ctx: Ctx = { probes, options, sideName, byKey, compiled: new Map(compiled.map((c) => [c.key, c])), side: undefined as unknown as Side };
-  // Every probe is made while planning; the Side is built on all of them; then the plans run.
-  const plans: Plan[] = [];
+  const allowLists = new Map<string, { ranges: IpRange[]; cidrs: string[] }>();
+  // Every probe connection starts or ends at a pod of one namespace and is decided by that namespace's own
+  // policies alone (its egress for what leaves, its ingress for what arrives): one namespace at a time, so
+  // memory stays that of the largest namespace.
+  const out: Violation[] = [];
   for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-    plans.push(defaultsPlan(ctx, ns, list));
+    const probes = new Probes(input.nsLabels);
+    const { compiled, byKey } = compileAll(list);
+    const ctx: Ctx = { probes, options, sideName, byKey, compiled: new Map(compiled.map((c) => [c.key, c])), allowLists, side: undefined as unknown as Side };
+    // Every probe is made while planning; the Side is built on all of them; then the plans run.
+    const plans: Plan[] = [defaultsPlan(ctx, ns, list)];
     for (const p of list) {
       if (tenantNs.has(ns)) plans.push(tenantPlan(ctx, p, selects, anotherTenant));
       plans.push(externalPlan(ctx, p));
     }
+    ctx.side = probes.sideFor(compiled, options);
+    for (const run of plans) out.push(...run());
   }
-  ctx.side = probes.sideFor(compiled, options);
-  return plans.flatMap((run) => run());
+  return out;
 }
 
 interface Ctx {
@@ -58,13 +63,14 @@ interface Ctx {
   sideName: Violation["side"];
   byKey: Map<string, NormalizedPolicy>;
   compiled: Map<string, CompiledPolicy>;
+  allowLists: Map<string, { ranges: IpRange[]; cidrs: string[] }>;
   side: Side;
 }
 
 /** A policy's rules as the Side names them (index as written), in the normalised order of its spec. */
 function compiledRefs(ctx: Ctx, p: NormalizedPolicy): { ingress?: RuleRef[]; egress?: RuleRef[] } {
   const c = ctx.compiled.get(`${p.namespace}/${p.name}`);
-  return { ...(c?.ingress ? { ingress: c.ingress.map((r) => r.ref) } : {}), ...(c?.egress ? { egress: c.egress.map((r) => r.ref) } : {}) };
+  return { ingress: c?.ingress?.map((r) => r.ref), egress: c?.egress?.map((r) => r.ref) };
 }
 
 function violation(ctx: Ctx, invariant: Violation["invariant"], ref: RuleRef, message: string, witness: Violation["witness"]): Violation {
@@ -195,14 +201,16 @@ function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
   if (!p.spec.policyTypes.includes("Egress")) return () => [];
   const airGapped = options.airGapped.includes(p.namespace);
   if (!airGapped && !options.egressAllowList) return () => [];
-  const allowed = airGapped ? [] : [...(options.egressAllowList ?? []), ...(options.namespaceEgressAllowList[p.namespace] ?? [])].flatMap(blockRanges);
+  const allow = allowListOf(ctx, airGapped ? "" : p.namespace);
   const self = ctx.probes.pod(p.namespace, representativesOf(p.spec.podSelector)[0] ?? {});
   // The address space cut at this rule's and the allow-list's boundaries: each piece is wholly in or out.
-  const reachOf = (rule: EgressRule) => (rule.to ? rule.to.flatMap((x) => (x.ipBlock ? [x.ipBlock.cidr, ...(x.ipBlock.except ?? [])] : [])) : []);
   const perRule = (p.spec.egress ?? []).map((rule) => {
-    const own = reachOf(rule);
-    if (rule.to && own.length === 0) return [];
-    return atomsOf([...own, ...allowed.flatMap(rangeToCidrs)]).filter((a) => !covered(allowed, a)).map((a) => ctx.probes.external(a));
+    const blocks = rule.to ? rule.to.flatMap((x) => (x.ipBlock ? [x.ipBlock] : [])) : undefined;
+    if (blocks && blocks.length === 0) return [];
+    // Most rules reach only allow-listed ranges: nothing to probe.
+    if (blocks && subtractRanges(blocks.flatMap(blockRanges), allow.ranges).length === 0) return [];
+    const own = (blocks ?? []).flatMap((b) => [b.cidr, ...(b.except ?? [])]);
+    return atomsOf([...own, ...allow.cidrs]).filter((a) => !covered(allow.ranges, a)).map((a) => ctx.probes.external(a));
   });
   return () => {
     const out: Violation[] = [];
@@ -227,6 +235,18 @@ function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
     });
     return out;
   };
+}
+
+/** The allow-list of a namespace ("" for none at all), as ranges and as CIDRs, computed once per namespace. */
+function allowListOf(ctx: Ctx, ns: string): { ranges: IpRange[]; cidrs: string[] } {
+  let hit = ctx.allowLists.get(ns);
+  if (!hit) {
+    const blocks = ns === "" ? [] : [...(ctx.options.egressAllowList ?? []), ...(ctx.options.namespaceEgressAllowList[ns] ?? [])];
+    const ranges = blocks.flatMap(blockRanges);
+    hit = { ranges, cidrs: ranges.flatMap(rangeToCidrs) };
+    ctx.allowLists.set(ns, hit);
+  }
+  return hit;
 }
 
 function covered(ranges: IpRange[], atom: IpRange): boolean {
