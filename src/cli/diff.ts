@@ -67,7 +67,7 @@ export async function diffCommand(args: string[], ctx: CommandContext): Promise<
       repo: values.repo ?? ".",
       defaultNamespace: values["default-namespace"],
       normalize: { ignoreLabels: [...DEFAULT_IGNORED_LABELS], compareAnnotations: [] },
-      analysis: await analysisOptions(values),
+      analysis: await analysisOptions(values, ctx.env),
       output,
       outFile: values.out,
       failOn,

@@ -6,6 +6,7 @@ import type { Flow, NamespaceEffect, Violation } from "../analyse/types.js";
 import type { DiffResult } from "../pipeline/build-diff.js";
 import { decisionText, shownFlows } from "./effects.js";
 import { diffHeadline, diffVerdict, diffViolationText, joinRoot, policySummary, rankEffects, sideText } from "./diff.js";
+import { markdownCode, markdownFence, markdownText, visible } from "./escape.js";
 import { valueText } from "./format.js";
 
 /** GitHub's comment limit, less room for a CI's own wrapper text. */
@@ -114,26 +115,11 @@ function notesBlock(r: DiffResult) {
   return { what: "notes", text: r.analysis.notes.length > 0 ? `\n${r.analysis.notes.map((n) => `_${cell(n)}_`).join("\n")}\n` : "" };
 }
 
-// Text from the repository is untrusted: a policy name or message must not close a code span, break a table,
-// start a link or hide HTML. Inline code with a fence longer than any backtick run inside, one line.
-function code(s: string): string {
-  const flat = s.replace(/[\r\n]+/g, " ");
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
-  const tick = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${tick}${pad}${flat.replace(/\|/g, "\\|")}${pad}${tick}`;
-}
-
-function cell(s: string): string {
-  return s.replace(/[\r\n]+/g, " ").replace(/[\\`*_~[\]<>|&]/g, (c) => `\\${c}`);
-}
+// Text from the repository is untrusted: every value goes through the Markdown functions of render/escape.
+const code = (s: string) => markdownCode(s, { table: true });
+const cell = markdownText;
+const fence = (s: string, lang: string) => markdownFence(s, lang);
 
 function html(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-function fence(s: string, lang: string): string {
-  const longest = Math.max(2, ...[...s.matchAll(/^`{3,}/gm)].map((m) => m[0].length));
-  const f = "`".repeat(longest + 1);
-  return `${f}${lang}\n${s}\n${f}`;
+  return visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -2,6 +2,7 @@
 import type { NamespaceEffect, Violation } from "../analyse/types.js";
 import type { DiffResult, DiffSide } from "../pipeline/build-diff.js";
 import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
+import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
 
 export type DiffFormat = "text" | "json" | "markdown" | "sarif" | "junit";
@@ -91,7 +92,8 @@ export function renderDiffText(r: DiffResult): string {
     for (const p of r.problems) out.push(`  [${p.side}] ${p.file ? `${joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file)}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`);
   }
   for (const n of r.analysis.notes) out.push(`note: ${n}`);
-  return out.join("\n") + "\n";
+  // Our lines carry no control characters of their own: whatever the terminal would act on came from a file.
+  return out.map(terminal).join("\n") + "\n";
 }
 
 /** The contract for scripts: fields are only ever added. */

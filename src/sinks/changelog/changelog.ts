@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Report } from "../../model/types.js";
 import type { NamespaceEffect } from "../../analyse/types.js";
 import { EFFECT_SEVERITY } from "../../render/effects.js";
+import { markdownCode } from "../../render/escape.js";
 import { summaryLine } from "../../render/format.js";
 import { shortFingerprint } from "../record/fingerprint.js";
 import { itemLine, type RecordKind } from "../record/record.js";
@@ -41,7 +42,7 @@ const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fin
 export function entryText(input: EntryInput): string {
   const when = input.now.toISOString().slice(0, 16).replace("T", " ");
   const link = path.posix.relative(path.posix.dirname(input.changelogPath), input.recordPath);
-  const lines = [`## ${when} UTC — \`${input.cluster}\`: ${headline(input)}`, ""];
+  const lines = [`## ${when} UTC — ${markdownCode(input.cluster)}: ${headline(input)}`, ""];
   if (input.kind === "resolved") {
     const n = input.resolvedCount ?? 0;
     const what = n > 0 ? `The ${n} drifted ${n === 1 ? "policy is" : "policies are"} back in sync` : "No drift left";
@@ -52,7 +53,7 @@ export function entryText(input: EntryInput): string {
     if (effects) lines.push(effects, "");
     for (const d of input.report.drift) lines.push(itemLine(d));
   }
-  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${link})`, "");
+  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
 }
@@ -64,7 +65,7 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
   const part = (e: NamespaceEffect) => {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
     const flows = e.effect === "none" ? "" : ` (${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened, ${e.closed.length} closed)`;
-    return `${word} in \`${e.namespace}\`${flows}`;
+    return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
   return `Effect on traffic: ${ranked.map(part).join("; ")}.`;
 }
