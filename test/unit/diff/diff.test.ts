@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import MarkdownIt from "markdown-it";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESIRED_FIXTURE } from "../../helpers/policy-repo.js";
 import { runCli } from "../../fixtures/cli-context.js";
@@ -208,10 +209,20 @@ describe("diff as a PR comment", () => {
     expect(r.stdout.indexOf("Opens traffic (1000 namespaces)")).toBeLessThan(r.stdout.indexOf("team-0000"));
   });
 
-  it("an untrusted policy name cannot inject Markdown", async () => {
-    const base = await tempTree({ "shop/a.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n" });
-    const head = await tempTree({ "shop/a.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\nspec:\n  podSelector: {matchLabels: {app: 'x`](https://evil.invalid)'}}\n  policyTypes: [Ingress]\n  ingress: [{}]\n" });
+  it("an untrusted file name cannot inject links, images or HTML into the comment", async () => {
+    const policy = (extra: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n${extra}`;
+    // No "/" in it: a file name cannot hold one.
+    const hostile = "x](https:evil.invalid) <!-- ![i](javascript:alert(1)) | `b` *c* <b>";
+    const base = await tempTree({ "shop/a.yaml": policy("") });
+    const head = await tempTree({ [`shop/${hostile}.yaml`]: policy("  ingress: [{}]\n") });
     const r = await runCli(["diff", "--base", base, "--head", head, "-o", "markdown"]);
-    expect(r.stdout).not.toMatch(/[^`\\]\]\(https:\/\/evil/);
+    expect(r.code).toBe(1);
+    const tokens = new MarkdownIt({ html: true, linkify: true }).parse(r.stdout, {});
+    const all = tokens.flatMap((t) => [t, ...(t.children ?? [])]);
+    expect(all.filter((t) => t.type === "link_open" || t.type === "image")).toEqual([]);
+    // The only HTML is our own collapsing.
+    for (const t of all.filter((x) => x.type.startsWith("html_"))) expect(t.content.trim()).toMatch(/^(<details><summary>[^<>]*<\/summary>|<\/details>)$/);
+    const shown = all.filter((t) => t.type === "code_inline").map((t) => t.content);
+    expect(shown.some((c) => c.includes(hostile))).toBe(true);
   });
 });
