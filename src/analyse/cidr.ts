@@ -137,12 +137,32 @@ export function mergeRanges(ranges: IpRange[]): IpRange[] {
   return out;
 }
 
-/** Merged ranges, each as a CIDR when it is one, else as first-last (netpol-analyzer's form). */
+/**
+ * Ranges as people write them in an ipBlock: CIDRs, or the smallest CIDR around them with what it leaves out
+ * ("0.0.0.0/0 except 10.40.12.0/24") when that is shorter. Per family, IPv4 first.
+ */
 export function describeRanges(ranges: IpRange[]): string {
-  return mergeRanges(ranges)
-    .map((r) => {
-      const cidrs = rangeToCidrs(r);
-      return cidrs.length === 1 ? cidrs[0]! : `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`;
-    })
-    .join(", ");
+  const merged = mergeRanges(ranges);
+  const parts = ([4, 6] as Family[])
+    .map((family) => merged.filter((r) => r.family === family))
+    .filter((rs) => rs.length > 0)
+    .map((rs) => {
+      const cidrs = rs.flatMap(rangeToCidrs);
+      if (cidrs.length <= 1) return cidrs.join(", ");
+      const around = enclosing(rs[0]!.family, rs[0]!.lo, rs[rs.length - 1]!.hi);
+      const holes = subtractRanges([around], rs).flatMap(rangeToCidrs);
+      const aroundText = rangeToCidrs(around)[0]!;
+      return holes.length < cidrs.length ? `${aroundText} except ${holes.join(", ")}` : cidrs.join(", ");
+    });
+  // "; " between the families once there is an except, so an IPv6 range is not read as one more exception.
+  return parts.join(parts.some((p) => p.includes(" except ")) ? "; " : ", ");
+}
+
+/** The smallest CIDR holding lo..hi. */
+function enclosing(family: Family, lo: bigint, hi: bigint): IpRange {
+  const bits = BigInt(BITS[family]);
+  let size = 0n;
+  while (size < bits && lo >> size !== hi >> size) size++;
+  const mask = (1n << size) - 1n;
+  return { family, lo: lo & ~mask, hi: (lo & ~mask) | mask };
 }

@@ -2,7 +2,7 @@
 // (whole namespaces, single classes, or "every pod except …", whichever is shorter, plus address ranges);
 // rows of the same namespace with the same other end and ports merge their changed ends. Each flow names
 // only the rules of the pairs it stands for.
-import { describeRanges } from "./cidr.js";
+import { describeRanges, mergeRanges, rangeToCidrs } from "./cidr.js";
 import { describePorts } from "./ports.js";
 import type { PortTable } from "./port-table.js";
 import type { RowGroup } from "./row.js";
@@ -192,8 +192,9 @@ function listed(namespaces: string[], pods: string[]): { end: { namespaces?: str
 }
 
 function addressSet(externals: Endpoint[]): { end: FlowEnd; text: string } {
-  const text = describeRanges(externals.map((e) => (e.kind === "external" ? e.range : (undefined as never))));
-  return { end: { addresses: text.split(", ") }, text };
+  const ranges = externals.map((e) => (e.kind === "external" ? e.range : (undefined as never)));
+  // The text as people write ipBlocks; the list as plain CIDRs, complete, for whoever reads the JSON.
+  return { end: { addresses: mergeRanges(ranges).flatMap(rangeToCidrs) }, text: describeRanges(ranges) };
 }
 
 /** A decision about an end spanning several namespaces, each selected by its own policies of these names. */

@@ -1,11 +1,17 @@
 // The seed's baseline, checked on one side: default deny both ways, DNS-only default egress, no
-// cross-tenant rules, external egress only to allow-listed CIDRs, none at all for air-gapped tenants.
-import type { EgressRule, IngressRule, NormalizedPolicy, Peer, Selector } from "../model/types.js";
-import { blockRanges, describeRanges, parseCidr, subtractRanges, type IpRange } from "./cidr.js";
-import { isEmptySelector, matches, type Labels } from "./selector.js";
+// cross-tenant traffic, external egress only to allow-listed CIDRs, none at all for air-gapped tenants.
+// Each is decided on probe connections by the Side `eval` uses (src/analyse/witness.ts), never by the shape
+// of a rule: a violation names a connection that breaks it and the rule that allows it, at the rule's line.
+import type { EgressRule, IngressRule, NormalizedPolicy, Selector } from "../model/types.js";
+import { atomsOf, blockRanges, describeRanges, inRanges, rangeToCidrs, subtractRanges, type IpRange } from "./cidr.js";
+import { allPorts, contains, isEmpty, isFull, PROTOCOLS, singlePort, subtract, union, type PortSet } from "./ports.js";
+import { matches, representativesOf, type Labels } from "./selector.js";
+import type { CompiledPolicy } from "./rules.js";
+import type { Direction, Side } from "./side.js";
 import { tenantOf } from "./tenants.js";
-import type { AnalysisOptions, Violation } from "./types.js";
-import { NAME_LABEL, peersOf } from "./universe.js";
+import type { AnalysisOptions, RuleRef, Violation } from "./types.js";
+import { NAME_LABEL, peersOf, type Endpoint, type PodClass } from "./universe.js";
+import { compileAll, Probes, responsible, ruleLabel, ruleWhere, witnessOf, witnessText } from "./witness.js";
 
 export interface InvariantInput {
   policies: NormalizedPolicy[];
@@ -17,78 +23,268 @@ export interface InvariantInput {
 
 /** How many other tenants a message names before it only counts them. */
 const MAX_NAMED = 5;
-const EVERYWHERE: IpRange[] = ["0.0.0.0/0", "::/0"].map((c) => parseCidr(c)!);
+/** A namespace no selector names: what "any namespace" reaches beyond the known ones. */
+const OTHER_NS = "(another namespace)";
+const DNS_PORTS: PortSet = union(singlePort("UDP", 53), singlePort("TCP", 53));
+
+type Plan = () => Violation[];
 
 export function checkInvariants(input: InvariantInput): Violation[] {
-  const { policies, side, options } = input;
-  const out: Violation[] = [];
+  const { policies, side: sideName, options } = input;
   const byNs = new Map<string, NormalizedPolicy[]>();
   for (const p of policies) byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p]);
-  // Tenants: namespaces known from policies, workloads and configuration, and those a selector names.
-  const named = policies.flatMap((p) => peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])));
-  const tenantNs = new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter((ns) => tenantOf(ns, options) !== undefined));
+  const tenantNs = tenantNamespaces(input, byNs);
+  const selects = selectorCache(tenantNs, input.nsLabels);
+  const anotherTenant = otherTenantName(options);
+  const allowLists = new Map<string, { ranges: IpRange[]; cidrs: string[] }>();
+  // Every probe connection starts or ends at a pod of one namespace and is decided by that namespace's own
+  // policies alone (its egress for what leaves, its ingress for what arrives): one namespace at a time, so
+  // memory stays that of the largest namespace.
+  const out: Violation[] = [];
+  for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
+    const probes = new Probes(input.nsLabels);
+    const { compiled, byKey } = compileAll(list);
+    const ctx: Ctx = { probes, options, sideName, byKey, compiled: new Map(compiled.map((c) => [c.key, c])), allowLists, side: undefined as unknown as Side };
+    // Every probe is made while planning; the Side is built on all of them; then the plans run.
+    const plans: Plan[] = [defaultsPlan(ctx, ns, list)];
+    for (const p of list) {
+      if (tenantNs.has(ns)) plans.push(tenantPlan(ctx, p, selects, anotherTenant));
+      plans.push(externalPlan(ctx, p));
+    }
+    ctx.side = probes.sideFor(compiled, options);
+    for (const run of plans) out.push(...run());
+  }
+  return out;
+}
 
+interface Ctx {
+  probes: Probes;
+  options: AnalysisOptions;
+  sideName: Violation["side"];
+  byKey: Map<string, NormalizedPolicy>;
+  compiled: Map<string, CompiledPolicy>;
+  allowLists: Map<string, { ranges: IpRange[]; cidrs: string[] }>;
+  side: Side;
+}
+
+/** A policy's rules as the Side names them (index as written), in the normalised order of its spec. */
+function compiledRefs(ctx: Ctx, p: NormalizedPolicy): { ingress?: RuleRef[]; egress?: RuleRef[] } {
+  const c = ctx.compiled.get(`${p.namespace}/${p.name}`);
+  return { ingress: c?.ingress?.map((r) => r.ref), egress: c?.egress?.map((r) => r.ref) };
+}
+
+function violation(ctx: Ctx, invariant: Violation["invariant"], ref: RuleRef, message: string, witness: Violation["witness"]): Violation {
+  const p = ctx.byKey.get(`${ref.namespace}/${ref.policy}`)!;
+  return { invariant, side: ctx.sideName, namespace: ref.namespace, policy: ref.policy, rule: ruleLabel(ref), ...ruleWhere(p, ref), message, ...(witness ? { witness } : {}) };
+}
+
+/** Default deny both ways, and default egress (a pod only the all-pods policies select) is DNS and nothing else. */
+function defaultsPlan(ctx: Ctx, ns: string, list: NormalizedPolicy[]): Plan {
+  const { probes, options } = ctx;
+  const pod = probes.pod(ns, {});
+  const anyPod = probes.pod(OTHER_NS, {});
+  const dns = probes.pod(options.dns.namespace, options.dns.podLabels);
+  // Where else port 53 or more could go: kube-dns' namespace, a look-alike elsewhere, the same namespace, outside.
+  const targets: Endpoint[] = [dns, probes.pod(options.dns.namespace, {}), probes.pod(OTHER_NS, options.dns.podLabels), probes.pod(ns, options.dns.podLabels), pod, anyPod];
+  const defaults = list.filter((p) => matches(p.spec.podSelector, {}));
+  const cidrs = defaults.flatMap((p) => (p.spec.egress ?? []).flatMap((r) => (r.to ?? []).flatMap((x) => (x.ipBlock ? [x.ipBlock.cidr, ...(x.ipBlock.except ?? [])] : []))));
+  for (const atom of atomsOf(cidrs)) targets.push(probes.external(atom));
+  return () => {
+    const out: Violation[] = [];
+    const anchor = firstFile(list);
+    const missing = (dir: Direction, text: string, from: Endpoint, to: Endpoint): Violation => ({
+      invariant: "default-deny", side: ctx.sideName, namespace: ns, ...anchor, message: `namespace ${ns} has no default deny for ${dir} (${text}): ${witnessText(witnessOf(from, to, allPorts()))} is allowed`,
+      witness: witnessOf(from, to, allPorts()),
+    });
+    // Isolated, but a rule allows every connection from (or to) any pod anywhere: that is no deny either.
+    // Every port from any pod elsewhere *and* in the namespace itself: a rule that only opens the other
+    // namespaces is a tenant matter, not a missing deny. (An open default egress rule is "more than DNS".)
+    const openRule = (dir: Direction, from: Endpoint, to: Endpoint): Violation | undefined => {
+      const ports = ctx.side.sidePorts(dir, from, to);
+      const local = ctx.side.sidePorts(dir, pod, pod);
+      if (!PROTOCOLS.every((proto) => isFull(ports, proto) && isFull(local, proto))) return undefined;
+      const ref = responsible(ctx.side, dir, from, to, ports)[0];
+      if (!ref) return undefined;
+      const w = witnessOf(from, to, ports);
+      return violation(ctx, "default-deny", ref, `namespace ${ns} has no default deny for ${dir}: ${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows every connection (${witnessText(w)})`, w);
+    };
+    if (ctx.side.selectingPolicies("ingress", pod).length === 0) out.push(missing("ingress", "podSelector: {}, policyTypes: [Ingress], no ingress rules", anyPod, pod));
+    else {
+      const v = openRule("ingress", anyPod, pod);
+      if (v) out.push(v);
+    }
+    const egressPolicies = ctx.side.selectingPolicies("egress", pod);
+    if (egressPolicies.length === 0) {
+      out.push(missing("egress", "podSelector: {}, policyTypes: [Egress]", pod, anyPod));
+      return out;
+    }
+    const toDns = ctx.side.sidePorts("egress", pod, dns);
+    const lacking = (["UDP", "TCP"] as const).filter((proto) => !contains(toDns, proto, 53));
+    if (lacking.length > 0) {
+      const first = egressPolicies[0]!.policy;
+      const w = witnessOf(pod, dns, singlePort(lacking[0]!, 53));
+      out.push({
+        invariant: "dns-egress", side: ctx.sideName, namespace: ns, policy: first.name, ...ruleWhere(first, { direction: "egress" }),
+        message: `egress from namespace ${ns} does not allow DNS on ${lacking.map((m) => `${m} 53`).join(" and ")} to ${dns.label}: ${witnessText(w)} is denied (selected by ${egressPolicies.map((p) => p.key).join(", ")}; no rule allows it)`,
+        witness: w,
+      });
+    }
+    // DNS is UDP and TCP 53; anything else a default egress rule lets out is more than DNS.
+    const seen = new Set<string>();
+    for (const to of targets) {
+      const beyond = subtract(ctx.side.sidePorts("egress", pod, to), DNS_PORTS);
+      if (isEmpty(beyond)) continue;
+      for (const ref of responsible(ctx.side, "egress", pod, to, beyond)) {
+        const key = `${ref.policy}#${ref.index}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const w = witnessOf(pod, to, beyond);
+        out.push(violation(ctx, "dns-egress", ref, `${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows more than DNS from every pod of ${ns}: ${witnessText(w)}`, w));
+      }
+    }
+    return out;
+  };
+}
+
+/** No rule of a tenant's policy lets traffic from or to another tenant's pods. */
+function tenantPlan(ctx: Ctx, p: NormalizedPolicy, selects: (sel: Selector) => string[], anotherTenant: string): Plan {
+  const self = ctx.probes.pod(p.namespace, representativesOf(p.spec.podSelector)[0] ?? {});
+  const checks: { dir: Direction; index: number; remotes: { ns: string; pod: PodClass }[]; noPeer: boolean }[] = [];
+  const plan = (dir: Direction, rules: (IngressRule | EgressRule)[]) =>
+    rules.forEach((rule, i) => {
+      const peers = dir === "ingress" ? (rule as IngressRule).from : (rule as EgressRule).to;
+      const remotes: { ns: string; pod: PodClass }[] = [];
+      if (!peers) remotes.push({ ns: "every namespace", pod: ctx.probes.pod(anotherTenant, {}) });
+      for (const peer of peers ?? []) {
+        if (!peer.namespaceSelector) continue;
+        const labels = peer.podSelector ? representativesOf(peer.podSelector)[0] : {};
+        if (!labels) continue;
+        const hits = selects(peer.namespaceSelector).filter((t) => t !== p.namespace);
+        for (const t of hits.slice(0, MAX_NAMED + 1)) remotes.push({ ns: t, pod: ctx.probes.pod(t === "any namespace" ? anotherTenant : t, labels) });
+        if (hits.length > MAX_NAMED + 1) remotes.push({ ns: `${hits.length - MAX_NAMED - 1} more`, pod: remotes[remotes.length - 1]!.pod });
+      }
+      if (remotes.length > 0) checks.push({ dir, index: i, remotes, noPeer: !peers });
+    });
+  if (p.spec.policyTypes.includes("Ingress")) plan("ingress", p.spec.ingress ?? []);
+  if (p.spec.policyTypes.includes("Egress")) plan("egress", p.spec.egress ?? []);
+  const tenant = tenantOf(p.namespace, ctx.options);
+  return () => {
+    const out: Violation[] = [];
+    const rules = compiledRefs(ctx, p);
+    for (const c of checks) {
+      const ref = rules[c.dir]?.[c.index];
+      if (!ref) continue;
+      const names: string[] = [];
+      let witness: Violation["witness"];
+      for (const r of c.remotes) {
+        const [src, dst] = c.dir === "egress" ? [self, r.pod] : [r.pod, self];
+        const ports = ctx.side.sidePorts(c.dir, src, dst);
+        if (isEmpty(ports)) continue;
+        if (!responsible(ctx.side, c.dir, src, dst, ports).some((x) => x.policy === ref.policy && x.index === ref.index)) continue;
+        names.push(r.ns);
+        witness ??= witnessOf(src, dst, ports);
+      }
+      if (!witness) continue;
+      const word = c.dir === "ingress" ? "from" : "to";
+      const text = c.noPeer
+        ? `${p.namespace}/${p.name} ${ruleLabel(ref)} has no \`${word}\`: it allows traffic ${word} every namespace, other tenants included`
+        : `${p.namespace}/${p.name} ${ruleLabel(ref)} allows traffic ${word} ${names.join(", ")} (tenant ${tenant} must stay in its namespace)`;
+      out.push(violation(ctx, "tenant-isolation", ref, `${text}: ${witnessText(witness)}`, witness));
+    }
+    return out;
+  };
+}
+
+/** External egress only to the allow-list; none at all from an air-gapped tenant. */
+function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
+  const { options } = ctx;
+  if (!p.spec.policyTypes.includes("Egress")) return () => [];
+  const airGapped = options.airGapped.includes(p.namespace);
+  if (!airGapped && !options.egressAllowList) return () => [];
+  const allow = allowListOf(ctx, airGapped ? "" : p.namespace);
+  const self = ctx.probes.pod(p.namespace, representativesOf(p.spec.podSelector)[0] ?? {});
+  // The address space cut at this rule's and the allow-list's boundaries: each piece is wholly in or out.
+  const perRule = (p.spec.egress ?? []).map((rule) => {
+    const blocks = rule.to ? rule.to.flatMap((x) => (x.ipBlock ? [x.ipBlock] : [])) : undefined;
+    if (blocks && blocks.length === 0) return [];
+    // Most rules reach only allow-listed ranges: nothing to probe.
+    if (blocks && subtractRanges(blocks.flatMap(blockRanges), allow.ranges).length === 0) return [];
+    const own = (blocks ?? []).flatMap((b) => [b.cidr, ...(b.except ?? [])]);
+    return atomsOf([...own, ...allow.cidrs]).filter((a) => !covered(allow.ranges, a)).map((a) => ctx.probes.external(a));
+  });
+  return () => {
+    const out: Violation[] = [];
+    const refs = compiledRefs(ctx, p).egress ?? [];
+    perRule.forEach((targets, i) => {
+      const ref = refs[i];
+      if (!ref) return;
+      const reached: IpRange[] = [];
+      let witness: Violation["witness"];
+      for (const to of targets) {
+        const ports = ctx.side.sidePorts("egress", self, to);
+        if (isEmpty(ports)) continue;
+        if (!responsible(ctx.side, "egress", self, to, ports).some((x) => x.policy === ref.policy && x.index === ref.index)) continue;
+        if (to.kind === "external") reached.push(to.range);
+        witness ??= witnessOf(self, to, ports);
+      }
+      if (!witness) return;
+      const where = describeRanges(reached);
+      out.push(airGapped
+        ? violation(ctx, "air-gapped", ref, `${p.namespace} is air-gapped but ${p.name} ${ruleLabel(ref)} allows external egress to ${where}: ${witnessText(witness)}`, witness)
+        : violation(ctx, "egress-allow-list", ref, `${p.namespace}/${p.name} ${ruleLabel(ref)} allows external egress to ${where}, which is not on the allow-list: ${witnessText(witness)}`, witness));
+    });
+    return out;
+  };
+}
+
+/** The allow-list of a namespace ("" for none at all), as ranges and as CIDRs, computed once per namespace. */
+function allowListOf(ctx: Ctx, ns: string): { ranges: IpRange[]; cidrs: string[] } {
+  let hit = ctx.allowLists.get(ns);
+  if (!hit) {
+    const blocks = ns === "" ? [] : [...(ctx.options.egressAllowList ?? []), ...(ctx.options.namespaceEgressAllowList[ns] ?? [])];
+    const ranges = blocks.flatMap(blockRanges);
+    hit = { ranges, cidrs: ranges.flatMap(rangeToCidrs) };
+    ctx.allowLists.set(ns, hit);
+  }
+  return hit;
+}
+
+function covered(ranges: IpRange[], atom: IpRange): boolean {
+  return inRanges(ranges, atom.family, atom.lo);
+}
+
+/** Tenants: namespaces known from policies, workloads and configuration, and those a selector names. */
+function tenantNamespaces(input: InvariantInput, byNs: Map<string, NormalizedPolicy[]>): Set<string> {
+  const { policies, options } = input;
+  const named = policies.flatMap((p) => peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])));
+  return new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter((ns) => tenantOf(ns, options) !== undefined));
+}
+
+/** Which tenant namespaces a namespace selector selects ("any namespace" first when it selects unknown ones too), once per selector. */
+function selectorCache(tenantNs: Set<string>, nsLabels: Map<string, Labels> | undefined): (sel: Selector) => string[] {
   const tenantList = [...tenantNs].sort();
-  // Which tenant namespaces a namespace selector selects, computed once per distinct selector.
-  const bySelector = new Map<string, string[]>();
-  const selects = (sel: Selector): string[] => {
+  const cache = new Map<string, string[]>();
+  return (sel) => {
     // The common case, a selector on the name label alone, needs no label matching at all.
     const pinnedOnly = !sel.matchExpressions && sel.matchLabels && Object.keys(sel.matchLabels).length === 1 ? sel.matchLabels[NAME_LABEL] : undefined;
     if (pinnedOnly !== undefined) return tenantNs.has(pinnedOnly) ? [pinnedOnly] : [];
     const key = JSON.stringify(sel);
-    let hit = bySelector.get(key);
+    let hit = cache.get(key);
     if (!hit) {
-      // A selector that pins the name can only select that namespace.
       const pinned = sel.matchLabels?.[NAME_LABEL];
       const candidates = pinned !== undefined ? (tenantNs.has(pinned) ? [pinned] : []) : tenantList;
-      hit = candidates.filter((t) => matches(sel, input.nsLabels?.get(t) ?? { [NAME_LABEL]: t }));
+      hit = candidates.filter((t) => matches(sel, nsLabels?.get(t) ?? { [NAME_LABEL]: t }));
       if (matches(sel, { [NAME_LABEL]: "(any-other-tenant)" })) hit.unshift("any namespace");
-      bySelector.set(key, hit);
+      cache.set(key, hit);
     }
     return hit;
   };
-  for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-    const at = anchor(list);
-    const defaults = list.filter((p) => isEmptySelector(p.spec.podSelector));
-    if (!defaults.some((p) => p.spec.policyTypes.includes("Ingress") && !p.spec.ingress)) {
-      out.push({ invariant: "default-deny", side, namespace: ns, ...at, message: `namespace ${ns} has no default deny for ingress (podSelector: {}, policyTypes: [Ingress], no ingress rules)` });
-    }
-    const egressDefaults = defaults.filter((p) => p.spec.policyTypes.includes("Egress"));
-    if (egressDefaults.length === 0) {
-      out.push({ invariant: "default-deny", side, namespace: ns, ...at, message: `namespace ${ns} has no default deny for egress (podSelector: {}, policyTypes: [Egress])` });
-    } else {
-      out.push(...dnsViolations(ns, egressDefaults, side, options));
-    }
-    for (const p of list) {
-      if (tenantNs.has(ns)) out.push(...crossTenant(p, selects, side, options));
-      out.push(...externalEgress(p, side, options));
-    }
-  }
-  return out;
 }
 
-function dnsViolations(ns: string, defaults: NormalizedPolicy[], side: Violation["side"], options: AnalysisOptions): Violation[] {
-  const out: Violation[] = [];
-  const dnsPorts = new Set<string>();
-  for (const p of defaults) {
-    (p.spec.egress ?? []).forEach((rule, i) => {
-      if (isDnsRule(rule, options)) rule.ports!.forEach((x) => dnsPorts.add(x.protocol));
-      else out.push(at(p, side, "dns-egress", i, `${p.namespace}/${p.name} selects every pod and its egress rule ${describeRule(rule.to, rule.ports)} allows more than DNS to ${options.dns.namespace}/${labelText(options.dns.podLabels)}`));
-    });
-  }
-  const missing = ["UDP", "TCP"].filter((proto) => !dnsPorts.has(proto));
-  if (missing.length > 0) {
-    const first = defaults[0]!;
-    out.push({ invariant: "dns-egress", side, namespace: ns, policy: first.name, ...where(first), message: `egress from namespace ${ns} does not allow DNS on ${missing.map((m) => `${m} 53`).join(" and ")} to ${options.dns.namespace}/${labelText(options.dns.podLabels)}` });
-  }
-  return out;
-}
-
-function isDnsRule(rule: EgressRule, options: AnalysisOptions): boolean {
-  if (!rule.to || !rule.ports) return false;
-  const peersOk = rule.to.every((peer) => !peer.ipBlock && peer.namespaceSelector && pins(peer.namespaceSelector, NAME_LABEL, options.dns.namespace) && peer.podSelector && Object.entries(options.dns.podLabels).every(([k, v]) => pins(peer.podSelector!, k, v)));
-  const portsOk = rule.ports.every((x) => x.port === 53 && (x.endPort === undefined || x.endPort === 53) && (x.protocol === "UDP" || x.protocol === "TCP"));
-  return peersOk && portsOk;
+/** A tenant namespace no policy names, from the pattern ("tenant-(another)"), for rules that reach every namespace. */
+function otherTenantName(options: AnalysisOptions): string {
+  const i = options.tenantPattern.indexOf("*");
+  return i < 0 ? "(another tenant)" : `${options.tenantPattern.slice(0, i)}(another)${options.tenantPattern.slice(i + 1)}`;
 }
 
 function namesIn(sel: Selector): string[] {
@@ -96,81 +292,8 @@ function namesIn(sel: Selector): string[] {
   return [...(sel.matchLabels?.[NAME_LABEL] ? [sel.matchLabels[NAME_LABEL]] : []), ...fromExpr];
 }
 
-/** The selector only selects objects with key=value. */
-function pins(sel: Selector, key: string, value: string): boolean {
-  if (sel.matchLabels?.[key] === value) return true;
-  return (sel.matchExpressions ?? []).some((r) => r.key === key && r.operator === "In" && r.values?.length === 1 && r.values[0] === value);
-}
-
-function crossTenant(p: NormalizedPolicy, selects: (sel: Selector) => string[], side: Violation["side"], options: AnalysisOptions): Violation[] {
-  const out: Violation[] = [];
-  const check = (dir: "ingress" | "egress", rules: (IngressRule | EgressRule)[]) =>
-    rules.forEach((rule, i) => {
-      const peers = dir === "ingress" ? (rule as IngressRule).from : (rule as EgressRule).to;
-      const word = dir === "ingress" ? "from" : "to";
-      if (!peers) {
-        out.push(at(p, side, "tenant-isolation", i, `${p.namespace}/${p.name} ${dir}[${i}] has no \`${word}\`: it allows traffic ${word} every namespace, other tenants included`, dir));
-        return;
-      }
-      const hit = new Set<string>();
-      let more = 0;
-      for (const peer of peers) {
-        if (!peer.namespaceSelector) continue;
-        for (const t of selects(peer.namespaceSelector)) {
-          if (t === p.namespace || hit.has(t)) continue;
-          if (hit.size < MAX_NAMED) hit.add(t);
-          else more++;
-        }
-      }
-      const names = [...hit].sort().join(", ") + (more > 0 ? ` and ${more} more` : "");
-      if (hit.size > 0) out.push(at(p, side, "tenant-isolation", i, `${p.namespace}/${p.name} ${dir}[${i}] allows traffic ${word} ${names} (tenant ${tenantOf(p.namespace, options)} must stay in its namespace)`, dir));
-    });
-  if (p.spec.policyTypes.includes("Ingress")) check("ingress", p.spec.ingress ?? []);
-  if (p.spec.policyTypes.includes("Egress")) check("egress", p.spec.egress ?? []);
-  return out;
-}
-
-function externalEgress(p: NormalizedPolicy, side: Violation["side"], options: AnalysisOptions): Violation[] {
-  if (!p.spec.policyTypes.includes("Egress")) return [];
-  const airGapped = options.airGapped.includes(p.namespace);
-  const allowed = [...(options.egressAllowList ?? []), ...(options.namespaceEgressAllowList[p.namespace] ?? [])].flatMap(blockRanges);
-  const out: Violation[] = [];
-  (p.spec.egress ?? []).forEach((rule, i) => {
-    const reach = rule.to ? rule.to.flatMap((peer) => (peer.ipBlock ? blockRanges(peer.ipBlock) : [])) : EVERYWHERE;
-    if (reach.length === 0) return;
-    if (airGapped) {
-      out.push(at(p, side, "air-gapped", i, `${p.namespace} is air-gapped but ${p.name} egress[${i}] allows external egress to ${describeRanges(reach)}`));
-    } else if (options.egressAllowList) {
-      const outside = subtractRanges(reach, allowed);
-      if (outside.length > 0) out.push(at(p, side, "egress-allow-list", i, `${p.namespace}/${p.name} egress[${i}] allows external egress to ${describeRanges(outside)}, which is not on the allow-list`));
-    }
-  });
-  return out;
-}
-
-function at(p: NormalizedPolicy, side: Violation["side"], invariant: Violation["invariant"], index: number, message: string, dir: "ingress" | "egress" = "egress"): Violation {
-  return { invariant, side, namespace: p.namespace, policy: p.name, rule: `${dir}[${index}]`, ...where(p), message };
-}
-
-function where(p: NormalizedPolicy): { file?: string; line?: number } {
-  const out: { file?: string; line?: number } = {};
-  if (p.origin.file) out.file = p.origin.file;
-  if (p.origin.line) out.line = p.origin.line;
-  return out;
-}
-
 /** A namespace-level fault points at the namespace's first file, so CI has somewhere to annotate. */
-function anchor(list: NormalizedPolicy[]): { file?: string } {
+function firstFile(list: NormalizedPolicy[]): { file?: string } {
   const files = list.map((p) => p.origin.file).filter((f): f is string => Boolean(f)).sort();
   return files[0] ? { file: files[0] } : {};
-}
-
-function labelText(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
-}
-
-function describeRule(peers: Peer[] | undefined, ports: EgressRule["ports"]): string {
-  const to = peers ? peers.map((x) => (x.ipBlock ? x.ipBlock.cidr : `${x.namespaceSelector ? `ns(${JSON.stringify(x.namespaceSelector)})` : "same ns"}${x.podSelector ? ` pod(${JSON.stringify(x.podSelector)})` : ""}`)).join(" | ") : "anywhere";
-  const on = ports ? ports.map((x) => `${x.protocol}${x.port === undefined ? "" : ` ${x.port}${x.endPort ? `-${x.endPort}` : ""}`}`).join(", ") : "every port";
-  return `(to ${to} on ${on})`;
 }

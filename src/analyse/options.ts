@@ -2,7 +2,7 @@
 // flags. Pure: the caller reads the file. The nightly config loader can build the same AnalysisOptions.
 import type { IPBlock } from "../model/types.js";
 import { isRecord } from "../normalize/canonical.js";
-import { parseCidr } from "./cidr.js";
+import { parseCidr, type IpRange } from "./cidr.js";
 import { tenantOf } from "./tenants.js";
 import type { AnalysisOptions } from "./types.js";
 
@@ -52,11 +52,34 @@ export function tenantNamespace(nameOrNamespace: string, options: Pick<AnalysisO
   return options.tenantPattern.includes("*") ? options.tenantPattern.replace("*", nameOrNamespace) : nameOrNamespace;
 }
 
-export function parseAllowEntry(text: string): IPBlock {
-  // CIDR, optionally with exceptions: 203.0.113.0/24!203.0.113.128/25,203.0.113.7/32
-  const [cidr, except] = text.split("!");
-  const block: IPBlock = { cidr: cidr ?? "" };
-  if (except) block.except = except.split(",");
-  for (const c of [block.cidr, ...(block.except ?? [])]) if (!parseCidr(c)) throw new AnalysisOptionsError(`--egress-allow: "${c}" is not a CIDR`);
-  return block;
+/**
+ * The one grammar of an allow-list written as text, for the --egress-allow flag (repeatable) and
+ * NETPOL_DRIFT_EGRESS_ALLOW alike: entries separated by commas, each a CIDR with its exceptions after `!` —
+ * `10.0.0.0/8!10.1.0.0/16!10.2.0.0/16,192.0.2.0/24`. An entry that lies inside another entry's CIDR is refused,
+ * not read: it is redundant at best, and at worst an exception written with a comma (`CIDR!EXC,EXC`), which read
+ * as an entry would allow what was meant to be excepted.
+ */
+export function parseAllowList(texts: string[], setting: string): IPBlock[] {
+  const blocks = texts.flatMap((t) => t.split(",")).map((x) => x.trim()).filter(Boolean).map((entry) => {
+    const [cidr = "", ...except] = entry.split("!").map((x) => x.trim());
+    const bad = [cidr, ...except].find((c) => !parseCidr(c));
+    if (bad !== undefined) throw new AnalysisOptionsError(`${setting}: "${bad}" is not a CIDR (entries are CIDR or CIDR!EXCEPT!EXCEPT, comma-separated)`);
+    const outer = parseCidr(cidr)!;
+    const outside = except.find((e) => !within(parseCidr(e)!, outer));
+    if (outside !== undefined) throw new AnalysisOptionsError(`${setting}: exception "${outside}" is not inside ${cidr}`);
+    return except.length > 0 ? { cidr, except } : { cidr };
+  });
+  for (const a of blocks) {
+    const inside = blocks.find((b) => b !== a && within(parseCidr(a.cidr)!, parseCidr(b.cidr)!) && !(b.cidr === a.cidr && blocks.indexOf(b) > blocks.indexOf(a)));
+    if (inside) {
+      throw new AnalysisOptionsError(
+        `${setting}: "${a.cidr}" lies inside the entry "${inside.cidr}"; an exception is written after "!" (${inside.cidr}!${a.cidr}), and an allowed range inside another is redundant`,
+      );
+    }
+  }
+  return blocks;
+}
+
+function within(inner: IpRange, outer: IpRange): boolean {
+  return inner.family === outer.family && inner.lo >= outer.lo && inner.hi <= outer.hi;
 }

@@ -1,6 +1,7 @@
 // Policies compiled for the connectivity computation: rules with their references and, when no named port
 // needs a destination to resolve, their port set computed once.
 import type { NormalizedPolicy, Peer, Port, Selector } from "../model/types.js";
+import { sourceIndex } from "../normalize/spec.js";
 import { rulePorts, type PortSet } from "./ports.js";
 import type { RuleRef } from "./types.js";
 
@@ -41,10 +42,10 @@ export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
     },
   };
   if (p.spec.policyTypes.includes("Ingress")) {
-    out.ingress = (p.spec.ingress ?? []).map((r, index) => compileRule(p, "ingress", index, r.from, r.ports));
+    out.ingress = (p.spec.ingress ?? []).map((r, index) => compileRule(p, "ingress", sourceIndex(r) ?? index, r.from, r.ports));
   }
   if (p.spec.policyTypes.includes("Egress")) {
-    out.egress = (p.spec.egress ?? []).map((r, index) => compileRule(p, "egress", index, r.to, r.ports));
+    out.egress = (p.spec.egress ?? []).map((r, index) => compileRule(p, "egress", sourceIndex(r) ?? index, r.to, r.ports));
   }
   return out;
 }

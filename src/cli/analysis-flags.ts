@@ -1,6 +1,9 @@
+import path from "node:path";
 import type { ParseArgsConfig } from "node:util";
-import { AnalysisOptionsError, parseAllowEntry } from "../analyse/options.js";
+import { FIELDS } from "../config/schema.js";
+import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
 import type { AnalysisOptions } from "../analyse/types.js";
+import type { z } from "zod";
 import { UsageError, ValuesFileError } from "../model/errors.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
 import type { LiveSourceOptions } from "../pipeline/report.js";
@@ -21,10 +24,14 @@ export const ANALYSIS_HELP = `Analysis:
                                 tenant.<name>.namespace, egressAllowList and tenant.<name>.egressAllowList
                                 (name: CIDR or {cidr, except}), networkPolicies.dns (where kube-dns runs)
   --tenant-pattern GLOB         namespaces that are tenants, one * = the tenant name (default tenant-*)
-  --egress-allow CIDR[!EXC,…]   external egress allowed everywhere (repeatable); with none given and no
+  --egress-allow CIDR[!EXC…]    external egress allowed everywhere (repeatable or comma-separated; each
+                                exception after a !); with none given and no
                                 egressAllowList in --values, the allow-list invariant is not checked
   --air-gapped NAME             tenant (name or namespace) with no external egress at all (repeatable)
-  --ipblock-matches-pods        let ipBlock peers match pod IPs (CNI-dependent; default: they never do)`;
+  --ipblock-matches-pods        let ipBlock peers match pod IPs (CNI-dependent; default: they never do)
+  The nightly run's settings are read too, a flag winning over its variable: NETPOL_DRIFT_TENANT_PATTERN,
+  NETPOL_DRIFT_EGRESS_ALLOW (comma-separated, exceptions after !), NETPOL_DRIFT_AIR_GAPPED (comma-separated),
+  NETPOL_DRIFT_VALUES (relative to the working directory), NETPOL_DRIFT_RESOLVE_WORKLOADS (report: true|false).`;
 
 // How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
 export const LEVEL_FLAGS = {
@@ -58,30 +65,55 @@ export const WORKLOADS_HELP = `  --workloads FILE|-            a \`kubectl get n
 
 type Values = { values?: string; "tenant-pattern"?: string; "egress-allow"?: string[]; "air-gapped"?: string[]; "ipblock-matches-pods"?: boolean };
 
-/** Flags → settings, validated; the --values file is named, not read. */
-export function analysisSettings(v: Values): AnalysisSettings {
-  const pattern = v["tenant-pattern"];
+/**
+ * Flags → settings, validated; the --values file is named, not read. The NETPOL_DRIFT_* analysis variables the
+ * nightly run reads fill in what no flag gave, so the in-cluster report checks what the run checks.
+ */
+export function analysisSettings(v: Values, env: NodeJS.ProcessEnv = {}): AnalysisSettings {
+  const pattern = v["tenant-pattern"] ?? fromEnv(env, "tenantPattern");
   if (pattern && (pattern.match(/\*/g) ?? []).length > 1) throw new UsageError("--tenant-pattern takes at most one *");
   let egressAllow;
   try {
-    egressAllow = (v["egress-allow"] ?? []).map(parseAllowEntry);
+    egressAllow = v["egress-allow"] ? parseAllowList(v["egress-allow"], "--egress-allow") : (fromEnv(env, "egressAllow") ?? []);
   } catch (err) {
     if (err instanceof AnalysisOptionsError) throw new UsageError(err.message);
     throw err;
   }
+  const values = v.values
+    ? { path: v.values, name: v.values, setting: "--values" }
+    : env.NETPOL_DRIFT_VALUES
+      ? { path: path.resolve(env.NETPOL_DRIFT_VALUES), name: env.NETPOL_DRIFT_VALUES, setting: "NETPOL_DRIFT_VALUES" }
+      : undefined;
   return {
     ...(pattern ? { tenantPattern: pattern } : {}),
     egressAllow,
-    airGapped: v["air-gapped"] ?? [],
+    airGapped: v["air-gapped"] ?? fromEnv(env, "airGapped") ?? [],
     ipBlockMatchesPods: Boolean(v["ipblock-matches-pods"]),
-    ...(v.values ? { values: { path: v.values, name: v.values, setting: "--values" } } : {}),
+    ...(values ? { values } : {}),
   };
 }
 
+/** --resolve-workloads, else NETPOL_DRIFT_RESOLVE_WORKLOADS=true. */
+export function resolveWorkloadsOf(v: { "resolve-workloads"?: boolean }, env: NodeJS.ProcessEnv = {}): boolean {
+  return v["resolve-workloads"] ?? fromEnv(env, "resolveWorkloads") ?? false;
+}
+
+type EnvField = "tenantPattern" | "egressAllow" | "airGapped" | "resolveWorkloads";
+
+/** One analysis variable, validated by the same schema as the nightly run's configuration; unset → undefined. */
+function fromEnv<K extends EnvField>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof FIELDS)[K]["schema"]> | undefined {
+  const field = FIELDS[key];
+  const raw = env[field.env];
+  if (raw === undefined || raw === "") return undefined;
+  const parsed = field.schema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${field.env}: ${parsed.error.issues[0]?.message ?? "is not valid"}`);
+  return parsed.data as z.output<(typeof FIELDS)[K]["schema"]>;
+}
+
 /** For commands that need the options before anything else runs (check, eval): a bad --values is a usage error. */
-export async function analysisOptions(v: Values): Promise<AnalysisOptions> {
+export async function analysisOptions(v: Values, env: NodeJS.ProcessEnv = {}): Promise<AnalysisOptions> {
   try {
-    return await resolveAnalysisOptions(analysisSettings(v));
+    return await resolveAnalysisOptions(analysisSettings(v, env));
   } catch (err) {
     if (err instanceof ValuesFileError) throw new UsageError(err.message);
     throw err;
@@ -89,9 +121,11 @@ export async function analysisOptions(v: Values): Promise<AnalysisOptions> {
 }
 
 /** --workloads / --resolve-workloads → the workloads source; the cluster one uses the live side's kubeconfig. */
-export function workloadsSource(v: { workloads?: string; "resolve-workloads"?: boolean; "live-file"?: string }, live: LiveSourceOptions): WorkloadsSource | undefined {
+export function workloadsSource(v: { workloads?: string; "resolve-workloads"?: boolean; "live-file"?: string }, live: LiveSourceOptions, env: NodeJS.ProcessEnv = {}): WorkloadsSource | undefined {
   if (v.workloads && v["resolve-workloads"]) throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
   if (v.workloads === "-" && v["live-file"] === "-") throw new UsageError("--workloads - and --live-file - cannot both read stdin");
   if (v.workloads) return { kind: "file", file: v.workloads };
-  return v["resolve-workloads"] ? clusterWorkloadsFor(live, "--resolve-workloads") : undefined;
+  if (v["resolve-workloads"]) return clusterWorkloadsFor(live, "--resolve-workloads");
+  // From the environment only when the live side is a cluster: a capture has no pods to list.
+  return resolveWorkloadsOf(v, env) && live.kind === "cluster" ? clusterWorkloadsFor(live, "NETPOL_DRIFT_RESOLVE_WORKLOADS") : undefined;
 }

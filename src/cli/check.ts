@@ -13,7 +13,7 @@ Invariants: every namespace has a default deny for ingress and egress; default e
 53 to kube-dns) and nothing else; no policy in one tenant's namespace allows traffic from or to another
 tenant; external egress only to allow-listed CIDRs; air-gapped tenants have no external egress.
 
-  --desired DIR                 desired-state folder (default: desired)
+  --desired DIR                 desired-state folder (required)
   --default-namespace NS        namespace for files at the folder root that name none
 ${ANALYSIS_HELP}
 Output:
@@ -40,14 +40,15 @@ export async function checkCommand(args: string[], ctx: CommandContext): Promise
     ctx.stdout.write(CHECK_HELP + "\n");
     return 0;
   }
+  if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to check");
   const output = (values.output ?? "text") as CheckFormat;
   if (!CHECK_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${CHECK_FORMATS.join(", ")}, got "${values.output}"`);
   return runCheck(
     {
-      desired: values.desired ?? "desired",
+      desired: values.desired,
       defaultNamespace: values["default-namespace"],
       normalize: { ignoreLabels: [...DEFAULT_IGNORED_LABELS], compareAnnotations: [] },
-      analysis: await analysisOptions(values),
+      analysis: await analysisOptions(values, ctx.env),
       output,
       outFile: values.out,
     },

@@ -21,7 +21,7 @@ ${WORKLOADS_HELP}
   -o, --output FORMAT           text (default) or json: {"allowed": bool, "egress": {…}, "ingress": {…}}
 ${ANALYSIS_HELP}
 
-Exit codes: 0 answered (allowed or not), 2 error.`;
+Exit codes (as \`kubectl auth can-i\`): 0 allowed, 1 denied, 2 error.`;
 
 export async function evalCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseArgs({
@@ -71,7 +71,7 @@ export async function evalCommand(args: string[], ctx: CommandContext): Promise<
           : undefined,
       query: { from: values.from, to: values.to, port, protocol },
       normalize: { ignoreLabels: [...DEFAULT_IGNORED_LABELS], compareAnnotations: [] },
-      analysis: await analysisOptions(values),
+      analysis: await analysisOptions(values, ctx.env),
       output,
     },
     { stdout: ctx.stdout, stdin: ctx.stdin, logger: ctx.makeLogger(values["log-level"]) },

@@ -8,7 +8,7 @@ import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
 export const REPORT_HELP = `netpol-drift report — what drifted between the desired folder and the live NetworkPolicies
 
-Usage: netpol-drift report [--desired DIR] [--kubeconfig FILE | --live-file FILE] [-o text|json|markdown] [--out FILE]
+Usage: netpol-drift report --desired DIR [--kubeconfig FILE | --live-file FILE] [-o text|json|markdown] [--out FILE]
                            [--workloads FILE | --resolve-workloads] [--values FILE] [analysis flags]
 
 ${SOURCE_HELP}
@@ -49,10 +49,12 @@ export async function reportCommand(args: string[], ctx: CommandContext): Promis
   const color = values["no-color"] ? false : (values.color ?? ctx.stdoutIsTTY);
   const logger = ctx.makeLogger(values["log-level"]);
   const sources = sourceOptions(values);
-  const workloads = workloadsSource(values, sources.live);
+  const workloads = workloadsSource(values, sources.live, ctx.env);
+  // No folder the user did not name: a default would compare the cluster with whatever happens to be there.
+  if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
   const level = analysisLevel(values.analysis, ctx.env);
   return runReport(
-    { ...sources, analysis: { ...analysisSettings(values), ...(level ? { level } : {}) }, ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
+    { ...sources, analysis: { ...analysisSettings(values, ctx.env), ...(level ? { level } : {}) }, ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
     { stdout: ctx.stdout, stdin: ctx.stdin, logger, now: ctx.now },
   );
 }

@@ -21,7 +21,7 @@ export const SOURCE_FLAGS = {
 } as const satisfies ParseArgsConfig["options"];
 
 export const SOURCE_HELP = `Sources:
-  --desired DIR                 desired-state folder (default: desired)
+  --desired DIR                 desired-state folder (required by report)
   --default-namespace NS        namespace for files at the folder root that name none
   --kubeconfig FILE             kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
   --context NAME                kubeconfig context

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr } from "../analyse/cidr.js";
+import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
 import type { IPBlock } from "../model/types.js";
 
 // One table drives the YAML keys, the environment names and the validation, so a key cannot exist in one
@@ -32,19 +32,15 @@ const tenantPattern = z
   .regex(/^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/, "is a namespace-name glob: lowercase letters, digits, '-' and one '*'")
   .refine((p) => (p.match(/\*/g) ?? []).length <= 1, "takes at most one '*'");
 
-// The --egress-allow syntax, except that the exceptions are joined by '!' (commas separate the entries here).
+// The --egress-allow grammar, one parser for both (analyse/options.ts).
 const egressAllow = z.string().transform((s, ctx): IPBlock[] => {
-  const out: IPBlock[] = [];
-  for (const entry of items(s)) {
-    const [cidr = "", ...except] = entry.split("!");
-    const bad = [cidr, ...except].find((c) => !parseCidr(c));
-    if (bad !== undefined) {
-      ctx.addIssue({ code: "custom", message: `"${bad}" is not a CIDR (entries are CIDR or CIDR!EXCEPT!EXCEPT, comma-separated)` });
-      return z.NEVER;
-    }
-    out.push(except.length > 0 ? { cidr, except } : { cidr });
+  try {
+    return parseAllowList([s], "NETPOL_DRIFT_EGRESS_ALLOW");
+  } catch (err) {
+    if (!(err instanceof AnalysisOptionsError)) throw err;
+    ctx.addIssue({ code: "custom", message: err.message.replace(/^NETPOL_DRIFT_EGRESS_ALLOW: /, "") });
+    return z.NEVER;
   }
-  return out;
 });
 
 const nameList = z.string().transform((s, ctx): string[] => {

@@ -2,12 +2,12 @@
 // Plain data, part of the model so the Report type does not depend on the analysis code.
 import type { Protocol } from "./protocol.js";
 
-/** A policy rule, as the report names it. Index is in the normalised (sorted) rule order. */
+/** A policy rule, as the report names it. Index is the rule's position as its author wrote it. */
 export interface RuleRef {
   namespace: string;
   policy: string;
   direction: "ingress" | "egress";
-  /** Position of the rule in the normalised spec; absent when the policy has no rule of that direction. */
+  /** Position of the rule in the object as written; absent when the policy has no rule of that direction. */
   index?: number;
 }
 
@@ -32,7 +32,7 @@ export interface FlowEnd {
   pods?: string[];
   /** With `namespaces: ["*"]`: what is left out, whole namespaces and pod classes. */
   except?: { namespaces?: string[]; pods?: string[] };
-  /** Address ranges outside the cluster, as CIDRs or first-last. */
+  /** Addresses outside the cluster, as CIDRs. */
   addresses?: string[];
 }
 
@@ -82,6 +82,8 @@ export interface Violation {
   file?: string;
   line?: number;
   message: string;
+  /** A connection that breaks the invariant, decided as `eval` decides it. */
+  witness?: { from: string; to: string; protocol: Protocol | "any"; ports: string };
 }
 
 /** What the report says about how the analysis was done, so a reader knows what a verdict rests on. */

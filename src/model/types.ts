@@ -88,6 +88,8 @@ export interface NormalizedPolicy extends PolicyKey {
 export interface Origin {
   file?: string;
   line?: number;
+  /** Desired side: the line of each rule, by its index as written (spec.ingress[i] / spec.egress[i]). */
+  rules?: { ingress: number[]; egress: number[] };
 }
 
 export type DriftState = "missing" | "unmanaged" | "modified";

@@ -11,14 +11,29 @@ import type {
 import { asArray, asSortedSet, isRecord, nonEmpty } from "./canonical.js";
 import { normalizeSelector } from "./selector.js";
 
+// Rules are a set: they are compared in a canonical (sorted) order, but people find them by the index they
+// wrote. Each normalised rule carries that index under a symbol key, which JSON, deep-diff and the canonical
+// form never see, so comparison is unchanged.
+const SOURCE_INDEX = Symbol("netpol-drift.sourceIndex");
+
+/** The index a normalised rule had in the object as written (spec.ingress[i] / spec.egress[i]). */
+export function sourceIndex(rule: IngressRule | EgressRule): number | undefined {
+  return (rule as { [SOURCE_INDEX]?: number })[SOURCE_INDEX];
+}
+
+function withIndex<T extends object>(rule: T, index: number): T {
+  Object.defineProperty(rule, SOURCE_INDEX, { value: index, enumerable: false });
+  return rule;
+}
+
 /**
  * The spec as the API server would store it, in canonical order. Empty lists equal absent ones, but an
  * empty object inside a list keeps its meaning: `ingress: [{}]` (allow all) is not `ingress: []`.
  */
 export function normalizeSpec(raw: unknown): NormalizedSpec {
   const spec = isRecord(raw) ? raw : {};
-  const ingress = nonEmpty(asArray(spec.ingress).map(normalizeIngressRule));
-  const egress = nonEmpty(asArray(spec.egress).map(normalizeEgressRule));
+  const ingress = nonEmpty(asArray(spec.ingress).map((r, i) => withIndex(normalizeIngressRule(r), i)));
+  const egress = nonEmpty(asArray(spec.egress).map((r, i) => withIndex(normalizeEgressRule(r), i)));
   const out: NormalizedSpec = {
     podSelector: normalizeSelector(spec.podSelector),
     policyTypes: normalizePolicyTypes(spec.policyTypes, egress !== undefined),

@@ -3,7 +3,8 @@ import { checkInvariants } from "../analyse/invariants.js";
 import type { AnalysisOptions } from "../analyse/types.js";
 import type { NormalizeOptions } from "../model/types.js";
 import { violationText } from "../render/effects.js";
-import { renderJunit, type CheckResult } from "../render/junit.js";
+import { terminal } from "../render/escape.js";
+import { renderJunit, whereOf, type CheckResult } from "../render/junit.js";
 import { renderSarif } from "../render/sarif.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { writeAtomically } from "./report.js";
@@ -43,7 +44,7 @@ export function renderCheck(r: CheckResult, format: CheckFormat): string {
   if (format === "json") return JSON.stringify({ clean: r.violations.length === 0 && r.problems.length === 0, namespaces: r.namespaces, violations: r.violations, problems: r.problems }, null, 2) + "\n";
   const out = [`netpol-drift check — ${r.namespaces.length} namespace(s) in ${r.root}`];
   if (r.violations.length === 0 && r.problems.length === 0) out.push("clean: every baseline invariant holds");
-  if (r.violations.length > 0) out.push(`${r.violations.length} violation(s):`, ...r.violations.map((v) => `  ${violationText({ ...v, file: v.file ? `${r.root}/${v.file}` : undefined })}`));
-  if (r.problems.length > 0) out.push(`${r.problems.length} problem(s) reading the desired state:`, ...r.problems.map((p) => `  ${p.file ? `${r.root}/${p.file}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`));
-  return out.join("\n") + "\n";
+  if (r.violations.length > 0) out.push(`${r.violations.length} violation(s):`, ...r.violations.map((v) => `  ${violationText({ ...v, file: whereOf(r.root, { file: v.file }) || undefined })}`));
+  if (r.problems.length > 0) out.push(`${r.problems.length} problem(s) reading the desired state:`, ...r.problems.map((p) => `  ${whereOf(r.root, p) ? `${whereOf(r.root, p)}: ` : ""}${p.message}`));
+  return out.map(terminal).join("\n") + "\n";
 }

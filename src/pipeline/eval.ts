@@ -19,7 +19,7 @@ export interface EvalOptions {
   output: "text" | "json";
 }
 
-/** Exit 0 when it answered (allowed or not); errors are thrown and become 2 in the CLI. */
+/** As `kubectl auth can-i`: 0 allowed, 1 denied; errors are thrown and become 2 in the CLI. */
 export async function runEval(opts: EvalOptions, io: { stdout: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<number> {
   const [policies, workloads] = await Promise.all([loadPolicies(opts, io), loadWorkloads(opts, io)]);
   let result;
@@ -30,7 +30,7 @@ export async function runEval(opts: EvalOptions, io: { stdout: NodeJS.WritableSt
     throw err;
   }
   io.stdout.write(opts.output === "json" ? JSON.stringify(result, null, 2) + "\n" : evalText(result));
-  return 0;
+  return result.allowed ? 0 : 1;
 }
 
 async function loadPolicies(opts: EvalOptions, io: { stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<NormalizedPolicy[]> {

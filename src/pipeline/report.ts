@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Scope } from "../compare/scope.js";
 import type { Logger } from "../log/logger.js";
@@ -47,27 +47,33 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   const log = io.logger;
   const started = Date.now();
   const { analysis, workloads } = opts;
+  const known: { context?: string } = {};
   const report = await detect(
     {
       loadDesired: () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize }),
-      listLive: () => listLive(opts, io),
+      listLive: () => listLive(opts, io, known),
       now: io.now,
       ...(analysis ? { loadAnalysisOptions: () => resolveAnalysisOptions(analysis) } : {}),
       ...(workloads ? { loadWorkloads: () => readWorkloads(workloads, { stdin: io.stdin, logger: log }) } : {}),
     },
     { scope: opts.scope, normalize: opts.normalize, desiredRoot: opts.desired, clusterName: opts.clusterName },
   );
-  log.info({ summary: report.summary, complete: report.complete, requests: report.sources.requests, ms: Date.now() - started }, "drift detected");
+  // A failed list still knows which cluster it was about: the one its kubeconfig context names.
+  if (!report.cluster && known.context) report.cluster = known.context;
   for (const p of report.problems) log.error({ problem: p }, "report is incomplete");
+  const fields = { summary: report.summary, complete: report.complete, requests: report.sources.requests, ms: Date.now() - started };
+  if (!report.complete) log.error(fields, "report incomplete: no verdict for what is listed under problems");
+  else log.info(fields, report.drift.length === 0 ? "in sync: no drift" : `drift detected: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`);
   return report;
 }
 
-async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">): Promise<LiveList> {
+async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, known: { context?: string }): Promise<LiveList> {
   const live = opts.live;
   if (live.kind === "file") return readLiveFile(live.file, io.stdin);
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
+  known.context = kc.getCurrentCluster()?.name || kc.getCurrentContext();
   return listCluster(kc, {
     namespaces: opts.scope.namespaces,
     pageSize: live.pageSize,
@@ -89,10 +95,32 @@ export async function runReport(opts: ReportOptions, io: ReportIO): Promise<numb
   return exitCodeOf(report);
 }
 
-/** Write to a temp file and rename, so a reader never sees half a report. */
+/**
+ * Write to a temp file next to FILE, flush it and rename, so a reader never sees half a report. Any failure
+ * (a full disk, a file-size limit, FILE being a folder) removes the temp file and names FILE in the error.
+ */
 export async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  let created = false;
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    const handle = await open(tmp, "w");
+    created = true;
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    if (created) await rm(tmp, { force: true }).catch(() => undefined);
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot write ${file}: ${e.code ? `${errnoText(e)} (${e.code})` : e.message}`, { cause: err });
+  }
+}
+
+// Node's messages repeat the syscall and a path (the temp file's, not the one the user named).
+function errnoText(e: NodeJS.ErrnoException): string {
+  return e.message.replace(/^[A-Z0-9_]+: /, "").replace(/, [a-z]+(?: .*)?$/, "");
 }

@@ -2,6 +2,7 @@ import { redactError } from "../config/redact.js";
 import type { RunConfig } from "../config/schema.js";
 import type { Logger } from "../log/logger.js";
 import type { Report } from "../model/types.js";
+import { markdownCode } from "../render/escape.js";
 import { renderMarkdown } from "../render/markdown.js";
 import type { Platform } from "../sinks/forge/platform.js";
 import type { Digest, DigestKind } from "../sinks/notify-types.js";
@@ -80,6 +81,19 @@ export function digestKind(notify: RunConfig["notify"], outcome: RecordOutcome):
   return owed ?? (notify === "always" ? "unchanged" : undefined);
 }
 
+/** The PR/MR description: which record it is about, then the report's Markdown, cut to the forge's limit. Pure. */
+export function changeRequestBody(report: Report, meta: Pick<RecordState["meta"], "markdown" | "fingerprint">): string {
+  return [
+    `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.`,
+    "",
+    renderMarkdown(report, {
+      maxLength: BODY_MAX,
+      fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
+      moreFlowsHint: `the record's JSON on this branch lists all`,
+    }),
+  ].join("\n");
+}
+
 async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: RecordState): Promise<Delivery["changeRequest"]> {
   const { config } = input;
   const source = driftBranch(config.cluster);
@@ -91,7 +105,7 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
     // Close first: a re-run after a failed close would otherwise comment a second time. A failed comment after
     // the close leaves the resolution in the CHANGELOG and the record, where it counts.
     await platform.close(open.id);
-    await platform.comment(open.id, `Drift on \`${config.cluster}\` is resolved: every recorded policy is back in sync. Record: \`${cur.meta.markdown}\`. Closed.`);
+    await platform.comment(open.id, `Drift on ${markdownCode(config.cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(cur.meta.markdown)}. Closed.`);
     input.logger.info({ id: open.id, url: open.url }, "change request closed");
     return { id: open.id, url: open.url, closed: true };
   }
@@ -99,15 +113,7 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
   if (!input.outcome.written && done?.url) return undefined;
   const n = input.report.drift.length;
   const title = `NetworkPolicy drift on ${config.cluster}: ${n} ${n === 1 ? "policy" : "policies"}`;
-  const body = [
-    `Change record \`${cur.meta.markdown}\` (fingerprint \`${shortFingerprint(cur.meta.fingerprint)}\`), opened by netpol-drift.`,
-    "",
-    renderMarkdown(input.report, {
-      maxLength: BODY_MAX,
-      fullReportHint: `the full report is in \`${cur.meta.markdown}\` on this branch`,
-      moreFlowsHint: `the record's JSON on this branch lists all`,
-    }),
-  ].join("\n");
+  const body = changeRequestBody(input.report, cur.meta);
   const open = await platform.findOpen(source, config.branch);
   const cr = open ? await platform.update(open.id, { title, body }) : await platform.create({ sourceBranch: source, targetBranch: config.branch, title, body });
   input.logger.info({ id: cr.id, url: cr.url, updated: Boolean(open) }, open ? "change request updated" : "change request opened");

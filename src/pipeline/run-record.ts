@@ -1,6 +1,8 @@
 import type { RunConfig } from "../config/schema.js";
 import type { Report } from "../model/types.js";
 import { appendEntry } from "../sinks/changelog/changelog.js";
+import { mergeChangelog } from "../sinks/changelog/merge.js";
+import type { PublishOptions } from "../sinks/git/publish.js";
 import type { PolicyRepo } from "../sinks/git/repo.js";
 import { NO_DRIFT, shortFingerprint } from "../sinks/record/fingerprint.js";
 import { buildRecord, latestRecordFile, parseRecordJson, recordFolder, type RecordKind, type RecordMeta } from "../sinks/record/record.js";
@@ -81,4 +83,18 @@ function commitMessage(cluster: string, kind: RecordKind, report: Report, finger
   const subject =
     kind === "resolved" ? `netpol-drift: ${cluster} drift resolved` : `netpol-drift: ${cluster} ${kind === "new" ? "drift detected" : "drift changed"} (${n} ${n === 1 ? "policy" : "policies"}, ${shortFingerprint(fingerprint)})`;
   return [subject, "", `Change record: ${recordPath}`, "", `Netpol-Drift-Cluster: ${cluster}`, `Netpol-Drift-Kind: ${kind}`, `Netpol-Drift-Fingerprint: ${fingerprint}`].join("\n");
+}
+
+/**
+ * PR mode: merge the target branch into the drift branch when it moved, so the change request never goes
+ * stale with a CHANGELOG conflict. Only the CHANGELOG is settled automatically (both sides append to it); a
+ * merge alone is pushed while the change request is open, not onto the branch of a resolved drift.
+ */
+export function keepMergeable(config: RunConfig, branch: string, out: RecordOutcome): PublishOptions["mergeBase"] {
+  if (config.push !== "pr") return undefined;
+  return {
+    message: `netpol-drift: merge ${config.branch} into ${branch}\n\nKeeps the change request mergeable: ${config.branch} moved since the branch was last written.\n\nNetpol-Drift-Cluster: ${config.cluster}`,
+    resolve: (file, ours, theirs) => (file === config.changelog ? mergeChangelog(ours, theirs) : undefined),
+    pushAlone: () => out.current !== undefined && out.current.meta.kind !== "resolved",
+  };
 }

@@ -12,7 +12,7 @@ import type { Digest } from "../sinks/notify-types.js";
 import { fingerprint, shortFingerprint } from "../sinks/record/fingerprint.js";
 import { withDelivery, type Delivery } from "../sinks/record/record.js";
 import { deliver, driftBranch } from "./run-deliver.js";
-import { recordStep, type RecordOutcome } from "./run-record.js";
+import { keepMergeable, recordStep, type RecordOutcome } from "./run-record.js";
 
 // `netpol-drift run`, the nightly job. Order matters: the git record is pushed first; the PR/MR and Slack
 // come after and can fail without losing it. State lives only in git (the records and their `delivery`)
@@ -56,6 +56,7 @@ export async function runNightly(config: RunConfig, deps: RunDeps): Promise<0 | 
     const pushed = await publish(repo, {
       branch, base: config.branch, retries: config.pushRetries, logger: log,
       apply: recordStep({ config, report, fingerprint: fp, now }, outcome),
+      mergeBase: keepMergeable(config, branch, outcome),
     });
     log.info(
       { fingerprint: shortFingerprint(fp), drift: report.drift.length, kind: outcome.written ? outcome.current?.meta.kind : "unchanged", record: outcome.current?.meta.markdown, sha: pushed.sha },

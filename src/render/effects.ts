@@ -2,6 +2,7 @@
 // Slack and the change record say the same thing. The effect comes first, then the diff.
 import type { AnalysisInfo, EffectKind, EvalResult, Flow, FlowEnd, NamespaceEffect, SideDecision, Violation } from "../analyse/types.js";
 import { ruleName } from "../analyse/rules.js";
+import { markdownCode, markdownText, terminal } from "./escape.js";
 
 /** Most severe first: a widening is an incident, an equivalent rewrite is not. */
 export const EFFECT_SEVERITY: Record<EffectKind, number> = { widens: 3, changes: 2, narrows: 1, none: 0 };
@@ -141,12 +142,12 @@ export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): 
   const shown = shownFlows(e, opts.maxFlows);
   out.push("| | source | destination | protocol | ports | live egress | live ingress |", "|---|---|---|---|---|---|---|");
   const row = (mark: string, f: Flow) =>
-    `| ${mark} | \`${endText(f.source, f.from)}\` | \`${endText(f.destination, f.to)}\` | ${f.protocol} | ${f.ports} | ${esc(decisionText(f.egress, "egress"))} | ${esc(decisionText(f.ingress, "ingress"))} |`;
+    `| ${mark} | ${markdownCode(endText(f.source, f.from), { table: true })} | ${markdownCode(endText(f.destination, f.to), { table: true })} | ${f.protocol} | ${markdownText(f.ports)} | ${markdownText(decisionText(f.egress, "egress"))} | ${markdownText(decisionText(f.ingress, "ingress"))} |`;
   for (const f of shown.opened) out.push(row("opened", f));
   for (const f of shown.closed) out.push(row("closed", f));
   out.push("");
   const more = [shown.moreOpened > 0 ? moreText(shown.moreOpened, "opened", hint) : "", shown.moreClosed > 0 ? moreText(shown.moreClosed, "closed", hint) : ""].filter(Boolean);
-  if (more.length > 0) out.push(`_${esc(more.join("; "))}._`, "");
+  if (more.length > 0) out.push(`_${markdownText(more.join("; "))}._`, "");
   return out;
 }
 
@@ -159,15 +160,11 @@ export function analysisNote(info: AnalysisInfo | undefined): string[] {
   return info ? info.notes : [];
 }
 
-function esc(s: string): string {
-  return s.replace(/\|/g, "\\|");
-}
-
 /** `netpol-drift eval` in the terminal: the verdict, then each side and why. */
 export function evalText(r: EvalResult): string {
   const out = [`${r.allowed ? "ALLOWED" : "DENIED"}: ${r.from.name} → ${r.to.name}  ${r.protocol} ${r.port}`];
   out.push(`  egress  (sender):   ${r.egress.allowed ? "allows" : "denies"} — ${r.egress.reason}`);
   out.push(`  ingress (receiver): ${r.ingress.allowed ? "allows" : "denies"} — ${r.ingress.reason}`);
   for (const n of r.notes) out.push(`  note: ${n}`);
-  return out.join("\n") + "\n";
+  return out.map(terminal).join("\n") + "\n";
 }

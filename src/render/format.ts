@@ -39,3 +39,15 @@ export function problemText(p: Report["problems"][number]): string {
 }
 
 export const STATE_MARK: Record<DriftItem["state"], string> = { modified: "~", missing: "-", unmanaged: "+" };
+
+/**
+ * Why verdicts were withheld, said as what happened: a failed live list compared nothing, which is not the
+ * desired state being uncertain.
+ */
+export function withheldText(report: Report): string {
+  // A failed list is the only way to a report that made no request and withheld everything.
+  const liveFailed = report.withheld.includes("*") && report.sources.requests === 0 && report.summary.live === 0 && report.problems.some((p) => p.call !== undefined && !p.file);
+  if (liveFailed) return "no verdicts: the live NetworkPolicies could not be listed (see problems), so nothing was compared";
+  const where = report.withheld.map((w) => (w === "*" ? "every namespace" : w)).join(", ");
+  return `verdicts withheld (desired state uncertain): ${where}`;
+}

@@ -1,7 +1,11 @@
-// `check` as JUnit XML: one testsuite per namespace, one testcase per invariant, a failure per violation with
-// the desired file and line, so CI test reporters annotate the offending manifest.
+// `check` as JUnit XML: one testsuite per namespace, one testcase per invariant. A CI tracks tests by name
+// (GitLab counts new and fixed ones), so a testcase keeps its name whether it passes or fails; every violation
+// of it is listed in its one failure. Locations go in the failure text and system-out as `file:line`: the
+// `file`/`line` attributes some readers accept break the strict JUnit schema others validate against.
+// A namespace whose desired state did not load whole gets skipped testcases: nothing there is known to pass.
 import type { InvariantId, Violation } from "../analyse/types.js";
 import type { Problem } from "../model/types.js";
+import { xmlAttr, xmlText } from "./escape.js";
 
 export const INVARIANTS: { id: InvariantId; title: string }[] = [
   { id: "default-deny", title: "default deny for ingress and egress" },
@@ -25,41 +29,68 @@ export function fileOf(root: string, file: string | undefined): string | undefin
   return joined.replace(/^\.\//, "");
 }
 
-export function renderJunit(r: CheckResult): string {
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  for (const ns of r.namespaces) {
-    const cases: string[] = [];
-    let nsFailures = 0;
-    for (const inv of INVARIANTS) {
-      const hits = r.violations.filter((v) => v.namespace === ns && v.invariant === inv.id);
-      if (hits.length === 0) cases.push(`    <testcase classname="netpol-drift.${inv.id}" name="${esc(`${ns}: ${inv.title}`)}"/>`);
-      for (const v of hits) {
-        const file = fileOf(r.root, v.file);
-        const where = file ? ` file="${esc(file)}"${v.line ? ` line="${v.line}"` : ""}` : "";
-        const name = `${ns}: ${inv.title}${v.policy ? ` (${v.policy}${v.rule ? ` ${v.rule}` : ""})` : ""}`;
-        const text = `${file ? `${file}${v.line ? `:${v.line}` : ""}: ` : ""}${v.message}`;
-        cases.push(`    <testcase classname="netpol-drift.${inv.id}" name="${esc(name)}"${where}>\n      <failure type="${inv.id}" message="${esc(v.message)}">${esc(text)}</failure>\n    </testcase>`);
-        nsFailures++;
-      }
-    }
-    tests += cases.length;
-    failures += nsFailures;
-    suites.push(`  <testsuite name="${esc(ns)}" tests="${cases.length}" failures="${nsFailures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`);
-  }
-  if (r.problems.length > 0) {
-    const cases = r.problems.map((p) => {
-      const file = fileOf(r.root, p.file);
-      const where = file ? ` file="${esc(file)}"${p.line ? ` line="${p.line}"` : ""}` : "";
-      return `    <testcase classname="netpol-drift.load" name="${esc(file ?? p.call ?? "desired state")}"${where}>\n      <error type="load" message="${esc(p.message)}">${esc(p.message)}</error>\n    </testcase>`;
-    });
-    tests += cases.length;
-    suites.push(`  <testsuite name="load" tests="${cases.length}" failures="0" errors="${cases.length}">\n${cases.join("\n")}\n  </testsuite>`);
-  }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-drift check" tests="${tests}" failures="${failures}" errors="${r.problems.length}">\n${suites.join("\n")}\n</testsuites>\n`;
+/** `file:line`, or the file, or nothing. */
+export function whereOf(root: string, x: { file?: string; line?: number }): string {
+  const file = fileOf(root, x.file);
+  return file ? `${file}${x.line ? `:${x.line}` : ""}` : "";
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+/** Namespaces whose verdicts cannot be trusted, with the problems that make them so ("*": every namespace). */
+export function uncertainNamespaces(problems: Problem[]): Map<string, Problem[]> {
+  const out = new Map<string, Problem[]>();
+  for (const p of problems) {
+    if (!p.namespace) continue;
+    out.set(p.namespace, [...(out.get(p.namespace) ?? []), p]);
+  }
+  return out;
+}
+
+export function renderJunit(r: CheckResult): string {
+  const uncertain = uncertainNamespaces(r.problems);
+  const everywhere = uncertain.get("*") ?? [];
+  // A namespace known only from a broken file still gets its suite: its invariants are unknown, not absent.
+  const namespaces = [...new Set([...r.namespaces, ...[...uncertain.keys()].filter((ns) => ns !== "*")])].sort();
+  const suites: string[] = [];
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const ns of namespaces) {
+    const blockers = [...(uncertain.get(ns) ?? []), ...everywhere];
+    const cases: string[] = [];
+    const count = { failures: 0, skipped: 0 };
+    for (const inv of INVARIANTS) {
+      const hits = r.violations.filter((v) => v.namespace === ns && v.invariant === inv.id);
+      const open = `    <testcase classname="${xmlAttr(`netpol-drift.${inv.id}`)}" name="${xmlAttr(`${ns}: ${inv.title}`)}">`;
+      if (hits.length > 0) {
+        const lines = hits.map((v) => `${whereOf(r.root, v) ? `${whereOf(r.root, v)}: ` : ""}${v.message}`);
+        const message = hits.length === 1 ? lines[0]! : `${hits.length} violations; the first: ${lines[0]}`;
+        cases.push(`${open}\n      <failure type="${inv.id}" message="${xmlAttr(message)}">${xmlText(lines.join("\n"))}</failure>\n      <system-out>${xmlText(hits.map((v) => whereOf(r.root, v)).filter(Boolean).join("\n"))}</system-out>\n    </testcase>`);
+        count.failures++;
+      } else if (blockers.length > 0) {
+        const why = `not judged: the desired state of ${ns} did not load whole (${blockers.map((p) => `${whereOf(r.root, p) || p.call || "desired state"}: ${p.message}`).join("; ")})`;
+        cases.push(`${open}\n      <skipped message="${xmlAttr(why)}"/>\n    </testcase>`);
+        count.skipped++;
+      } else {
+        cases.push(open.replace(/>$/, "/>"));
+      }
+    }
+    total.tests += cases.length;
+    total.failures += count.failures;
+    total.skipped += count.skipped;
+    suites.push(`  <testsuite name="${xmlAttr(ns)}" tests="${cases.length}" failures="${count.failures}" errors="0" skipped="${count.skipped}">\n${cases.join("\n")}\n  </testsuite>`);
+  }
+  if (r.problems.length > 0) {
+    // One testcase per file, named by the file, so the name stays the same however many problems it holds.
+    const byFile = new Map<string, Problem[]>();
+    for (const p of r.problems) {
+      const key = fileOf(r.root, p.file) ?? p.call ?? "desired state";
+      byFile.set(key, [...(byFile.get(key) ?? []), p]);
+    }
+    const cases = [...byFile].map(([name, list]) => {
+      const lines = list.map((p) => `${whereOf(r.root, p) ? `${whereOf(r.root, p)}: ` : ""}${p.message}`);
+      return `    <testcase classname="netpol-drift.load" name="${xmlAttr(name)}">\n      <error type="load" message="${xmlAttr(lines[0]!)}">${xmlText(lines.join("\n"))}</error>\n    </testcase>`;
+    });
+    total.tests += cases.length;
+    total.errors += cases.length;
+    suites.push(`  <testsuite name="load" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join("\n")}\n  </testsuite>`);
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-drift check" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -1,6 +1,8 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
-import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
+import { markdownCode, markdownFence, markdownText } from "./escape.js";
+import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
+import type { ChangedBy } from "../model/types.js";
 
 export interface MarkdownOptions {
   /** Forges cap a PR/MR body; past this many characters the diffs are cut and the reader pointed elsewhere. */
@@ -14,43 +16,43 @@ export interface MarkdownOptions {
 /** A report ready to paste into a PR: summary table first, then one section per namespace with diffs. */
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const head: string[] = [];
-  head.push(`## NetworkPolicy drift — \`${report.cluster || "unknown cluster"}\``, "");
+  head.push(`## NetworkPolicy drift — ${report.cluster ? markdownCode(report.cluster) : "unknown cluster"}`, "");
   head.push(`**${verdictLine(report)}** — ${summaryLine(report)}`, "");
-  head.push(`Generated ${report.generatedAt} · desired \`${report.sources.desired}\` · live ${report.sources.live}`, "");
+  head.push(`Generated ${markdownText(report.generatedAt)} · desired ${markdownCode(report.sources.desired)} · live ${markdownCode(report.sources.live)}`, "");
   if (report.effects && report.effects.length > 0) {
     // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
     head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
     const ranked = [...report.effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
-    for (const e of ranked) head.push(`| **${e.effect}** | \`${e.namespace}\` | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`);
-    head.push("", ...analysisNote(report.analysis).map((n) => `_${n}_`), "");
+    for (const e of ranked) head.push(`| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`);
+    head.push("", ...analysisNote(report.analysis).map((n) => `_${markdownText(n)}_`), "");
   }
   if (report.drift.length > 0) {
     head.push("| | namespace | policy | state | last changed by |", "|---|---|---|---|---|");
     for (const d of report.drift) {
-      head.push(`| ${STATE_MARK[d.state]} | \`${d.namespace}\` | \`${d.name}\` | ${d.state} | ${changedByText(d.changedBy) || "—"} |`);
+      head.push(`| ${STATE_MARK[d.state]} | ${markdownCode(d.namespace, { table: true })} | ${markdownCode(d.name, { table: true })} | ${d.state} | ${changedByMarkdown(d.changedBy) || "—"} |`);
     }
     head.push("");
   }
   if (report.violations && report.violations.length > 0) {
     head.push(`### Baseline invariants violated (${report.violations.length})`, "");
-    for (const v of report.violations) head.push(`- ${escapeMd(violationText(v))}`);
+    for (const v of report.violations) head.push(`- ${markdownText(violationText(v))}`);
     head.push("");
   }
   if (report.problems.length > 0) {
     head.push(`### Problems (${report.problems.length})`, "");
-    for (const p of report.problems) head.push(`- ${escapeMd(problemText(p))}`);
+    for (const p of report.problems) head.push(`- ${markdownText(problemText(p))}`);
     head.push("");
   }
   const sections: string[] = [];
   for (const [ns, items] of groupByNamespace(report.drift)) {
-    const part: string[] = [`### Namespace \`${ns}\``, ""];
+    const part: string[] = [`### Namespace ${markdownCode(ns)}`, ""];
     const effect = effectOf(report.effects, ns);
     if (effect) part.push(...effectMarkdown(effect, opts.moreFlowsHint ? { moreHint: opts.moreFlowsHint } : {}));
     for (const d of items) {
-      part.push(`#### ${STATE_MARK[d.state]} \`${d.name}\` — ${d.state}${d.source ? ` (\`${d.source}\`)` : ""}`, "");
-      for (const ch of d.changes) part.push(`- \`${ch.path}\`: ${escapeMd(valueText(ch.desired))} → ${escapeMd(valueText(ch.live))}`);
+      part.push(`#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`, "");
+      for (const ch of d.changes) part.push(`- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`);
       if (d.changes.length > 0) part.push("");
-      part.push("```diff", d.diff.trimEnd(), "```", "");
+      part.push(markdownFence(d.diff.trimEnd(), "diff"), "");
     }
     sections.push(part.join("\n"));
   }
@@ -73,13 +75,29 @@ function fit(head: string, sections: string[], opts: MarkdownOptions): string {
 
 /** Cut at the last whole line that leaves room for the note, so no table row or fence is left half-written. */
 function cutAtLine(text: string, max: number, tail: string): string {
-  const room = Math.max(0, max - tail.length - 4); // 4: a closing fence, if one is needed
+  const probe = text.slice(0, Math.max(0, max - tail.length));
+  const open = openFence(probe);
+  const room = Math.max(0, max - tail.length - (open ? open.length + 1 : 0));
   const lastNewline = text.lastIndexOf("\n", room);
   const kept = text.slice(0, lastNewline > 0 ? lastNewline : room);
-  const fence = (kept.match(/^```/gm) ?? []).length % 2 === 1 ? "\n```" : "";
-  return (kept + fence + tail).slice(0, max);
+  const still = openFence(kept);
+  return (kept + (still ? `\n${still}` : "") + tail).slice(0, max);
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/\|/g, "\\|");
+/** The fence of a code block left open at the end of `text`, if any (a fence closes only with one as long). */
+function openFence(text: string): string | undefined {
+  let open: string | undefined;
+  for (const line of text.split("\n")) {
+    const m = /^(`{3,})(.*)$/.exec(line);
+    if (!m) continue;
+    if (!open) open = m[1];
+    else if (m[1]!.length >= open.length && m[2]!.trim() === "") open = undefined;
+  }
+  return open;
+}
+
+/** Who changed a policy last, for a table cell: the manager verbatim in code (it is any string its writer chose). */
+export function changedByMarkdown(c: ChangedBy | undefined): string {
+  if (!c) return "";
+  return `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})`;
 }

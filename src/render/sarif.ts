@@ -1,5 +1,6 @@
 // `check` as SARIF 2.1.0 (OASIS), the format GitHub code scanning and other CI systems annotate files from.
 import type { CheckResult } from "./junit.js";
+import { sarifText, sarifUri } from "./escape.js";
 import { fileOf, INVARIANTS } from "./junit.js";
 
 const VERSION = "0.1.0";
@@ -18,18 +19,18 @@ export function renderSarif(r: CheckResult): string {
   const location = (file: string | undefined, line: number | undefined) => {
     const uri = fileOf(r.root, file);
     if (!uri) return [];
-    return [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: line && line > 0 ? line : 1 } } }];
+    return [{ physicalLocation: { artifactLocation: { uri: sarifUri(uri) }, region: { startLine: line && line > 0 ? line : 1 } } }];
   };
   const results = [
     ...r.violations.map((v) => ({
       ruleId: v.invariant,
       ruleIndex: index.get(v.invariant),
       level: "error",
-      message: { text: v.message },
+      message: { text: sarifText(v.message) },
       locations: location(v.file, v.line),
-      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}) },
+      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}), ...(v.witness ? { witness: v.witness } : {}) },
     })),
-    ...r.problems.map((p) => ({ ruleId: "load", ruleIndex: index.get("load"), level: "error", message: { text: p.message }, locations: location(p.file, p.line) })),
+    ...r.problems.map((p) => ({ ruleId: "load", ruleIndex: index.get("load"), level: "error", message: { text: sarifText(p.message) }, locations: location(p.file, p.line) })),
   ];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -185,3 +185,69 @@ export async function startHttpGitServer(
       }),
   };
 }
+
+/**
+ * A commit on top of `branch` that is in the bare repo but on no branch (it sits under refs/staged/): what a
+ * concurrent push is about to land. Returns its sha.
+ */
+export function stageCommit(bare: BareRepo, root: string, branch: string, file: string, text: string, message: string): string {
+  const work = path.join(root, `staged-${Math.random().toString(36).slice(2)}`);
+  git(root, ["clone", "-q", "--branch", branch, bare.dir, work]);
+  execFileSync("mkdir", ["-p", path.dirname(path.join(work, file))]);
+  execFileSync("sh", ["-c", 'cat > "$1"', "sh", path.join(work, file)], { input: text });
+  git(work, ["add", "-A"]);
+  git(work, ["-c", "user.name=Someone", "-c", "user.email=someone@example.test", "commit", "-q", "-m", message]);
+  const sha = git(work, ["rev-parse", "HEAD"]).trim();
+  git(work, ["push", "-q", "origin", `HEAD:refs/staged/${sha}`]);
+  return sha;
+}
+
+/**
+ * A `pre-receive` hook that makes the first push to `ref` lose the race inside the server, deterministically:
+ * just before receive-pack updates the ref, the hook moves it to `sha` (a staged commit), as if another push
+ * had landed that instant. git then refuses our ref update ("cannot lock ref …: is at X but expected Y",
+ * reported as "[remote rejected] … (failed to update ref)"). Later pushes pass. `marker` records that it fired.
+ */
+export async function loseRefRaceOnce(bare: BareRepo, ref: string, sha: string, marker: string): Promise<void> {
+  await bare.hook(
+    "pre-receive",
+    `#!/bin/sh
+while read old new name; do
+  if [ "$name" = "${ref}" ] && [ ! -f "${marker}" ]; then
+    touch "${marker}"
+    # Outside the quarantine, as another receive-pack would do it.
+    env -u GIT_QUARANTINE_PATH git update-ref "$name" "${sha}" || exit 1
+  fi
+done
+exit 0
+`,
+  );
+}
+
+/**
+ * A `pre-receive` hook that holds the first push (any ref) after its pack arrived and before the ref update,
+ * until the file `release` exists: another push can land meanwhile, and the held one then loses the race
+ * inside the server. `held` is created when the push is being held. Gives up holding after 120 s.
+ */
+export async function holdFirstPush(bare: BareRepo, held: string, release: string): Promise<void> {
+  await bare.hook(
+    "pre-receive",
+    `#!/bin/sh
+if [ ! -f "${held}" ]; then
+  touch "${held}"
+  i=0
+  while [ ! -f "${release}" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done
+fi
+exit 0
+`,
+  );
+}
+
+/** Wait until `file` exists (a hook's signal), polling. */
+export async function waitForFile(file: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

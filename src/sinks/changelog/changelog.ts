@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Report } from "../../model/types.js";
 import type { NamespaceEffect } from "../../analyse/types.js";
 import { EFFECT_SEVERITY, flowCounts } from "../../render/effects.js";
+import { markdownCode } from "../../render/escape.js";
 import { summaryLine } from "../../render/format.js";
 import { shortFingerprint } from "../record/fingerprint.js";
 import { itemLine, type RecordKind } from "../record/record.js";
@@ -44,7 +45,7 @@ const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fin
 export function entryText(input: EntryInput): string {
   const when = input.now.toISOString().slice(0, 16).replace("T", " ");
   const link = path.posix.relative(path.posix.dirname(input.changelogPath), input.recordPath);
-  const lines = [`## ${when} UTC — \`${input.cluster}\`: ${headline(input)}`, ""];
+  const lines = [`## ${when} UTC — ${markdownCode(input.cluster)}: ${headline(input)}`, ""];
   if (input.kind === "resolved") {
     const n = input.resolvedCount ?? 0;
     const what = n > 0 ? `The ${n} drifted ${n === 1 ? "policy is" : "policies are"} back in sync` : "No drift left";
@@ -58,7 +59,7 @@ export function entryText(input: EntryInput): string {
     const more = input.report.drift.length - ENTRY_ITEMS;
     if (more > 0) lines.push(`- … and ${more} more (the change record lists all)`);
   }
-  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${link})`, "");
+  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
 }
@@ -71,7 +72,7 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
     const n = flowCounts(e);
     const flows = e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
-    return `${word} in \`${e.namespace}\`${flows}`;
+    return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
   const more = ranked.length - ENTRY_ITEMS;
   return `Effect on traffic: ${ranked.slice(0, ENTRY_ITEMS).map(part).join("; ")}${more > 0 ? `; … and ${more} more namespaces` : ""}.`;

@@ -1,4 +1,5 @@
 import type { Logger } from "../../log/logger.js";
+import { mergeBaseInto, type Resolver } from "./merge.js";
 import { GitSinkError, type PolicyRepo } from "./repo.js";
 
 export interface PublishOptions {
@@ -13,7 +14,15 @@ export interface PublishOptions {
    * the commit message and the paths it wrote, or undefined when the remote already has everything.
    */
   apply: (repo: PolicyRepo, attempt: number) => Promise<{ message: string; paths: string[] } | undefined>;
+  /**
+   * A branch that lives on next to `base` (PR mode): merge `base` in first when it moved, so the change
+   * request stays mergeable. `pushAlone` says, after `apply`, whether such a merge is worth a push when
+   * `apply` wrote nothing (an open change request: yes; a branch whose drift was resolved: no).
+   */
+  mergeBase?: { message: string; resolve: Resolver; pushAlone: () => boolean };
   logger: Logger;
+  /** Wait before retrying a push that lost the race inside the server (another push held the ref). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface PublishResult {
@@ -21,27 +30,49 @@ export interface PublishResult {
   outcome: "pushed" | "nothing";
   sha?: string;
   attempts: number;
+  /** Set when `base` was merged into the branch in the pushed commit(s). */
+  merged?: boolean;
 }
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Commit on top of the remote tip and push without force. When the push is rejected because the remote
- * moved, fetch the new tip and run `apply` again on it rather than replaying our commit textually: the
- * CHANGELOG is appended at its end, which conflicts whenever anyone else appended too, and the new tip
- * may already hold what we were about to write (a concurrent run for the same cluster).
+ * moved — a non-fast-forward, or a ref update that lost to a concurrent push inside the server — fetch the
+ * new tip and run `apply` again on it rather than replaying our commit textually: the CHANGELOG is appended
+ * at its end, which conflicts whenever anyone else appended too, and the new tip may already hold what we
+ * were about to write (a concurrent run for the same cluster).
  */
 export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<PublishResult> {
+  let last = "";
   for (let attempt = 1; attempt <= opts.retries + 1; attempt++) {
     const { tip, existed } = await repo.syncTo(opts.branch, opts.base);
     opts.logger.debug({ branch: opts.branch, tip, existed, attempt }, "synced to the remote tip");
+    const merged = existed && opts.branch !== opts.base && opts.mergeBase ? await bringInBase(repo, opts, opts.mergeBase) : false;
+    // `merged` is true only when a merge commit holds something the base lacks: worth a push on its own.
     const change = await opts.apply(repo, attempt);
-    if (!change) return { outcome: "nothing", attempts: attempt };
-    const sha = await repo.commit(change.message, change.paths);
-    if (!sha) return { outcome: "nothing", attempts: attempt };
-    if ((await repo.push(opts.branch)) === "pushed") {
-      opts.logger.info({ branch: opts.branch, sha, attempt }, "pushed");
-      return { outcome: "pushed", sha, attempts: attempt };
+    const sha = change ? await repo.commit(change.message, change.paths) : undefined;
+    if (!sha && !(merged && opts.mergeBase?.pushAlone())) return { outcome: "nothing", attempts: attempt };
+    const pushed = await repo.push(opts.branch);
+    const head = sha ?? (await repo.head());
+    if (pushed.outcome === "pushed") {
+      opts.logger.info({ branch: opts.branch, sha: head, attempt, merged }, "pushed");
+      return { outcome: "pushed", sha: head, attempts: attempt, ...(merged ? { merged } : {}) };
     }
-    opts.logger.warn({ branch: opts.branch, attempt }, "push rejected because the remote moved; fetching and applying again");
+    last = pushed.detail;
+    opts.logger.warn({ branch: opts.branch, attempt, rejected: pushed.detail }, "push rejected because the remote moved; fetching and applying again");
+    // A ref lock held by a push still in flight clears in moments; a non-fast-forward needs no wait.
+    if (pushed.lostRace && attempt <= opts.retries) await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
   }
-  throw new GitSinkError(`git push origin ${opts.branch}`, `the remote kept moving: rejected ${opts.retries + 1} times`);
+  throw new GitSinkError(`git push origin ${opts.branch}`, `the remote kept moving: rejected ${opts.retries + 1} times (last: ${last})`);
+}
+
+async function bringInBase(repo: PolicyRepo, opts: PublishOptions, merge: NonNullable<PublishOptions["mergeBase"]>): Promise<boolean> {
+  const res = await mergeBaseInto(repo, { branch: opts.branch, base: opts.base, message: merge.message, resolve: merge.resolve, logger: opts.logger });
+  const log = { branch: opts.branch, base: opts.base };
+  if (res.outcome === "merged") opts.logger.info({ ...log, sha: res.sha, resolved: res.resolved }, "merged the base branch into the branch so its change request stays mergeable");
+  else if (res.outcome === "conflict") opts.logger.warn({ ...log, files: res.files }, "the base branch cannot be merged into the branch automatically; its change request needs a person to merge");
+  else if (res.outcome === "unrelated") opts.logger.warn(log, "the branch and its base share no history; left as it is");
+  // A branch that now equals its base (its change request was merged) needs no push of its own.
+  return res.outcome === "merged" && res.pending;
 }

@@ -35,14 +35,20 @@ export class GitSinkError extends Error {
   }
 }
 
-export type PushResult = "pushed" | "remote-moved";
+/** "pushed", or the rejection that says the remote moved under us (fetch, re-apply and push again). */
+export type PushResult = { outcome: "pushed" } | { outcome: "remote-moved"; detail: string; lostRace: boolean };
 
 const ENV_ALLOWED = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"];
 // simple-git refuses guarded variables it did not expect; pass the ambient ones that git never needs.
 const GUARDED = /^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i;
-// A rejection because the remote has commits we lack: fetch and re-apply. Hook or permission rejections
-// ("[remote rejected]") are real errors.
+// A rejection because the remote has commits we lack: fetch and re-apply.
 const REMOTE_MOVED = /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale info)\)/;
+// The same race lost inside the server: another push updated (or still holds the lock on) the ref between the
+// advertisement and our update, so git refuses the ref transaction ("cannot lock ref …: is at X but expected
+// Y", "reference already exists", "Unable to create ….lock"). A lasting one (a stale lock, a full disk on the
+// server) ends after the bounded retries with the server's reason. Any other "[remote rejected]" — a hook, a
+// protected branch, a permission — is a real error at once.
+const LOST_RACE = /\[remote rejected\][^\n]*\((failed to update ref|failed to lock|cannot lock ref[^\n]*|incorrect old value provided|reference already exists)\)/;
 
 export class PolicyRepo {
   private constructor(
@@ -131,13 +137,36 @@ export class PolicyRepo {
   async push(branch: string): Promise<PushResult> {
     const call = `git push origin HEAD:refs/heads/${branch}`;
     try {
-      await this.git.raw(["push", "origin", `HEAD:refs/heads/${branch}`]);
-      return "pushed";
+      await this.git.raw(["push", "--no-verify", "origin", `HEAD:refs/heads/${branch}`]);
+      return { outcome: "pushed" };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (REMOTE_MOVED.test(message)) return "remote-moved";
+      const moved = REMOTE_MOVED.exec(message) ?? LOST_RACE.exec(message);
+      if (moved) {
+        // The server says why in a "remote: error:" line (which ref, where it is, what we expected).
+        const why = /remote: error: (cannot lock ref[^\n]*)/.exec(message)?.[1]?.trim();
+        return { outcome: "remote-moved", detail: this.clean(why ? `${moved[0]}: ${why}` : moved[0]), lostRace: !REMOTE_MOVED.test(message) };
+      }
       throw new GitSinkError(call, this.clean(message));
     }
+  }
+
+  /** `git <args>` with the call named in any error. */
+  async exec(args: string[]): Promise<string> {
+    return this.run(`git ${args.slice(0, 2).join(" ")}`, () => this.git.raw(args));
+  }
+
+  /** `git <args>`, undefined instead of an error (a blob that is not in a stage, a merge that stopped). */
+  async tryExec(args: string[]): Promise<string | undefined> {
+    try {
+      return await this.git.raw(args);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async head(): Promise<string> {
+    return (await this.run("git rev-parse HEAD", () => this.git.revparse(["HEAD"]))).trim();
   }
 
   /** Commit messages of the last `n` commits on HEAD (shallow clones may have fewer). */

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { DriftItem, Report } from "../../model/types.js";
-import { changedByText, STATE_MARK, summaryLine } from "../../render/format.js";
+import { markdownCode, markdownText } from "../../render/escape.js";
+import { STATE_MARK, summaryLine } from "../../render/format.js";
 import { renderJson } from "../../render/json.js";
 import { renderMarkdown } from "../../render/markdown.js";
 import { shortFingerprint } from "./fingerprint.js";
@@ -147,7 +148,7 @@ export function withDelivery(text: string, file: string, delivery: Delivery): st
 
 function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
   const head = [
-    `# Change record ${meta.sequence} — \`${input.cluster}\` — ${titleOf(input.kind)}`,
+    `# Change record ${meta.sequence} — ${markdownCode(input.cluster)} — ${titleOf(input.kind)}`,
     "",
     `- Recorded: ${meta.createdAt}`,
     `- Fingerprint: \`${shortFingerprint(meta.fingerprint)}\`${meta.previousFingerprint ? ` (previous \`${shortFingerprint(meta.previousFingerprint)}\`)` : ""}`,
@@ -181,7 +182,8 @@ function titleOf(kind: RecordKind): string {
 }
 
 export function itemLine(d: DriftItem): string {
-  const paths = d.changes.map((c) => `\`${c.path}\``).join(", ");
-  const who = changedByText(d.changedBy);
-  return `- \`${STATE_MARK[d.state]}\` \`${d.namespace}/${d.name}\` ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}`;
+  const paths = d.changes.map((c) => markdownCode(c.path)).join(", ");
+  const c = d.changedBy;
+  const who = c ? `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})` : "";
+  return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}`;
 }

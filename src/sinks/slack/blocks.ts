@@ -1,9 +1,11 @@
 // Digest → one Slack message (Block Kit), pure. Slack's limits (docs.slack.dev/reference/block-kit/blocks):
 // at most 50 blocks a message, a section's text 3,000 characters, a header's plain_text 150, a context at most 10
 // elements; the top-level `text` is the notification fallback. In mrkdwn, & < > are control characters and are
-// sent as &amp; &lt; &gt; (docs.slack.dev/messaging/formatting-message-text#escaping) — every value from a cluster
-// (names, field managers, paths) goes through escapeMrkdwn.
+// sent as &amp; &lt; &gt; (docs.slack.dev/messaging/formatting-message-text#escaping); `* _ ~` and backticks have
+// no escape, so every value from a cluster or a file (names, field managers, paths, flows) is set in inline code
+// by slackCode (src/render/escape.ts), where nothing formats.
 
+import { slackCode, slackEntities, slackPlain } from "../../render/escape.js";
 import type { Digest, DigestEffect, DigestItem, DigestNamespace } from "../notify-types.js";
 
 export const SLACK_LIMITS = {
@@ -47,7 +49,7 @@ export function buildDigestMessage(digest: Digest, opts: DigestMessageOptions = 
   const blocks: SlackBlock[] = [];
   // A widening is an incident: it changes the headline's emoji so it stands out in the channel.
   const headline = widening(digest).length > 0 ? `:rotating_light: ${HEADLINE[digest.kind].replace(/^:warning: /, "")}` : HEADLINE[digest.kind];
-  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${headline} — ${digest.cluster || "unknown cluster"}`, SLACK_LIMITS.headerText), emoji: true } });
+  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${headline} — ${slackPlain(digest.cluster || "unknown cluster")}`, SLACK_LIMITS.headerText), emoji: true } });
   blocks.push(section(summaryText(digest)));
   if (digest.prUrl) blocks.push(section(`:link: ${link(digest.prUrl, linkLabel(digest.prUrl))}`));
 
@@ -144,19 +146,19 @@ function itemLine(item: DigestItem): string {
   }
   if (item.changedBy) {
     const c = item.changedBy;
-    line += ` — by ${escapeMrkdwn(clip(c.manager, 100))} (${escapeMrkdwn(clip(c.operation, 30))}${c.time ? ` ${escapeMrkdwn(clip(c.time, 40))}` : ""})`;
+    line += ` — by ${word(clip(c.manager, 100))} (${word(clip(c.operation, 30))}${c.time ? ` ${word(clip(c.time, 40))}` : ""})`;
   }
   return line;
 }
 
 function footer(d: Digest): Mrkdwn[] {
-  const parts = [`fingerprint ${code(clip(d.fingerprint, 64))}`, escapeMrkdwn(clip(d.generatedAt, 40))];
+  const parts = [`fingerprint ${code(clip(d.fingerprint, 64))}`, word(clip(d.generatedAt, 40))];
   if (d.recordPath) parts.push(`record ${code(clip(d.recordPath, 300))}`);
   return [{ type: "mrkdwn", text: `netpol-drift · ${parts.join(" · ")}` }];
 }
 
 function fallbackText(d: Digest): string {
-  const cluster = escapeMrkdwn(clip(d.cluster || "unknown cluster", 150));
+  const cluster = d.cluster ? word(clip(d.cluster, 150)) : "unknown cluster";
   if (d.kind === "resolved") return `NetworkPolicy drift resolved in ${cluster}: ${d.counts.inSync} in sync.`;
   const c = d.counts;
   const what = d.kind === "unchanged" ? "unchanged" : d.kind === "changed" ? "changed" : "detected";
@@ -169,13 +171,18 @@ function section(text: string): SlackBlock {
   return { type: "section", text: { type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) } };
 }
 
+/** Our own text around values: `& < >` as entities. Values themselves go through `code`. */
 export function escapeMrkdwn(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return slackEntities(s);
 }
 
-// A backtick inside would end the code span early; U+02CB looks the same.
 function code(s: string): string {
-  return `\`${escapeMrkdwn(s.replace(/`/g, "ˋ"))}\``;
+  return slackCode(s);
+}
+
+// An operation ("Update") or a timestamp reads better bare; anything that could format goes in code.
+function word(s: string): string {
+  return /^[A-Za-z0-9:.+-]*$/.test(s) ? s : code(s);
 }
 
 function link(url: string, label: string): string {

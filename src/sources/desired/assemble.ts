@@ -51,7 +51,7 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
   }
   for (const [key, found] of byKey) {
     if (duplicated.has(key)) continue; // which one is meant is unknown: no verdict on it
-    state.policies.push(normalizePolicy(found.raw, found.namespace, { file: found.file, line: found.line }, opts.normalize));
+    state.policies.push(normalizePolicy(found.raw, found.namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize));
   }
   return state;
 }

@@ -8,6 +8,8 @@ export interface FoundPolicy {
   raw: Record<string, unknown>;
   file: string;
   line: number;
+  /** The line of each ingress and egress rule, in the order written. */
+  rules: { ingress: number[]; egress: number[] };
 }
 
 export interface ParsedFile {
@@ -145,7 +147,14 @@ function classify(
   for (const e of errors) {
     out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
-  if (errors.length === 0) out.policies.push({ raw: value, file, line });
+  if (errors.length === 0) out.policies.push({ raw: value, file, line, rules: ruleLines(doc, value, path, lineAt) });
+}
+
+/** The line of each ingress and egress rule as written, so a finding can point at the rule, not the document. */
+function ruleLines(doc: Document.Parsed, value: Record<string, unknown>, path: (string | number)[], lineAt: (o: number | undefined) => number): { ingress: number[]; egress: number[] } {
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const lines = (dir: "ingress" | "egress") => (Array.isArray(spec[dir]) ? spec[dir].map((_, i) => lineOf(doc, [...path, "spec", dir, i], lineAt)) : []);
+  return { ingress: lines("ingress"), egress: lines("egress") };
 }
 
 function declaredNamespace(value: unknown, fallback: string): string {

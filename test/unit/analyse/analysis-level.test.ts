@@ -7,7 +7,7 @@ import { runCli } from "../../fixtures/cli-context.js";
 
 const REPO = path.resolve(import.meta.dirname, "../../..");
 const ARGS = ["report", "--desired", path.join(REPO, "desired"), "--live-file", path.join(REPO, "examples/live-snapshot.json")];
-const json = async (extra: string[], env: NodeJS.ProcessEnv = {}) => {
+const json = async (extra: string[], env: Record<string, string> = {}) => {
   const r = await runCli([...ARGS, "-o", "json", ...extra], { env });
   expect(r.code).toBe(1);
   return JSON.parse(r.stdout) as Report;

@@ -43,7 +43,7 @@ describe("netpol-drift check", () => {
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as { violations: { invariant: string; policy: string; file: string; line: number }[] };
     expect(out.violations.every((v) => v.invariant === "egress-allow-list")).toBe(true);
-    expect(out.violations.map((v) => `${v.policy} ${v.file}:${v.line}`)).toContain("mcp-research-egress stratmaster/mcp-egress.yaml:36");
+    expect(out.violations.map((v) => `${v.policy} ${v.file}:${v.line}`)).toContain("mcp-research-egress stratmaster/mcp-egress.yaml:52");
   });
 
   async function brokenRepo(): Promise<string> {
@@ -57,14 +57,35 @@ describe("netpol-drift check", () => {
     return dir;
   }
 
-  it("violations: exit 1, JUnit points at the file and line", async () => {
+  it("violations: exit 1; JUnit keeps testcase names stable and gives file:line in the failure, not in attributes", async () => {
     const dir = await brokenRepo();
     const r = await runCli(["check", "--desired", dir, "-o", "junit"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="netpol-drift check" tests="\d+" failures="2" errors="0">/);
-    expect(r.stdout).toContain(`file="${dir}/tenant-a/policies.yaml" line="8"`);
-    expect(r.stdout).toContain('<failure type="tenant-isolation"');
+    // The same name as when it passes, so a CI tracks it as one test.
+    expect(r.stdout).toContain('<testcase classname="netpol-drift.tenant-isolation" name="tenant-a: no traffic from or to another tenant">');
+    expect(r.stdout).not.toMatch(/<testcase [^>]*\b(file|line)=/);
+    // The rule's own line (14, where `- from:` starts), not the line its document starts on (8).
+    expect(r.stdout).toMatch(new RegExp(`<failure type="tenant-isolation" message="${dir}/tenant-a/policies.yaml:14: `));
+    expect(r.stdout).toContain(`<system-out>${dir}/tenant-a/policies.yaml:14</system-out>`);
     expect(r.stdout).toContain('<failure type="default-deny"');
+  });
+
+  it("a namespace with a broken file gets skipped testcases, never passed ones", async () => {
+    const dir = await brokenRepo();
+    await writeFile(path.join(dir, "tenant-a", "broken.yaml"), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x\n");
+    await mkdir(path.join(dir, "tenant-c"));
+    await writeFile(path.join(dir, "tenant-c", "only.yaml"), "kind: [\n");
+    const r = await runCli(["check", "--desired", dir, "-o", "junit"]);
+    expect(r.code).toBe(2);
+    const suite = (ns: string) => r.stdout.slice(r.stdout.indexOf(`<testsuite name="${ns}"`), r.stdout.indexOf("</testsuite>", r.stdout.indexOf(`<testsuite name="${ns}"`)));
+    for (const ns of ["tenant-a", "tenant-c"]) {
+      const cases = suite(ns).match(/<testcase [^>]*?(\/>|>[\s\S]*?<\/testcase>)/g) ?? [];
+      expect(cases.length, ns).toBe(5);
+      for (const c of cases) expect(c, `${ns}: no passing testcase`).toMatch(/<(failure|skipped|error) /);
+    }
+    expect(suite("tenant-c")).toContain("skipped=\"5\"");
+    expect(r.stdout).toContain('<error type="load"');
   });
 
   it("violations as SARIF 2.1.0 with rule ids, file and line", async () => {
@@ -79,7 +100,8 @@ describe("netpol-drift check", () => {
     const iso = run.results.find((x) => x.ruleId === "tenant-isolation")!;
     expect(run.tool.driver.rules[iso.ruleIndex]!.id).toBe("tenant-isolation");
     expect(iso.level).toBe("error");
-    expect(iso.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: `${dir}/tenant-a/policies.yaml` }, region: { startLine: 8 } });
+    // The rule's own line, not the line its document starts on (8).
+    expect(iso.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: `${dir}/tenant-a/policies.yaml` }, region: { startLine: 14 } });
   });
 
   it("a file that does not parse: exit 2, reported as an error", async () => {
@@ -137,7 +159,7 @@ describe("netpol-drift eval", () => {
 
   it("without workloads: a pod by its labels", async () => {
     const r = await runCli(["eval", "--desired", DESIRED, "--from", "tenant-globex/component=mcp,tenant=globex", "--to", "203.0.113.9", "--port", "443", "-o", "json"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // denied, as kubectl auth can-i
     expect((JSON.parse(r.stdout) as { allowed: boolean }).allowed).toBe(false);
     const bad = await runCli(["eval", "--desired", DESIRED, "--from", "tenant-globex/some-pod", "--to", "203.0.113.9", "--port", "443"]);
     expect(bad.code).toBe(2);

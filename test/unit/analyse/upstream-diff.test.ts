@@ -71,7 +71,7 @@ describe("netpol-analyzer golden diffs", () => {
     });
     const { effects } = computeEffects({ desired: [policy("UDP")], live: [policy("TCP")], namespaces: ["kube-system"], workloads: w, options: { ipBlockMatchesPods: false } });
     // The golden's four source ranges, each "changed" for each of the seven tier=frontend pods.
-    const ranges = "0.0.0.0-9.255.255.255, 11.0.0.0-172.20.255.255, 172.22.0.0-172.29.255.255, 172.31.0.0-255.255.255.255";
+    const ranges = "0.0.0.0/0 except 10.0.0.0/8, 172.21.0.0/16, 172.30.0.0/16";
     expect(effects[0]!.effect).toBe("changes");
     expect(effects[0]!.opened.map((f) => [f.source, f.destination, f.protocol, f.ports])).toEqual([[ranges, "ns:kube-system/pod:tier=frontend", "TCP", "53"]]);
     expect(effects[0]!.closed.map((f) => [f.source, f.destination, f.protocol, f.ports])).toEqual([[ranges, "ns:kube-system/pod:tier=frontend", "UDP", "53"]]);

@@ -2,14 +2,14 @@
 // Docker support), so the tests check what Docker would read, not what a regex thinks it sees.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DockerfileParser, type Copy, type Entrypoint, type Env, type From, type Instruction } from "dockerfile-ast";
+import { DockerfileParser, type Copy, type Entrypoint, type Env, type From, type Instruction, type Run } from "dockerfile-ast";
 
 export const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 export type Step =
   | { kind: "WORKDIR"; dir: string }
   | { kind: "COPY"; from?: string; sources: string[]; dest: string }
-  | { kind: "RUN"; command: string }
+  | { kind: "RUN"; command: string; flags: string[] }
   | { kind: "ENV"; vars: [string, string][] }
   | { kind: "USER"; user: string }
   | { kind: "ENTRYPOINT"; argv: string[] }
@@ -64,7 +64,8 @@ function step(ins: Instruction, keyword: string): Step {
       return { kind: "COPY", from: copy.getFromFlag()?.getValue() ?? undefined, sources: w.slice(0, -1), dest: w.at(-1) ?? "" };
     }
     case "RUN":
-      return { kind: "RUN", command: words(ins).join(" ") };
+      // Flags (--mount=...) are not part of the shell command.
+      return { kind: "RUN", command: words(ins).join(" "), flags: (ins as Run).getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ""}`) };
     case "ENV":
       return { kind: "ENV", vars: (ins as Env).getProperties().map((p) => [p.getName(), p.getValue() ?? ""]) };
     case "USER":

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/log/logger.js";
@@ -74,6 +74,33 @@ describe("git sink", () => {
       },
     });
     await expect(run).rejects.toThrow(/kept moving: rejected 2 times/);
+  });
+
+  it("a ref the server cannot lock (a stale lock file) is retried like a race, with a wait, then fails naming the rejection", async () => {
+    const { root, bare } = await setup();
+    const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
+    await writeFile(path.join(bare.dir, "refs", "heads", "main.lock"), "");
+    const sleeps: number[] = [];
+    let applied = 0;
+    const run = publish(repo, {
+      branch: "main", base: "main", retries: 2, logger: silentLogger(), sleep: async (ms) => void sleeps.push(ms),
+      apply: async (r) => (applied++, append("entry")(r)),
+    });
+    await expect(run).rejects.toThrow(/rejected 3 times \(last: \[remote rejected\] HEAD -> main \(failed to update ref\): cannot lock ref 'refs\/heads\/main': Unable to create/);
+    expect(applied).toBe(3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps.every((ms) => ms > 0)).toBe(true);
+    expect(bare.show("main", "ops/CHANGELOG.md")).toBe("# log\n");
+  });
+
+  it("a hook that declines the push is an error at once, not a race", async () => {
+    const { root, bare } = await setup();
+    const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
+    await bare.hook("pre-receive", "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n");
+    let applied = 0;
+    const run = publish(repo, { branch: "main", base: "main", retries: 3, logger: silentLogger(), apply: async (r) => (applied++, append("entry")(r)) });
+    await expect(run).rejects.toThrow(/\[remote rejected\] HEAD -> main \(pre-receive hook declined\)/);
+    expect(applied).toBe(1);
   });
 
   describe("over smart HTTP (git http-backend)", () => {

@@ -59,7 +59,7 @@ describe("buildDigestMessage", () => {
     );
     expect(validateSlackMessage(msg)).toEqual([]);
     const all = texts(msg.blocks);
-    expect(all).toContain("by evil &lt;!channel&gt; &amp; co");
+    expect(all).toContain("by `evil &lt;!channel&gt; &amp; co`");
     expect(all).not.toContain("<!channel>");
     expect(all).toContain("`spec.x&lt;y&gt;`");
     expect(all).toContain("<https://gitlab.example/g/p/-/merge_requests/3?x=1&amp;y=%3C2%3E%7Cz|Merge request>");

@@ -1,0 +1,129 @@
+// `netpol-drift diff` as a pure function: two desired states (the base and the head of a change to the policy
+// repo) → what the change does. It is the drift computation with git on both sides: the base stands where the
+// desired state stands in a drift report, the head where the live state stands, so the effect on traffic, the
+// "no effect" of a rename or reorder, and the invariants are exactly the drift report's.
+import { analyseForReport } from "../analyse/report.js";
+import type { AnalysisInfo, AnalysisOptions, EffectKind, NamespaceEffect, Violation } from "../analyse/types.js";
+import { compare } from "../compare/compare.js";
+import type { DesiredState, Problem, Skipped } from "../model/types.js";
+
+export type PolicyChange = "added" | "removed" | "changed";
+export type FailOn = "any" | "widens" | "violation";
+export const FAIL_ON: readonly FailOn[] = ["any", "widens", "violation"];
+
+export interface DiffSide {
+  /** As the user named it: the ref or the folder. */
+  name: string;
+  /** The commit a ref resolved to; absent for a folder. */
+  commit?: string;
+  /** Path of the desired folder, as files are named in the output (repo-relative for refs). */
+  root: string;
+}
+
+export interface ChangedPolicy {
+  change: PolicyChange;
+  namespace: string;
+  name: string;
+  /** The file on the head side (the base side for a removed policy), relative to the desired folder. */
+  file?: string;
+  line?: number;
+  changes: { path: string; base?: unknown; head?: unknown }[];
+  /** Unified diff of the normalised YAML, base → head. */
+  diff: string;
+}
+
+export interface DiffResult {
+  complete: boolean;
+  base: DiffSide;
+  head: DiffSide;
+  summary: { base: number; head: number; unchanged: number; added: number; removed: number; changed: number };
+  policies: ChangedPolicy[];
+  /** One entry per namespace with a changed policy: what the change does to traffic there. */
+  effects: NamespaceEffect[];
+  /** Violations on the head side that the base side does not have, and those the change fixes. */
+  violations: { introduced: Violation[]; fixed: Violation[]; unchanged: number };
+  problems: (Problem & { side: "base" | "head" })[];
+  skipped: (Skipped & { side: "base" | "head" })[];
+  analysis: AnalysisInfo;
+}
+
+export function buildDiff(base: DesiredState, head: DesiredState, opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions }): DiffResult {
+  const problems = [...base.problems.map((p) => ({ ...p, side: "base" as const })), ...head.problems.map((p) => ({ ...p, side: "head" as const }))];
+  const skipped = [...base.skipped.map((s) => ({ ...s, side: "base" as const })), ...head.skipped.map((s) => ({ ...s, side: "head" as const }))];
+  // A side that did not load whole has no verdict: what looks added or removed may sit in the broken file.
+  const compared = compare(base.policies, head.policies, []);
+  const headByKey = new Map(head.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const policies: ChangedPolicy[] = compared.drift.map((d) => {
+    const change: PolicyChange = d.state === "missing" ? "removed" : d.state === "unmanaged" ? "added" : "changed";
+    const origin = change === "removed" ? base.policies.find((p) => p.namespace === d.namespace && p.name === d.name)?.origin : headByKey.get(`${d.namespace}/${d.name}`)?.origin;
+    return {
+      change,
+      namespace: d.namespace,
+      name: d.name,
+      ...(origin?.file ? { file: origin.file } : {}),
+      ...(origin?.line ? { line: origin.line } : {}),
+      changes: d.changes.map((c) => ({ path: c.path, ...("desired" in c ? { base: c.desired } : {}), ...("live" in c ? { head: c.live } : {}) })),
+      diff: relabel(d.diff),
+    };
+  });
+  const analysed = analyseForReport({
+    desired: base.policies,
+    live: head.policies,
+    context: [],
+    namespaces: [...new Set(policies.map((p) => p.namespace))],
+    options: opts.analysis,
+  });
+  const baseViolations = analysed.violations.filter((v) => v.side === "desired");
+  // Both sides are folders, so the head's violations carry the head's files and lines for SARIF and JUnit.
+  const headViolations = analysed.violations.filter((v) => v.side === "live");
+  const baseKeys = new Set(baseViolations.map(violationKey));
+  const headKeys = new Set(headViolations.map(violationKey));
+  const introduced = headViolations.filter((v) => !baseKeys.has(violationKey(v))).map((v) => ({ ...v, side: "desired" as const }));
+  const fixed = baseViolations.filter((v) => !headKeys.has(violationKey(v)));
+  return {
+    complete: problems.length === 0,
+    base: opts.base,
+    head: opts.head,
+    summary: {
+      base: base.policies.length,
+      head: head.policies.length,
+      unchanged: compared.summary.inSync,
+      added: compared.summary.unmanaged,
+      removed: compared.summary.missing,
+      changed: compared.summary.modified,
+    },
+    policies,
+    effects: analysed.effects,
+    violations: { introduced, fixed, unchanged: headViolations.length - introduced.length },
+    problems,
+    skipped,
+    analysis: analysed.analysis,
+  };
+}
+
+/** kubectl diff's convention, narrowed by --fail-on: 0 nothing to gate on, 1 something, 2 incomplete. */
+export function diffExitCode(r: DiffResult, failOn: FailOn = "any"): 0 | 1 | 2 {
+  if (!r.complete) return 2;
+  const opens = r.effects.some((e) => e.effect === "widens" || e.effect === "changes");
+  const effect = r.effects.some((e) => e.effect !== "none");
+  const violates = r.violations.introduced.length > 0;
+  if (failOn === "widens") return opens ? 1 : 0;
+  if (failOn === "violation") return violates ? 1 : 0;
+  return effect || violates ? 1 : 0;
+}
+
+export function effectCounts(effects: NamespaceEffect[]): Record<EffectKind, number> {
+  const out: Record<EffectKind, number> = { widens: 0, changes: 0, narrows: 0, none: 0 };
+  for (const e of effects) out[e.effect]++;
+  return out;
+}
+
+// A violation is the same on both sides when the same invariant fails for the same policy and rule; the message
+// may name other flows, and the head's line may have moved.
+function violationKey(v: Violation): string {
+  return JSON.stringify([v.invariant, v.namespace, v.policy ?? "", v.rule ?? ""]);
+}
+
+function relabel(diff: string): string {
+  return diff.replace(/^--- desired\//m, "--- base/").replace(/^\+\+\+ live\//m, "+++ head/");
+}
