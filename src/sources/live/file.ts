@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseAllDocuments, LineCounter } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
 import { isRecord } from "../../normalize/canonical.js";
-import { decodeUtf8, MAX_DEPTH, tooDeep } from "./text-checks.js";
+import { decodeUtf8, flowTooDeep, MAX_DEPTH, tooDeep } from "./text-checks.js";
 import type { CaptureFacts, LiveList } from "./types.js";
 
 export interface CaptureOptions {
@@ -56,8 +56,15 @@ export function parseCapture(text: string, label: string): Record<string, unknow
       return found.done();
     }
   }
+  if (flowTooDeep(text)) throw new LiveSourceError(call, `nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
   const counter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+  } catch (e) {
+    if (e instanceof RangeError) throw new LiveSourceError(call, `nested too deeply to read: not a kubectl capture`);
+    throw e;
+  }
   let documents = 0;
   for (const doc of Array.isArray(docs) ? docs : []) {
     const err = doc.errors[0];

@@ -43,3 +43,27 @@ export function tooDeep(value: unknown, max = MAX_DEPTH): boolean {
   }
   return false;
 }
+
+/**
+ * True when flow brackets (`[`, `{`) in YAML/JSON text nest deeper than `max`: the YAML parser recurses on
+ * them and would overflow the stack. Quoted strings and comments are skipped; block nesting is bounded by
+ * indentation and is checked on the value (`tooDeep`).
+ */
+export function flowTooDeep(text: string, max = MAX_DEPTH): boolean {
+  let depth = 0;
+  let maxSeen = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x27 /* ' */ && (i === 0 || " \t\n[{,:-".includes(text[i - 1] as string))) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x27; i++);
+    } else if (ch === 0x23 /* # */ && (i === 0 || " \t\n".includes(text[i - 1] as string))) {
+      while (i < text.length && text.charCodeAt(i) !== 0x0a) i++;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > maxSeen) maxSeen = depth;
+      if (maxSeen > max) return true;
+    } else if ((ch === 0x5d || ch === 0x7d) && depth > 0) depth--;
+  }
+  return false;
+}
