@@ -2,6 +2,7 @@ import type { DesiredState, NormalizeOptions, Problem } from "../../model/types.
 import { isRecord } from "../../normalize/canonical.js";
 import { normalizePolicy } from "../../normalize/policy.js";
 import { parseManifestText, type FoundPolicy } from "./parse.js";
+import { namespaceError } from "./validate.js";
 import { nsOf, type ManifestFile } from "./walk.js";
 
 export interface AssembleOptions {
@@ -34,6 +35,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
           file: found.file, line: found.line, namespace: "*",
           message: `NetworkPolicy "${name}" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set`,
         });
+        continue;
+      }
+      const badNs = namespace === fallback && namespace === folderNs ? namespaceError(namespace) : undefined;
+      if (badNs) {
+        // A folder that cannot be a namespace would read as "missing" in a namespace that cannot exist.
+        state.problems.push({ file: found.file, line: found.line, namespace, message: `${badNs} (from the folder name ${folderNs}/)` });
         continue;
       }
       const key = `${namespace}/${name}`;

@@ -1,7 +1,9 @@
 import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
+import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
 import { validatePolicy } from "./validate.js";
+import { goYamlTags } from "./yaml11.js";
 
 /** A NetworkPolicy found in a file, still raw, with the line its object starts on. */
 export interface FoundPolicy {
@@ -18,6 +20,14 @@ export interface ParsedFile {
 
 const V1 = "networking.k8s.io/v1";
 
+/** The yaml options both parse paths share: go-yaml v2 scalars, `<<` merges (go-yaml honours them), unique keys. */
+export const YAML_OPTIONS = (lineCounter?: LineCounter) =>
+  ({ lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, customTags: goYamlTags as never }) as const;
+
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+// Kustomize fields that change the name, namespace, labels or content of the policies it lists.
+const TRANSFORMERS = ["namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "components"];
+
 /**
  * Every document of one YAML file, classified: v1 NetworkPolicies are kept, other Kubernetes objects and
  * YAML that is no Kubernetes object at all (Helm values) are skipped and listed, broken input is a problem
@@ -26,11 +36,13 @@ const V1 = "networking.k8s.io/v1";
  */
 export function parseManifestText(text: string, file: string, namespace: string): ParsedFile {
   const out: ParsedFile = { policies: [], skipped: [], problems: [] };
+  if (flowTooDeep(text)) {
+    out.problems.push({ file, line: 1, namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+    return out;
+  }
   const counter = new LineCounter();
-  // merge: kubectl's YAML reader (go-yaml) honours `<<: *anchor`, so the same manifest must mean the same here.
-  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const docs = parseAllDocuments(text, YAML_OPTIONS(counter));
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : counter.linePos(offset).line);
-  const problem = (line: number, message: string) => out.problems.push({ file, line, message, namespace });
 
   if (!Array.isArray(docs)) return out; // defensive: yaml returns an (empty) array for an empty stream
   let declared = 0;
@@ -44,7 +56,9 @@ export function parseManifestText(text: string, file: string, namespace: string)
       const line = opened === undefined ? noticed : lineAt(opened);
       out.problems.push({
         file, line, namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
-        message: `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
+        message: err.code === "DUPLICATE_KEY"
+          ? `duplicate key ${JSON.stringify(/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim())}: refused on purpose, though kubectl would silently keep one of the two values; remove one`
+          : `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
       });
       continue;
     }
@@ -62,6 +76,20 @@ export function parseManifestText(text: string, file: string, namespace: string)
     }
     if (value === null || value === undefined) continue; // an empty document (`---` alone, only comments)
     declared++;
+    if (tooDeep(value)) {
+      out.problems.push({ file, line: lineAt(doc.range[0]), namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+      continue;
+    }
+    if (KUSTOMIZATION.test(file) && isRecord(value)) {
+      const used = TRANSFORMERS.filter((k) => value[k] !== undefined && value[k] !== null);
+      if (used.length > 0) {
+        out.problems.push({
+          file, line: lineOf(doc, [used[0] as string], lineAt), namespace,
+          message: `kustomization transforms what is applied (${used.join(", ")}): this folder is not what the cluster holds; point --desired at the rendered output (kustomize build DIR)`,
+        });
+        continue;
+      }
+    }
     classify(doc, value, [], out, file, namespace, lineAt);
   }
   if (declared === 0 && out.problems.length === 0) out.skipped.push({ file, reason: "empty file" });
@@ -130,10 +158,10 @@ function classify(
     });
     return;
   }
-  if (kind === "NetworkPolicy" && apiVersion === "extensions/v1beta1") {
+  if (kind === "NetworkPolicy" && apiVersion !== V1 && isKubernetesGroup(apiVersion)) {
     out.problems.push({
-      file, line, namespace: declared,
-      message: "extensions/v1beta1 NetworkPolicy is no longer served: move it to apiVersion networking.k8s.io/v1",
+      file, line: lineOf(doc, [...path, "apiVersion"], lineAt), namespace: declared,
+      message: `${apiVersion} NetworkPolicy is not served by the API server: move it to apiVersion ${V1}`,
     });
     return;
   }
@@ -145,7 +173,24 @@ function classify(
   for (const e of errors) {
     out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
-  if (errors.length === 0) out.policies.push({ raw: value, file, line });
+  if (errors.length === 0) out.policies.push({ raw: dropNullLabels(value), file, line });
+}
+
+/** The Kubernetes NetworkPolicy's own groups (any version), as opposed to Calico's or Cilium's kinds of that name. */
+function isKubernetesGroup(apiVersion: string): boolean {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return group === "" || group === "networking.k8s.io" || group === "extensions";
+}
+
+// `app:` with nothing after it: kubectl apply sends null, which the API server takes as "no such label".
+function dropNullLabels(value: Record<string, unknown>): Record<string, unknown> {
+  const meta = value.metadata;
+  if (!isRecord(meta)) return value;
+  for (const key of ["labels", "annotations"] as const) {
+    const map = meta[key];
+    if (isRecord(map)) for (const [k, v] of Object.entries(map)) if (v === null) delete map[k];
+  }
+  return value;
 }
 
 function declaredNamespace(value: unknown, fallback: string): string {

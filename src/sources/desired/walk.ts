@@ -63,7 +63,10 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
       try {
         target = await stat(full);
       } catch (err) {
-        if (YAML_FILE.test(name)) out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: nsOf(rel) });
+        // A dangling link to a YAML file or to a (namespace) folder hides policies; one to README.md does not.
+        if (YAML_FILE.test(name) || !/\.[^.]+$/.test(name)) {
+          out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: relDir || YAML_FILE.test(name) ? nsOf(rel) : name });
+        }
         continue;
       }
     }

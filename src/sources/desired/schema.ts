@@ -1,0 +1,118 @@
+import type { ValidationError } from "./validate.js";
+
+// The NetworkPolicy (networking.k8s.io/v1) schema as the API server decodes it with
+// fieldValidation=Strict: every field by its exact (case-sensitive) name and JSON type; anything else is
+// "unknown field" (kubectl refuses `spec.ingres` and `status`). `null` is an absent field, as in Go's JSON.
+
+type Shape =
+  | "string"
+  | "bool"
+  | "int32"
+  | "int64"
+  | "intOrString"
+  | "any-object"
+  | { map: Shape }
+  | { list: Shape }
+  | { fields: Record<string, Shape> };
+
+const labelSelector: Shape = {
+  fields: {
+    matchLabels: { map: "string" },
+    matchExpressions: { list: { fields: { key: "string", operator: "string", values: { list: "string" } } } },
+  },
+};
+const peer: Shape = { fields: { podSelector: labelSelector, namespaceSelector: labelSelector, ipBlock: { fields: { cidr: "string", except: { list: "string" } } } } };
+const port: Shape = { fields: { protocol: "string", port: "intOrString", endPort: "int32" } };
+const objectMeta: Shape = {
+  fields: {
+    name: "string", generateName: "string", namespace: "string", selfLink: "string", uid: "string", resourceVersion: "string",
+    generation: "int64", creationTimestamp: "string", deletionTimestamp: "string", deletionGracePeriodSeconds: "int64",
+    labels: { map: "string" }, annotations: { map: "string" },
+    ownerReferences: { list: { fields: { apiVersion: "string", kind: "string", name: "string", uid: "string", controller: "bool", blockOwnerDeletion: "bool" } } },
+    finalizers: { list: "string" },
+    managedFields: { list: { fields: { manager: "string", operation: "string", apiVersion: "string", time: "string", fieldsType: "string", fieldsV1: "any-object", subresource: "string" } } },
+  },
+};
+export const NETWORK_POLICY: Shape = {
+  fields: {
+    apiVersion: "string",
+    kind: "string",
+    metadata: objectMeta,
+    spec: {
+      fields: {
+        podSelector: labelSelector,
+        ingress: { list: { fields: { from: { list: peer }, ports: { list: port } } } },
+        egress: { list: { fields: { to: { list: peer }, ports: { list: port } } } },
+        policyTypes: { list: "string" },
+      },
+    },
+  },
+};
+
+const INT32 = 2 ** 31;
+
+/** Unknown fields and wrong types, as strict decoding reports them; at most one error per field. */
+export function checkShape(value: unknown, shape: Shape = NETWORK_POLICY, path: (string | number)[] = []): ValidationError[] {
+  if (value === null || value === undefined) return [];
+  const where = path.length > 0 ? path.join(".") : "the object";
+  const wrong = (what: string): ValidationError[] => [{ path, message: `${where} must be ${what}, found ${describe(value)}` }];
+  if (typeof shape === "string") {
+    switch (shape) {
+      case "string":
+        return typeof value === "string" ? [] : wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
+      case "bool":
+        return typeof value === "boolean" ? [] : wrong("true or false");
+      case "int32":
+        return isInt(value, INT32) ? [] : wrong("a whole number (32-bit)");
+      case "int64":
+        return isInt(value, 2 ** 63) ? [] : wrong("a whole number");
+      case "intOrString":
+        return typeof value === "string" || isInt(value, INT32) ? [] : wrong("a port number or a port name");
+      case "any-object":
+        return isObject(value) ? [] : wrong("a mapping");
+    }
+  }
+  if ("map" in shape) {
+    if (!isObject(value)) return wrong("a mapping");
+    return Object.entries(value).flatMap(([k, v]) => checkShape(v, shape.map, [...path, k]));
+  }
+  if ("list" in shape) {
+    if (!Array.isArray(value)) return wrong("a list");
+    return value.flatMap((v, i) => checkShape(v, shape.list, [...path, i]));
+  }
+  if (!isObject(value)) return wrong("a mapping");
+  const errors: ValidationError[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const field = shape.fields[k];
+    if (field === undefined) {
+      const near = Object.keys(shape.fields).find((f) => f.toLowerCase() === k.toLowerCase() || editDistanceAtMostOne(f, k));
+      errors.push({ path: [...path, k], message: `unknown field "${[...path, k].join(".")}"${near ? ` (did you mean "${near}"?)` : ""}: the API server refuses it (strict field validation)` });
+      continue;
+    }
+    errors.push(...checkShape(v, field, [...path, k]));
+  }
+  return errors;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isInt(v: unknown, bound: number): boolean {
+  return typeof v === "number" && Number.isInteger(v) && v >= -bound && v < bound;
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return "a list";
+  if (isObject(v)) return "a mapping";
+  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  return `${typeof v === "boolean" ? "the boolean" : "the number"} ${String(v)}`;
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const [x, y] = [a.slice(i), b.slice(i)];
+  return x.slice(1) === y.slice(1) || x.slice(1) === y || x === y.slice(1);
+}
