@@ -109,10 +109,12 @@ function describe(v: unknown): string {
   return `${typeof v === "boolean" ? "the boolean" : "the number"} ${String(v)}`;
 }
 
+/** One letter changed, added, dropped, or two neighbours swapped: a typo worth naming. */
 function editDistanceAtMostOne(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1 || a === b) return false;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const [x, y] = [a.slice(i), b.slice(i)];
-  return x.slice(1) === y.slice(1) || x.slice(1) === y || x === y.slice(1);
+  const swapped = x.length === y.length && x.length >= 2 && x[0] === y[1] && x[1] === y[0] && x.slice(2) === y.slice(2);
+  return swapped || x.slice(1) === y.slice(1) || x.slice(1) === y || x === y.slice(1);
 }
