@@ -107,6 +107,11 @@ function annotations(map: Obj | undefined, add: Add): void {
 function selector(sel: Obj | undefined, path: Path, add: Add): void {
   if (!sel) return;
   labels(sel.matchLabels as Obj | undefined, [...path, "matchLabels"], add);
+  // Not a server rule but a deliberate refusal: `app:` alone is dropped by kubectl apply (the selector then
+  // matches more) and stored as "" by create and server-side apply. Either reading could be a false verdict.
+  for (const [k, v] of Object.entries((sel.matchLabels ?? {}) as Obj)) {
+    if (v === null) add([...path, "matchLabels", k], `matchLabels ${JSON.stringify(k)} has no value: kubectl apply drops it, create and server-side apply match ""; write ${k}: "" or remove it`);
+  }
   ((sel.matchExpressions ?? []) as (Obj | null)[]).forEach((e, i) => {
     const at = [...path, "matchExpressions", i];
     const { key = "", operator = "", values } = (e ?? {}) as { key?: string; operator?: string; values?: (string | null)[] };

@@ -118,3 +118,16 @@ describe("desired loader: a folder that is not what is applied", () => {
     expect(s.policies).toHaveLength(1);
   });
 });
+
+describe("desired loader: null entries", () => {
+  it("a null port entry is every port of TCP, as the API server stores it", async () => {
+    const s = await load(await tempTree({ "shop/p.yaml": policy(["  ingress:", "    - ports: [null, {port: 80}]"]) }));
+    expect(s.problems).toEqual([]);
+    expect(s.policies[0]?.spec.ingress).toEqual([{ ports: [{ port: 80, protocol: "TCP" }, { protocol: "TCP" }] }]);
+  });
+
+  it("a matchLabels entry without a value is refused on purpose: apply and create read it differently", async () => {
+    const s = await load(await tempTree({ "shop/p.yaml": policy(peerIn("podSelector:", "  matchLabels:", "    app:")) }));
+    expect(s.problems).toEqual([{ file: "shop/p.yaml", line: 11, namespace: "shop", message: expect.stringMatching(/^matchLabels "app" has no value: kubectl apply drops it/) }]);
+  });
+});
