@@ -118,3 +118,14 @@ function editDistanceAtMostOne(a: string, b: string): boolean {
   const swapped = x.length === y.length && x.length >= 2 && x[0] === y[1] && x[1] === y[0] && x.slice(2) === y.slice(2);
   return swapped || x.slice(1) === y.slice(1) || x.slice(1) === y || x === y.slice(1);
 }
+
+/** Every field path of a shape ("spec.ingress.from.ipBlock.cidr"), list items and map values left out. */
+export function fieldPaths(shape: Shape = NETWORK_POLICY, prefix = ""): string[] {
+  if (typeof shape === "string") return [];
+  if ("list" in shape) return fieldPaths(shape.list, prefix);
+  if ("map" in shape) return [];
+  return Object.entries(shape.fields).flatMap(([k, v]) => {
+    const here = prefix ? `${prefix}.${k}` : k;
+    return [here, ...fieldPaths(v, here)];
+  });
+}
