@@ -2,6 +2,7 @@ import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Docume
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
+import { asDecoded } from "./schema.js";
 import { validatePolicy } from "./validate.js";
 import { goYamlTags } from "./yaml11.js";
 
@@ -173,7 +174,7 @@ function classify(
   for (const e of errors) {
     out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
-  if (errors.length === 0) out.policies.push({ raw: dropNullLabels(value), file, line });
+  if (errors.length === 0) out.policies.push({ raw: asDecoded(dropNullLabels(value)), file, line });
 }
 
 /** The Kubernetes NetworkPolicy's own groups (any version), as opposed to Calico's or Cilium's kinds of that name. */

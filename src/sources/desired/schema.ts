@@ -129,3 +129,25 @@ export function fieldPaths(shape: Shape = NETWORK_POLICY, prefix = ""): string[]
     return [here, ...fieldPaths(v, here)];
   });
 }
+
+/**
+ * The value as Go's JSON decoding leaves it: a null list element is the element type's zero value (`""`,
+ * `{}`), e.g. `values: [null]` is the value "" and `ports: [null]` a port without fields. Call after
+ * checkShape found nothing. Mutates and returns `value`.
+ */
+export function asDecoded<T>(value: T, shape: Shape = NETWORK_POLICY): T {
+  if (value === null || typeof value !== "object" || typeof shape === "string" || "map" in shape) return value;
+  if ("list" in shape) {
+    const list = value as unknown[];
+    const item = shape.list;
+    for (let i = 0; i < list.length; i++) {
+      list[i] = list[i] === null ? (item === "string" ? "" : typeof item === "object" && "fields" in item ? {} : list[i]) : asDecoded(list[i], item);
+    }
+    return value;
+  }
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const field = shape.fields[k];
+    if (field !== undefined) asDecoded(v, field);
+  }
+  return value;
+}

@@ -126,6 +126,13 @@ describe("desired loader: null entries", () => {
     expect(s.policies[0]?.spec.ingress).toEqual([{ ports: [{ port: 80, protocol: "TCP" }, { protocol: "TCP" }] }]);
   });
 
+  it("a null selector value is the value \"\" and a null rule allows all, as Go decodes them", async () => {
+    const s = await load(await tempTree({ "shop/p.yaml": policy(["  ingress: [null]"]).replace("podSelector: {}", "podSelector: {matchExpressions: [{key: app, operator: In, values: [null, web]}]}") }));
+    expect(s.problems).toEqual([]);
+    expect(s.policies[0]?.spec.podSelector).toEqual({ matchExpressions: [{ key: "app", operator: "In", values: ["", "web"] }] });
+    expect(s.policies[0]?.spec.ingress).toEqual([{}]);
+  });
+
   it("a matchLabels entry without a value is refused on purpose: apply and create read it differently", async () => {
     const s = await load(await tempTree({ "shop/p.yaml": policy(peerIn("podSelector:", "  matchLabels:", "    app:")) }));
     expect(s.problems).toEqual([{ file: "shop/p.yaml", line: 11, namespace: "shop", message: expect.stringMatching(/^matchLabels "app" has no value: kubectl apply drops it/) }]);
