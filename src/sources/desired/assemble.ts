@@ -9,6 +9,8 @@ export interface AssembleOptions {
   /** Namespace for objects that name none and sit at the root of the desired folder. */
   defaultNamespace?: string;
   normalize: NormalizeOptions;
+  /** Parse every file with the position-keeping parser (the fast path's reference, for tests and bench/). */
+  positions?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
   for (const file of files) {
     const folderNs = nsOf(file.rel);
     const fallback = folderNs !== "*" ? folderNs : opts.defaultNamespace;
-    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*");
+    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*", { positions: opts.positions });
     state.skipped.push(...parsed.skipped);
     state.problems.push(...parsed.problems);
     for (const found of parsed.policies) {

@@ -2,6 +2,7 @@ import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Docume
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
+import { fastParse } from "./fast-parse.js";
 import { asDecoded } from "./schema.js";
 import { validatePolicy } from "./validate.js";
 import { goYamlTags } from "./yaml11.js";
@@ -35,8 +36,13 @@ const TRANSFORMERS = ["namePrefix", "nameSuffix", "namespace", "commonLabels", "
  * with file and line. `namespace` is the namespace the file's documents would default to ("*" if unknown):
  * a problem makes it uncertain.
  */
-export function parseManifestText(text: string, file: string, namespace: string): ParsedFile {
+export function parseManifestText(text: string, file: string, namespace: string, opts: { positions?: boolean } = {}): ParsedFile {
   const out: ParsedFile = { policies: [], skipped: [], problems: [] };
+  const fast = opts.positions || KUSTOMIZATION.test(file) ? undefined : fastParse(text, isValidV1Policy);
+  if (fast) {
+    for (const d of fast) out.policies.push({ raw: asDecoded(dropNullLabels(d.value)), file, line: d.line });
+    return out;
+  }
   if (flowTooDeep(text)) {
     out.problems.push({ file, line: 1, namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
     return out;
@@ -175,6 +181,11 @@ function classify(
     out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
   if (errors.length === 0) out.policies.push({ raw: asDecoded(dropNullLabels(value)), file, line });
+}
+
+/** What the fast path may take: a v1 NetworkPolicy (no List) the API server would accept. */
+function isValidV1Policy(v: Record<string, unknown>): boolean {
+  return v.apiVersion === V1 && v.kind === "NetworkPolicy" && validatePolicy(v).length === 0;
 }
 
 /** The Kubernetes NetworkPolicy's own groups (any version), as opposed to Calico's or Cilium's kinds of that name. */
