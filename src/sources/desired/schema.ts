@@ -53,45 +53,53 @@ const INT32 = 2 ** 31;
 
 /** Unknown fields and wrong types, as strict decoding reports them; at most one error per field. */
 export function checkShape(value: unknown, shape: Shape = NETWORK_POLICY, path: (string | number)[] = []): ValidationError[] {
-  if (value === null || value === undefined) return [];
-  const where = path.length > 0 ? path.join(".") : "the object";
-  const wrong = (what: string): ValidationError[] => [{ path, message: `${where} must be ${what}, found ${describe(value)}` }];
+  const errors: ValidationError[] = [];
+  walk(value, shape, [...path], errors);
+  return errors;
+}
+
+// `path` is one stack shared by the whole walk (pushed and popped): valid objects, the common case,
+// allocate nothing per field.
+function walk(value: unknown, shape: Shape, path: (string | number)[], errors: ValidationError[]): void {
+  if (value === null || value === undefined) return;
+  const wrong = (what: string) => {
+    const where = path.length > 0 ? path.join(".") : "the object";
+    errors.push({ path: [...path], message: `${where} must be ${what}, found ${describe(value)}` });
+  };
   if (typeof shape === "string") {
-    switch (shape) {
-      case "string":
-        return typeof value === "string" ? [] : wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
-      case "bool":
-        return typeof value === "boolean" ? [] : wrong("true or false");
-      case "int32":
-        return isInt(value, INT32) ? [] : wrong("a whole number (32-bit)");
-      case "int64":
-        return isInt(value, 2 ** 63) ? [] : wrong("a whole number");
-      case "intOrString":
-        return typeof value === "string" || isInt(value, INT32) ? [] : wrong("a port number or a port name");
-      case "any-object":
-        return isObject(value) ? [] : wrong("a mapping");
-    }
-  }
-  if ("map" in shape) {
-    if (!isObject(value)) return wrong("a mapping");
-    return Object.entries(value).flatMap(([k, v]) => checkShape(v, shape.map, [...path, k]));
+    if (shape === "string") {
+      if (typeof value !== "string") wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
+    } else if (shape === "bool") {
+      if (typeof value !== "boolean") wrong("true or false");
+    } else if (shape === "int32") {
+      if (!isInt(value, INT32)) wrong("a whole number (32-bit)");
+    } else if (shape === "int64") {
+      if (!isInt(value, 2 ** 63)) wrong("a whole number");
+    } else if (shape === "intOrString") {
+      if (typeof value !== "string" && !isInt(value, INT32)) wrong("a port number or a port name");
+    } else if (!isObject(value)) wrong("a mapping");
+    return;
   }
   if ("list" in shape) {
     if (!Array.isArray(value)) return wrong("a list");
-    return value.flatMap((v, i) => checkShape(v, shape.list, [...path, i]));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], shape.list, path, errors);
+      path.pop();
+    }
+    return;
   }
   if (!isObject(value)) return wrong("a mapping");
-  const errors: ValidationError[] = [];
-  for (const [k, v] of Object.entries(value)) {
-    const field = shape.fields[k];
+  for (const k in value) {
+    const field = "map" in shape ? shape.map : shape.fields[k];
+    path.push(k);
     if (field === undefined) {
-      const near = Object.keys(shape.fields).find((f) => f.toLowerCase() === k.toLowerCase() || editDistanceAtMostOne(f, k));
-      errors.push({ path: [...path, k], message: `unknown field "${[...path, k].join(".")}"${near ? ` (did you mean "${near}"?)` : ""}: the API server refuses it (strict field validation)` });
-      continue;
-    }
-    errors.push(...checkShape(v, field, [...path, k]));
+      const known = Object.keys((shape as { fields: Record<string, Shape> }).fields);
+      const near = known.find((f) => f.toLowerCase() === k.toLowerCase() || editDistanceAtMostOne(f, k));
+      errors.push({ path: [...path], message: `unknown field "${path.join(".")}"${near ? ` (did you mean "${near}"?)` : ""}: the API server refuses it (strict field validation)` });
+    } else walk(value[k], field, path, errors);
+    path.pop();
   }
-  return errors;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -24,8 +24,20 @@ const GO_FLOAT = /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
+// Both parsers ask once per candidate type (null, bool, int, float): remember the last answer.
+let lastText: string | undefined;
+let lastResolved: Resolved | undefined;
+
 /** What go-yaml v2 makes of a plain (unquoted, untagged) scalar; undefined = a string. */
 export function resolvePlain(s: string): Resolved | undefined {
+  if (s !== lastText) {
+    lastResolved = resolveUncached(s);
+    lastText = s;
+  }
+  return lastResolved;
+}
+
+function resolveUncached(s: string): Resolved | undefined {
   const hit = TABLE.get(s);
   if (hit) return hit;
   const c = s[0];
