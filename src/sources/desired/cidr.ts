@@ -33,6 +33,15 @@ export function parseCidr(value: string): CidrResult {
   return { cidr: { family: ip.family, addr: ip.addr, bits } };
 }
 
+/**
+ * Whether Go's ParseCIDRSloppy takes it: what an API server may have stored, even before strict
+ * validation (a legacy `10.0.0.1/24` or `010.0.0.0/8` can still be live). A zone or a /33 never can.
+ */
+export function storableCidr(value: string): boolean {
+  const r = parseCidr(value);
+  return !("error" in r) || !r.error.startsWith(SYNTAX);
+}
+
 /** `except` must lie inside `cidr` and be smaller (Go: cidr.Contains(except.IP) && cidrBits < exceptBits). */
 export function strictSubset(inner: Cidr, outer: Cidr): boolean {
   if (inner.family !== outer.family || outer.bits >= inner.bits) return false;

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseAllDocuments, LineCounter } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
 import { isRecord } from "../../normalize/canonical.js";
+import { storableCidr } from "../desired/cidr.js";
 import { decodeUtf8, flowTooDeep, MAX_DEPTH, tooDeep } from "./text-checks.js";
 import type { CaptureFacts, LiveList } from "./types.js";
 
@@ -154,6 +155,8 @@ class Found {
     // Which copy the cluster holds is unknown: neither may win silently.
     if (this.keys.has(key)) this.fail(`NetworkPolicy ${key} appears twice: a capture holds each policy once`);
     this.keys.add(key);
+    const cidr = unstorableCidr(obj.spec);
+    if (cidr !== undefined) this.fail(`NetworkPolicy ${key} has ipBlock CIDR ${JSON.stringify(cidr)}, which no API server stores: not a capture of a cluster`);
     this.objects.push(obj);
   }
 
@@ -167,6 +170,23 @@ class Found {
       this.fail(`is one page of a paginated list (${which}), not the whole list: capture it again without a limit`);
     }
   }
+}
+
+/** The first ipBlock cidr/except that is not even Go-parsable (a zone, a /33), if any. */
+function unstorableCidr(spec: unknown): string | undefined {
+  if (!isRecord(spec)) return undefined;
+  for (const [dir, peers] of [["ingress", "from"], ["egress", "to"]] as const) {
+    for (const rule of Array.isArray(spec[dir]) ? spec[dir] : []) {
+      for (const peer of isRecord(rule) && Array.isArray(rule[peers]) ? rule[peers] : []) {
+        const block = isRecord(peer) && isRecord(peer.ipBlock) ? peer.ipBlock : undefined;
+        if (!block) continue;
+        for (const c of [block.cidr, ...(Array.isArray(block.except) ? block.except : [])]) {
+          if (typeof c !== "string" || !storableCidr(c)) return String(c);
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

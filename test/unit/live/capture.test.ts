@@ -147,3 +147,10 @@ describe("live capture: contents", () => {
     expectRefused(await report(text, ["-A"]), /nested more than 100 levels deep/);
   });
 });
+
+describe("live capture: objects no API server stores", () => {
+  it.each(["fe80::%eth0/64", "10.0.0.0/33", "10.0.0.1"])("an ipBlock CIDR %s: exit 2 naming the file, no crash", async (cidr) => {
+    const edited = serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr } }] }] });
+    expectRefused(await report(JSON.stringify(kubectlList([edited, cart]))), /NetworkPolicy shop\/web has ipBlock CIDR .*which no API server stores/);
+  });
+});
