@@ -20,7 +20,8 @@ export interface CaptureScope {
 export function captureScope(facts: CaptureFacts, stated: Scope, desiredNamespaces: Iterable<string>): CaptureScope {
   const notes: string[] = [];
   if (facts.withoutManagedFields > 0) {
-    notes.push(`${facts.withoutManagedFields} of the capture's policies carry no managedFields (kubectl hides them unless --show-managed-fields): "changed by" is unavailable for them`);
+    const verb = facts.withoutManagedFields === 1 ? "carries" : "carry";
+    notes.push(`${facts.withoutManagedFields} of the capture's policies ${verb} no managedFields (kubectl hides them unless --show-managed-fields): "changed by" is unavailable for them`);
   }
   if (facts.allNamespaces) return { covers: ["*"], notes };
   if (stated.namespaces.length > 0) return { covers: [...stated.namespaces].sort(), notes: [...notes, `the capture is taken to cover namespaces ${stated.namespaces.join(", ")} (-n)`] };

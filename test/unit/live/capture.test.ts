@@ -122,7 +122,7 @@ describe("live capture: contents", () => {
     };
     const r = await report(JSON.stringify(kubectlList([bare(shop), cart])));
     expect(r.code).toBe(0);
-    expect(r.json.notes).toEqual([expect.stringMatching(/^1 of the capture's policies carry no managedFields .*--show-managed-fields.*"changed by" is unavailable/)]);
+    expect(r.json.notes).toEqual([expect.stringMatching(/^1 of the capture's policies carries no managedFields .*--show-managed-fields.*"changed by" is unavailable/)]);
     const withAll = await report(JSON.stringify(kubectlList([shop, cart])));
     expect(withAll.json.notes).toBeUndefined();
   });
