@@ -160,8 +160,9 @@ function classify(
   if (kind.endsWith("List") && Array.isArray(value.items)) {
     value.items.forEach((item, i) => {
       // A typed NetworkPolicyList (the raw API response) leaves apiVersion and kind off its items.
-      const typed = kind === "NetworkPolicyList" && apiVersion === V1 && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
-      classify(doc, typed ? { apiVersion: V1, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
+      // Any version: a v1beta1 NetworkPolicyList's items are then refused as v1beta1, not skipped.
+      const typed = kind === "NetworkPolicyList" && isKubernetesGroup(apiVersion) && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
+      classify(doc, typed ? { apiVersion, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
     });
     return;
   }

@@ -138,3 +138,12 @@ describe("desired loader: null entries", () => {
     expect(s.problems).toEqual([{ file: "shop/p.yaml", line: 11, namespace: "shop", message: expect.stringMatching(/^matchLabels "app" has no value: kubectl apply drops it/) }]);
   });
 });
+
+describe("desired loader: lists in another version", () => {
+  it("a networking.k8s.io/v1beta1 NetworkPolicyList's items are problems, not skipped", async () => {
+    const text = "apiVersion: networking.k8s.io/v1beta1\nkind: NetworkPolicyList\nitems:\n  - metadata: {name: a}\n    spec: {}\n";
+    const s = await load(await tempTree({ "shop/list.yaml": text }));
+    expect(s.skipped).toEqual([]);
+    expect(s.problems).toEqual([{ file: "shop/list.yaml", line: 4, namespace: "shop", message: expect.stringMatching(/^networking\.k8s\.io\/v1beta1 NetworkPolicy is not served/) }]);
+  });
+});
