@@ -4,6 +4,8 @@ import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report 
 import { normalizePolicy } from "../normalize/policy.js";
 import { analyseForReport } from "../analyse/report.js";
 import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
+import { captureScope } from "../sources/live/capture-scope.js";
+import type { CaptureFacts } from "../sources/live/types.js";
 
 export interface LiveOutcome {
   /** The full list, or undefined when listing failed (then `problem` says why). */
@@ -12,6 +14,8 @@ export interface LiveOutcome {
   cluster: string;
   origin: string;
   requests: number;
+  /** A capture file: what it holds, to tell what it covers. */
+  capture?: CaptureFacts;
 }
 
 export interface BuildOptions {
@@ -34,6 +38,8 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
   const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
   const inputProblems = opts.analysis?.problems ?? [];
+  const scope = live.capture && live.objects ? captureScope(live.capture, opts.scope, desiredPolicies.map((p) => p.namespace)) : undefined;
+  const covers = scope?.covers ?? (opts.scope.namespaces.length > 0 ? [...opts.scope.namespaces] : ["*"]);
   const base = {
     skipped: desired.skipped,
     generatedAt: opts.generatedAt,
@@ -43,15 +49,17 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       live: live.origin,
       requests: live.requests,
       ...(opts.analysis?.workloads ? { workloads: opts.analysis.workloads.origin } : {}),
+      liveNamespaces: covers,
     },
+    ...(scope && scope.notes.length > 0 ? { notes: scope.notes } : {}),
   };
-  if (!live.objects) {
+  if (!live.objects || scope?.problem) {
     return {
       ...base,
       complete: false,
       summary: { desired: desiredPolicies.length, live: 0, inSync: 0, missing: 0, unmanaged: 0, modified: 0 },
       drift: [],
-      problems: [...problems, ...(live.problem ? [live.problem] : []), ...inputProblems],
+      problems: [...problems, ...(live.problem ? [live.problem] : []), ...(scope?.problem ? [scope.problem] : []), ...inputProblems],
       withheld: ["*"],
     };
   }

@@ -13,7 +13,7 @@ import { detect } from "./detect.js";
 import { readWorkloads, type WorkloadsSource } from "./workloads.js";
 
 export type LiveSourceOptions =
-  | { kind: "file"; file: string }
+  | { kind: "file"; file: string; allNamespaces?: boolean }
   | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
 
 export interface SourceOptions {
@@ -69,7 +69,7 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
 
 async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, known: { context?: string }): Promise<LiveList> {
   const live = opts.live;
-  if (live.kind === "file") return readLiveFile(live.file, io.stdin);
+  if (live.kind === "file") return readLiveFile(live.file, io.stdin, { allNamespaces: live.allNamespaces });
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });

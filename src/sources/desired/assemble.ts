@@ -2,12 +2,15 @@ import type { DesiredState, NormalizeOptions, Problem } from "../../model/types.
 import { isRecord } from "../../normalize/canonical.js";
 import { normalizePolicy } from "../../normalize/policy.js";
 import { parseManifestText, type FoundPolicy } from "./parse.js";
+import { namespaceError } from "./validate.js";
 import { nsOf, type ManifestFile } from "./walk.js";
 
 export interface AssembleOptions {
   /** Namespace for objects that name none and sit at the root of the desired folder. */
   defaultNamespace?: string;
   normalize: NormalizeOptions;
+  /** Parse every file with the position-keeping parser (the fast path's reference, for tests and bench/). */
+  positions?: boolean;
 }
 
 /**
@@ -22,7 +25,7 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
   for (const file of files) {
     const folderNs = nsOf(file.rel);
     const fallback = folderNs !== "*" ? folderNs : opts.defaultNamespace;
-    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*");
+    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*", { positions: opts.positions });
     state.skipped.push(...parsed.skipped);
     state.problems.push(...parsed.problems);
     for (const found of parsed.policies) {
@@ -34,6 +37,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
           file: found.file, line: found.line, namespace: "*",
           message: `NetworkPolicy "${name}" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set`,
         });
+        continue;
+      }
+      const badNs = namespace === fallback && namespace === folderNs ? namespaceError(namespace) : undefined;
+      if (badNs) {
+        // A folder that cannot be a namespace would read as "missing" in a namespace that cannot exist.
+        state.problems.push({ file: found.file, line: found.line, namespace, message: `${badNs} (from the folder name ${folderNs}/)` });
         continue;
       }
       const key = `${namespace}/${name}`;

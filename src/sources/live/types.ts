@@ -7,6 +7,20 @@ export interface LiveList {
   origin: string;
   /** How many list requests were made (1 for a file). */
   requests: number;
+  /** File captures only: what the capture says about its own scope and contents. */
+  capture?: CaptureFacts;
+}
+
+/** A capture carries no marker of the namespaces it was taken from: what it holds, and what the user said. */
+export interface CaptureFacts {
+  /** How problems name it: "read FILE". */
+  call: string;
+  /** The namespaces of the NetworkPolicies in it, sorted. */
+  namespaces: string[];
+  /** The user said it covers every namespace (`-A`). */
+  allNamespaces: boolean;
+  /** How many of its policies carry no managedFields (kubectl hides them without --show-managed-fields). */
+  withoutManagedFields: number;
 }
 
 /** Which namespaces to list: all (`[]`), or exactly these. Exclusion globs are applied after listing. */
