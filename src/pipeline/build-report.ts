@@ -1,12 +1,15 @@
 import { compare } from "../compare/compare.js";
+import { shareInSync } from "../compare/same.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report } from "../model/types.js";
-import { normalizePolicy } from "../normalize/policy.js";
+import { normalizeLive } from "../normalize/live.js";
 import { analyseForReport } from "../analyse/report.js";
 import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
 
 export interface LiveOutcome {
-  /** The full list, or undefined when listing failed (then `problem` says why). */
+  /** The full list, normalised as it was read; undefined (with `objects`) when listing failed (then `problem` says why). */
+  policies?: NormalizedPolicy[];
+  /** The full list still raw (a capture, a test): normalised here. */
   objects?: Record<string, unknown>[];
   problem?: Problem;
   cluster: string;
@@ -45,7 +48,8 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       ...(opts.analysis?.workloads ? { workloads: opts.analysis.workloads.origin } : {}),
     },
   };
-  if (!live.objects) {
+  const listed = live.policies ?? (live.objects && normalizeLive(live.objects, opts.normalize));
+  if (!listed) {
     return {
       ...base,
       complete: false,
@@ -55,7 +59,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       withheld: ["*"],
     };
   }
-  const livePolicies = normalizeLive(live.objects, opts.normalize).filter((p) => inScope(p.namespace, opts.scope));
+  const livePolicies = shareInSync(desiredPolicies, listed.filter((p) => inScope(p.namespace, opts.scope)));
   const result = compare(desiredPolicies, livePolicies, problems);
   const analysed = analyseForReport({
     desired: desiredPolicies,
@@ -71,12 +75,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...analysed };
 }
 
-export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {
-  return objects.map((raw) => {
-    const meta = (raw.metadata ?? {}) as Record<string, unknown>;
-    return normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
-  });
-}
+export { normalizeLive };
 
 /** kubectl diff's convention: 0 nothing drifted, 1 drift, 2 error or incomplete. */
 export function exitCodeOf(report: Report): 0 | 1 | 2 {
