@@ -1,4 +1,4 @@
-// Fixture for the in-sync benchmark: a desired folder (one file per policy, one folder per namespace) and a
+// Fixtures for the benchmarks. In sync: a desired folder (one file per policy, one folder per namespace) and a
 // `kubectl get netpol -A -o json --show-managed-fields` capture of the same policies with the server fields a
 // real API server adds (uid, resourceVersion, generation, creationTimestamp, managedFields, the
 // last-applied-configuration annotation). Both sides say the same: the report must be "in sync".
@@ -45,7 +45,7 @@ export function served(p, seq) {
       resourceVersion: String(100000 + seq), generation: 1, creationTimestamp: "2026-11-30T02:00:00Z",
       managedFields: [{ manager: "kubectl-client-side-apply", operation: "Update", apiVersion: "networking.k8s.io/v1", time: "2026-11-30T02:00:00Z", fieldsType: "FieldsV1",
         fieldsV1: { "f:metadata": { "f:annotations": { ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {} }, ...(p.metadata.labels ? { "f:labels": Object.fromEntries(Object.keys(p.metadata.labels).map((k) => [`f:${k}`, {}])) } : {}) },
-          "f:spec": { "f:egress": {}, ...(p.spec.ingress ? { "f:ingress": {} } : {}), "f:podSelector": {}, "f:policyTypes": {} } } }],
+          "f:spec": { ...(p.spec.egress ? { "f:egress": {} } : {}), ...(p.spec.ingress ? { "f:ingress": {} } : {}), "f:podSelector": {}, "f:policyTypes": {} } } }],
     },
     spec: p.spec,
   };
@@ -71,4 +71,30 @@ export function writeInSync(dir, policies, namespaces) {
   writeSync(fd, "\n]}\n");
   closeSync(fd);
   return { desired, live };
+}
+
+/**
+ * The first-run layout (app teams own their policies, none in git yet): per namespace `default-deny` (egress
+ * only to kube-dns), `allow-ingress-nginx`, `allow-same-ns`, as the API server returns them.
+ */
+export function writeFirstRunCapture(file, namespaces) {
+  const NAME = "kubernetes.io/metadata.name";
+  const np = (ns, name, spec) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace: ns }, spec });
+  const fd = openSync(file, "w");
+  writeSync(fd, '{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[\n');
+  let seq = 0;
+  for (let i = 0; i < namespaces; i++) {
+    const n = ns(i);
+    for (const p of [
+      np(n, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAME]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }] }),
+      np(n, "allow-ingress-nginx", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }] }),
+      np(n, "allow-same-ns", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
+    ]) {
+      writeSync(fd, `${seq > 0 ? ",\n" : ""}${JSON.stringify(served(p, seq), null, 4)}`);
+      seq++;
+    }
+  }
+  writeSync(fd, "\n]}\n");
+  closeSync(fd);
+  return file;
 }
