@@ -11,6 +11,7 @@ import { liveNormalizer } from "../normalize/live.js";
 import { internPolicy, StringTable } from "../normalize/strings.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "./analysis-options.js";
 import { exitCodeOf } from "./build-report.js";
+import { loadDesiredOffThread } from "./desired-thread.js";
 import { detect } from "./detect.js";
 import { readWorkloads, type WorkloadsSource } from "./workloads.js";
 
@@ -54,7 +55,8 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   const report = await detect(
     {
       loadDesired: async () => {
-        const desired = await loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+        const load = opts.live.kind === "cluster" ? loadDesiredOffThread : loadDesired;
+        const desired = await load(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
         for (const p of desired.policies) internPolicy(p, strings);
         return desired;
       },
