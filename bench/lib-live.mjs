@@ -19,7 +19,8 @@ const policy = (ns, i) => ({
 });
 
 /** Returns one result per step: { policies, namespaces, kubectl, report } with ms / rssMB / stdoutBytes. */
-export async function liveVsKubectl({ steps, namespaces: NAMESPACES, runs, log = () => {} }) {
+/** `baselineBin`: another build's bin/netpol-drift.js, timed in the same runs (before/after). */
+export async function liveVsKubectl({ steps, namespaces: NAMESPACES, runs, baselineBin, log = () => {} }) {
   const work = execFileSync("bash", [path.join(ROOT, "scripts/envtest-up.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop();
   const env = Object.fromEntries(readFileSync(path.join(work, "env"), "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
   const kubectl = path.join(env.ENVTEST_BIN, "kubectl");
@@ -50,18 +51,20 @@ export async function liveVsKubectl({ steps, namespaces: NAMESPACES, runs, log =
       }
       const k = () => runCommand(kubectl, ["--kubeconfig", kc, "get", "netpol", "-A", "-o", "json"]);
       const r = () => runProduct(["report", "--desired", desired, "--kubeconfig", kc, "-o", "json"]);
+      const b = () => runProduct(["report", "--desired", desired, "--kubeconfig", kc, "-o", "json"], { bin: baselineBin });
       await k(); await r(); // warm-up (page cache, the API server's watch cache)
-      // Interleaved, so a change in the machine's load hits both alike.
-      const ks = [], rs = [];
+      // Interleaved, so a change in the machine's load hits all alike.
+      const ks = [], rs = [], bs = [];
       for (let i = 0; i < runs; i++) {
         ks.push(await k());
         rs.push(await r());
+        if (baselineBin) bs.push(await b());
       }
       const pick = async (xs) => repeat(xs.length, async () => xs.shift());
       const kubectlRes = await pick([...ks]);
       const reportRes = await pick([...rs]);
       if (reportRes.code !== 0 && reportRes.code !== 1) throw new Error(`report exited ${reportRes.code}: ${reportRes.stderr}`);
-      results.push({ policies: total, namespaces: NAMESPACES, kubectl: kubectlRes, report: reportRes });
+      results.push({ policies: total, namespaces: NAMESPACES, kubectl: kubectlRes, report: reportRes, ...(baselineBin ? { baseline: await pick([...bs]) } : {}) });
     }
   } finally {
     execFileSync("bash", [path.join(ROOT, "scripts/envtest-down.sh"), work], { stdio: "inherit" });

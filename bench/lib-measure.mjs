@@ -10,18 +10,19 @@ export const ROOT = path.resolve(import.meta.dirname, "..");
 export const BIN = path.join(ROOT, "bin/netpol-drift.js");
 const GNU_TIME = "/usr/bin/time";
 
-let wrapper;
-function nodeWrapper() {
-  if (!wrapper) {
-    wrapper = path.join(mkdtempSync(path.join(os.tmpdir(), "netpol-bench-")), "wrapper.mjs");
-    writeFileSync(wrapper, `process.on("exit", () => { process.stderr.write("\\nMAXRSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\nawait import(${JSON.stringify(BIN)});\n`);
+const wrappers = new Map();
+function nodeWrapper(bin) {
+  if (!wrappers.has(bin)) {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "netpol-bench-")), "wrapper.mjs");
+    writeFileSync(file, `process.on("exit", () => { process.stderr.write("\\nMAXRSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\nprocess.argv.splice(1, 1);\nawait import(${JSON.stringify(bin)});\n`);
+    wrappers.set(bin, file);
   }
-  return wrapper;
+  return wrappers.get(bin);
 }
 
-/** `netpol-drift ARGS` in a child: { code, ms, rssMB, stdoutBytes, stderr }. */
-export function runProduct(args, { env = {}, cwd } = {}) {
-  return measure(process.execPath, [nodeWrapper(), ...args], { env, cwd });
+/** `netpol-drift ARGS` in a child (`bin`: another build, e.g. a baseline checkout): { code, ms, rssMB, stdoutBytes, stderr }. */
+export function runProduct(args, { env = {}, cwd, bin = BIN } = {}) {
+  return measure(process.execPath, [nodeWrapper(bin), bin, ...args], { env, cwd });
 }
 
 /** Any command; RSS from GNU time when present, else NaN. */

@@ -15,6 +15,11 @@ export interface DetectDeps {
   loadAnalysisOptions?: () => Promise<AnalysisOptions>;
   /** Namespaces and pods for the analysis; absent = representatives. */
   loadWorkloads?: () => Promise<Workloads>;
+  /**
+   * "live-first": read the whole live side before the desired one. For a capture file, where nothing is
+   * waited for and overlapping only stacks the two peaks of memory. Default: both at once.
+   */
+  order?: "together" | "live-first";
 }
 
 export interface DetectOptions {
@@ -31,7 +36,9 @@ export interface DetectOptions {
  * the disk and the CPU.
  */
 export async function detect(deps: DetectDeps, opts: DetectOptions): Promise<Report> {
-  const [desired, live, analysis] = await Promise.all([deps.loadDesired(), listSafely(deps.listLive), analysisInputs(deps)]);
+  const listed = listSafely(deps.listLive);
+  const desiredLoad = deps.order === "live-first" ? listed.then(() => deps.loadDesired()) : deps.loadDesired();
+  const [desired, live, analysis] = await Promise.all([desiredLoad, listed, analysisInputs(deps)]);
   if (opts.clusterName) live.cluster = opts.clusterName;
   return buildReport(desired, live, {
     scope: opts.scope,

@@ -61,6 +61,7 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
         return desired;
       },
       listLive: () => listLive(opts, io, strings),
+      order: opts.live.kind === "file" ? "live-first" : "together",
       now: io.now,
       ...(analysis ? { loadAnalysisOptions: () => resolveAnalysisOptions(analysis) } : {}),
       ...(workloads ? { loadWorkloads: () => readWorkloads(workloads, { stdin: io.stdin, logger: log }) } : {}),
