@@ -1,21 +1,33 @@
 import type { NormalizedPolicy } from "../model/types.js";
-import { comparable } from "../normalize/policy.js";
 
-// Most pairs are in sync. Both sides come out of the same normaliser, which builds every object in one key
-// order and sorts every set, so equal policies serialise to equal JSON: one string comparison settles a pair
-// before any deep diff. Unequal strings only mean "look closer" (deep-diff decides), so a key order the
-// normaliser did not fix can cost time, never a false verdict.
+// Most pairs are in sync. Both sides come out of the same normaliser, which sorts every set, so equal
+// policies are equal plain JSON element by element: one walk that stops at the first difference settles a
+// pair before any deep diff (which builds paths, aligns lists and sorts its findings). "Not equal" only
+// means "look closer": deep-diff decides what changed.
 
-/** The comparable part as one string; equal strings mean equal policies. */
-export function canonicalForm(p: NormalizedPolicy): string {
-  return JSON.stringify(comparable(p));
-}
-
-/** True when the comparable parts are the same objects (see `shareInSync`) or serialise the same. */
+/** True when the comparable parts (name, namespace, labels, annotations, spec) are equal. */
 export function sameComparable(d: NormalizedPolicy, l: NormalizedPolicy): boolean {
   if (d.namespace !== l.namespace || d.name !== l.name) return false;
-  if (d.spec === l.spec && d.labels === l.labels && d.annotations === l.annotations) return true;
-  return canonicalForm(d) === canonicalForm(l);
+  return equalJson(d.labels, l.labels) && equalJson(d.annotations, l.annotations) && equalJson(d.spec, l.spec);
+}
+
+/** Plain-JSON equality: same scalars, arrays equal element by element, objects with the same keys (any order). */
+export function equalJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  for (const k of ak) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!equalJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /**
