@@ -4,7 +4,7 @@
 //
 //   npm run bench            (= npm run build && node bench/all.mjs)
 //   node bench/all.mjs [--cases live,first-run,in-sync,run] [--runs 3] [--in-sync-policies 10000,50000]
-//                      [--run-namespaces 500,1000]
+//                      [--run-namespaces 500,1000] [--baseline OTHER/bin/netpol-drift.js]   (before/after)
 //
 //   1 live        10,000 policies / 1,000 namespaces on a real kube-apiserver: report vs kubectl (≤ 1.3×)
 //   2 first-run   bench/first-run.mjs --json (500 and 1,000 namespaces, none in git)
@@ -19,7 +19,7 @@ import { writeFirstRunCapture, writeInSync } from "./lib-fixtures.mjs";
 import { liveVsKubectl } from "./lib-live.mjs";
 import { fmt, repeat, ROOT, runProduct } from "./lib-measure.mjs";
 
-const { values } = parseArgs({ options: { cases: { type: "string", default: "live,first-run,in-sync,run" }, runs: { type: "string", default: "3" }, "run-namespaces": { type: "string", default: "500,1000" }, "in-sync-policies": { type: "string", default: "10000,50000" } } });
+const { values } = parseArgs({ options: { cases: { type: "string", default: "live,first-run,in-sync,run" }, runs: { type: "string", default: "3" }, "run-namespaces": { type: "string", default: "500,1000" }, "in-sync-policies": { type: "string", default: "10000,50000" }, baseline: { type: "string" } } });
 const CASES = new Set(values.cases.split(","));
 const RUNS = Number(values.runs);
 const out = (line = "") => console.log(line);
@@ -29,9 +29,10 @@ out(`netpol-drift bench — node ${process.version}, ${os.cpus().length} cores, 
 
 if (CASES.has("live")) {
   out("\n1. live: report vs `kubectl get netpol -A -o json`, real kube-apiserver, 1,000 namespaces (target ≤ 1.3× at 10,000)");
-  const results = await liveVsKubectl({ steps: [5000, 10000], namespaces: 1000, runs: RUNS, log: (m) => process.stderr.write(`  … ${m}\n`) });
+  const results = await liveVsKubectl({ steps: [5000, 10000], namespaces: 1000, runs: RUNS, baselineBin: values.baseline, log: (m) => process.stderr.write(`  … ${m}\n`) });
   for (const r of results) {
     out(`   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`);
+    if (r.baseline) out(`   ${"".padStart(6)} baseline: report ${fmt.s(r.baseline.ms)} (${fmt.mb(r.baseline.rssMB)}) · ratio ${(r.baseline.ms / r.kubectl.ms).toFixed(2)}×`);
   }
   if (results.length === 2) out(`   growth t(10,000)/t(5,000): report ${growth(results[0].report, results[1].report)}, kubectl ${growth(results[0].kubectl, results[1].kubectl)}`);
 }
@@ -64,6 +65,10 @@ try {
       const r = await repeat(n >= 50000 ? 1 : RUNS, () => runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"]));
       results.push(r);
       out(`   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`);
+      if (values.baseline) {
+        const b = await repeat(n >= 50000 ? 1 : RUNS, () => runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"], { bin: values.baseline }));
+        out(`   ${"".padStart(6)} baseline ${values.baseline}: ${fmt.s(b.ms)}, peak RSS ${fmt.mb(b.rssMB)}, exit ${b.code}`);
+      }
       rmSync(path.join(scratch, `in-sync-${n}`), { recursive: true, force: true });
     }
     if (results.length === 2) out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])} (linear: the ratio of the sizes)`);
