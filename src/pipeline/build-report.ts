@@ -1,14 +1,17 @@
 import { compare } from "../compare/compare.js";
+import { shareInSync } from "../compare/same.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report } from "../model/types.js";
-import { normalizePolicy } from "../normalize/policy.js";
+import { normalizeLive } from "../normalize/live.js";
 import { analyseForReport } from "../analyse/report.js";
 import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
 import { captureScope } from "../sources/live/capture-scope.js";
 import type { CaptureFacts } from "../sources/live/types.js";
 
 export interface LiveOutcome {
-  /** The full list, or undefined when listing failed (then `problem` says why). */
+  /** The full list, normalised as it was read; undefined (with `objects`) when listing failed (then `problem` says why). */
+  policies?: NormalizedPolicy[];
+  /** The full list still raw (a capture, a test): normalised here. */
   objects?: Record<string, unknown>[];
   problem?: Problem;
   cluster: string;
@@ -38,7 +41,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
   const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
   const inputProblems = opts.analysis?.problems ?? [];
-  const scope = live.capture && live.objects ? captureScope(live.capture, opts.scope, desiredPolicies.map((p) => p.namespace)) : undefined;
+  const scope = live.capture && (live.policies || live.objects) ? captureScope(live.capture, opts.scope, desiredPolicies.map((p) => p.namespace)) : undefined;
   const covers = scope?.covers ?? (opts.scope.namespaces.length > 0 ? [...opts.scope.namespaces] : ["*"]);
   const base = {
     skipped: desired.skipped,
@@ -53,7 +56,8 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
     },
     ...(scope && scope.notes.length > 0 ? { notes: scope.notes } : {}),
   };
-  if (!live.objects || scope?.problem) {
+  const listed = live.policies ?? (live.objects && normalizeLive(live.objects, opts.normalize));
+  if (!listed || scope?.problem) {
     return {
       ...base,
       complete: false,
@@ -63,7 +67,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       withheld: ["*"],
     };
   }
-  const livePolicies = normalizeLive(live.objects, opts.normalize).filter((p) => inScope(p.namespace, opts.scope));
+  const livePolicies = shareInSync(desiredPolicies, listed.filter((p) => inScope(p.namespace, opts.scope)));
   const result = compare(desiredPolicies, livePolicies, problems);
   const analysed = analyseForReport({
     desired: desiredPolicies,
@@ -79,12 +83,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...analysed };
 }
 
-export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {
-  return objects.map((raw) => {
-    const meta = (raw.metadata ?? {}) as Record<string, unknown>;
-    return normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
-  });
-}
+export { normalizeLive };
 
 /** kubectl diff's convention: 0 nothing drifted, 1 drift, 2 error or incomplete. */
 export function exitCodeOf(report: Report): 0 | 1 | 2 {

@@ -1,7 +1,7 @@
-import type { DesiredState, NormalizeOptions, Problem } from "../../model/types.js";
+import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { normalizePolicy } from "../../normalize/policy.js";
-import { parseManifestText, type FoundPolicy } from "./parse.js";
+import { parseManifestText } from "./parse.js";
 import { namespaceError } from "./validate.js";
 import { nsOf, type ManifestFile } from "./walk.js";
 
@@ -19,7 +19,8 @@ export interface AssembleOptions {
  */
 export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], opts: AssembleOptions): DesiredState {
   const state: DesiredState = { policies: [], skipped: [], problems: [...walkProblems] };
-  const byKey = new Map<string, FoundPolicy & { namespace: string }>();
+  // Normalised as found: the raw documents of a large folder are never all held at once.
+  const byKey = new Map<string, { file: string; line: number; policy: NormalizedPolicy }>();
   const duplicated = new Set<string>();
 
   for (const file of files) {
@@ -55,12 +56,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
         state.problems.push({ file: first.file, line: first.line, namespace, name, message: `${key} is declared twice: here and at ${here}` });
         continue;
       }
-      byKey.set(key, { ...found, namespace });
+      byKey.set(key, { file: found.file, line: found.line, policy: normalizePolicy(found.raw, namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize) });
     }
   }
   for (const [key, found] of byKey) {
     if (duplicated.has(key)) continue; // which one is meant is unknown: no verdict on it
-    state.policies.push(normalizePolicy(found.raw, found.namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize));
+    state.policies.push(found.policy);
   }
   return state;
 }

@@ -1,3 +1,5 @@
+import type { NormalizedPolicy } from "../../model/types.js";
+
 /** What a live source yields: every NetworkPolicy in scope, as the API server returned it. Never partial. */
 export interface LiveList {
   objects: Record<string, unknown>[];
@@ -21,6 +23,11 @@ export interface CaptureFacts {
   allNamespaces: boolean;
   /** How many of its policies carry no managedFields (kubectl hides them without --show-managed-fields). */
   withoutManagedFields: number;
+}
+
+/** A live source after normalisation: each object normalised as it was read, the raw one dropped. */
+export interface LivePolicies extends Omit<LiveList, "objects"> {
+  policies: NormalizedPolicy[];
 }
 
 /** Which namespaces to list: all (`[]`), or exactly these. Exclusion globs are applied after listing. */
