@@ -10,6 +10,7 @@ export const SOURCE_FLAGS = {
   kubeconfig: { type: "string" },
   context: { type: "string" },
   "live-file": { type: "string" },
+  "all-namespaces": { type: "boolean", short: "A" },
   "page-size": { type: "string" },
   namespace: { type: "string", short: "n", multiple: true },
   "exclude-namespace": { type: "string", multiple: true },
@@ -26,6 +27,8 @@ export const SOURCE_HELP = `Sources:
   --kubeconfig FILE             kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)
   --context NAME                kubeconfig context
   --live-file FILE|-            a \`kubectl get netpol -A -o json|yaml\` capture instead of a cluster
+  -A, --all-namespaces          the --live-file capture covers every namespace (as kubectl get -A); without
+                                it or -n, a capture of one namespace or none cannot stand for the cluster
   --page-size N                 list page size (default 500)
   -n, --namespace NS            only this namespace (repeatable), both sides
   --exclude-namespace GLOB      leave these namespaces out (repeatable), both sides
@@ -62,7 +65,7 @@ export function sourceOptions(v: Values, defaults: { desired?: string } = {}): S
     desired: v.desired ?? defaults.desired ?? "desired",
     defaultNamespace: v["default-namespace"],
     live: v["live-file"]
-      ? { kind: "file", file: v["live-file"] }
+      ? { kind: "file", file: v["live-file"], allNamespaces: v["all-namespaces"] === true }
       : { kind: "cluster", kubeconfig: v.kubeconfig, context: v.context, pageSize },
     scope: { namespaces: v.namespace ?? [], exclude: v["exclude-namespace"] ?? [] },
     normalize,

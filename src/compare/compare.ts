@@ -2,6 +2,7 @@ import type { DriftItem, NormalizedPolicy, Problem, Summary } from "../model/typ
 import { comparable } from "../normalize/policy.js";
 import { changedByFor } from "./changed-by.js";
 import { fieldChanges } from "./changes.js";
+import { sameComparable } from "./same.js";
 import { unifiedDiff } from "./unified.js";
 
 export interface Comparison {
@@ -30,6 +31,10 @@ export function compare(desired: NormalizedPolicy[], live: NormalizedPolicy[], p
     const d = desiredByKey.get(key);
     const l = liveByKey.get(key);
     if (d && l) {
+      if (sameComparable(d, l)) {
+        summary.inSync++;
+        continue;
+      }
       const changes = fieldChanges(comparable(d), comparable(l));
       if (changes.length === 0) {
         summary.inSync++;

@@ -150,7 +150,16 @@ export interface Report {
   /** Namespaces (or namespace/name) where verdicts were withheld because the desired side is uncertain. */
   withheld: string[];
   /** Where both sides came from, and how many list requests the live side took; `workloads` when the analysis read some. */
-  sources: { desired: string; live: string; requests: number; workloads?: string };
+  sources: {
+    desired: string;
+    live: string;
+    requests: number;
+    workloads?: string;
+    /** The namespaces the live side covered (`-n`, or what a capture holds when that is all it can say); `["*"]` = all. */
+    liveNamespaces?: string[];
+  };
+  /** What the report could not tell from its inputs, e.g. a capture without managedFields ("changed by" unknown). */
+  notes?: string[];
   /** What the drift does to traffic, one entry per namespace with drift (absent when the live side failed). */
   effects?: NamespaceEffect[];
   /** Baseline invariants broken on either side. */

@@ -1,17 +1,24 @@
 import { compare } from "../compare/compare.js";
+import { shareInSync } from "../compare/same.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem, Report } from "../model/types.js";
-import { normalizePolicy } from "../normalize/policy.js";
+import { normalizeLive } from "../normalize/live.js";
 import { analyseForReport } from "../analyse/report.js";
 import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "../analyse/types.js";
+import { captureScope } from "../sources/live/capture-scope.js";
+import type { CaptureFacts } from "../sources/live/types.js";
 
 export interface LiveOutcome {
-  /** The full list, or undefined when listing failed (then `problem` says why). */
+  /** The full list, normalised as it was read; undefined (with `objects`) when listing failed (then `problem` says why). */
+  policies?: NormalizedPolicy[];
+  /** The full list still raw (a capture, a test): normalised here. */
   objects?: Record<string, unknown>[];
   problem?: Problem;
   cluster: string;
   origin: string;
   requests: number;
+  /** A capture file: what it holds, to tell what it covers. */
+  capture?: CaptureFacts;
 }
 
 export interface BuildOptions {
@@ -34,6 +41,8 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
   const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
   const inputProblems = opts.analysis?.problems ?? [];
+  const scope = live.capture && (live.policies || live.objects) ? captureScope(live.capture, opts.scope, desiredPolicies.map((p) => p.namespace)) : undefined;
+  const covers = scope?.covers ?? (opts.scope.namespaces.length > 0 ? [...opts.scope.namespaces] : ["*"]);
   const base = {
     skipped: desired.skipped,
     generatedAt: opts.generatedAt,
@@ -43,19 +52,22 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       live: live.origin,
       requests: live.requests,
       ...(opts.analysis?.workloads ? { workloads: opts.analysis.workloads.origin } : {}),
+      liveNamespaces: covers,
     },
+    ...(scope && scope.notes.length > 0 ? { notes: scope.notes } : {}),
   };
-  if (!live.objects) {
+  const listed = live.policies ?? (live.objects && normalizeLive(live.objects, opts.normalize));
+  if (!listed || scope?.problem) {
     return {
       ...base,
       complete: false,
       summary: { desired: desiredPolicies.length, live: 0, inSync: 0, missing: 0, unmanaged: 0, modified: 0 },
       drift: [],
-      problems: [...problems, ...(live.problem ? [live.problem] : []), ...inputProblems],
+      problems: [...problems, ...(live.problem ? [live.problem] : []), ...(scope?.problem ? [scope.problem] : []), ...inputProblems],
       withheld: ["*"],
     };
   }
-  const livePolicies = normalizeLive(live.objects, opts.normalize).filter((p) => inScope(p.namespace, opts.scope));
+  const livePolicies = shareInSync(desiredPolicies, listed.filter((p) => inScope(p.namespace, opts.scope)));
   const result = compare(desiredPolicies, livePolicies, problems);
   const analysed = analyseForReport({
     desired: desiredPolicies,
@@ -73,12 +85,7 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...carried };
 }
 
-export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {
-  return objects.map((raw) => {
-    const meta = (raw.metadata ?? {}) as Record<string, unknown>;
-    return normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
-  });
-}
+export { normalizeLive };
 
 /** kubectl diff's convention: 0 nothing drifted, 1 drift, 2 error or incomplete. */
 export function exitCodeOf(report: Report): 0 | 1 | 2 {

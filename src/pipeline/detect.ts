@@ -2,18 +2,24 @@ import { defaultAnalysisOptions, type AnalysisOptions, type Workloads } from "..
 import { LiveSourceError, ValuesFileError } from "../model/errors.js";
 import type { DesiredState, NormalizeOptions, Problem, Report } from "../model/types.js";
 import type { Scope } from "../compare/scope.js";
-import type { LiveList } from "../sources/live/types.js";
+import type { LiveList, LivePolicies } from "../sources/live/types.js";
 import { buildReport, type BuildOptions, type LiveOutcome } from "./build-report.js";
 
 /** The adapters detection needs; the CLI and the nightly run wire real ones, tests may wire others. */
 export interface DetectDeps {
   loadDesired: () => Promise<DesiredState>;
-  listLive: () => Promise<LiveList>;
+  /** Normalised as listed (bounded memory), or raw objects that buildReport normalises. */
+  listLive: () => Promise<LivePolicies | LiveList>;
   now: () => Date;
   /** The analysis settings (the nightly run reads the Helm values from its clone here); absent = defaults. */
   loadAnalysisOptions?: () => Promise<AnalysisOptions>;
   /** Namespaces and pods for the analysis; absent = representatives. */
   loadWorkloads?: () => Promise<Workloads>;
+  /**
+   * "live-first": read the whole live side before the desired one. For a capture file, where nothing is
+   * waited for and overlapping only stacks the two peaks of memory. Default: both at once.
+   */
+  order?: "together" | "live-first";
 }
 
 export interface DetectOptions {
@@ -24,9 +30,15 @@ export interface DetectOptions {
   clusterName?: string;
 }
 
-/** sources → normalize → compare → analyse → report. Read-only: nothing here writes to the cluster. */
+/**
+ * sources → normalize → compare → analyse → report. Read-only: nothing here writes to the cluster. The
+ * desired folder is read while the live list is in flight: the list waits on the API server, the load on
+ * the disk and the CPU.
+ */
 export async function detect(deps: DetectDeps, opts: DetectOptions): Promise<Report> {
-  const [desired, live, analysis] = await Promise.all([deps.loadDesired(), listSafely(deps.listLive), analysisInputs(deps)]);
+  const listed = listSafely(deps.listLive);
+  const desiredLoad = deps.order === "live-first" ? listed.then(() => deps.loadDesired()) : deps.loadDesired();
+  const [desired, live, analysis] = await Promise.all([desiredLoad, listed, analysisInputs(deps)]);
   if (opts.clusterName) live.cluster = opts.clusterName;
   return buildReport(desired, live, {
     scope: opts.scope,
@@ -37,7 +49,7 @@ export async function detect(deps: DetectDeps, opts: DetectOptions): Promise<Rep
   });
 }
 
-async function listSafely(listLive: () => Promise<LiveList>): Promise<LiveOutcome> {
+async function listSafely(listLive: DetectDeps["listLive"]): Promise<LiveOutcome> {
   try {
     return await listLive();
   } catch (err) {

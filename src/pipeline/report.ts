@@ -6,14 +6,16 @@ import type { NormalizeOptions, Report } from "../model/types.js";
 import { render, type OutputFormat } from "../render/index.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { readLiveFile } from "../sources/live/file.js";
-import type { LiveList } from "../sources/live/types.js";
+import type { LivePolicies } from "../sources/live/types.js";
+import { liveNormalizer } from "../normalize/live.js";
+import { internPolicy, StringTable } from "../normalize/strings.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "./analysis-options.js";
 import { exitCodeOf } from "./build-report.js";
 import { detect } from "./detect.js";
 import { readWorkloads, type WorkloadsSource } from "./workloads.js";
 
 export type LiveSourceOptions =
-  | { kind: "file"; file: string }
+  | { kind: "file"; file: string; allNamespaces?: boolean }
   | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
 
 export interface SourceOptions {
@@ -48,10 +50,17 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   const started = Date.now();
   const { analysis, workloads } = opts;
   const known: { context?: string } = {};
+  // Both sides repeat the same names and label values tens of thousands of times: one copy of each.
+  const strings = new StringTable();
   const report = await detect(
     {
-      loadDesired: () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize }),
-      listLive: () => listLive(opts, io, known),
+      loadDesired: async () => {
+        const desired = await loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+        for (const p of desired.policies) internPolicy(p, strings);
+        return desired;
+      },
+      listLive: () => listLive(opts, io, strings, known),
+      order: opts.live.kind === "file" ? "live-first" : "together",
       now: io.now,
       ...(analysis ? { loadAnalysisOptions: () => resolveAnalysisOptions(analysis) } : {}),
       ...(workloads ? { loadWorkloads: () => readWorkloads(workloads, { stdin: io.stdin, logger: log }) } : {}),
@@ -67,15 +76,26 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   return report;
 }
 
-async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, known: { context?: string }): Promise<LiveList> {
+async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, strings: StringTable, known: { context?: string }): Promise<LivePolicies> {
   const live = opts.live;
-  if (live.kind === "file") return readLiveFile(live.file, io.stdin);
+  const normalize = liveNormalizer(opts.normalize, strings);
+  if (live.kind === "file") {
+    const { objects, ...rest } = await readLiveFile(live.file, io.stdin, { allNamespaces: live.allNamespaces });
+    // The raw objects (managedFields, the last-applied copy) go as soon as each is normalised.
+    const policies: LivePolicies["policies"] = [];
+    for (let i = 0; i < objects.length; i++) {
+      policies.push(normalize(objects[i] as Record<string, unknown>));
+      objects[i] = EMPTY;
+    }
+    return { ...rest, policies };
+  }
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
   known.context = kc.getCurrentCluster()?.name || kc.getCurrentContext();
   return listCluster(kc, {
     namespaces: opts.scope.namespaces,
+    normalize,
     pageSize: live.pageSize,
     onPage: ({ namespace, page, items }) => {
       // Long lists say how far they got; short ones stay quiet at info level.
@@ -85,6 +105,8 @@ async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, known
     onRestart: ({ namespace, page }) => io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
   });
 }
+
+const EMPTY: Record<string, unknown> = {};
 
 /** `netpol-drift report`: detect, render, write; returns the exit code. */
 export async function runReport(opts: ReportOptions, io: ReportIO): Promise<number> {

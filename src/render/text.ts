@@ -43,6 +43,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const v of report.violations) out.push(`  ${t(violationText(v))}`);
   }
   if (report.effects && report.effects.length > 0) for (const note of analysisNote(report.analysis)) out.push(c("dim", `note: ${t(note)}`));
+  for (const note of report.notes ?? []) out.push(c("dim", `note: ${t(note)}`));
   if (report.withheld.length > 0) {
     out.push("", c("yellow", t(withheldText(report))));
   }

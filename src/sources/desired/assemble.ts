@@ -1,13 +1,16 @@
-import type { DesiredState, NormalizeOptions, Problem } from "../../model/types.js";
+import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
 import { normalizePolicy } from "../../normalize/policy.js";
-import { parseManifestText, type FoundPolicy } from "./parse.js";
+import { parseManifestText } from "./parse.js";
+import { namespaceError } from "./validate.js";
 import { nsOf, type ManifestFile } from "./walk.js";
 
 export interface AssembleOptions {
   /** Namespace for objects that name none and sit at the root of the desired folder. */
   defaultNamespace?: string;
   normalize: NormalizeOptions;
+  /** Parse every file with the position-keeping parser (the fast path's reference, for tests and bench/). */
+  positions?: boolean;
 }
 
 /**
@@ -16,13 +19,14 @@ export interface AssembleOptions {
  */
 export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], opts: AssembleOptions): DesiredState {
   const state: DesiredState = { policies: [], skipped: [], problems: [...walkProblems] };
-  const byKey = new Map<string, FoundPolicy & { namespace: string }>();
+  // Normalised as found: the raw documents of a large folder are never all held at once.
+  const byKey = new Map<string, { file: string; line: number; policy: NormalizedPolicy }>();
   const duplicated = new Set<string>();
 
   for (const file of files) {
     const folderNs = nsOf(file.rel);
     const fallback = folderNs !== "*" ? folderNs : opts.defaultNamespace;
-    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*");
+    const parsed = parseManifestText(file.text, file.rel, fallback ?? "*", { positions: opts.positions });
     state.skipped.push(...parsed.skipped);
     state.problems.push(...parsed.problems);
     for (const found of parsed.policies) {
@@ -36,6 +40,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
         });
         continue;
       }
+      const badNs = namespace === fallback && namespace === folderNs ? namespaceError(namespace) : undefined;
+      if (badNs) {
+        // A folder that cannot be a namespace would read as "missing" in a namespace that cannot exist.
+        state.problems.push({ file: found.file, line: found.line, namespace, message: `${badNs} (from the folder name ${folderNs}/)` });
+        continue;
+      }
       const key = `${namespace}/${name}`;
       const first = byKey.get(key);
       if (first) {
@@ -46,12 +56,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
         state.problems.push({ file: first.file, line: first.line, namespace, name, message: `${key} is declared twice: here and at ${here}` });
         continue;
       }
-      byKey.set(key, { ...found, namespace });
+      byKey.set(key, { file: found.file, line: found.line, policy: normalizePolicy(found.raw, namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize) });
     }
   }
   for (const [key, found] of byKey) {
     if (duplicated.has(key)) continue; // which one is meant is unknown: no verdict on it
-    state.policies.push(normalizePolicy(found.raw, found.namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize));
+    state.policies.push(found.policy);
   }
   return state;
 }

@@ -1,7 +1,11 @@
 import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../normalize/canonical.js";
+import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
+import { fastParse } from "./fast-parse.js";
+import { asDecoded } from "./schema.js";
 import { validatePolicy } from "./validate.js";
+import { goYamlTags } from "./yaml11.js";
 
 /** A NetworkPolicy found in a file, still raw, with the line its object starts on. */
 export interface FoundPolicy {
@@ -20,19 +24,34 @@ export interface ParsedFile {
 
 const V1 = "networking.k8s.io/v1";
 
+/** The yaml options both parse paths share: go-yaml v2 scalars, `<<` merges (go-yaml honours them), unique keys. */
+export const YAML_OPTIONS = (lineCounter?: LineCounter) =>
+  ({ lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, customTags: goYamlTags as never }) as const;
+
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+// Kustomize fields that change the name, namespace, labels or content of the policies it lists.
+const TRANSFORMERS = ["namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "components"];
+
 /**
  * Every document of one YAML file, classified: v1 NetworkPolicies are kept, other Kubernetes objects and
  * YAML that is no Kubernetes object at all (Helm values) are skipped and listed, broken input is a problem
  * with file and line. `namespace` is the namespace the file's documents would default to ("*" if unknown):
  * a problem makes it uncertain.
  */
-export function parseManifestText(text: string, file: string, namespace: string): ParsedFile {
+export function parseManifestText(text: string, file: string, namespace: string, opts: { positions?: boolean } = {}): ParsedFile {
   const out: ParsedFile = { policies: [], skipped: [], problems: [] };
+  const fast = opts.positions || KUSTOMIZATION.test(file) ? undefined : fastParse(text, isValidV1Policy);
+  if (fast) {
+    for (const d of fast) out.policies.push({ raw: asDecoded(dropNullLabels(d.value)), file, line: d.line, rules: d.rules });
+    return out;
+  }
+  if (flowTooDeep(text)) {
+    out.problems.push({ file, line: 1, namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+    return out;
+  }
   const counter = new LineCounter();
-  // merge: kubectl's YAML reader (go-yaml) honours `<<: *anchor`, so the same manifest must mean the same here.
-  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true, merge: true });
+  const docs = parseAllDocuments(text, YAML_OPTIONS(counter));
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : counter.linePos(offset).line);
-  const problem = (line: number, message: string) => out.problems.push({ file, line, message, namespace });
 
   if (!Array.isArray(docs)) return out; // defensive: yaml returns an (empty) array for an empty stream
   let declared = 0;
@@ -46,7 +65,9 @@ export function parseManifestText(text: string, file: string, namespace: string)
       const line = opened === undefined ? noticed : lineAt(opened);
       out.problems.push({
         file, line, namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
-        message: `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
+        message: err.code === "DUPLICATE_KEY"
+          ? `duplicate key ${JSON.stringify(/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim())}: refused on purpose, though kubectl would silently keep one of the two values; remove one`
+          : `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
       });
       continue;
     }
@@ -64,6 +85,20 @@ export function parseManifestText(text: string, file: string, namespace: string)
     }
     if (value === null || value === undefined) continue; // an empty document (`---` alone, only comments)
     declared++;
+    if (tooDeep(value)) {
+      out.problems.push({ file, line: lineAt(doc.range[0]), namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+      continue;
+    }
+    if (KUSTOMIZATION.test(file) && isRecord(value)) {
+      const used = TRANSFORMERS.filter((k) => value[k] !== undefined && value[k] !== null);
+      if (used.length > 0) {
+        out.problems.push({
+          file, line: lineOf(doc, [used[0] as string], lineAt), namespace,
+          message: `kustomization transforms what is applied (${used.join(", ")}): this folder is not what the cluster holds; point --desired at the rendered output (kustomize build DIR)`,
+        });
+        continue;
+      }
+    }
     classify(doc, value, [], out, file, namespace, lineAt);
   }
   if (declared === 0 && out.problems.length === 0) out.skipped.push({ file, reason: "empty file" });
@@ -127,15 +162,16 @@ function classify(
   if (kind.endsWith("List") && Array.isArray(value.items)) {
     value.items.forEach((item, i) => {
       // A typed NetworkPolicyList (the raw API response) leaves apiVersion and kind off its items.
-      const typed = kind === "NetworkPolicyList" && apiVersion === V1 && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
-      classify(doc, typed ? { apiVersion: V1, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
+      // Any version: a v1beta1 NetworkPolicyList's items are then refused as v1beta1, not skipped.
+      const typed = kind === "NetworkPolicyList" && isKubernetesGroup(apiVersion) && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
+      classify(doc, typed ? { apiVersion, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
     });
     return;
   }
-  if (kind === "NetworkPolicy" && apiVersion === "extensions/v1beta1") {
+  if (kind === "NetworkPolicy" && apiVersion !== V1 && isKubernetesGroup(apiVersion)) {
     out.problems.push({
-      file, line, namespace: declared,
-      message: "extensions/v1beta1 NetworkPolicy is no longer served: move it to apiVersion networking.k8s.io/v1",
+      file, line: lineOf(doc, [...path, "apiVersion"], lineAt), namespace: declared,
+      message: `${apiVersion} NetworkPolicy is not served by the API server: move it to apiVersion ${V1}`,
     });
     return;
   }
@@ -147,7 +183,7 @@ function classify(
   for (const e of errors) {
     out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
   }
-  if (errors.length === 0) out.policies.push({ raw: value, file, line, rules: ruleLines(doc, value, path, lineAt) });
+  if (errors.length === 0) out.policies.push({ raw: asDecoded(dropNullLabels(value)), file, line, rules: ruleLines(doc, value, path, lineAt) });
 }
 
 /** The line of each ingress and egress rule as written, so a finding can point at the rule, not the document. */
@@ -155,6 +191,28 @@ function ruleLines(doc: Document.Parsed, value: Record<string, unknown>, path: (
   const spec = isRecord(value.spec) ? value.spec : {};
   const lines = (dir: "ingress" | "egress") => (Array.isArray(spec[dir]) ? spec[dir].map((_, i) => lineOf(doc, [...path, "spec", dir, i], lineAt)) : []);
   return { ingress: lines("ingress"), egress: lines("egress") };
+}
+
+/** What the fast path may take: a v1 NetworkPolicy (no List) the API server would accept. */
+function isValidV1Policy(v: Record<string, unknown>): boolean {
+  return v.apiVersion === V1 && v.kind === "NetworkPolicy" && validatePolicy(v).length === 0;
+}
+
+/** The Kubernetes NetworkPolicy's own groups (any version), as opposed to Calico's or Cilium's kinds of that name. */
+function isKubernetesGroup(apiVersion: string): boolean {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  return group === "" || group === "networking.k8s.io" || group === "extensions";
+}
+
+// `app:` with nothing after it: kubectl apply sends null, which the API server takes as "no such label".
+function dropNullLabels(value: Record<string, unknown>): Record<string, unknown> {
+  const meta = value.metadata;
+  if (!isRecord(meta)) return value;
+  for (const key of ["labels", "annotations"] as const) {
+    const map = meta[key];
+    if (isRecord(map)) for (const [k, v] of Object.entries(map)) if (v === null) delete map[k];
+  }
+  return value;
 }
 
 function declaredNamespace(value: unknown, fallback: string): string {

@@ -1,6 +1,7 @@
 import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../../model/types.js";
+import { decodeUtf8 } from "../live/text-checks.js";
 
 export interface ManifestFile {
   /** Path relative to the desired root, with `/` separators. */
@@ -16,6 +17,24 @@ export interface WalkResult {
 // A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const YAML_FILE = /\.ya?ml$/i;
+
+/** At most `n` file operations at once: a folder of 50,000 files must not run out of file descriptors. */
+function limiter(n: number): <T>(op: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (op) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve)); // handed a slot on wake-up
+    else active++;
+    try {
+      return await op();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+const io = limiter(64);
 
 /**
  * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
@@ -46,37 +65,53 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
     out.problems.push({ file: relDir || ".", message: `cannot read directory: ${errMessage(err)}`, namespace: nsOf(relDir) });
     return;
   }
-  for (const name of names) {
-    if (name.startsWith(".")) continue;
-    const rel = relDir ? `${relDir}/${name}` : name;
-    const full = path.join(root, rel);
-    let entry;
+  // Entries are read concurrently (a folder of 10,000 files waits on the disk, not the CPU) and merged in
+  // name order, so the result does not depend on which read finished first.
+  const parts = await Promise.all(
+    names.filter((n) => !n.startsWith(".")).map(async (name) => {
+      const part: WalkResult = { files: [], problems: [] };
+      await walkEntry(root, relDir, name, ancestors, part);
+      return part;
+    }),
+  );
+  for (const part of parts) {
+    out.files.push(...part.files);
+    out.problems.push(...part.problems);
+  }
+}
+
+async function walkEntry(root: string, relDir: string, name: string, ancestors: string[], out: WalkResult): Promise<void> {
+  const rel = relDir ? `${relDir}/${name}` : name;
+  const full = path.join(root, rel);
+  let entry;
+  try {
+    entry = await io(() => lstat(full));
+  } catch (err) {
+    // gone between readdir and lstat, or no permission on the folder's entries
+    out.problems.push({ file: rel, message: `cannot read: ${errMessage(err)}`, namespace: nsOf(rel) });
+    return;
+  }
+  let target = entry;
+  if (entry.isSymbolicLink()) {
     try {
-      entry = await lstat(full);
+      target = await io(() => stat(full));
     } catch (err) {
-      // gone between readdir and lstat, or no permission on the folder's entries
-      out.problems.push({ file: rel, message: `cannot read: ${errMessage(err)}`, namespace: nsOf(rel) });
-      continue;
-    }
-    let target = entry;
-    if (entry.isSymbolicLink()) {
-      try {
-        target = await stat(full);
-      } catch (err) {
-        if (YAML_FILE.test(name)) out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: nsOf(rel) });
-        continue;
+      // A dangling link to a YAML file or to a (namespace) folder hides policies; one to README.md does not.
+      if (YAML_FILE.test(name) || !/\.[^.]+$/.test(name)) {
+        out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: relDir || YAML_FILE.test(name) ? nsOf(rel) : name });
       }
+      return;
     }
-    if (target.isDirectory()) {
-      const real = await realpath(full);
-      if (ancestors.includes(real)) {
-        out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
-        continue;
-      }
-      await walkDir(root, rel, [...ancestors, real], out);
-    } else if (target.isFile() && YAML_FILE.test(name)) {
-      await readManifest(full, rel, target.size, out);
+  }
+  if (target.isDirectory()) {
+    const real = await realpath(full);
+    if (ancestors.includes(real)) {
+      out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
+      return;
     }
+    await walkDir(root, rel, [...ancestors, real], out);
+  } else if (target.isFile() && YAML_FILE.test(name)) {
+    await readManifest(full, rel, target.size, out);
   }
 }
 
@@ -87,31 +122,18 @@ async function readManifest(full: string, rel: string, size: number, out: WalkRe
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(full);
+    bytes = await io(() => readFile(full));
   } catch (err) {
     out.problems.push({ file: rel, message: `cannot read file: ${errMessage(err)}`, namespace: nsOf(rel) });
     return;
   }
-  const bad = binaryOffset(bytes);
-  if (bad !== undefined) {
-    const line = bytes.subarray(0, bad).toString("latin1").split("\n").length;
-    out.problems.push({ file: rel, line, message: "not a text file (NUL byte or invalid UTF-8)", namespace: nsOf(rel) });
+  const nul = bytes.indexOf(0);
+  const decoded = nul >= 0 ? { badLine: bytes.subarray(0, nul).toString("latin1").split("\n").length } : decodeUtf8(bytes);
+  if ("badLine" in decoded) {
+    out.problems.push({ file: rel, line: decoded.badLine, message: "not a text file (NUL byte or invalid UTF-8)", namespace: nsOf(rel) });
     return;
   }
-  out.files.push({ rel, text: bytes.toString("utf8").replace(/^\uFEFF/, "") });
-}
-
-/** Offset of the first NUL byte or invalid UTF-8 sequence, if any. */
-function binaryOffset(bytes: Buffer): number | undefined {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) return nul;
-  // Decoding replaces each invalid sequence with U+FFFD; re-encoded, the first byte that differs is where
-  // the file stops being UTF-8 (a U+FFFD really in the file encodes to itself and does not differ).
-  const again = Buffer.from(bytes.toString("utf8"), "utf8");
-  if (again.equals(bytes)) return undefined;
-  let i = 0;
-  while (i < bytes.length && bytes[i] === again[i]) i++;
-  return i;
+  out.files.push({ rel, text: decoded.text });
 }
 
 /** The namespace a file's objects default to by the folder convention, "*" at the root. */

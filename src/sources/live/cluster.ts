@@ -1,11 +1,12 @@
 // @kubernetes/client-node is pinned to 1.4.x on purpose: 2.x pulls undici 8, which needs Node 22 and crashes
 // on import under Node 20 (the machines' runtime). Move to 2.x only together with the Node 22+ floor.
-import { ApiException, KubeConfig, NetworkingV1Api, type V1NetworkPolicyList } from "@kubernetes/client-node";
-// The typed client renames wire fields (`from` → `_from`, `continue` → `_continue`) and turns times into
-// Dates; its own serializer turns an object back into exactly what the API server sent.
-import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/ObjectSerializer.js";
+import https from "node:https";
+import { KubeConfig } from "@kubernetes/client-node";
 import { LiveSourceError, UsageError } from "../../model/errors.js";
-import type { LiveList } from "./types.js";
+import type { NormalizedPolicy } from "../../model/types.js";
+import { isRecord } from "../../normalize/canonical.js";
+import { getJson, HttpStatusError } from "./request.js";
+import type { LivePolicies } from "./types.js";
 
 export interface ClusterOptions {
   kubeconfig?: string;
@@ -13,6 +14,8 @@ export interface ClusterOptions {
   /** List only these namespaces (one request series each); empty = all namespaces in one series. */
   namespaces: string[];
   pageSize: number;
+  /** Each raw object → what is kept of it; called as its page arrives. */
+  normalize: (raw: Record<string, unknown>) => NormalizedPolicy;
   /** Progress callback for long lists. */
   onPage?: (info: { namespace?: string; page: number; items: number }) => void;
   /** Called when an expired continue token (410) makes the list start over. */
@@ -39,51 +42,78 @@ export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }, 
   return kc;
 }
 
-/** Every NetworkPolicy in scope, page by page. Any failure throws: the caller never sees a partial list. */
-export async function listCluster(kc: KubeConfig, opts: ClusterOptions): Promise<LiveList> {
-  const api = kc.makeApiClient(NetworkingV1Api);
+/**
+ * Every NetworkPolicy in scope, page by page, each normalised as its page arrives (the raw page is dropped
+ * right after). Any failure throws: the caller never sees a partial list.
+ *
+ * The pages are plain JSON requests with the kubeconfig's TLS and credentials rather than the typed client:
+ * that one turns every object into class instances and back (ObjectSerializer), which cost more than the
+ * list itself at 10,000 policies.
+ */
+export async function listCluster(kc: KubeConfig, opts: ClusterOptions): Promise<LivePolicies> {
   const server = kc.getCurrentCluster()?.server ?? "(unknown server)";
   const contextName = kc.getCurrentContext();
   const counter = { requests: 0 };
-  const objects: Record<string, unknown>[] = [];
+  const request: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(request);
+  const own = kc.getCurrentCluster()?.proxyUrl || !server.startsWith("https:") ? undefined : keepAliveAgent(request);
+  if (own) request.agent = own;
+  const policies: NormalizedPolicy[] = [];
   const scopes = opts.namespaces.length > 0 ? opts.namespaces : [undefined];
-  for (const namespace of scopes) {
-    objects.push(...(await listScope(api, server, namespace, opts, counter)));
+  try {
+    for (const namespace of scopes) {
+      for (const p of await listScope({ server, request, namespace, opts, counter })) policies.push(p);
+    }
+  } finally {
+    own?.destroy();
   }
   const clusterName = kc.getCurrentCluster()?.name ?? contextName;
-  return { objects, cluster: clusterName || server, origin: `${server} (context ${contextName})`, requests: counter.requests };
+  return { policies, cluster: clusterName || server, origin: `${server} (context ${contextName})`, requests: counter.requests };
 }
 
-async function listScope(
-  api: NetworkingV1Api,
-  server: string,
-  namespace: string | undefined,
-  opts: ClusterOptions,
-  counter: { requests: number },
-): Promise<Record<string, unknown>[]> {
+/**
+ * client-node's agent opens a new TLS connection per request; a list of many pages (and one series per
+ * namespace with -n) reuses one. Proxies and plain http keep client-node's agent.
+ */
+function keepAliveAgent(r: https.RequestOptions): https.Agent {
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets: 1,
+    ca: r.ca, cert: r.cert, key: r.key, pfx: r.pfx, passphrase: r.passphrase, servername: r.servername,
+    ...(r.rejectUnauthorized !== undefined ? { rejectUnauthorized: r.rejectUnauthorized } : {}),
+  });
+}
+
+interface ScopeCall {
+  server: string;
+  request: https.RequestOptions;
+  namespace: string | undefined;
+  opts: ClusterOptions;
+  counter: { requests: number };
+}
+
+async function listScope({ server, request, namespace, opts, counter }: ScopeCall): Promise<NormalizedPolicy[]> {
   const call = namespace
     ? `list networkpolicies.networking.k8s.io in namespace ${namespace} at ${server}`
     : `list networkpolicies.networking.k8s.io in all namespaces at ${server}`;
   let restarted = false;
   for (;;) {
-    const items: Record<string, unknown>[] = [];
+    const items: NormalizedPolicy[] = [];
     let cont: string | undefined;
     let page = 0;
     try {
       do {
         counter.requests++;
-        const list: V1NetworkPolicyList = namespace
-          ? await api.listNamespacedNetworkPolicy({ namespace, limit: opts.pageSize, _continue: cont })
-          : await api.listNetworkPolicyForAllNamespaces({ limit: opts.pageSize, _continue: cont });
-        for (const item of list.items ?? []) items.push(ObjectSerializer.serialize(item, "V1NetworkPolicy", "") as Record<string, unknown>);
-        cont = list.metadata?._continue || undefined;
+        const list = await getJson(pageUrl(server, namespace, opts.pageSize, cont), request);
+        for (const item of listItems(list)) items.push(opts.normalize(item));
+        cont = continueOf(list);
         opts.onPage?.({ namespace, page: ++page, items: items.length });
       } while (cont);
       return items;
     } catch (err) {
       // A continue token expires after a few minutes (410 Gone): the snapshot is gone, so restart from the
       // beginning once rather than stitch pages of two different snapshots together.
-      if (err instanceof ApiException && err.code === 410 && cont !== undefined && !restarted) {
+      if (err instanceof HttpStatusError && err.code === 410 && cont !== undefined && !restarted) {
         restarted = true;
         opts.onRestart?.({ namespace, page });
         continue;
@@ -93,9 +123,33 @@ async function listScope(
   }
 }
 
+function pageUrl(server: string, namespace: string | undefined, limit: number, cont: string | undefined): URL {
+  // A server URL may carry a path (a proxy in front of the API server): the API path goes below it.
+  const base = server.replace(/\/+$/, "");
+  const where = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  const url = new URL(`${base}/apis/networking.k8s.io/v1${where}/networkpolicies`);
+  url.searchParams.set("limit", String(limit));
+  if (cont) url.searchParams.set("continue", cont);
+  return url;
+}
+
+/** A NetworkPolicyList's items; anything else in a 200 answer means the answer is not what was asked for. */
+function listItems(list: unknown): Record<string, unknown>[] {
+  if (!isRecord(list) || !Array.isArray(list.items)) throw new Error("the answer is not a NetworkPolicyList");
+  for (const item of list.items) {
+    if (!isRecord(item) || !isRecord(item.metadata)) throw new Error("the answer holds an item that is not an object");
+  }
+  return list.items as Record<string, unknown>[];
+}
+
+function continueOf(list: unknown): string | undefined {
+  const meta = isRecord(list) && isRecord(list.metadata) ? list.metadata : {};
+  return typeof meta.continue === "string" && meta.continue ? meta.continue : undefined;
+}
+
 function toLiveError(call: string, err: unknown): LiveSourceError {
-  if (err instanceof ApiException) {
-    const status = statusMessage(err.body) ?? err.message.split("\n")[0];
+  if (err instanceof HttpStatusError) {
+    const status = statusMessage(err.body) ?? (err.body.split("\n")[0]?.slice(0, 200) || err.message);
     const hint =
       err.code === 403
         ? " — the identity needs RBAC verb `list` on networkpolicies.networking.k8s.io (see deploy/clusterrole.yaml)"

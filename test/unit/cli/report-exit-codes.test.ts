@@ -108,7 +108,7 @@ describe("report: output", () => {
   it("writes the report to --out and nothing to stdout", async () => {
     const { root, desired, capture } = await setup(kubectlList([liveShop]));
     const out = path.join(root, "reports", "drift.md");
-    const r = await runCli(["report", "--desired", desired, "--live-file", capture, "-o", "markdown", "--out", out]);
+    const r = await runCli(["report", "--desired", desired, "--live-file", capture, "-A", "-o", "markdown", "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     const text = await readFile(out, "utf8");

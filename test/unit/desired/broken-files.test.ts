@@ -45,7 +45,7 @@ describe("desired loader: files that are not valid YAML", () => {
   it("reports a duplicate key at the second occurrence", async () => {
     const text = policyYaml("first").replace("  name: first", "  name: first\n  name: second");
     const s = await load(await tempTree({ "shop/dupkey.yaml": text }));
-    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([["shop/dupkey.yaml", 5, "invalid YAML: Map keys must be unique"]]);
+    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([["shop/dupkey.yaml", 5, 'duplicate key "name": refused on purpose, though kubectl would silently keep one of the two values; remove one']]);
     expect(s.policies).toEqual([]);
   });
 

@@ -71,12 +71,12 @@ describe("desired loader: skipped, not errors", () => {
 
 describe("desired loader: lists", () => {
   it("reads a v1 List and a NetworkPolicyList whose items (raw API form) have no kind", async () => {
-    const list = "apiVersion: v1\nkind: List\nitems:\n" + ["x", "y"].map((n) => `  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: ${n}}\n    spec: {}\n`).join("");
+    const list = "apiVersion: v1\nkind: List\nitems:\n" + ["x", "v"].map((n) => `  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: ${n}}\n    spec: {}\n`).join("");
     const typed = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nmetadata: {resourceVersion: \"1\"}\nitems:\n  - metadata: {name: z, namespace: cart}\n    spec: {podSelector: {}}\n";
     const s = await load(await tempTree({ "shop/list.yaml": list, "shop/typed.yaml": typed }));
     expect(s.problems).toEqual([]);
     expect(s.skipped).toEqual([]);
-    expect(names(s)).toEqual(["shop/x", "shop/y", "cart/z"]);
+    expect(names(s)).toEqual(["shop/x", "shop/v", "cart/z"]);
     expect(s.policies.map((p) => ({ file: p.origin.file, line: p.origin.line }))).toEqual([
       { file: "shop/list.yaml", line: 4 },
       { file: "shop/list.yaml", line: 8 },
@@ -94,17 +94,17 @@ describe("desired loader: lists", () => {
 
 describe("desired loader: meant as a NetworkPolicy, but wrong", () => {
   const cases: [string, string, number, string][] = [
-    ["no metadata at all", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec: {}\n", 1, "NetworkPolicy has no metadata (and so no name)"],
+    ["no metadata at all", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec: {}\n", 1, "NetworkPolicy has no metadata.name"],
     ["metadata without a name", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  labels: {team: shop}\nspec: {}\n", 4, "NetworkPolicy has no metadata.name"],
     ["an empty name", 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ""\n', 4, "NetworkPolicy has no metadata.name"],
-    ["a name that is no DNS subdomain", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: Allow_Web\n", 4, 'invalid name "Allow_Web": must be a DNS-1123 subdomain'],
-    ["extensions/v1beta1", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: old\n", 1, "extensions/v1beta1 NetworkPolicy is no longer served: move it to apiVersion networking.k8s.io/v1"],
+    ["a name that is no DNS subdomain", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: Allow_Web\n", 4, 'invalid name "Allow_Web": must be a DNS-1123 subdomain (lower case letters, digits, \'-\' and \'.\', at most 253)'],
+    ["extensions/v1beta1", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: old\n", 1, "extensions/v1beta1 NetworkPolicy is not served by the API server: move it to apiVersion networking.k8s.io/v1"],
     ["kind NetworkPolicy without apiVersion", "kind: NetworkPolicy\nmetadata:\n  name: no-version\n", 1, 'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion (none) and kind "NetworkPolicy"'],
     ["a misspelt kind", "apiVersion: networking.k8s.io/v1\nkind: Networkpolicy\nmetadata:\n  name: typo\n", 1, 'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion "networking.k8s.io/v1" and kind "Networkpolicy"'],
     ["a quoted numeric port", policyYaml("p", { extra: "  ingress:\n    - ports:\n        - port: \"443\"" }), 10, 'port "443" is a string: the API server takes it as a port name and refuses it; write port: 443'],
-    ["an unknown protocol", policyYaml("p", { extra: "  egress:\n    - ports:\n        - port: 443\n          protocol: HTTPS" }), 11, 'unsupported protocol "HTTPS" (TCP, UDP or SCTP)'],
-    ["an unquoted number as a label value", policyYaml("p").replace("podSelector: {}", "podSelector:\n    matchLabels:\n      version: 1.0"), 8, 'label "version" must have a string value: quote it'],
-    ["three policyTypes", policyYaml("p").replace("[Ingress]", "[Ingress, Egress, Ingress]"), 7, "policyTypes may name Ingress and Egress once each"],
+    ["an unknown protocol", policyYaml("p", { extra: "  egress:\n    - ports:\n        - port: 443\n          protocol: HTTPS" }), 11, 'unsupported protocol "HTTPS": TCP, UDP or SCTP'],
+    ["an unquoted number as a label value", policyYaml("p").replace("podSelector: {}", "podSelector:\n    matchLabels:\n      version: 1.0"), 8, 'spec.podSelector.matchLabels.version must be a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number), found the number 1'],
+    ["three policyTypes", policyYaml("p").replace("[Ingress]", "[Ingress, Egress, Ingress]"), 7, "may not specify more than two policyTypes"],
   ];
 
   it.each(cases)("%s is a problem at its line", async (_what, text, line, message) => {

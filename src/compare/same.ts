@@ -1,0 +1,45 @@
+import type { NormalizedPolicy } from "../model/types.js";
+
+// Most pairs are in sync. Both sides come out of the same normaliser, which sorts every set, so equal
+// policies are equal plain JSON element by element: one walk that stops at the first difference settles a
+// pair before any deep diff (which builds paths, aligns lists and sorts its findings). "Not equal" only
+// means "look closer": deep-diff decides what changed.
+
+/** True when the comparable parts (name, namespace, labels, annotations, spec) are equal. */
+export function sameComparable(d: NormalizedPolicy, l: NormalizedPolicy): boolean {
+  if (d.namespace !== l.namespace || d.name !== l.name) return false;
+  return equalJson(d.labels, l.labels) && equalJson(d.annotations, l.annotations) && equalJson(d.spec, l.spec);
+}
+
+/** Plain-JSON equality: same scalars, arrays equal element by element, objects with the same keys (any order). */
+export function equalJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  for (const k of ak) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!equalJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * A live policy that equals its desired counterpart gets the desired one's labels, annotations and spec
+ * (the same objects): tens of thousands of in-sync policies are then held once, not twice, and the compare
+ * that follows settles them by identity. Returns a new array; the policies passed in are not changed.
+ */
+export function shareInSync(desired: NormalizedPolicy[], live: NormalizedPolicy[]): NormalizedPolicy[] {
+  const byKey = new Map(desired.map((p) => [`${p.namespace}/${p.name}`, p]));
+  return live.map((l) => {
+    const d = byKey.get(`${l.namespace}/${l.name}`);
+    if (!d || !sameComparable(d, l)) return l;
+    return { ...l, labels: d.labels, annotations: d.annotations, spec: d.spec };
+  });
+}
