@@ -94,6 +94,14 @@ function closed(s: ProtoSet): ProtoSet {
   return full ? { ranges: s.ranges, names: ALL_NAMES } : s;
 }
 
+/** The same numbers without names: once named ports are resolved to numbers (workloads given), the symbolic
+ *  part means nothing and would read "any named port". */
+export function withoutNames(s: PortSet): PortSet {
+  const out = emptyPorts();
+  for (const p of PROTOCOLS) out[p] = { ranges: s[p].ranges, names: NO_NAMES };
+  return out;
+}
+
 export function isEmpty(s: PortSet): boolean {
   return PROTOCOLS.every((p) => s[p].ranges.length === 0 && !s[p].names.co && s[p].names.set.size === 0);
 }

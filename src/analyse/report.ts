@@ -1,6 +1,6 @@
 // The analysis as the drift report needs it: effects for the namespaces with drift, invariants on both sides.
 import type { NormalizedPolicy } from "../model/types.js";
-import { computeEffects } from "./effects.js";
+import { computeEffects, infoOf } from "./effects.js";
 import { namespaceLabels } from "./index.js";
 import { checkInvariants } from "./invariants.js";
 import type { AnalysisInfo, AnalysisOptions, NamespaceEffect, Violation, Workloads } from "./types.js";
@@ -24,7 +24,13 @@ export interface ReportAnalysisInput {
   options: AnalysisOptions;
 }
 
+/** With `level: "off"` effects and violations are empty and `analysis.level` says they were not computed. */
 export function analyseForReport(input: ReportAnalysisInput): { effects: NamespaceEffect[]; violations: Violation[]; analysis: AnalysisInfo } {
+  const level = input.options.level ?? "full";
+  if (level === "off") {
+    const info = infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods);
+    return { effects: [], violations: [], analysis: { ...info, level, notes: ["traffic analysis off (--analysis off / NETPOL_DRIFT_ANALYSIS=off): drift only, no effects and no invariants"] } };
+  }
   const withheld = new Set(input.withheld ?? []);
   const uncertain = (p: NormalizedPolicy) => withheld.has("*") || withheld.has(p.namespace) || withheld.has(`${p.namespace}/${p.name}`);
   // A live policy the report withheld a verdict on may be declared in the file that failed: assume it is.
@@ -43,5 +49,10 @@ export function analyseForReport(input: ReportAnalysisInput): { effects: Namespa
     ...checkInvariants({ policies: input.desired, side: "desired", options: input.options, nsLabels }),
     ...checkInvariants({ policies: input.live, side: "live", options: input.options, nsLabels }),
   ];
+  if (level === "summary") {
+    // Kinds and counts only: the flows are computed (the kind rests on them) but not carried.
+    const counted = effects.map((e): NamespaceEffect => ({ namespace: e.namespace, effect: e.effect, opened: [], closed: [], counts: { opened: e.opened.length, closed: e.closed.length } }));
+    return { effects: counted, violations, analysis: { ...info, level, notes: [...info.notes, "--analysis summary: effect kinds and flow counts only; --analysis full lists the flows"] } };
+  }
   return { effects, violations, analysis: info };
 }

@@ -20,7 +20,7 @@ interface RuleIndex {
 }
 
 /** The only namespaces a selector can select when it pins the name label; undefined when it does not. */
-function pinnedNames(sel: Selector): string[] | undefined {
+export function pinnedNames(sel: Selector): string[] | undefined {
   const name = sel.matchLabels?.[NAME_LABEL];
   if (name !== undefined) return [name];
   const req = sel.matchExpressions?.find((r) => r.key === NAME_LABEL && r.operator === "In");
@@ -121,7 +121,12 @@ export class Side {
    * endpoint is selected only by policies whose rules never match `fixed`, so it allows nothing.
    */
   candidates(direction: Direction, fixed: Endpoint): Endpoint[] {
-    const out = [...this.unselected(direction)];
+    return [...this.unselected(direction), ...this.reachedBy(direction, fixed)];
+  }
+
+  /** The selected endpoints of a direction with a rule that matches `fixed` at the other end (no duplicates). */
+  reachedBy(direction: Direction, fixed: Endpoint): Endpoint[] {
+    const out: Endpoint[] = [];
     const stamp = ++this.stamp;
     const index = this.indexOf(direction);
     const buckets = fixed.kind === "external" ? [index.generic, index.ip] : [index.generic, index.byNs.get(fixed.namespace) ?? [], ...(this.opts.ipBlockMatchesPods ? [index.ip] : [])];

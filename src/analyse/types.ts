@@ -16,6 +16,8 @@ export interface AnalysisOptions {
   airGapped: string[];
   /** Whether an ipBlock peer can match a pod IP. CNIs differ; off = ipBlock never matches pods. */
   ipBlockMatchesPods: boolean;
+  /** full (default): effects with every flow; summary: effect kind and flow counts per namespace; off: drift only. */
+  level?: AnalysisLevel;
   /** Where cluster DNS lives, for the "egress allows DNS and nothing else" invariant. */
   dns: { namespace: string; podLabels: Record<string, string> };
 }
@@ -59,8 +61,8 @@ export interface Workloads {
 
 // The analysis results the report carries are part of our model (src/model/analysis.ts); re-exported here so
 // the analysis code reads them from its own folder.
-export type { AnalysisInfo, EffectKind, Flow, InvariantId, NamespaceEffect, RuleRef, SideDecision, Violation } from "../model/analysis.js";
-import type { SideDecision } from "../model/analysis.js";
+export type { AnalysisInfo, AnalysisLevel, EffectKind, Flow, FlowEnd, InvariantId, NamespaceEffect, RuleRef, SideDecision, Violation } from "../model/analysis.js";
+import type { AnalysisLevel, SideDecision } from "../model/analysis.js";
 
 export interface EvalEndpoint {
   /** `namespace/pod`, `namespace/{labels}` or an IP address. */

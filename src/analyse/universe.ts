@@ -113,7 +113,24 @@ function captureClasses(policies: NormalizedPolicy[], w: Workloads, atoms: IpRan
       ports: named, ips: ipMatters ? ips : [], pods: [pod.name], label: podLabel(pod.namespace, labels),
     });
   }
-  return { classes: [...byKey.values()], nsLabels };
+  const classes = [...byKey.values()];
+  distinctLabels(classes);
+  return { classes, nsLabels };
+}
+
+/**
+ * Pods with the same labels are still told apart by their named container ports (and, when ipBlocks may
+ * match pods, their addresses): such classes get the named ports in their label, then their pod names,
+ * so no two classes read the same.
+ */
+function distinctLabels(classes: PodClass[]): void {
+  const relabel = (describe: (c: PodClass) => string) => {
+    const byLabel = new Map<string, PodClass[]>();
+    for (const c of classes) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
+    for (const same of byLabel.values()) if (same.length > 1) for (const c of same) c.label = `${c.label}${describe(c)}`;
+  };
+  relabel((c) => `[${(c.ports ?? []).map((p) => `${p.name}=${p.port}${p.protocol === "TCP" ? "" : `/${p.protocol}`}`).join(",") || "no named ports"}]`);
+  relabel((c) => `{${[...c.pods].sort().join(",")}}`);
 }
 
 /** No workloads: the namespaces the policies live in or name, anonymous ones per namespace selector, one "other". */

@@ -8,6 +8,7 @@ import { UsageError, ValuesFileError } from "../model/errors.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
 import type { LiveSourceOptions } from "../pipeline/report.js";
 import { clusterWorkloadsFor, type WorkloadsSource } from "../pipeline/workloads.js";
+import type { AnalysisLevel } from "../model/analysis.js";
 
 // Flags of the traffic analysis, shared by `report`, `check` and `eval`.
 export const ANALYSIS_FLAGS = {
@@ -31,6 +32,25 @@ export const ANALYSIS_HELP = `Analysis:
   The nightly run's settings are read too, a flag winning over its variable: NETPOL_DRIFT_TENANT_PATTERN,
   NETPOL_DRIFT_EGRESS_ALLOW (comma-separated, exceptions after !), NETPOL_DRIFT_AIR_GAPPED (comma-separated),
   NETPOL_DRIFT_VALUES (relative to the working directory), NETPOL_DRIFT_RESOLVE_WORKLOADS (report: true|false).`;
+
+// How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
+export const LEVEL_FLAGS = {
+  analysis: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
+                                counts per namespace; off: drift only (no effects, no invariants).
+                                Default from NETPOL_DRIFT_ANALYSIS`;
+
+const LEVELS: readonly AnalysisLevel[] = ["full", "summary", "off"];
+
+/** The flag wins over the environment; anything else than the three levels is a usage error naming its source. */
+export function analysisLevel(flag: string | undefined, env: NodeJS.ProcessEnv): AnalysisLevel | undefined {
+  const [value, source] = flag !== undefined ? [flag, "--analysis"] : [env.NETPOL_DRIFT_ANALYSIS, "NETPOL_DRIFT_ANALYSIS"];
+  if (value === undefined || value === "") return undefined;
+  if (!(LEVELS as readonly string[]).includes(value)) throw new UsageError(`${source} must be one of ${LEVELS.join(", ")}, got "${value}"`);
+  return value as AnalysisLevel;
+}
 
 // Where the analysis gets real namespaces and pods (labels, named container ports), shared by `report` and `eval`.
 export const WORKLOADS_FLAGS = {

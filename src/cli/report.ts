@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../model/errors.js";
 import { runReport } from "../pipeline/report.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render/index.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisSettings, WORKLOADS_FLAGS, WORKLOADS_HELP, workloadsSource } from "./analysis-flags.js";
+import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisLevel, analysisSettings, LEVEL_FLAGS, LEVEL_HELP, WORKLOADS_FLAGS, WORKLOADS_HELP, workloadsSource } from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
@@ -13,6 +13,7 @@ Usage: netpol-drift report --desired DIR [--kubeconfig FILE | --live-file FILE] 
 
 ${SOURCE_HELP}
 ${ANALYSIS_HELP}
+${LEVEL_HELP}
 ${WORKLOADS_HELP}
 Output:
   -o, --output FORMAT           text (default), json, markdown
@@ -28,6 +29,7 @@ export async function reportCommand(args: string[], ctx: CommandContext): Promis
     options: {
       ...SOURCE_FLAGS,
       ...ANALYSIS_FLAGS,
+      ...LEVEL_FLAGS,
       ...WORKLOADS_FLAGS,
       output: { type: "string", short: "o" },
       out: { type: "string" },
@@ -50,8 +52,9 @@ export async function reportCommand(args: string[], ctx: CommandContext): Promis
   const workloads = workloadsSource(values, sources.live, ctx.env);
   // No folder the user did not name: a default would compare the cluster with whatever happens to be there.
   if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
+  const level = analysisLevel(values.analysis, ctx.env);
   return runReport(
-    { ...sources, analysis: analysisSettings(values, ctx.env), ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
+    { ...sources, analysis: { ...analysisSettings(values, ctx.env), ...(level ? { level } : {}) }, ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
     { stdout: ctx.stdout, stdin: ctx.stdin, logger, now: ctx.now },
   );
 }

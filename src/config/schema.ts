@@ -80,6 +80,8 @@ export const FIELDS = {
   airGapped: { env: "NETPOL_DRIFT_AIR_GAPPED", schema: nameList.optional(), list: true },
   values: { env: "NETPOL_DRIFT_VALUES", schema: repoPath.optional() },
   resolveWorkloads: { env: "NETPOL_DRIFT_RESOLVE_WORKLOADS", schema: bool.default(false) },
+  // How much analysis the report, record and digest carry: full (flows), summary (kinds and counts), off.
+  analysis: { env: "NETPOL_DRIFT_ANALYSIS", schema: z.enum(["full", "summary", "off"]).default("full") },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

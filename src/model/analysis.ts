@@ -21,22 +21,48 @@ export interface SideDecision {
   rules: RuleRef[];
 }
 
+/**
+ * One end of a flow as a set, complete (nothing is sampled): whole namespaces, single pod classes, or every
+ * pod but some, plus addresses outside the cluster. Pod classes are named by their `label`, unique per class.
+ */
+export interface FlowEnd {
+  /** Every pod of these namespaces; `["*"]` = every namespace the analysis knows. */
+  namespaces?: string[];
+  /** Pod classes (by label) outside the namespaces listed whole. */
+  pods?: string[];
+  /** With `namespaces: ["*"]`: what is left out, whole namespaces and pod classes. */
+  except?: { namespaces?: string[]; pods?: string[] };
+  /** Addresses outside the cluster, as CIDRs. */
+  addresses?: string[];
+}
+
 export interface Flow {
+  /** `from` and `to` as one line of text, e.g. "ns:*\/pod:* except ns:tenant-acme/pod:*". */
   source: string;
   destination: string;
+  from?: FlowEnd;
+  to?: FlowEnd;
   protocol: Protocol | "any";
   /** "all", or a list like "53", "8000-8080, 9090", "http" (a named port left unresolved without workloads). */
   ports: string;
-  /** Live-side decision: for an opened flow the rules that now allow it; for a closed one what now denies it. */
+  /**
+   * Live-side decision: for an opened flow the rules that now allow it; for a closed one what now denies it.
+   * Where an end spans several namespaces, its policies read `*\/name`: the policy of that name in each one.
+   */
   egress: SideDecision;
   ingress: SideDecision;
 }
 
 export type EffectKind = "widens" | "narrows" | "changes" | "none";
 
+/** How much of the traffic analysis a report carries: flows, kinds and counts only, or none (drift only). */
+export type AnalysisLevel = "full" | "summary" | "off";
+
 export interface NamespaceEffect {
   namespace: string;
   effect: EffectKind;
+  /** `--analysis summary`: how many flows there are; `opened` and `closed` are then left empty. */
+  counts?: { opened: number; closed: number };
   /** Allowed live, not in the desired state. */
   opened: Flow[];
   /** Allowed by the desired state, not live. */
@@ -65,5 +91,7 @@ export interface AnalysisInfo {
   /** "capture": real namespaces and pods; "representative": one stand-in per label combination selectors mention. */
   workloads: "capture" | "representative";
   ipBlockMatchesPods: boolean;
+  /** Absent = full. */
+  level?: AnalysisLevel;
   notes: string[];
 }

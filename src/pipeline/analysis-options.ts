@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { AnalysisOptionsError, optionsFromValues, tenantNamespace } from "../analyse/options.js";
-import { defaultAnalysisOptions, type AnalysisOptions } from "../analyse/types.js";
+import { defaultAnalysisOptions, type AnalysisLevel, type AnalysisOptions } from "../analyse/types.js";
 import { ValuesFileError } from "../model/errors.js";
 import type { IPBlock } from "../model/types.js";
 
@@ -15,6 +15,8 @@ export interface AnalysisSettings {
   /** Air-gapped tenants by name or namespace; resolved after the values, which may name tenants' namespaces. */
   airGapped?: string[];
   ipBlockMatchesPods?: boolean;
+  /** How much analysis the report carries (full, summary, off); absent = full. */
+  level?: AnalysisLevel;
   /** The Helm values file: where to read it, how to name it to the user, and the setting that named it. */
   values?: { path: string; name: string; setting: string };
 }
@@ -24,6 +26,7 @@ export async function resolveAnalysisOptions(s: AnalysisSettings): Promise<Analy
   let options = defaultAnalysisOptions();
   if (s.tenantPattern) options.tenantPattern = s.tenantPattern;
   options.ipBlockMatchesPods = Boolean(s.ipBlockMatchesPods);
+  if (s.level) options.level = s.level;
   if (s.values) options = mergeValues(options, await readValues(s.values), s.values);
   if (s.egressAllow?.length) options.egressAllowList = [...(options.egressAllowList ?? []), ...s.egressAllow];
   for (const name of s.airGapped ?? []) options.airGapped = [...new Set([...options.airGapped, tenantNamespace(name, options)])];

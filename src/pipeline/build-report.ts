@@ -80,7 +80,9 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
   });
   const all = [...problems, ...inputProblems];
   if (inputProblems.length > 0) analysed.analysis = { ...analysed.analysis, notes: [...analysed.analysis.notes, "the analysis inputs could not all be read (see problems): effects and violations rest on what was read"] };
-  return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...analysed };
+  // `--analysis off`: no effects and no violations in the report, rather than empty lists that read "none".
+  const carried = analysed.analysis.level === "off" ? { analysis: analysed.analysis } : analysed;
+  return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...carried };
 }
 
 export { normalizeLive };

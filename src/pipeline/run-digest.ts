@@ -1,6 +1,6 @@
 import type { NamespaceEffect } from "../analyse/types.js";
 import type { Report } from "../model/types.js";
-import { EFFECT_SEVERITY, flowText, rankFlows } from "../render/effects.js";
+import { EFFECT_SEVERITY, flowCounts, flowText, rankFlows } from "../render/effects.js";
 import type { Digest, DigestEffect, DigestKind, DigestNamespace } from "../sinks/notify-types.js";
 import type { RecordMeta } from "../sinks/record/record.js";
 
@@ -49,7 +49,7 @@ function digestEffect(e: NamespaceEffect): DigestEffect {
     e.opened.length > 0
       ? rankFlows(e.opened).slice(0, DIGEST_FLOWS).map((f) => ({ change: "opened" as const, text: flowText(f) }))
       : rankFlows(e.closed).slice(0, DIGEST_FLOWS).map((f) => ({ change: "closed" as const, text: flowText(f) }));
-  return { effect: e.effect, opened: e.opened.length, closed: e.closed.length, flows };
+  return { effect: e.effect, ...flowCounts(e), flows };
 }
 
 function cmp(a: string, b: string): number {

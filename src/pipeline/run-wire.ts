@@ -36,6 +36,7 @@ export function analysisSettingsOf(config: RunConfig, repoRoot: string | undefin
     ...(config.tenantPattern ? { tenantPattern: config.tenantPattern } : {}),
     egressAllow: config.egressAllow ?? [],
     airGapped: config.airGapped ?? [],
+    ...(config.analysis && config.analysis !== "full" ? { level: config.analysis } : {}),
     ...(config.values && repoRoot ? { values: { path: path.join(repoRoot, config.values), name: config.values, setting: "NETPOL_DRIFT_VALUES" } } : {}),
   };
 }

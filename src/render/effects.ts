@@ -1,15 +1,21 @@
 // How every renderer states the effect of drift on traffic and the invariant violations, so text, Markdown,
 // Slack and the change record say the same thing. The effect comes first, then the diff.
-import type { AnalysisInfo, EffectKind, EvalResult, Flow, NamespaceEffect, SideDecision, Violation } from "../analyse/types.js";
+import type { AnalysisInfo, EffectKind, EvalResult, Flow, FlowEnd, NamespaceEffect, SideDecision, Violation } from "../analyse/types.js";
 import { ruleName } from "../analyse/rules.js";
 import { markdownCode, markdownText, terminal } from "./escape.js";
 
 /** Most severe first: a widening is an incident, an equivalent rewrite is not. */
 export const EFFECT_SEVERITY: Record<EffectKind, number> = { widens: 3, changes: 2, narrows: 1, none: 0 };
 
+/** How many flows opened and closed: listed ones, or the counts of `--analysis summary`. */
+export function flowCounts(e: NamespaceEffect): { opened: number; closed: number } {
+  return e.counts ?? { opened: e.opened.length, closed: e.closed.length };
+}
+
 export function effectHeadline(e: NamespaceEffect): string {
-  const o = `${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened`;
-  const c = `${e.closed.length} flow${e.closed.length === 1 ? "" : "s"} closed`;
+  const n = flowCounts(e);
+  const o = `${n.opened} flow${n.opened === 1 ? "" : "s"} opened`;
+  const c = `${n.closed} flow${n.closed === 1 ? "" : "s"} closed`;
   switch (e.effect) {
     case "widens":
       return `WIDENS — ${o}: live allows traffic the desired state does not`;
@@ -24,7 +30,33 @@ export function effectHeadline(e: NamespaceEffect): string {
 
 export function flowText(f: Flow): string {
   const ports = f.protocol === "any" ? "any protocol, all ports" : `${f.protocol} ${f.ports}`;
-  return `${f.source} → ${f.destination}  ${ports}`;
+  return `${endText(f.source, f.from)} → ${endText(f.destination, f.to)}  ${ports}`;
+}
+
+/** Namespaces and classes named per flow end in text and Markdown; JSON lists them all. */
+export const END_ITEMS_SHOWN = 8;
+
+/**
+ * A flow end for people: its text, or when it lists more than END_ITEMS_SHOWN namespaces or classes, the
+ * first few and how many more ("ns:{a,b,…+492 more}/pod:*").
+ */
+export function endText(text: string, end: FlowEnd | undefined): string {
+  if (!end) return text;
+  const items = (end.namespaces?.length ?? 0) + (end.pods?.length ?? 0) + (end.except?.namespaces?.length ?? 0) + (end.except?.pods?.length ?? 0);
+  if (items <= END_ITEMS_SHOWN) return text;
+  const list = (namespaces: string[] = [], pods: string[] = []) => {
+    const parts: string[] = [];
+    const ns = namespaces.slice(0, END_ITEMS_SHOWN);
+    const moreNs = namespaces.length - ns.length;
+    if (ns.length === 1 && moreNs === 0) parts.push(`ns:${ns[0]}/pod:*`);
+    else if (ns.length > 0) parts.push(`ns:{${ns.join(",")}${moreNs > 0 ? `,…+${moreNs} more` : ""}}/pod:*`);
+    const shown = pods.slice(0, Math.max(1, END_ITEMS_SHOWN - ns.length));
+    parts.push(...shown);
+    if (pods.length > shown.length) parts.push(`…+${pods.length - shown.length} more pod classes`);
+    return parts.join(", ");
+  };
+  const pods = end.namespaces?.includes("*") ? `ns:*/pod:*${end.except ? ` except ${list(end.except.namespaces, end.except.pods)}` : ""}` : list(end.namespaces, end.pods);
+  return [pods, ...(end.addresses?.length ? [end.addresses.join(", ")] : [])].filter(Boolean).join(", ");
 }
 
 /** The live side of a flow: which rules let it through, or what isolates it. */
@@ -94,6 +126,7 @@ export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): str
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);
   const out = [`effect: ${effectHeadline(e)}`];
+  if (e.counts) return e.effect === "none" ? out : [...out, "  (flows not listed: --analysis summary)"];
   for (const f of shown.opened) out.push(`  + ${flowText(f)}`, `      ${liveDecisionText(f)}`);
   if (shown.moreOpened > 0) out.push(`  + ${moreText(shown.moreOpened, "opened", hint)}`);
   for (const f of shown.closed) out.push(`  - ${flowText(f)}`, `      ${liveDecisionText(f)}`);
@@ -103,12 +136,13 @@ export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): str
 
 export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): string[] {
   const out = [`**Effect: ${effectHeadline(e)}**`, ""];
+  if (e.counts && e.effect !== "none") return [...out, "_Flows not listed (`--analysis summary`)._", ""];
   if (e.opened.length + e.closed.length === 0) return out;
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);
   out.push("| | source | destination | protocol | ports | live egress | live ingress |", "|---|---|---|---|---|---|---|");
   const row = (mark: string, f: Flow) =>
-    `| ${mark} | ${markdownCode(f.source, { table: true })} | ${markdownCode(f.destination, { table: true })} | ${f.protocol} | ${markdownText(f.ports)} | ${markdownText(decisionText(f.egress, "egress"))} | ${markdownText(decisionText(f.ingress, "ingress"))} |`;
+    `| ${mark} | ${markdownCode(endText(f.source, f.from), { table: true })} | ${markdownCode(endText(f.destination, f.to), { table: true })} | ${f.protocol} | ${markdownText(f.ports)} | ${markdownText(decisionText(f.egress, "egress"))} | ${markdownText(decisionText(f.ingress, "ingress"))} |`;
   for (const f of shown.opened) out.push(row("opened", f));
   for (const f of shown.closed) out.push(row("closed", f));
   out.push("");

@@ -1,5 +1,5 @@
 import type { Report } from "../model/types.js";
-import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, violationText } from "./effects.js";
+import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 import type { ChangedBy } from "../model/types.js";
@@ -23,7 +23,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
     head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
     const ranked = [...report.effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
-    for (const e of ranked) head.push(`| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${e.opened.length} | ${e.closed.length} |`);
+    for (const e of ranked) head.push(`| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`);
     head.push("", ...analysisNote(report.analysis).map((n) => `_${markdownText(n)}_`), "");
   }
   if (report.drift.length > 0) {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Report } from "../../model/types.js";
 import type { NamespaceEffect } from "../../analyse/types.js";
-import { EFFECT_SEVERITY } from "../../render/effects.js";
+import { EFFECT_SEVERITY, flowCounts } from "../../render/effects.js";
 import { markdownCode } from "../../render/escape.js";
 import { summaryLine } from "../../render/format.js";
 import { shortFingerprint } from "../record/fingerprint.js";
@@ -37,6 +37,9 @@ export interface ChangelogEntry {
   fingerprint: string;
 }
 
+/** Drifted policies and namespaces' effects an entry names; the change record has the rest. */
+export const ENTRY_ITEMS = 25;
+
 const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fingerprint=([0-9a-f]+) -->$/gm;
 
 export function entryText(input: EntryInput): string {
@@ -51,7 +54,10 @@ export function entryText(input: EntryInput): string {
     lines.push(`${summaryLine(input.report)}.`, "");
     const effects = effectLine(input.report.effects);
     if (effects) lines.push(effects, "");
-    for (const d of input.report.drift) lines.push(itemLine(d));
+    // The CHANGELOG grows by one entry per record: past a screenful the record lists the rest.
+    for (const d of input.report.drift.slice(0, ENTRY_ITEMS)) lines.push(itemLine(d));
+    const more = input.report.drift.length - ENTRY_ITEMS;
+    if (more > 0) lines.push(`- … and ${more} more (the change record lists all)`);
   }
   lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
@@ -64,10 +70,12 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
   const ranked = [...effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
   const part = (e: NamespaceEffect) => {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
-    const flows = e.effect === "none" ? "" : ` (${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened, ${e.closed.length} closed)`;
+    const n = flowCounts(e);
+    const flows = e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
     return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
-  return `Effect on traffic: ${ranked.map(part).join("; ")}.`;
+  const more = ranked.length - ENTRY_ITEMS;
+  return `Effect on traffic: ${ranked.slice(0, ENTRY_ITEMS).map(part).join("; ")}${more > 0 ? `; … and ${more} more namespaces` : ""}.`;
 }
 
 function headline(input: EntryInput): string {

@@ -5,6 +5,7 @@ import { STATE_MARK, summaryLine } from "../../render/format.js";
 import { renderJson } from "../../render/json.js";
 import { renderMarkdown } from "../../render/markdown.js";
 import { shortFingerprint } from "./fingerprint.js";
+import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
 
 // A change record is two files in the policy repo: Markdown for people (summary, diffs, who changed what)
 // and the JSON report beside it, with a `record` field that the next run reads to know what it last said.
@@ -29,6 +30,8 @@ export interface RecordMeta {
   createdAt: string;
   /** The Markdown file, relative to the repository root. */
   markdown: string;
+  /** Present when the JSON report was too big for the record: what it left out (see trim.ts). */
+  trimmed?: Trimmed;
   /** Resolution records: the policies that had drifted and are back in sync. */
   resolved?: { namespace: string; name: string; state: DriftItem["state"] }[];
   delivery: Delivery;
@@ -102,17 +105,23 @@ export function buildRecord(input: RecordInput): RecordFiles {
     ...(input.kind === "resolved" ? { resolved: (input.previous?.report.drift ?? []).map((d) => ({ namespace: d.namespace, name: d.name, state: d.state })) } : {}),
     delivery: {},
   };
+  // Both files stay under the budget: the JSON drops diffs and flows first (saying so in `record.trimmed`),
+  // the Markdown cuts namespace sections and says where the rest is.
+  const fitted = fitReport(input.report, (r, trimmed) => recordJson(trimmed ? { ...meta, trimmed } : meta, r));
+  const final = fitted.trimmed ? { ...meta, trimmed: fitted.trimmed } : meta;
   return {
-    meta,
+    meta: final,
     markdownPath: `${base}.md`,
     jsonPath: `${base}.json`,
-    markdown: recordMarkdown(input, meta),
-    json: recordJson(meta, input.report),
+    markdown: recordMarkdown(input, final),
+    json: fitted.text,
   };
 }
 
 export function recordJson(meta: RecordMeta, report: Report): string {
   // The report's JSON contract allows added fields: the file stays a valid report with `record` in front.
+  // A trimmed record is big by definition: one line, no indentation (a third of its size).
+  if (meta.trimmed) return `${JSON.stringify({ record: meta, ...report })}\n`;
   return renderJson({ record: meta, ...report } as unknown as Report);
 }
 
@@ -156,7 +165,16 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     }
     return head.join("\n");
   }
-  return `${head.join("\n")}\n${renderMarkdown(input.report, { moreFlowsHint: "the JSON report lists all" })}`;
+  // maxLength counts characters, the budget bytes: the margin covers the few non-ASCII ones (→, —).
+  const where = meta.trimmed ? "`netpol-drift report -o json` lists all; this record's JSON keeps kinds and counts" : "the JSON report lists all";
+  if (meta.trimmed) head.push(`_The record is trimmed to stay under ${RECORD_FILE_BUDGET / 1024} KiB per file: ${trimmedText(meta.trimmed)}._`, "");
+  const text = head.join("\n");
+  return `${text}\n${renderMarkdown(input.report, { moreFlowsHint: where, maxLength: Math.floor((RECORD_FILE_BUDGET - Buffer.byteLength(text, "utf8")) * 0.85), fullReportHint: where })}`;
+}
+
+function trimmedText(t: Trimmed): string {
+  const parts = [`${t.diffs} diffs`, `${t.flows} flows`, t.changes ? `${t.changes} field changes` : "", t.violations ? `${t.violations} violations` : "", t.driftItems ? `${t.driftItems} drift items` : ""];
+  return `the JSON leaves out ${parts.filter(Boolean).join(", ")}`;
 }
 
 function titleOf(kind: RecordKind): string {
