@@ -9,7 +9,7 @@ import { parse } from "yaml";
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const POD_SECURITY = new Set(["runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "seccompProfile"]);
 const CONTAINER_SECURITY = new Set(["allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "capabilities"]);
-const CONTAINER_FIELDS = new Set(["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "resources", "securityContext", "volumeMounts"]);
+const CONTAINER_FIELDS = new Set(["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "resources", "securityContext", "volumeMounts", "workingDir"]);
 
 /** The CronJob in jobs/<file> with its pod spec. */
 export function readCronJob(root, file) {
@@ -102,6 +102,10 @@ export function podmanRun(job, containerName, world) {
     claims.push(`ServiceAccount ${pod.serviceAccountName} token at ${SA_DIR}`);
   }
   for (const [k, v] of Object.entries(env)) flags.push("--env", `${k}=${v}`);
+  if (c.workingDir) {
+    flags.push("--workdir", c.workingDir);
+    claims.push(`working directory ${c.workingDir}`);
+  }
   if (c.resources?.limits?.memory) notEnforced.push(`memory limit ${c.resources.limits.memory} (no usable cgroups here)`);
 
   const args = (c.args ?? []).map((a) => expand(a, env));

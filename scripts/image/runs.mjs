@@ -82,7 +82,10 @@ async function runAll(root) {
   }
 
   await step("(a)", "report --live-file, as the report CronJob's container, gives the host's report", async () => {
-    const spec = podmanRun(report, "netpol-drift", world("a-scratch"));
+    const w = world("a-scratch");
+    // The report container starts in the clone its init container made; (a) has none, so an empty folder stands in.
+    emptyDir(w.volumes.scratch, "repo", 1000);
+    const spec = podmanRun(report, "netpol-drift", w);
     const mounts = ["-v", `${desired}:${desired}:ro`, "-v", `${snapshot}:${snapshot}:ro`];
     await probe(spec, mounts);
     const args = ["report", "--desired", desired, "--live-file", snapshot, "-o", "json"];
