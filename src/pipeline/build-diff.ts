@@ -50,12 +50,13 @@ export interface DiffResult {
 export function buildDiff(base: DesiredState, head: DesiredState, opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions }): DiffResult {
   const problems = [...base.problems.map((p) => ({ ...p, side: "base" as const })), ...head.problems.map((p) => ({ ...p, side: "head" as const }))];
   const skipped = [...base.skipped.map((s) => ({ ...s, side: "base" as const })), ...head.skipped.map((s) => ({ ...s, side: "head" as const }))];
-  // A side that did not load whole has no verdict: what looks added or removed may sit in the broken file.
+  // Problems on either side make the result incomplete (exit 2, see diffExitCode), so no verdict rests on them.
   const compared = compare(base.policies, head.policies, []);
+  const baseByKey = new Map(base.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
   const headByKey = new Map(head.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
   const policies: ChangedPolicy[] = compared.drift.map((d) => {
     const change: PolicyChange = d.state === "missing" ? "removed" : d.state === "unmanaged" ? "added" : "changed";
-    const origin = change === "removed" ? base.policies.find((p) => p.namespace === d.namespace && p.name === d.name)?.origin : headByKey.get(`${d.namespace}/${d.name}`)?.origin;
+    const origin = (change === "removed" ? baseByKey : headByKey).get(`${d.namespace}/${d.name}`)?.origin;
     return {
       change,
       namespace: d.namespace,
