@@ -19,26 +19,54 @@ import { writeFirstRunCapture, writeInSync } from "./lib-fixtures.mjs";
 import { liveVsKubectl } from "./lib-live.mjs";
 import { fmt, repeat, ROOT, runProduct } from "./lib-measure.mjs";
 
-const { values } = parseArgs({ options: { cases: { type: "string", default: "live,first-run,in-sync,run" }, runs: { type: "string", default: "3" }, "run-namespaces": { type: "string", default: "500,1000" }, "in-sync-policies": { type: "string", default: "10000,50000" }, baseline: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    cases: { type: "string", default: "live,first-run,in-sync,run" },
+    runs: { type: "string", default: "3" },
+    "run-namespaces": { type: "string", default: "500,1000" },
+    "in-sync-policies": { type: "string", default: "10000,50000" },
+    baseline: { type: "string" },
+  },
+});
 const CASES = new Set(values.cases.split(","));
 const RUNS = Number(values.runs);
 const out = (line = "") => console.log(line);
 const growth = (a, b) => (b.ms / a.ms).toFixed(2);
 
-out(`netpol-drift bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
+out(
+  `netpol-drift bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`,
+);
 
 if (CASES.has("live")) {
-  out("\n1. live: report vs `kubectl get netpol -A -o json`, real kube-apiserver, 1,000 namespaces (target ≤ 1.3× at 10,000)");
-  const results = await liveVsKubectl({ steps: [5000, 10000], namespaces: 1000, runs: RUNS, baselineBin: values.baseline, log: (m) => process.stderr.write(`  … ${m}\n`) });
+  out(
+    "\n1. live: report vs `kubectl get netpol -A -o json`, real kube-apiserver, 1,000 namespaces (target ≤ 1.3× at 10,000)",
+  );
+  const results = await liveVsKubectl({
+    steps: [5000, 10000],
+    namespaces: 1000,
+    runs: RUNS,
+    baselineBin: values.baseline,
+    log: (m) => process.stderr.write(`  … ${m}\n`),
+  });
   for (const r of results) {
-    out(`   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`);
-    if (r.baseline) out(`   ${"".padStart(6)} baseline: report ${fmt.s(r.baseline.ms)} (${fmt.mb(r.baseline.rssMB)}) · ratio ${(r.baseline.ms / r.kubectl.ms).toFixed(2)}×`);
+    out(
+      `   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`,
+    );
+    if (r.baseline)
+      out(
+        `   ${"".padStart(6)} baseline: report ${fmt.s(r.baseline.ms)} (${fmt.mb(r.baseline.rssMB)}) · ratio ${(r.baseline.ms / r.kubectl.ms).toFixed(2)}×`,
+      );
   }
-  if (results.length === 2) out(`   growth t(10,000)/t(5,000): report ${growth(results[0].report, results[1].report)}, kubectl ${growth(results[0].kubectl, results[1].kubectl)}`);
+  if (results.length === 2)
+    out(
+      `   growth t(10,000)/t(5,000): report ${growth(results[0].report, results[1].report)}, kubectl ${growth(results[0].kubectl, results[1].kubectl)}`,
+    );
 }
 
 if (CASES.has("first-run")) {
-  out("\n2. first run (helper bench/first-run.mjs): 500 and 1,000 namespaces, none in git (target ≤ 10 s, ≤ 300 MB, growth ≤ 2.3×)");
+  out(
+    "\n2. first run (helper bench/first-run.mjs): 500 and 1,000 namespaces, none in git (target ≤ 10 s, ≤ 300 MB, growth ≤ 2.3×)",
+  );
   const script = path.join(ROOT, "bench/first-run.mjs");
   if (!existsSync(script)) out("   bench/first-run.mjs not present: skipped");
   else {
@@ -50,7 +78,10 @@ if (CASES.has("first-run")) {
     } catch {
       out(`   first-run.mjs exited ${r.status} without a JSON line: ${(r.stderr || line).slice(-400)}`);
     }
-    for (const x of parsed?.results ?? []) out(`   ${String(x.namespaces).padStart(6)} namespaces: ${fmt.s(x.wallMs)}, peak RSS ${fmt.mb(x.peakRssMB)}, report ${fmt.size(x.reportBytes)}, exit ${x.exit}`);
+    for (const x of parsed?.results ?? [])
+      out(
+        `   ${String(x.namespaces).padStart(6)} namespaces: ${fmt.s(x.wallMs)}, peak RSS ${fmt.mb(x.peakRssMB)}, report ${fmt.size(x.reportBytes)}, exit ${x.exit}`,
+      );
     for (const g of parsed?.growth ?? []) out(`   growth t(${g.to})/t(${g.from}) = ${g.ratio}`);
   }
 }
@@ -58,29 +89,44 @@ if (CASES.has("first-run")) {
 const scratch = mkdtempSync(path.join(os.tmpdir(), "netpol-drift-bench-all-"));
 try {
   if (CASES.has("in-sync")) {
-    out("\n3. in sync, offline: report --desired DIR --live-file CAPTURE -o json, 1,000 namespaces (target 50,000 in ≤ 10 s, ≤ 450 MB, growth ≤ 2.3×)");
+    out(
+      "\n3. in sync, offline: report --desired DIR --live-file CAPTURE -o json, 1,000 namespaces (target 50,000 in ≤ 10 s, ≤ 450 MB, growth ≤ 2.3×)",
+    );
     const results = [];
     for (const n of values["in-sync-policies"].split(",").map(Number)) {
       const { desired, live } = writeInSync(path.join(scratch, `in-sync-${n}`), n, 1000);
-      const r = await repeat(n >= 50000 ? 1 : RUNS, () => runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"]));
+      const r = await repeat(n >= 50000 ? 1 : RUNS, () =>
+        runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"]),
+      );
       results.push(r);
-      out(`   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`);
+      out(
+        `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+      );
       if (values.baseline) {
-        const b = await repeat(n >= 50000 ? 1 : RUNS, () => runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"], { bin: values.baseline }));
-        out(`   ${"".padStart(6)} baseline ${values.baseline}: ${fmt.s(b.ms)}, peak RSS ${fmt.mb(b.rssMB)}, exit ${b.code}`);
+        const b = await repeat(n >= 50000 ? 1 : RUNS, () =>
+          runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"], { bin: values.baseline }),
+        );
+        out(
+          `   ${"".padStart(6)} baseline ${values.baseline}: ${fmt.s(b.ms)}, peak RSS ${fmt.mb(b.rssMB)}, exit ${b.code}`,
+        );
       }
       rmSync(path.join(scratch, `in-sync-${n}`), { recursive: true, force: true });
     }
-    if (results.length === 2) out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])} (linear: the ratio of the sizes)`);
+    if (results.length === 2)
+      out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])} (linear: the ratio of the sizes)`);
   }
 
   if (CASES.has("run")) {
-    out("\n4. run: clone over file://, detect, record, push; first-run layout at 1,000 namespaces (target < 512Mi, record files ≤ 1 MB)");
+    out(
+      "\n4. run: clone over file://, detect, record, push; first-run layout at 1,000 namespaces (target < 512Mi, record files ≤ 1 MB)",
+    );
     const results = [];
     for (const n of values["run-namespaces"].split(",").map(Number)) {
       const r = await benchRun(path.join(scratch, `run-${n}`), n);
       results.push(r);
-      out(`   ${String(n).padStart(6)} namespaces: ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, exit ${r.code}; committed ${r.files.map((f) => `${path.posix.basename(f.path)} ${fmt.size(f.bytes)}`).join(", ") || "nothing"}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`);
+      out(
+        `   ${String(n).padStart(6)} namespaces: ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, exit ${r.code}; committed ${r.files.map((f) => `${path.posix.basename(f.path)} ${fmt.size(f.bytes)}`).join(", ") || "nothing"}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+      );
     }
     if (results.length === 2) out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])}`);
   }
@@ -90,7 +136,8 @@ try {
 
 /** A policy repo with an empty desired folder in a bare repo; `run` with a capture; what the push committed. */
 async function benchRun(dir, namespaces) {
-  const git = (cwd, ...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  const git = (cwd, ...args) =>
+    execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
   const seed = path.join(dir, "seed");
   const bare = path.join(dir, "policies.git");
   mkdirSync(path.join(seed, "policies"), { recursive: true });
@@ -105,9 +152,16 @@ async function benchRun(dir, namespaces) {
   mkdirSync(path.join(dir, "work"));
   const r = await runProduct(["run", "--live-file", capture], {
     env: {
-      NETPOL_DRIFT_CLUSTER: "bench", NETPOL_DRIFT_REPO: `file://${bare}`, NETPOL_DRIFT_BRANCH: "main", NETPOL_DRIFT_DESIRED_PATH: "policies",
-      NETPOL_DRIFT_PUSH: "direct", NETPOL_DRIFT_FORGE: "none", NETPOL_DRIFT_NOTIFY: "never", NETPOL_DRIFT_WORKDIR: path.join(dir, "work"),
-      NETPOL_DRIFT_AUTHOR_NAME: "bench", NETPOL_DRIFT_AUTHOR_EMAIL: "bench@example.invalid",
+      NETPOL_DRIFT_CLUSTER: "bench",
+      NETPOL_DRIFT_REPO: `file://${bare}`,
+      NETPOL_DRIFT_BRANCH: "main",
+      NETPOL_DRIFT_DESIRED_PATH: "policies",
+      NETPOL_DRIFT_PUSH: "direct",
+      NETPOL_DRIFT_FORGE: "none",
+      NETPOL_DRIFT_NOTIFY: "never",
+      NETPOL_DRIFT_WORKDIR: path.join(dir, "work"),
+      NETPOL_DRIFT_AUTHOR_NAME: "bench",
+      NETPOL_DRIFT_AUTHOR_EMAIL: "bench@example.invalid",
     },
   });
   const after = git(bare, "rev-parse", "main");

@@ -19,25 +19,74 @@ const PODS_PER_NS = 50;
 const DRIFTED = Number(process.env.DRIFTED ?? 50);
 
 const ns = (i) => `team-${String(i).padStart(4, "0")}`;
-const dns = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
+const dns = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  ],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
 
 function policiesOf(i) {
   const n = ns(i);
-  const out = [{ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: n }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [dns] } }];
+  const out = [
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "default-deny", namespace: n },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [dns] },
+    },
+  ];
   for (let j = 1; j < POLICIES_PER_NS; j++) {
     const spec = {
       podSelector: { matchLabels: { app: `app-${j}` } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [
-        { from: [{ podSelector: { matchLabels: { app: `app-${j - 1}` } } }], ports: [{ protocol: "TCP", port: 8000 + j }] },
-        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateways" } }, podSelector: { matchLabels: { app: "gateway", shard: `s${i % 10}` } } }], ports: [{ port: "http" }] },
+        {
+          from: [{ podSelector: { matchLabels: { app: `app-${j - 1}` } } }],
+          ports: [{ protocol: "TCP", port: 8000 + j }],
+        },
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateways" } },
+              podSelector: { matchLabels: { app: "gateway", shard: `s${i % 10}` } },
+            },
+          ],
+          ports: [{ port: "http" }],
+        },
       ],
       egress: [
-        { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns((i + 1) % NAMESPACES) } }, podSelector: { matchLabels: { app: `app-${j}` } } }], ports: [{ protocol: "TCP", port: 8000 + j }] },
-        ...(j % 3 === 0 ? [{ to: [{ ipBlock: { cidr: `198.51.${i % 256}.0/24`, except: [`198.51.${i % 256}.128/25`] } }], ports: [{ protocol: "TCP", port: 443 }] }] : []),
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns((i + 1) % NAMESPACES) } },
+              podSelector: { matchLabels: { app: `app-${j}` } },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: 8000 + j }],
+        },
+        ...(j % 3 === 0
+          ? [
+              {
+                to: [{ ipBlock: { cidr: `198.51.${i % 256}.0/24`, except: [`198.51.${i % 256}.128/25`] } }],
+                ports: [{ protocol: "TCP", port: 443 }],
+              },
+            ]
+          : []),
       ],
     };
-    out.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: `app-${j}`, namespace: n }, spec });
+    out.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `app-${j}`, namespace: n },
+      spec,
+    });
   }
   return out;
 }
@@ -49,12 +98,34 @@ function workloads() {
     namespaces.push({ name: ns(i), labels: { "kubernetes.io/metadata.name": ns(i), team: `t${i % 10}` } });
     for (let k = 0; k < PODS_PER_NS; k++) {
       const app = k % 10 === 0 ? "gateway" : `app-${k % 10}`;
-      pods.push({ namespace: ns(i), name: `${app}-${k}`, labels: { app, "pod-template-hash": `h${k}` }, ports: [{ name: "http", port: 8080, protocol: "TCP" }], ips: [`10.${i >> 8}.${i & 255}.${k}`] });
+      pods.push({
+        namespace: ns(i),
+        name: `${app}-${k}`,
+        labels: { app, "pod-template-hash": `h${k}` },
+        ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+        ips: [`10.${i >> 8}.${i & 255}.${k}`],
+      });
     }
   }
-  namespaces.push({ name: "kube-system", labels: { "kubernetes.io/metadata.name": "kube-system" } }, { name: "gateways", labels: { "kubernetes.io/metadata.name": "gateways" } });
-  for (let s = 0; s < 10; s++) pods.push({ namespace: "gateways", name: `gw-${s}`, labels: { app: "gateway", shard: `s${s}` }, ports: [{ name: "https", port: 8443, protocol: "TCP" }], ips: [`10.254.0.${s}`] });
-  pods.push({ namespace: "kube-system", name: "coredns-1", labels: { "k8s-app": "kube-dns" }, ports: [{ name: "dns", port: 53, protocol: "UDP" }], ips: ["10.255.0.10"] });
+  namespaces.push(
+    { name: "kube-system", labels: { "kubernetes.io/metadata.name": "kube-system" } },
+    { name: "gateways", labels: { "kubernetes.io/metadata.name": "gateways" } },
+  );
+  for (let s = 0; s < 10; s++)
+    pods.push({
+      namespace: "gateways",
+      name: `gw-${s}`,
+      labels: { app: "gateway", shard: `s${s}` },
+      ports: [{ name: "https", port: 8443, protocol: "TCP" }],
+      ips: [`10.254.0.${s}`],
+    });
+  pods.push({
+    namespace: "kube-system",
+    name: "coredns-1",
+    labels: { "k8s-app": "kube-dns" },
+    ports: [{ name: "dns", port: 53, protocol: "UDP" }],
+    ips: ["10.255.0.10"],
+  });
   return { namespaces, pods, origin: "bench" };
 }
 
@@ -65,11 +136,28 @@ for (let i = 0; i < DRIFTED; i++) {
   const n = ns(i * Math.floor(NAMESPACES / DRIFTED));
   const p = liveObjects.find((o) => o.metadata.namespace === n && o.metadata.name === "app-2");
   p.spec.ingress[0].ports[0].port = 9999; // a narrowing edit
-  if (i % 5 === 0) liveObjects.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "debug-allow-all", namespace: n }, spec: { podSelector: { matchLabels: { app: "app-5" } }, ingress: [{}] } });
+  if (i % 5 === 0)
+    liveObjects.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "debug-allow-all", namespace: n },
+      spec: { podSelector: { matchLabels: { app: "app-5" } }, ingress: [{}] },
+    });
 }
 
 const norm = defaultNormalizeOptions();
-const desired = { policies: desiredObjects.map((o, i) => normalizePolicy(o, o.metadata.namespace, { file: `${o.metadata.namespace}/${o.metadata.name}.yaml`, line: 1 + (i % 3) }, norm)), skipped: [], problems: [] };
+const desired = {
+  policies: desiredObjects.map((o, i) =>
+    normalizePolicy(
+      o,
+      o.metadata.namespace,
+      { file: `${o.metadata.namespace}/${o.metadata.name}.yaml`, line: 1 + (i % 3) },
+      norm,
+    ),
+  ),
+  skipped: [],
+  problems: [],
+};
 const w = workloads();
 const options = { ...defaultAnalysisOptions(), tenantPattern: "team-*", egressAllowList: [{ cidr: "198.51.0.0/17" }] };
 
@@ -77,25 +165,48 @@ const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 globalThis.gc?.();
 const heap0 = process.memoryUsage().heapUsed;
 let t = performance.now();
-const report = buildReport(desired, { objects: liveObjects, cluster: "bench", origin: "bench", requests: 20 }, {
-  scope: { namespaces: [], exclude: [] }, normalize: norm, desiredRoot: "desired", generatedAt: new Date(0).toISOString(), analysis: { options, workloads: w },
-});
+const report = buildReport(
+  desired,
+  { objects: liveObjects, cluster: "bench", origin: "bench", requests: 20 },
+  {
+    scope: { namespaces: [], exclude: [] },
+    normalize: norm,
+    desiredRoot: "desired",
+    generatedAt: new Date(0).toISOString(),
+    analysis: { options, workloads: w },
+  },
+);
 const reportMs = performance.now() - t;
 const heapAfter = process.memoryUsage().heapUsed;
 
 const live = normalizeLive(liveObjects, norm);
 t = performance.now();
-const analysis = analyseForReport({ desired: desired.policies, live, context: [], namespaces: [...new Set(report.drift.map((d) => d.namespace))], withheld: report.withheld, workloads: w, options });
+const analysis = analyseForReport({
+  desired: desired.policies,
+  live,
+  context: [],
+  namespaces: [...new Set(report.drift.map((d) => d.namespace))],
+  withheld: report.withheld,
+  workloads: w,
+  options,
+});
 const analyseMs = performance.now() - t;
 
 const count = (k) => report.effects.filter((e) => e.effect === k).length;
-console.log(`namespaces ${NAMESPACES}, policies desired ${desired.policies.length} / live ${live.length}, pods ${w.pods.length}, drifted namespaces ${new Set(report.drift.map((d) => d.namespace)).size}`);
-console.log(`effects: ${count("widens")} widens, ${count("changes")} changes, ${count("narrows")} narrows, ${count("none")} none; flows ${report.effects.reduce((n, e) => n + e.opened.length + e.closed.length, 0)}; violations ${report.violations.length}`);
+console.log(
+  `namespaces ${NAMESPACES}, policies desired ${desired.policies.length} / live ${live.length}, pods ${w.pods.length}, drifted namespaces ${new Set(report.drift.map((d) => d.namespace)).size}`,
+);
+console.log(
+  `effects: ${count("widens")} widens, ${count("changes")} changes, ${count("narrows")} narrows, ${count("none")} none; flows ${report.effects.reduce((n, e) => n + e.opened.length + e.closed.length, 0)}; violations ${report.violations.length}`,
+);
 console.log(`buildReport (normalise live + compare + analysis): ${reportMs.toFixed(0)} ms`);
-console.log(`analysis alone (effects + invariants on both sides): ${analyseMs.toFixed(0)} ms (${analysis.effects.length} effects)`);
+console.log(
+  `analysis alone (effects + invariants on both sides): ${analyseMs.toFixed(0)} ms (${analysis.effects.length} effects)`,
+);
 console.log(`heap: +${mb(heapAfter - heap0)} during buildReport; rss ${mb(process.memoryUsage().rss)}`);
 const byInvariant = {};
-for (const v of report.violations) byInvariant[`${v.side} ${v.invariant}`] = (byInvariant[`${v.side} ${v.invariant}`] ?? 0) + 1;
+for (const v of report.violations)
+  byInvariant[`${v.side} ${v.invariant}`] = (byInvariant[`${v.side} ${v.invariant}`] ?? 0) + 1;
 console.log(`violations by side and invariant: ${JSON.stringify(byInvariant)}`);
 {
   const { computeEffects } = await import("../dist/analyse/effects.js");
@@ -107,5 +218,7 @@ console.log(`violations by side and invariant: ${JSON.stringify(byInvariant)}`);
   t0 = performance.now();
   checkInvariants({ policies: desired.policies, side: "desired", options });
   checkInvariants({ policies: live, side: "live", options });
-  console.log(`of which: effects ${effectsMs.toFixed(0)} ms, invariants on both sides ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(
+    `of which: effects ${effectsMs.toFixed(0)} ms, invariants on both sides ${(performance.now() - t0).toFixed(0)} ms`,
+  );
 }

@@ -12,22 +12,70 @@ const ns = (i) => `team-${String(i).padStart(4, "0")}`;
 export function policy(i, j, namespaces) {
   const n = ns(i);
   if (j === 0) {
-    return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: n },
-      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }] } };
+    return {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "default-deny", namespace: n },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      },
+    };
   }
   return {
-    apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy",
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
     metadata: { name: `app-${j}`, namespace: n, labels: { app: `app-${j}`, team: `t${i % 10}` } },
     spec: {
       podSelector: { matchLabels: { app: `app-${j}` } },
       policyTypes: ["Ingress", "Egress"],
       ingress: [
-        { from: [{ podSelector: { matchLabels: { app: `app-${j - 1}` } } }], ports: [{ protocol: "TCP", port: 8000 + j }] },
-        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateways" } }, podSelector: { matchLabels: { app: "gateway" } } }], ports: [{ protocol: "TCP", port: 8080 }] },
+        {
+          from: [{ podSelector: { matchLabels: { app: `app-${j - 1}` } } }],
+          ports: [{ protocol: "TCP", port: 8000 + j }],
+        },
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateways" } },
+              podSelector: { matchLabels: { app: "gateway" } },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: 8080 }],
+        },
       ],
       egress: [
-        { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns((i + 1) % namespaces) } }, podSelector: { matchLabels: { app: `app-${j}` } } }], ports: [{ protocol: "TCP", port: 8000 + j }] },
-        ...(j % 3 === 0 ? [{ to: [{ ipBlock: { cidr: `198.51.${i % 256}.0/24`, except: [`198.51.${i % 256}.128/25`] } }], ports: [{ protocol: "TCP", port: 443 }] }] : []),
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns((i + 1) % namespaces) } },
+              podSelector: { matchLabels: { app: `app-${j}` } },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: 8000 + j }],
+        },
+        ...(j % 3 === 0
+          ? [
+              {
+                to: [{ ipBlock: { cidr: `198.51.${i % 256}.0/24`, except: [`198.51.${i % 256}.128/25`] } }],
+                ports: [{ protocol: "TCP", port: 443 }],
+              },
+            ]
+          : []),
       ],
     },
   };
@@ -37,15 +85,41 @@ export function policy(i, j, namespaces) {
 export function served(p, seq) {
   const lastApplied = JSON.stringify(p);
   return {
-    apiVersion: p.apiVersion, kind: p.kind,
+    apiVersion: p.apiVersion,
+    kind: p.kind,
     metadata: {
       ...p.metadata,
-      annotations: { ...(p.metadata.annotations ?? {}), "kubectl.kubernetes.io/last-applied-configuration": `${lastApplied}\n` },
+      annotations: {
+        ...(p.metadata.annotations ?? {}),
+        "kubectl.kubernetes.io/last-applied-configuration": `${lastApplied}\n`,
+      },
       uid: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-      resourceVersion: String(100000 + seq), generation: 1, creationTimestamp: "2026-11-30T02:00:00Z",
-      managedFields: [{ manager: "kubectl-client-side-apply", operation: "Update", apiVersion: "networking.k8s.io/v1", time: "2026-11-30T02:00:00Z", fieldsType: "FieldsV1",
-        fieldsV1: { "f:metadata": { "f:annotations": { ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {} }, ...(p.metadata.labels ? { "f:labels": Object.fromEntries(Object.keys(p.metadata.labels).map((k) => [`f:${k}`, {}])) } : {}) },
-          "f:spec": { ...(p.spec.egress ? { "f:egress": {} } : {}), ...(p.spec.ingress ? { "f:ingress": {} } : {}), "f:podSelector": {}, "f:policyTypes": {} } } }],
+      resourceVersion: String(100000 + seq),
+      generation: 1,
+      creationTimestamp: "2026-11-30T02:00:00Z",
+      managedFields: [
+        {
+          manager: "kubectl-client-side-apply",
+          operation: "Update",
+          apiVersion: "networking.k8s.io/v1",
+          time: "2026-11-30T02:00:00Z",
+          fieldsType: "FieldsV1",
+          fieldsV1: {
+            "f:metadata": {
+              "f:annotations": { ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {} },
+              ...(p.metadata.labels
+                ? { "f:labels": Object.fromEntries(Object.keys(p.metadata.labels).map((k) => [`f:${k}`, {}])) }
+                : {}),
+            },
+            "f:spec": {
+              ...(p.spec.egress ? { "f:egress": {} } : {}),
+              ...(p.spec.ingress ? { "f:ingress": {} } : {}),
+              "f:podSelector": {},
+              "f:policyTypes": {},
+            },
+          },
+        },
+      ],
     },
     spec: p.spec,
   };
@@ -79,15 +153,41 @@ export function writeInSync(dir, policies, namespaces) {
  */
 export function writeFirstRunCapture(file, namespaces) {
   const NAME = "kubernetes.io/metadata.name";
-  const np = (ns, name, spec) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace: ns }, spec });
+  const np = (ns, name, spec) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace: ns },
+    spec,
+  });
   const fd = openSync(file, "w");
   writeSync(fd, '{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[\n');
   let seq = 0;
   for (let i = 0; i < namespaces; i++) {
     const n = ns(i);
     for (const p of [
-      np(n, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAME]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }] }),
-      np(n, "allow-ingress-nginx", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }] }),
+      np(n, "default-deny", {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NAME]: "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      }),
+      np(n, "allow-ingress-nginx", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }],
+      }),
       np(n, "allow-same-ns", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
     ]) {
       writeSync(fd, `${seq > 0 ? ",\n" : ""}${JSON.stringify(served(p, seq), null, 4)}`);

@@ -14,7 +14,10 @@ const wrappers = new Map();
 function nodeWrapper(bin) {
   if (!wrappers.has(bin)) {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "netpol-bench-")), "wrapper.mjs");
-    writeFileSync(file, `process.on("exit", () => { process.stderr.write("\\nMAXRSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\nprocess.argv.splice(1, 1);\nawait import(${JSON.stringify(bin)});\n`);
+    writeFileSync(
+      file,
+      `process.on("exit", () => { process.stderr.write("\\nMAXRSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\nprocess.argv.splice(1, 1);\nawait import(${JSON.stringify(bin)});\n`,
+    );
     wrappers.set(bin, file);
   }
   return wrappers.get(bin);
@@ -34,7 +37,11 @@ export function runCommand(cmd, args, { env = {}, cwd } = {}) {
 function measure(cmd, args, { env, cwd }) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "warn", ...env } });
+    const child = spawn(cmd, args, {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "warn", ...env },
+    });
     let stdoutBytes = 0;
     let stderr = "";
     child.stdout.on("data", (d) => (stdoutBytes += d.length));
@@ -43,7 +50,14 @@ function measure(cmd, args, { env, cwd }) {
     child.on("close", (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const m = /MAXRSS_KB (\d+)/.exec(stderr);
-      resolve({ code, signal, ms, rssMB: m ? Number(m[1]) / 1024 : NaN, stdoutBytes, stderr: stderr.replace(/\n?MAXRSS_KB \d+\n?/, "").slice(-600) });
+      resolve({
+        code,
+        signal,
+        ms,
+        rssMB: m ? Number(m[1]) / 1024 : NaN,
+        stdoutBytes,
+        stderr: stderr.replace(/\n?MAXRSS_KB \d+\n?/, "").slice(-600),
+      });
     });
   });
 }

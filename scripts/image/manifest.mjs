@@ -8,8 +8,25 @@ import { parse } from "yaml";
 
 const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 const POD_SECURITY = new Set(["runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup", "seccompProfile"]);
-const CONTAINER_SECURITY = new Set(["allowPrivilegeEscalation", "readOnlyRootFilesystem", "runAsNonRoot", "capabilities"]);
-const CONTAINER_FIELDS = new Set(["name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "resources", "securityContext", "volumeMounts", "workingDir"]);
+const CONTAINER_SECURITY = new Set([
+  "allowPrivilegeEscalation",
+  "readOnlyRootFilesystem",
+  "runAsNonRoot",
+  "capabilities",
+]);
+const CONTAINER_FIELDS = new Set([
+  "name",
+  "image",
+  "imagePullPolicy",
+  "command",
+  "args",
+  "env",
+  "envFrom",
+  "resources",
+  "securityContext",
+  "volumeMounts",
+  "workingDir",
+]);
 
 /** The CronJob in jobs/<file> with its pod spec. */
 export function readCronJob(root, file) {
@@ -40,10 +57,13 @@ export function podmanRun(job, containerName, world) {
   const notEnforced = [];
 
   const psc = pod.securityContext ?? {};
-  for (const k of Object.keys(psc)) if (!POD_SECURITY.has(k)) throw new Error(`${where}: unhandled pod securityContext.${k}`);
+  for (const k of Object.keys(psc))
+    if (!POD_SECURITY.has(k)) throw new Error(`${where}: unhandled pod securityContext.${k}`);
   const csc = c.securityContext ?? {};
-  for (const k of Object.keys(csc)) if (!CONTAINER_SECURITY.has(k)) throw new Error(`${where}: unhandled securityContext.${k}`);
-  if (psc.runAsUser === undefined) throw new Error(`${where}: no runAsUser (the image test runs what the manifest pins)`);
+  for (const k of Object.keys(csc))
+    if (!CONTAINER_SECURITY.has(k)) throw new Error(`${where}: unhandled securityContext.${k}`);
+  if (psc.runAsUser === undefined)
+    throw new Error(`${where}: no runAsUser (the image test runs what the manifest pins)`);
   flags.push("--user", `${psc.runAsUser}:${psc.runAsGroup ?? psc.runAsUser}`);
   claims.push(`user ${psc.runAsUser}:${psc.runAsGroup ?? psc.runAsUser}`);
   if (psc.fsGroup !== undefined) {
@@ -55,7 +75,8 @@ export function podmanRun(job, containerName, world) {
     claims.push("runAsNonRoot");
   }
   // podman's default seccomp profile is the runtime default.
-  if (psc.seccompProfile && psc.seccompProfile.type !== "RuntimeDefault") throw new Error(`${where}: seccomp ${psc.seccompProfile.type}`);
+  if (psc.seccompProfile && psc.seccompProfile.type !== "RuntimeDefault")
+    throw new Error(`${where}: seccomp ${psc.seccompProfile.type}`);
   if (csc.allowPrivilegeEscalation === false) {
     flags.push("--security-opt", "no-new-privileges");
     claims.push("no-new-privileges");
@@ -71,7 +92,8 @@ export function podmanRun(job, containerName, world) {
 
   for (const m of c.volumeMounts ?? []) {
     const vol = (pod.volumes ?? []).find((v) => v.name === m.name);
-    if (!vol?.emptyDir) throw new Error(`${where}: volume ${m.name} is not an emptyDir (teach scripts/image/manifest.mjs)`);
+    if (!vol?.emptyDir)
+      throw new Error(`${where}: volume ${m.name} is not an emptyDir (teach scripts/image/manifest.mjs)`);
     const host = world.volumes[m.name];
     if (!host) throw new Error(`${where}: the test gave no folder for volume ${m.name}`);
     flags.push("-v", `${host}:${m.mountPath}${m.readOnly ? ":ro" : ""}`);
@@ -90,7 +112,8 @@ export function podmanRun(job, containerName, world) {
     else if (e.valueFrom?.secretKeyRef) {
       const v = world.secrets[e.valueFrom.secretKeyRef.key];
       if (v !== undefined) env[e.name] = v;
-      else if (!e.valueFrom.secretKeyRef.optional) throw new Error(`${where}: secret key ${e.valueFrom.secretKeyRef.key} missing`);
+      else if (!e.valueFrom.secretKeyRef.optional)
+        throw new Error(`${where}: secret key ${e.valueFrom.secretKeyRef.key} missing`);
     } else throw new Error(`${where}: unhandled env ${e.name}`);
   }
 
@@ -106,7 +129,8 @@ export function podmanRun(job, containerName, world) {
     flags.push("--workdir", c.workingDir);
     claims.push(`working directory ${c.workingDir}`);
   }
-  if (c.resources?.limits?.memory) notEnforced.push(`memory limit ${c.resources.limits.memory} (no usable cgroups here)`);
+  if (c.resources?.limits?.memory)
+    notEnforced.push(`memory limit ${c.resources.limits.memory} (no usable cgroups here)`);
 
   const args = (c.args ?? []).map((a) => expand(a, env));
   const entrypoint = c.command?.map((a) => expand(a, env));
@@ -125,7 +149,9 @@ export function podmanRun(job, containerName, world) {
 
 /** Kubernetes' $(VAR) expansion in env values, command and args; $$ escapes, unknown names stay as they are. */
 export function expand(text, env) {
-  return String(text).replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => (m === "$$" ? "$" : name in env ? env[name] : m));
+  return String(text).replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) =>
+    m === "$$" ? "$" : name in env ? env[name] : m,
+  );
 }
 
 /** `podman run` argv for a container: flags, then --entrypoint when the manifest sets command. */

@@ -10,7 +10,11 @@ import { parseAllDocuments } from "yaml";
 /** Runs a command; resolves { code, stdout, stderr } whatever the exit code (rejects only on a timeout). */
 export function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -52,7 +56,15 @@ export function tempRoot() {
   return dir;
 }
 
-const GIT_ENV = () => ({ ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", GIT_AUTHOR_NAME: "seed", GIT_AUTHOR_EMAIL: "seed@example.invalid", GIT_COMMITTER_NAME: "seed", GIT_COMMITTER_EMAIL: "seed@example.invalid" });
+const GIT_ENV = () => ({
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_AUTHOR_NAME: "seed",
+  GIT_AUTHOR_EMAIL: "seed@example.invalid",
+  GIT_COMMITTER_NAME: "seed",
+  GIT_COMMITTER_EMAIL: "seed@example.invalid",
+});
 export const git = (cwd, args) => ok("git", args, { cwd, env: GIT_ENV() });
 
 /** A bare repo whose main holds `seed` at `at`, owned by the container's uid so its pushes land. */
@@ -107,8 +119,15 @@ export async function cluster(root, repoRoot, work, snapshot) {
   const rendered = parseAllDocuments(await k(["kustomize", path.join(repoRoot, "deploy")])).map((d) => d.toJS());
   const sa = rendered.find((o) => o?.kind === "ServiceAccount");
   const items = JSON.parse(readFileSync(snapshot, "utf8")).items;
-  const namespaces = [...new Set(items.map((p) => p.metadata.namespace))].map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
-  const clean = items.map((p) => ({ ...p, metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels } }));
+  const namespaces = [...new Set(items.map((p) => p.metadata.namespace))].map((name) => ({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name },
+  }));
+  const clean = items.map((p) => ({
+    ...p,
+    metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels },
+  }));
   await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: namespaces }));
   await k(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: clean }));
   const token = (await k(["-n", sa.metadata.namespace, "create", "token", sa.metadata.name, "--duration=1h"])).trim();
@@ -121,14 +140,21 @@ export async function cluster(root, repoRoot, work, snapshot) {
   for (const f of ["token", "namespace", "ca.crt"]) chmodSync(path.join(saDir, f), 0o644);
   const kubeconfig = path.join(root, "sa.kubeconfig");
   const ca = readFileSync(e.CA_FILE).toString("base64");
-  writeFileSync(kubeconfig, JSON.stringify({
-    apiVersion: "v1", kind: "Config",
-    clusters: [{ name: "envtest", cluster: { server: e.API_URL, "certificate-authority-data": ca } }],
-    users: [{ name: "sa", user: { token } }],
-    contexts: [{ name: "sa", context: { cluster: "envtest", user: "sa" } }],
-    "current-context": "sa",
-  }));
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "envtest", cluster: { server: e.API_URL, "certificate-authority-data": ca } }],
+      users: [{ name: "sa", user: { token } }],
+      contexts: [{ name: "sa", context: { cluster: "envtest", user: "sa" } }],
+      "current-context": "sa",
+    }),
+  );
   const port = Number(new URL(e.API_URL).port);
-  return { serviceAccount: { dir: saDir, host: "127.0.0.1", port, name: sa.metadata.name }, kubeconfig, policies: items.length };
+  return {
+    serviceAccount: { dir: saDir, host: "127.0.0.1", port, name: sa.metadata.name },
+    kubeconfig,
+    policies: items.length,
+  };
 }
-

@@ -52,7 +52,10 @@ export function parseCidr(text: string): IpRange | undefined {
 export function blockRanges(block: IPBlock): IpRange[] {
   const base = parseCidr(block.cidr);
   if (!base) return [];
-  return subtractRanges([base], (block.except ?? []).map(parseCidr).filter((r): r is IpRange => r !== undefined));
+  return subtractRanges(
+    [base],
+    (block.except ?? []).map(parseCidr).filter((r): r is IpRange => r !== undefined),
+  );
 }
 
 export function subtractRanges(a: IpRange[], b: IpRange[]): IpRange[] {

@@ -22,7 +22,10 @@ export interface EffectInput {
 
 export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]; info: AnalysisInfo } {
   if (input.namespaces.length === 0) {
-    return { effects: [], info: infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods) };
+    return {
+      effects: [],
+      info: infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods),
+    };
   }
   const universe = buildUniverse([...input.desired, ...input.live], input.workloads, input.options);
   const desired = new Side(input.desired.map(compilePolicy), universe, input.options);
@@ -58,7 +61,10 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
 }
 
 function specs(side: Side, dir: Direction, e: Endpoint): string {
-  return side.selectingPolicies(dir, e).map((p) => p.specKey[dir]).join("\n");
+  return side
+    .selectingPolicies(dir, e)
+    .map((p) => p.specKey[dir])
+    .join("\n");
 }
 
 function kindOf(opened: boolean, closed: boolean): EffectKind {

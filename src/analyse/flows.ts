@@ -38,7 +38,10 @@ export class NamespaceFlows {
     for (const g of groups) {
       const pods = g.members.filter((m): m is PodClass => m.kind === "pod");
       const externals = g.members.filter((m) => m.kind === "external");
-      for (const [change, ports] of [["opened", g.opened], ["closed", g.closed]] as const) {
+      for (const [change, ports] of [
+        ["opened", g.opened],
+        ["closed", g.closed],
+      ] as const) {
         if (this.table.isEmpty(ports)) continue;
         if (pods.length > 0) this.merge(x, dir, change, ports, this.index.podSet(pods), g, "pod");
         if (externals.length > 0) this.merge(x, dir, change, ports, this.addressSet(externals), g, "external");
@@ -47,7 +50,15 @@ export class NamespaceFlows {
   }
 
   // Per protocol, so changed ends that differ only in another protocol's ports still share a row.
-  private merge(x: Endpoint, dir: Direction, change: Change, ports: number, other: { end: FlowEnd; text: string }, g: RowGroup, kind: Endpoint["kind"]) {
+  private merge(
+    x: Endpoint,
+    dir: Direction,
+    change: Change,
+    ports: number,
+    other: { end: FlowEnd; text: string },
+    g: RowGroup,
+    kind: Endpoint["kind"],
+  ) {
     const set = this.table.get(ports);
     const opp: Direction = dir === "egress" ? "ingress" : "egress";
     const own: SideDecision[] = [];
@@ -96,14 +107,29 @@ export class NamespaceFlows {
       const other = mergeDecisions(m.others);
       const [from, to] = m.dir === "egress" ? [self, m.other] : [m.other, self];
       const [egress, ingress] = m.dir === "egress" ? [own, other] : [other, own];
-      out[m.change].push({ source: from.text, destination: to.text, from: from.end, to: to.end, protocol: m.protocol, ports: m.ports, egress, ingress });
+      out[m.change].push({
+        source: from.text,
+        destination: to.text,
+        from: from.end,
+        to: to.end,
+        protocol: m.protocol,
+        ports: m.ports,
+        egress,
+        ingress,
+      });
     }
     return { opened: sortFlows(out.opened), closed: sortFlows(out.closed) };
   }
 }
 
 function sortFlows(flows: Flow[]): Flow[] {
-  return flows.sort((a, b) => a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination) || a.protocol.localeCompare(b.protocol) || a.ports.localeCompare(b.ports));
+  return flows.sort(
+    (a, b) =>
+      a.source.localeCompare(b.source) ||
+      a.destination.localeCompare(b.destination) ||
+      a.protocol.localeCompare(b.protocol) ||
+      a.ports.localeCompare(b.ports),
+  );
 }
 
 /**
@@ -183,12 +209,18 @@ export class PodIndex {
   }
 }
 
-function listed(namespaces: string[], pods: string[]): { end: { namespaces?: string[]; pods?: string[] }; text: string } {
+function listed(
+  namespaces: string[],
+  pods: string[],
+): { end: { namespaces?: string[]; pods?: string[] }; text: string } {
   const parts: string[] = [];
   if (namespaces.length === 1) parts.push(`ns:${namespaces[0]}/pod:*`);
   else if (namespaces.length > 1) parts.push(`ns:{${namespaces.join(",")}}/pod:*`);
   parts.push(...pods);
-  return { end: { ...(namespaces.length ? { namespaces } : {}), ...(pods.length ? { pods } : {}) }, text: parts.join(", ") };
+  return {
+    end: { ...(namespaces.length ? { namespaces } : {}), ...(pods.length ? { pods } : {}) },
+    text: parts.join(", "),
+  };
 }
 
 function addressSet(externals: Endpoint[]): { end: FlowEnd; text: string } {

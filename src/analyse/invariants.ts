@@ -44,7 +44,15 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
     const probes = new Probes(input.nsLabels);
     const { compiled, byKey } = compileAll(list);
-    const ctx: Ctx = { probes, options, sideName, byKey, compiled: new Map(compiled.map((c) => [c.key, c])), allowLists, side: undefined as unknown as Side };
+    const ctx: Ctx = {
+      probes,
+      options,
+      sideName,
+      byKey,
+      compiled: new Map(compiled.map((c) => [c.key, c])),
+      allowLists,
+      side: undefined as unknown as Side,
+    };
     // Every probe is made while planning; the Side is built on all of them; then the plans run.
     const plans: Plan[] = [defaultsPlan(ctx, ns, list)];
     for (const p of list) {
@@ -73,9 +81,24 @@ function compiledRefs(ctx: Ctx, p: NormalizedPolicy): { ingress?: RuleRef[]; egr
   return { ingress: c?.ingress?.map((r) => r.ref), egress: c?.egress?.map((r) => r.ref) };
 }
 
-function violation(ctx: Ctx, invariant: Violation["invariant"], ref: RuleRef, message: string, witness: Violation["witness"]): Violation {
+function violation(
+  ctx: Ctx,
+  invariant: Violation["invariant"],
+  ref: RuleRef,
+  message: string,
+  witness: Violation["witness"],
+): Violation {
   const p = ctx.byKey.get(`${ref.namespace}/${ref.policy}`)!;
-  return { invariant, side: ctx.sideName, namespace: ref.namespace, policy: ref.policy, rule: ruleLabel(ref), ...ruleWhere(p, ref), message, ...(witness ? { witness } : {}) };
+  return {
+    invariant,
+    side: ctx.sideName,
+    namespace: ref.namespace,
+    policy: ref.policy,
+    rule: ruleLabel(ref),
+    ...ruleWhere(p, ref),
+    message,
+    ...(witness ? { witness } : {}),
+  };
 }
 
 /** Default deny both ways, and default egress (a pod only the all-pods policies select) is DNS and nothing else. */
@@ -85,15 +108,30 @@ function defaultsPlan(ctx: Ctx, ns: string, list: NormalizedPolicy[]): Plan {
   const anyPod = probes.pod(OTHER_NS, {});
   const dns = probes.pod(options.dns.namespace, options.dns.podLabels);
   // Where else port 53 or more could go: kube-dns' namespace, a look-alike elsewhere, the same namespace, outside.
-  const targets: Endpoint[] = [dns, probes.pod(options.dns.namespace, {}), probes.pod(OTHER_NS, options.dns.podLabels), probes.pod(ns, options.dns.podLabels), pod, anyPod];
+  const targets: Endpoint[] = [
+    dns,
+    probes.pod(options.dns.namespace, {}),
+    probes.pod(OTHER_NS, options.dns.podLabels),
+    probes.pod(ns, options.dns.podLabels),
+    pod,
+    anyPod,
+  ];
   const defaults = list.filter((p) => matches(p.spec.podSelector, {}));
-  const cidrs = defaults.flatMap((p) => (p.spec.egress ?? []).flatMap((r) => (r.to ?? []).flatMap((x) => (x.ipBlock ? [x.ipBlock.cidr, ...(x.ipBlock.except ?? [])] : []))));
+  const cidrs = defaults.flatMap((p) =>
+    (p.spec.egress ?? []).flatMap((r) =>
+      (r.to ?? []).flatMap((x) => (x.ipBlock ? [x.ipBlock.cidr, ...(x.ipBlock.except ?? [])] : [])),
+    ),
+  );
   for (const atom of atomsOf(cidrs)) targets.push(probes.external(atom));
   return () => {
     const out: Violation[] = [];
     const anchor = firstFile(list);
     const missing = (dir: Direction, text: string, from: Endpoint, to: Endpoint): Violation => ({
-      invariant: "default-deny", side: ctx.sideName, namespace: ns, ...anchor, message: `namespace ${ns} has no default deny for ${dir} (${text}): ${witnessText(witnessOf(from, to, allPorts()))} is allowed`,
+      invariant: "default-deny",
+      side: ctx.sideName,
+      namespace: ns,
+      ...anchor,
+      message: `namespace ${ns} has no default deny for ${dir} (${text}): ${witnessText(witnessOf(from, to, allPorts()))} is allowed`,
       witness: witnessOf(from, to, allPorts()),
     });
     // Isolated, but a rule allows every connection from (or to) any pod anywhere: that is no deny either.
@@ -106,9 +144,16 @@ function defaultsPlan(ctx: Ctx, ns: string, list: NormalizedPolicy[]): Plan {
       const ref = responsible(ctx.side, dir, from, to, ports)[0];
       if (!ref) return undefined;
       const w = witnessOf(from, to, ports);
-      return violation(ctx, "default-deny", ref, `namespace ${ns} has no default deny for ${dir}: ${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows every connection (${witnessText(w)})`, w);
+      return violation(
+        ctx,
+        "default-deny",
+        ref,
+        `namespace ${ns} has no default deny for ${dir}: ${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows every connection (${witnessText(w)})`,
+        w,
+      );
     };
-    if (ctx.side.selectingPolicies("ingress", pod).length === 0) out.push(missing("ingress", "podSelector: {}, policyTypes: [Ingress], no ingress rules", anyPod, pod));
+    if (ctx.side.selectingPolicies("ingress", pod).length === 0)
+      out.push(missing("ingress", "podSelector: {}, policyTypes: [Ingress], no ingress rules", anyPod, pod));
     else {
       const v = openRule("ingress", anyPod, pod);
       if (v) out.push(v);
@@ -124,7 +169,11 @@ function defaultsPlan(ctx: Ctx, ns: string, list: NormalizedPolicy[]): Plan {
       const first = egressPolicies[0]!.policy;
       const w = witnessOf(pod, dns, singlePort(lacking[0]!, 53));
       out.push({
-        invariant: "dns-egress", side: ctx.sideName, namespace: ns, policy: first.name, ...ruleWhere(first, { direction: "egress" }),
+        invariant: "dns-egress",
+        side: ctx.sideName,
+        namespace: ns,
+        policy: first.name,
+        ...ruleWhere(first, { direction: "egress" }),
         message: `egress from namespace ${ns} does not allow DNS on ${lacking.map((m) => `${m} 53`).join(" and ")} to ${dns.label}: ${witnessText(w)} is denied (selected by ${egressPolicies.map((p) => p.key).join(", ")}; no rule allows it)`,
         witness: w,
       });
@@ -139,7 +188,15 @@ function defaultsPlan(ctx: Ctx, ns: string, list: NormalizedPolicy[]): Plan {
         if (seen.has(key)) continue;
         seen.add(key);
         const w = witnessOf(pod, to, beyond);
-        out.push(violation(ctx, "dns-egress", ref, `${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows more than DNS from every pod of ${ns}: ${witnessText(w)}`, w));
+        out.push(
+          violation(
+            ctx,
+            "dns-egress",
+            ref,
+            `${ref.namespace}/${ref.policy} ${ruleLabel(ref)} allows more than DNS from every pod of ${ns}: ${witnessText(w)}`,
+            w,
+          ),
+        );
       }
     }
     return out;
@@ -160,8 +217,10 @@ function tenantPlan(ctx: Ctx, p: NormalizedPolicy, selects: (sel: Selector) => s
         const labels = peer.podSelector ? representativesOf(peer.podSelector)[0] : {};
         if (!labels) continue;
         const hits = selects(peer.namespaceSelector).filter((t) => t !== p.namespace);
-        for (const t of hits.slice(0, MAX_NAMED + 1)) remotes.push({ ns: t, pod: ctx.probes.pod(t === "any namespace" ? anotherTenant : t, labels) });
-        if (hits.length > MAX_NAMED + 1) remotes.push({ ns: `${hits.length - MAX_NAMED - 1} more`, pod: remotes[remotes.length - 1]!.pod });
+        for (const t of hits.slice(0, MAX_NAMED + 1))
+          remotes.push({ ns: t, pod: ctx.probes.pod(t === "any namespace" ? anotherTenant : t, labels) });
+        if (hits.length > MAX_NAMED + 1)
+          remotes.push({ ns: `${hits.length - MAX_NAMED - 1} more`, pod: remotes[remotes.length - 1]!.pod });
       }
       if (remotes.length > 0) checks.push({ dir, index: i, remotes, noPeer: !peers });
     });
@@ -180,7 +239,10 @@ function tenantPlan(ctx: Ctx, p: NormalizedPolicy, selects: (sel: Selector) => s
         const [src, dst] = c.dir === "egress" ? [self, r.pod] : [r.pod, self];
         const ports = ctx.side.sidePorts(c.dir, src, dst);
         if (isEmpty(ports)) continue;
-        if (!responsible(ctx.side, c.dir, src, dst, ports).some((x) => x.policy === ref.policy && x.index === ref.index)) continue;
+        if (
+          !responsible(ctx.side, c.dir, src, dst, ports).some((x) => x.policy === ref.policy && x.index === ref.index)
+        )
+          continue;
         names.push(r.ns);
         witness ??= witnessOf(src, dst, ports);
       }
@@ -210,7 +272,9 @@ function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
     // Most rules reach only allow-listed ranges: nothing to probe.
     if (blocks && subtractRanges(blocks.flatMap(blockRanges), allow.ranges).length === 0) return [];
     const own = (blocks ?? []).flatMap((b) => [b.cidr, ...(b.except ?? [])]);
-    return atomsOf([...own, ...allow.cidrs]).filter((a) => !covered(allow.ranges, a)).map((a) => ctx.probes.external(a));
+    return atomsOf([...own, ...allow.cidrs])
+      .filter((a) => !covered(allow.ranges, a))
+      .map((a) => ctx.probes.external(a));
   });
   return () => {
     const out: Violation[] = [];
@@ -223,15 +287,34 @@ function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
       for (const to of targets) {
         const ports = ctx.side.sidePorts("egress", self, to);
         if (isEmpty(ports)) continue;
-        if (!responsible(ctx.side, "egress", self, to, ports).some((x) => x.policy === ref.policy && x.index === ref.index)) continue;
+        if (
+          !responsible(ctx.side, "egress", self, to, ports).some(
+            (x) => x.policy === ref.policy && x.index === ref.index,
+          )
+        )
+          continue;
         if (to.kind === "external") reached.push(to.range);
         witness ??= witnessOf(self, to, ports);
       }
       if (!witness) return;
       const where = describeRanges(reached);
-      out.push(airGapped
-        ? violation(ctx, "air-gapped", ref, `${p.namespace} is air-gapped but ${p.name} ${ruleLabel(ref)} allows external egress to ${where}: ${witnessText(witness)}`, witness)
-        : violation(ctx, "egress-allow-list", ref, `${p.namespace}/${p.name} ${ruleLabel(ref)} allows external egress to ${where}, which is not on the allow-list: ${witnessText(witness)}`, witness));
+      out.push(
+        airGapped
+          ? violation(
+              ctx,
+              "air-gapped",
+              ref,
+              `${p.namespace} is air-gapped but ${p.name} ${ruleLabel(ref)} allows external egress to ${where}: ${witnessText(witness)}`,
+              witness,
+            )
+          : violation(
+              ctx,
+              "egress-allow-list",
+              ref,
+              `${p.namespace}/${p.name} ${ruleLabel(ref)} allows external egress to ${where}, which is not on the allow-list: ${witnessText(witness)}`,
+              witness,
+            ),
+      );
     });
     return out;
   };
@@ -241,7 +324,8 @@ function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
 function allowListOf(ctx: Ctx, ns: string): { ranges: IpRange[]; cidrs: string[] } {
   let hit = ctx.allowLists.get(ns);
   if (!hit) {
-    const blocks = ns === "" ? [] : [...(ctx.options.egressAllowList ?? []), ...(ctx.options.namespaceEgressAllowList[ns] ?? [])];
+    const blocks =
+      ns === "" ? [] : [...(ctx.options.egressAllowList ?? []), ...(ctx.options.namespaceEgressAllowList[ns] ?? [])];
     const ranges = blocks.flatMap(blockRanges);
     hit = { ranges, cidrs: ranges.flatMap(rangeToCidrs) };
     ctx.allowLists.set(ns, hit);
@@ -256,8 +340,14 @@ function covered(ranges: IpRange[], atom: IpRange): boolean {
 /** Tenants: namespaces known from policies, workloads and configuration, and those a selector names. */
 function tenantNamespaces(input: InvariantInput, byNs: Map<string, NormalizedPolicy[]>): Set<string> {
   const { policies, options } = input;
-  const named = policies.flatMap((p) => peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])));
-  return new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter((ns) => tenantOf(ns, options) !== undefined));
+  const named = policies.flatMap((p) =>
+    peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])),
+  );
+  return new Set(
+    [...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter(
+      (ns) => tenantOf(ns, options) !== undefined,
+    ),
+  );
 }
 
 /** Which tenant namespaces a namespace selector selects ("any namespace" first when it selects unknown ones too), once per selector. */
@@ -266,7 +356,10 @@ function selectorCache(tenantNs: Set<string>, nsLabels: Map<string, Labels> | un
   const cache = new Map<string, string[]>();
   return (sel) => {
     // The common case, a selector on the name label alone, needs no label matching at all.
-    const pinnedOnly = !sel.matchExpressions && sel.matchLabels && Object.keys(sel.matchLabels).length === 1 ? sel.matchLabels[NAME_LABEL] : undefined;
+    const pinnedOnly =
+      !sel.matchExpressions && sel.matchLabels && Object.keys(sel.matchLabels).length === 1
+        ? sel.matchLabels[NAME_LABEL]
+        : undefined;
     if (pinnedOnly !== undefined) return tenantNs.has(pinnedOnly) ? [pinnedOnly] : [];
     const key = JSON.stringify(sel);
     let hit = cache.get(key);
@@ -284,16 +377,23 @@ function selectorCache(tenantNs: Set<string>, nsLabels: Map<string, Labels> | un
 /** A tenant namespace no policy names, from the pattern ("tenant-(another)"), for rules that reach every namespace. */
 function otherTenantName(options: AnalysisOptions): string {
   const i = options.tenantPattern.indexOf("*");
-  return i < 0 ? "(another tenant)" : `${options.tenantPattern.slice(0, i)}(another)${options.tenantPattern.slice(i + 1)}`;
+  return i < 0
+    ? "(another tenant)"
+    : `${options.tenantPattern.slice(0, i)}(another)${options.tenantPattern.slice(i + 1)}`;
 }
 
 function namesIn(sel: Selector): string[] {
-  const fromExpr = (sel.matchExpressions ?? []).filter((r) => r.key === NAME_LABEL && r.operator === "In").flatMap((r) => r.values ?? []);
+  const fromExpr = (sel.matchExpressions ?? [])
+    .filter((r) => r.key === NAME_LABEL && r.operator === "In")
+    .flatMap((r) => r.values ?? []);
   return [...(sel.matchLabels?.[NAME_LABEL] ? [sel.matchLabels[NAME_LABEL]] : []), ...fromExpr];
 }
 
 /** A namespace-level fault points at the namespace's first file, so CI has somewhere to annotate. */
 function firstFile(list: NormalizedPolicy[]): { file?: string } {
-  const files = list.map((p) => p.origin.file).filter((f): f is string => Boolean(f)).sort();
+  const files = list
+    .map((p) => p.origin.file)
+    .filter((f): f is string => Boolean(f))
+    .sort();
   return files[0] ? { file: files[0] } : {};
 }

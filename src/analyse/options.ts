@@ -19,34 +19,53 @@ export function optionsFromValues(values: unknown, base: AnalysisOptions, label 
   const out: AnalysisOptions = structuredClone(base);
   if (!isRecord(values)) return out;
   const at = label ? `${label}: ` : "";
-  if (isRecord(values.egressAllowList)) out.egressAllowList = [...(out.egressAllowList ?? []), ...allowList(values.egressAllowList, `${at}egressAllowList`)];
+  if (isRecord(values.egressAllowList))
+    out.egressAllowList = [
+      ...(out.egressAllowList ?? []),
+      ...allowList(values.egressAllowList, `${at}egressAllowList`),
+    ];
   const tenants = isRecord(values.tenant) ? values.tenant : {};
   for (const [name, t] of Object.entries(tenants)) {
     if (!isRecord(t) || t.enabled === false) continue;
     const ns = typeof t.namespace === "string" && t.namespace ? t.namespace : tenantNamespace(name, out);
     out.tenants[name] = ns;
-    if (t.allow_internet === false || t.allow_internet === "false") out.airGapped = [...new Set([...out.airGapped, ns])];
+    if (t.allow_internet === false || t.allow_internet === "false")
+      out.airGapped = [...new Set([...out.airGapped, ns])];
     if (isRecord(t.egressAllowList)) {
-      out.namespaceEgressAllowList[ns] = [...(out.namespaceEgressAllowList[ns] ?? []), ...allowList(t.egressAllowList, `${at}tenant.${name}.egressAllowList`)];
+      out.namespaceEgressAllowList[ns] = [
+        ...(out.namespaceEgressAllowList[ns] ?? []),
+        ...allowList(t.egressAllowList, `${at}tenant.${name}.egressAllowList`),
+      ];
     }
   }
-  const dns = isRecord(values.networkPolicies) && isRecord(values.networkPolicies.dns) ? values.networkPolicies.dns : undefined;
+  const dns =
+    isRecord(values.networkPolicies) && isRecord(values.networkPolicies.dns) ? values.networkPolicies.dns : undefined;
   if (dns && typeof dns.namespace === "string") out.dns.namespace = dns.namespace;
-  if (dns && isRecord(dns.podLabels)) out.dns.podLabels = Object.fromEntries(Object.entries(dns.podLabels).map(([k, v]) => [k, String(v)]));
+  if (dns && isRecord(dns.podLabels))
+    out.dns.podLabels = Object.fromEntries(Object.entries(dns.podLabels).map(([k, v]) => [k, String(v)]));
   return out;
 }
 
 /** `name: cidr` or `name: {cidr, except}` entries. */
 function allowList(raw: Record<string, unknown>, where: string): IPBlock[] {
   return Object.entries(raw).map(([name, v]) => {
-    const block: IPBlock = typeof v === "string" ? { cidr: v } : isRecord(v) && typeof v.cidr === "string" ? { cidr: v.cidr, ...(Array.isArray(v.except) ? { except: v.except.map(String) } : {}) } : { cidr: "" };
-    for (const c of [block.cidr, ...(block.except ?? [])]) if (!parseCidr(c)) throw new AnalysisOptionsError(`${where}.${name}: "${c}" is not a CIDR`);
+    const block: IPBlock =
+      typeof v === "string"
+        ? { cidr: v }
+        : isRecord(v) && typeof v.cidr === "string"
+          ? { cidr: v.cidr, ...(Array.isArray(v.except) ? { except: v.except.map(String) } : {}) }
+          : { cidr: "" };
+    for (const c of [block.cidr, ...(block.except ?? [])])
+      if (!parseCidr(c)) throw new AnalysisOptionsError(`${where}.${name}: "${c}" is not a CIDR`);
     return block;
   });
 }
 
 /** A tenant named on the command line: its namespace, whether given as the namespace or the tenant's name. */
-export function tenantNamespace(nameOrNamespace: string, options: Pick<AnalysisOptions, "tenantPattern" | "tenants">): string {
+export function tenantNamespace(
+  nameOrNamespace: string,
+  options: Pick<AnalysisOptions, "tenantPattern" | "tenants">,
+): string {
   if (options.tenants[nameOrNamespace]) return options.tenants[nameOrNamespace];
   if (tenantOf(nameOrNamespace, options) !== undefined) return nameOrNamespace;
   return options.tenantPattern.includes("*") ? options.tenantPattern.replace("*", nameOrNamespace) : nameOrNamespace;
@@ -60,17 +79,30 @@ export function tenantNamespace(nameOrNamespace: string, options: Pick<AnalysisO
  * as an entry would allow what was meant to be excepted.
  */
 export function parseAllowList(texts: string[], setting: string): IPBlock[] {
-  const blocks = texts.flatMap((t) => t.split(",")).map((x) => x.trim()).filter(Boolean).map((entry) => {
-    const [cidr = "", ...except] = entry.split("!").map((x) => x.trim());
-    const bad = [cidr, ...except].find((c) => !parseCidr(c));
-    if (bad !== undefined) throw new AnalysisOptionsError(`${setting}: "${bad}" is not a CIDR (entries are CIDR or CIDR!EXCEPT!EXCEPT, comma-separated)`);
-    const outer = parseCidr(cidr)!;
-    const outside = except.find((e) => !within(parseCidr(e)!, outer));
-    if (outside !== undefined) throw new AnalysisOptionsError(`${setting}: exception "${outside}" is not inside ${cidr}`);
-    return except.length > 0 ? { cidr, except } : { cidr };
-  });
+  const blocks = texts
+    .flatMap((t) => t.split(","))
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [cidr = "", ...except] = entry.split("!").map((x) => x.trim());
+      const bad = [cidr, ...except].find((c) => !parseCidr(c));
+      if (bad !== undefined)
+        throw new AnalysisOptionsError(
+          `${setting}: "${bad}" is not a CIDR (entries are CIDR or CIDR!EXCEPT!EXCEPT, comma-separated)`,
+        );
+      const outer = parseCidr(cidr)!;
+      const outside = except.find((e) => !within(parseCidr(e)!, outer));
+      if (outside !== undefined)
+        throw new AnalysisOptionsError(`${setting}: exception "${outside}" is not inside ${cidr}`);
+      return except.length > 0 ? { cidr, except } : { cidr };
+    });
   for (const a of blocks) {
-    const inside = blocks.find((b) => b !== a && within(parseCidr(a.cidr)!, parseCidr(b.cidr)!) && !(b.cidr === a.cidr && blocks.indexOf(b) > blocks.indexOf(a)));
+    const inside = blocks.find(
+      (b) =>
+        b !== a &&
+        within(parseCidr(a.cidr)!, parseCidr(b.cidr)!) &&
+        !(b.cidr === a.cidr && blocks.indexOf(b) > blocks.indexOf(a)),
+    );
     if (inside) {
       throw new AnalysisOptionsError(
         `${setting}: "${a.cidr}" lies inside the entry "${inside.cidr}"; an exception is written after "!" (${inside.cidr}!${a.cidr}), and an allowed range inside another is redundant`,

@@ -1,7 +1,18 @@
 // Port sets interned to small integers, with memoised set operations. The effect loops compare and combine
 // the same few port sets millions of times on a large cluster; by id that costs a map lookup, not an
 // allocation per pair.
-import { allPorts, emptyPorts, intersect, isEmpty, portsKey, rulePorts, subtract, union, withoutNames, type PortSet } from "./ports.js";
+import {
+  allPorts,
+  emptyPorts,
+  intersect,
+  isEmpty,
+  portsKey,
+  rulePorts,
+  subtract,
+  union,
+  withoutNames,
+  type PortSet,
+} from "./ports.js";
 import type { CompiledRule } from "./rules.js";
 import type { Endpoint } from "./universe.js";
 
@@ -11,7 +22,11 @@ const SHIFT = 2 ** 21;
 export class PortTable {
   private readonly sets: PortSet[] = [];
   private readonly byKey = new Map<string, number>();
-  private readonly ops = { union: new Map<number, number>(), inter: new Map<number, number>(), minus: new Map<number, number>() };
+  private readonly ops = {
+    union: new Map<number, number>(),
+    inter: new Map<number, number>(),
+    minus: new Map<number, number>(),
+  };
   private readonly fixed = new WeakMap<CompiledRule, number>();
   private readonly named = new WeakMap<CompiledRule, Map<unknown, number>>();
   readonly NONE: number;

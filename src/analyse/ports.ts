@@ -74,12 +74,23 @@ export function intersect(a: PortSet, b: PortSet): PortSet {
 }
 
 export function subtract(a: PortSet, b: PortSet): PortSet {
-  return combine(a, b, (x, y) => intersectRanges(x, complementRanges(y)), (x, y) => intersectNames(x, complementNames(y)));
+  return combine(
+    a,
+    b,
+    (x, y) => intersectRanges(x, complementRanges(y)),
+    (x, y) => intersectNames(x, complementNames(y)),
+  );
 }
 
-const intersectNames = (x: Names, y: Names): Names => complementNames(unionNames(complementNames(x), complementNames(y)));
+const intersectNames = (x: Names, y: Names): Names =>
+  complementNames(unionNames(complementNames(x), complementNames(y)));
 
-function combine(a: PortSet, b: PortSet, r: (x: Range[], y: Range[]) => Range[], n: (x: Names, y: Names) => Names): PortSet {
+function combine(
+  a: PortSet,
+  b: PortSet,
+  r: (x: Range[], y: Range[]) => Range[],
+  n: (x: Names, y: Names) => Names,
+): PortSet {
   const out = emptyPorts();
   for (const p of PROTOCOLS) {
     const [x, y] = [closed(a[p]), closed(b[p])];
@@ -156,11 +167,12 @@ function normalise(ranges: Range[]): Range[] {
 
 function intersectRanges(a: Range[], b: Range[]): Range[] {
   const out: Range[] = [];
-  for (const [alo, ahi] of a) for (const [blo, bhi] of b) {
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-  }
+  for (const [alo, ahi] of a)
+    for (const [blo, bhi] of b) {
+      const lo = Math.max(alo, blo);
+      const hi = Math.min(ahi, bhi);
+      if (lo <= hi) out.push([lo, hi]);
+    }
   return normalise(out);
 }
 

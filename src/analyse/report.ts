@@ -25,17 +25,35 @@ export interface ReportAnalysisInput {
 }
 
 /** With `level: "off"` effects and violations are empty and `analysis.level` says they were not computed. */
-export function analyseForReport(input: ReportAnalysisInput): { effects: NamespaceEffect[]; violations: Violation[]; analysis: AnalysisInfo } {
+export function analyseForReport(input: ReportAnalysisInput): {
+  effects: NamespaceEffect[];
+  violations: Violation[];
+  analysis: AnalysisInfo;
+} {
   const level = input.options.level ?? "full";
   if (level === "off") {
     const info = infoOf({ mode: input.workloads ? "capture" : "representative" }, input.options.ipBlockMatchesPods);
-    return { effects: [], violations: [], analysis: { ...info, level, notes: ["traffic analysis off (--analysis off / NETPOL_DRIFT_ANALYSIS=off): drift only, no effects and no invariants"] } };
+    return {
+      effects: [],
+      violations: [],
+      analysis: {
+        ...info,
+        level,
+        notes: [
+          "traffic analysis off (--analysis off / NETPOL_DRIFT_ANALYSIS=off): drift only, no effects and no invariants",
+        ],
+      },
+    };
   }
   const withheld = new Set(input.withheld ?? []);
-  const uncertain = (p: NormalizedPolicy) => withheld.has("*") || withheld.has(p.namespace) || withheld.has(`${p.namespace}/${p.name}`);
+  const uncertain = (p: NormalizedPolicy) =>
+    withheld.has("*") || withheld.has(p.namespace) || withheld.has(`${p.namespace}/${p.name}`);
   // A live policy the report withheld a verdict on may be declared in the file that failed: assume it is.
   const declared = new Set(input.desired.map((p) => `${p.namespace}/${p.name}`));
-  const desired = [...input.desired, ...input.live.filter((p) => uncertain(p) && !declared.has(`${p.namespace}/${p.name}`))];
+  const desired = [
+    ...input.desired,
+    ...input.live.filter((p) => uncertain(p) && !declared.has(`${p.namespace}/${p.name}`)),
+  ];
   const { effects, info } = computeEffects({
     desired: [...desired, ...input.context],
     live: [...input.live, ...input.context],
@@ -51,8 +69,27 @@ export function analyseForReport(input: ReportAnalysisInput): { effects: Namespa
   ];
   if (level === "summary") {
     // Kinds and counts only: the flows are computed (the kind rests on them) but not carried.
-    const counted = effects.map((e): NamespaceEffect => ({ namespace: e.namespace, effect: e.effect, opened: [], closed: [], counts: { opened: e.opened.length, closed: e.closed.length } }));
-    return { effects: counted, violations, analysis: { ...info, level, notes: [...info.notes, "--analysis summary: effect kinds and flow counts only; --analysis full lists the flows"] } };
+    const counted = effects.map(
+      (e): NamespaceEffect => ({
+        namespace: e.namespace,
+        effect: e.effect,
+        opened: [],
+        closed: [],
+        counts: { opened: e.opened.length, closed: e.closed.length },
+      }),
+    );
+    return {
+      effects: counted,
+      violations,
+      analysis: {
+        ...info,
+        level,
+        notes: [
+          ...info.notes,
+          "--analysis summary: effect kinds and flow counts only; --analysis full lists the flows",
+        ],
+      },
+    };
   }
   return { effects, violations, analysis: info };
 }

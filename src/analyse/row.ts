@@ -106,7 +106,8 @@ export class Rows {
       g.members.push(y);
       const rep = g.reps.get(rk);
       if (!rep) g.reps.set(rk, { end: y, several: false });
-      else if (!rep.several && y.kind === "pod" && rep.end.kind === "pod" && y.namespace !== rep.end.namespace) rep.several = true;
+      else if (!rep.several && y.kind === "pod" && rep.end.kind === "pod" && y.namespace !== rep.end.namespace)
+        rep.several = true;
     };
 
     const bulk = !everyone && (bg.desired.pod !== bg.live.pod || bg.desired.external !== bg.live.external);
@@ -142,7 +143,8 @@ export class Rows {
         }
         if (o) {
           o.g.members.push(y);
-          if (!o.rep.several && y.kind === "pod" && o.rep.end.kind === "pod" && y.namespace !== o.rep.end.namespace) o.rep.several = true;
+          if (!o.rep.several && y.kind === "pod" && o.rep.end.kind === "pod" && y.namespace !== o.rep.end.namespace)
+            o.rep.several = true;
         }
       }
     }
@@ -150,7 +152,12 @@ export class Rows {
   }
 
   /** One pair, checked in full. */
-  private visit(x: Endpoint, y: Endpoint, dir: Direction, add: (y: Endpoint, opened: number, closed: number, rk: string) => void): void {
+  private visit(
+    x: Endpoint,
+    y: Endpoint,
+    dir: Direction,
+    add: (y: Endpoint, opened: number, closed: number, rk: string) => void,
+  ): void {
     const t = this.table;
     const opp = opposite(dir);
     const src = dir === "egress" ? x : y;
@@ -177,7 +184,10 @@ export class Rows {
   }
 
   private shapeOf(side: Side, dir: Direction, e: Endpoint): number {
-    const key = side.selectingPolicies(dir, e).map((p) => `${p.policy.name}:${p[dir]!.length}`).join("/");
+    const key = side
+      .selectingPolicies(dir, e)
+      .map((p) => `${p.policy.name}:${p[dir]!.length}`)
+      .join("/");
     let id = this.shapeIds.get(key);
     if (id === undefined) {
       id = this.shapeIds.size;

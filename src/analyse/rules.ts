@@ -42,15 +42,25 @@ export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
     },
   };
   if (p.spec.policyTypes.includes("Ingress")) {
-    out.ingress = (p.spec.ingress ?? []).map((r, index) => compileRule(p, "ingress", sourceIndex(r) ?? index, r.from, r.ports));
+    out.ingress = (p.spec.ingress ?? []).map((r, index) =>
+      compileRule(p, "ingress", sourceIndex(r) ?? index, r.from, r.ports),
+    );
   }
   if (p.spec.policyTypes.includes("Egress")) {
-    out.egress = (p.spec.egress ?? []).map((r, index) => compileRule(p, "egress", sourceIndex(r) ?? index, r.to, r.ports));
+    out.egress = (p.spec.egress ?? []).map((r, index) =>
+      compileRule(p, "egress", sourceIndex(r) ?? index, r.to, r.ports),
+    );
   }
   return out;
 }
 
-function compileRule(p: NormalizedPolicy, direction: "ingress" | "egress", index: number, peers: Peer[] | undefined, ports: Port[] | undefined): CompiledRule {
+function compileRule(
+  p: NormalizedPolicy,
+  direction: "ingress" | "egress",
+  index: number,
+  peers: Peer[] | undefined,
+  ports: Port[] | undefined,
+): CompiledRule {
   const rule: CompiledRule = { ref: { namespace: p.namespace, policy: p.name, direction, index } };
   if (peers) rule.peers = peers;
   if (ports) rule.ports = ports;

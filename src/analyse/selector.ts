@@ -53,7 +53,9 @@ export function representativesOf(sel: Selector, cap = 64): Labels[] {
   let sets: Labels[] = [{ ...(sel.matchLabels ?? {}) }];
   for (const req of sel.matchExpressions ?? []) {
     if (req.operator === "In" && req.values?.length) {
-      sets = sets.flatMap((l) => (Object.hasOwn(l, req.key) ? [l] : req.values!.map((v) => ({ ...l, [req.key]: v })))).slice(0, cap);
+      sets = sets
+        .flatMap((l) => (Object.hasOwn(l, req.key) ? [l] : req.values!.map((v) => ({ ...l, [req.key]: v }))))
+        .slice(0, cap);
     } else if (req.operator === "Exists") {
       sets = sets.map((l) => (Object.hasOwn(l, req.key) ? l : { ...l, [req.key]: ANY_VALUE }));
     }

@@ -49,7 +49,10 @@ export class Side {
     // Dense arrays indexed by endpoint id (a sparse one would fall back to a slow dictionary).
     const n = universe.endpoints.length;
     this.seen = new Uint32Array(n);
-    this.selecting = { ingress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined), egress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined) };
+    this.selecting = {
+      ingress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined),
+      egress: new Array<CompiledPolicy[] | undefined>(n).fill(undefined),
+    };
     for (const p of policies) {
       const list = this.byNs.get(p.policy.namespace) ?? [];
       list.push(p);
@@ -63,7 +66,9 @@ export class Side {
     const cache = this.selecting[direction];
     let hit = cache[ep.id];
     if (!hit) {
-      hit = (this.byNs.get(ep.namespace) ?? []).filter((p) => p[direction] !== undefined && matches(p.policy.spec.podSelector, ep.labels));
+      hit = (this.byNs.get(ep.namespace) ?? []).filter(
+        (p) => p[direction] !== undefined && matches(p.policy.spec.podSelector, ep.labels),
+      );
       cache[ep.id] = hit;
     }
     return hit;
@@ -98,7 +103,8 @@ export class Side {
     const rules = [];
     for (const p of policies) {
       for (const rule of p[direction]!) {
-        if (this.ruleMatches(rule, p.policy.namespace, peer) && !isEmpty(intersect(this.portsOf(rule, dst), ports))) rules.push(rule.ref);
+        if (this.ruleMatches(rule, p.policy.namespace, peer) && !isEmpty(intersect(this.portsOf(rule, dst), ports)))
+          rules.push(rule.ref);
       }
     }
     return { isolated: policies.length > 0, policies: policies.map((p) => p.key), rules };
@@ -129,7 +135,10 @@ export class Side {
     const out: Endpoint[] = [];
     const stamp = ++this.stamp;
     const index = this.indexOf(direction);
-    const buckets = fixed.kind === "external" ? [index.generic, index.ip] : [index.generic, index.byNs.get(fixed.namespace) ?? [], ...(this.opts.ipBlockMatchesPods ? [index.ip] : [])];
+    const buckets =
+      fixed.kind === "external"
+        ? [index.generic, index.ip]
+        : [index.generic, index.byNs.get(fixed.namespace) ?? [], ...(this.opts.ipBlockMatchesPods ? [index.ip] : [])];
     const tried = new Set<CompiledPolicy>();
     for (const p of buckets.flat()) {
       if (tried.has(p)) continue;
@@ -184,7 +193,9 @@ export class Side {
   private selectedBy(p: CompiledPolicy): Endpoint[] {
     let hit = this.members.get(p);
     if (!hit) {
-      hit = (this.universe.podsByNs.get(p.policy.namespace) ?? []).filter((e) => matches(p.policy.spec.podSelector, e.labels));
+      hit = (this.universe.podsByNs.get(p.policy.namespace) ?? []).filter((e) =>
+        matches(p.policy.spec.podSelector, e.labels),
+      );
       this.members.set(p, hit);
     }
     return hit;

@@ -1,7 +1,10 @@
 // Which namespaces are tenants, and the tenant's name: from the configured glob or the explicit list.
 import type { AnalysisOptions } from "./types.js";
 
-export function tenantOf(namespace: string, options: Pick<AnalysisOptions, "tenantPattern" | "tenants">): string | undefined {
+export function tenantOf(
+  namespace: string,
+  options: Pick<AnalysisOptions, "tenantPattern" | "tenants">,
+): string | undefined {
   for (const [name, ns] of Object.entries(options.tenants)) if (ns === namespace) return name;
   const [pre, post] = splitPattern(options.tenantPattern);
   if (post === undefined) return namespace === pre ? namespace : undefined;

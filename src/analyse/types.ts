@@ -61,7 +61,18 @@ export interface Workloads {
 
 // The analysis results the report carries are part of our model (src/model/analysis.ts); re-exported here so
 // the analysis code reads them from its own folder.
-export type { AnalysisInfo, AnalysisLevel, EffectKind, Flow, FlowEnd, InvariantId, NamespaceEffect, RuleRef, SideDecision, Violation } from "../model/analysis.js";
+export type {
+  AnalysisInfo,
+  AnalysisLevel,
+  EffectKind,
+  Flow,
+  FlowEnd,
+  InvariantId,
+  NamespaceEffect,
+  RuleRef,
+  SideDecision,
+  Violation,
+} from "../model/analysis.js";
 import type { AnalysisLevel, SideDecision } from "../model/analysis.js";
 
 export interface EvalEndpoint {

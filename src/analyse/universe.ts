@@ -46,10 +46,18 @@ export function podLabel(namespace: string, labels: Labels): string {
   return `ns:${namespace}/pod:${labelsKey(labels) || "(other)"}`;
 }
 
-export function buildUniverse(policies: NormalizedPolicy[], workloads: Workloads | undefined, opts: { ipBlockMatchesPods: boolean }): Universe {
-  const cidrs = policies.flatMap((p) => peersOf(p).flatMap((x) => (x.peer.ipBlock ? [x.peer.ipBlock.cidr, ...(x.peer.ipBlock.except ?? [])] : [])));
+export function buildUniverse(
+  policies: NormalizedPolicy[],
+  workloads: Workloads | undefined,
+  opts: { ipBlockMatchesPods: boolean },
+): Universe {
+  const cidrs = policies.flatMap((p) =>
+    peersOf(p).flatMap((x) => (x.peer.ipBlock ? [x.peer.ipBlock.cidr, ...(x.peer.ipBlock.except ?? [])] : [])),
+  );
   const atoms = atomsOf(cidrs);
-  const pods = workloads ? captureClasses(policies, workloads, atoms, opts.ipBlockMatchesPods) : representativeClasses(policies);
+  const pods = workloads
+    ? captureClasses(policies, workloads, atoms, opts.ipBlockMatchesPods)
+    : representativeClasses(policies);
   const universe: Universe = {
     mode: workloads ? "capture" : "representative",
     endpoints: [],
@@ -66,7 +74,12 @@ export function buildUniverse(policies: NormalizedPolicy[], workloads: Workloads
     universe.podsByNs.set(c.namespace, list);
   }
   for (const range of atoms) {
-    const ext: ExternalClass = { kind: "external", id: universe.endpoints.length, range, label: describeRanges([range]) };
+    const ext: ExternalClass = {
+      kind: "external",
+      id: universe.endpoints.length,
+      range,
+      label: describeRanges([range]),
+    };
     universe.endpoints.push(ext);
     universe.externals.push(ext);
   }
@@ -98,10 +111,14 @@ function captureClasses(policies: NormalizedPolicy[], w: Workloads, atoms: IpRan
     if (!nsLabels.has(pod.namespace)) nsLabels.set(pod.namespace, { [NAME_LABEL]: pod.namespace });
     const labels: Labels = {};
     for (const k of Object.keys(pod.labels).sort()) if (keys.has(k)) labels[k] = pod.labels[k]!;
-    const named = pod.ports.filter((c) => c.name).sort((a, b) => `${a.name}/${a.protocol}`.localeCompare(`${b.name}/${b.protocol}`));
+    const named = pod.ports
+      .filter((c) => c.name)
+      .sort((a, b) => `${a.name}/${a.protocol}`.localeCompare(`${b.name}/${b.protocol}`));
     const ips = ipMatters ? pod.ips.map(parseIp).filter((x): x is NonNullable<typeof x> => x !== undefined) : [];
     // Pod IPs only tell pods apart when an ipBlock may match them; then the CIDR atom is what matters.
-    const ipKey = ipMatters ? ips.map((ip) => atoms.findIndex((a) => inRanges([a], ip.family, ip.value))).join(",") : "";
+    const ipKey = ipMatters
+      ? ips.map((ip) => atoms.findIndex((a) => inRanges([a], ip.family, ip.value))).join(",")
+      : "";
     const key = `${pod.namespace}\u0000${labelsKey(labels)}\u0000${named.map((c) => `${c.name}/${c.protocol}/${c.port}`).join(",")}\u0000${ipKey}`;
     const existing = byKey.get(key);
     if (existing) {
@@ -109,8 +126,15 @@ function captureClasses(policies: NormalizedPolicy[], w: Workloads, atoms: IpRan
       continue;
     }
     byKey.set(key, {
-      kind: "pod", id: 0, namespace: pod.namespace, nsLabels: nsLabels.get(pod.namespace)!, labels,
-      ports: named, ips: ipMatters ? ips : [], pods: [pod.name], label: podLabel(pod.namespace, labels),
+      kind: "pod",
+      id: 0,
+      namespace: pod.namespace,
+      nsLabels: nsLabels.get(pod.namespace)!,
+      labels,
+      ports: named,
+      ips: ipMatters ? ips : [],
+      pods: [pod.name],
+      label: podLabel(pod.namespace, labels),
     });
   }
   const classes = [...byKey.values()];
@@ -127,16 +151,21 @@ function distinctLabels(classes: PodClass[]): void {
   const relabel = (describe: (c: PodClass) => string) => {
     const byLabel = new Map<string, PodClass[]>();
     for (const c of classes) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
-    for (const same of byLabel.values()) if (same.length > 1) for (const c of same) c.label = `${c.label}${describe(c)}`;
+    for (const same of byLabel.values())
+      if (same.length > 1) for (const c of same) c.label = `${c.label}${describe(c)}`;
   };
-  relabel((c) => `[${(c.ports ?? []).map((p) => `${p.name}=${p.port}${p.protocol === "TCP" ? "" : `/${p.protocol}`}`).join(",") || "no named ports"}]`);
+  relabel(
+    (c) =>
+      `[${(c.ports ?? []).map((p) => `${p.name}=${p.port}${p.protocol === "TCP" ? "" : `/${p.protocol}`}`).join(",") || "no named ports"}]`,
+  );
   relabel((c) => `{${[...c.pods].sort().join(",")}}`);
 }
 
 /** No workloads: the namespaces the policies live in or name, anonymous ones per namespace selector, one "other". */
 function representativeClasses(policies: NormalizedPolicy[]) {
   const nsLabels = new Map<string, Labels>();
-  const addNs = (name: string, extra: Labels = {}) => nsLabels.set(name, { ...extra, ...(nsLabels.get(name) ?? {}), [NAME_LABEL]: name });
+  const addNs = (name: string, extra: Labels = {}) =>
+    nsLabels.set(name, { ...extra, ...(nsLabels.get(name) ?? {}), [NAME_LABEL]: name });
   for (const p of policies) addNs(p.namespace);
   const nsSelectors = new Map<string, { sel: Selector; podSels: Map<string, Selector> }>();
   const localPodSels = new Map<string, Map<string, Selector>>();
@@ -165,11 +194,21 @@ function representativeClasses(policies: NormalizedPolicy[]) {
   const classes: PodClass[] = [];
   for (const [ns, labels] of nsLabels) {
     const sels = new Map(localPodSels.get(ns) ?? []);
-    for (const { sel, podSels } of nsSelectors.values()) if (matches(sel, labels)) for (const [k, s] of podSels) sels.set(k, s);
+    for (const { sel, podSels } of nsSelectors.values())
+      if (matches(sel, labels)) for (const [k, s] of podSels) sels.set(k, s);
     const reps = new Map<string, Labels>([["", {}]]);
     for (const sel of sels.values()) for (const rep of representativesOf(sel)) reps.set(labelsKey(rep), rep);
     for (const rep of reps.values()) {
-      classes.push({ kind: "pod", id: 0, namespace: ns, nsLabels: labels, labels: rep, ips: [], pods: [], label: podLabel(ns, rep) });
+      classes.push({
+        kind: "pod",
+        id: 0,
+        namespace: ns,
+        nsLabels: labels,
+        labels: rep,
+        ips: [],
+        pods: [],
+        label: podLabel(ns, rep),
+      });
     }
   }
   return { classes, nsLabels };

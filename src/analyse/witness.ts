@@ -22,7 +22,16 @@ export class Probes {
     const key = `pod\u0000${namespace}\u0000${labelsKey(labels)}`;
     let hit = this.byKey.get(key) as PodClass | undefined;
     if (!hit) {
-      hit = { kind: "pod", id: this.endpoints.length, namespace, nsLabels: { ...(this.nsLabels?.get(namespace) ?? {}), [NAME_LABEL]: namespace }, labels, ips: [], pods: [], label: podLabel(namespace, labels) };
+      hit = {
+        kind: "pod",
+        id: this.endpoints.length,
+        namespace,
+        nsLabels: { ...(this.nsLabels?.get(namespace) ?? {}), [NAME_LABEL]: namespace },
+        labels,
+        ips: [],
+        pods: [],
+        label: podLabel(namespace, labels),
+      };
       this.add(key, hit);
     }
     return hit;
@@ -42,7 +51,14 @@ export class Probes {
   sideFor(policies: CompiledPolicy[], opts: { ipBlockMatchesPods: boolean }): Side {
     const pods = this.endpoints.filter((e): e is PodClass => e.kind === "pod");
     const externals = this.endpoints.filter((e): e is ExternalClass => e.kind === "external");
-    const universe: Universe = { mode: "representative", endpoints: this.endpoints, pods, externals, podsByNs: new Map(), nsLabels: new Map() };
+    const universe: Universe = {
+      mode: "representative",
+      endpoints: this.endpoints,
+      pods,
+      externals,
+      podsByNs: new Map(),
+      nsLabels: new Map(),
+    };
     this.side = new Side(policies, universe, opts);
     return this.side;
   }
@@ -54,8 +70,14 @@ export class Probes {
   }
 }
 
-export function compileAll(policies: NormalizedPolicy[]): { compiled: CompiledPolicy[]; byKey: Map<string, NormalizedPolicy> } {
-  return { compiled: policies.map(compilePolicy), byKey: new Map(policies.map((p) => [`${p.namespace}/${p.name}`, p])) };
+export function compileAll(policies: NormalizedPolicy[]): {
+  compiled: CompiledPolicy[];
+  byKey: Map<string, NormalizedPolicy>;
+} {
+  return {
+    compiled: policies.map(compilePolicy),
+    byKey: new Map(policies.map((p) => [`${p.namespace}/${p.name}`, p])),
+  };
 }
 
 /** A connection as a violation names it. Ports: the first protocol with something in the set. */
@@ -76,7 +98,10 @@ export function witnessText(w: NonNullable<Violation["witness"]>): string {
 }
 
 /** Where a rule is: its own line when the source recorded it, else the policy's. */
-export function ruleWhere(p: NormalizedPolicy, ref: { direction: Direction; index?: number }): { file?: string; line?: number } {
+export function ruleWhere(
+  p: NormalizedPolicy,
+  ref: { direction: Direction; index?: number },
+): { file?: string; line?: number } {
   const out: { file?: string; line?: number } = {};
   if (p.origin.file) out.file = p.origin.file;
   const own = ref.index === undefined ? undefined : p.origin.rules?.[ref.direction]?.[ref.index];

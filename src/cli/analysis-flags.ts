@@ -46,9 +46,11 @@ const LEVELS: readonly AnalysisLevel[] = ["full", "summary", "off"];
 
 /** The flag wins over the environment; anything else than the three levels is a usage error naming its source. */
 export function analysisLevel(flag: string | undefined, env: NodeJS.ProcessEnv): AnalysisLevel | undefined {
-  const [value, source] = flag !== undefined ? [flag, "--analysis"] : [env.NETPOL_DRIFT_ANALYSIS, "NETPOL_DRIFT_ANALYSIS"];
+  const [value, source] =
+    flag !== undefined ? [flag, "--analysis"] : [env.NETPOL_DRIFT_ANALYSIS, "NETPOL_DRIFT_ANALYSIS"];
   if (value === undefined || value === "") return undefined;
-  if (!(LEVELS as readonly string[]).includes(value)) throw new UsageError(`${source} must be one of ${LEVELS.join(", ")}, got "${value}"`);
+  if (!(LEVELS as readonly string[]).includes(value))
+    throw new UsageError(`${source} must be one of ${LEVELS.join(", ")}, got "${value}"`);
   return value as AnalysisLevel;
 }
 
@@ -63,7 +65,13 @@ export const WORKLOADS_HELP = `  --workloads FILE|-            a \`kubectl get n
                                 namespaces and pods, which the default ServiceAccount does not have; see
                                 deploy/optional/workloads-reader.yaml)`;
 
-type Values = { values?: string; "tenant-pattern"?: string; "egress-allow"?: string[]; "air-gapped"?: string[]; "ipblock-matches-pods"?: boolean };
+type Values = {
+  values?: string;
+  "tenant-pattern"?: string;
+  "egress-allow"?: string[];
+  "air-gapped"?: string[];
+  "ipblock-matches-pods"?: boolean;
+};
 
 /**
  * Flags → settings, validated; the --values file is named, not read. The NETPOL_DRIFT_* analysis variables the
@@ -74,7 +82,9 @@ export function analysisSettings(v: Values, env: NodeJS.ProcessEnv = {}): Analys
   if (pattern && (pattern.match(/\*/g) ?? []).length > 1) throw new UsageError("--tenant-pattern takes at most one *");
   let egressAllow;
   try {
-    egressAllow = v["egress-allow"] ? parseAllowList(v["egress-allow"], "--egress-allow") : (fromEnv(env, "egressAllow") ?? []);
+    egressAllow = v["egress-allow"]
+      ? parseAllowList(v["egress-allow"], "--egress-allow")
+      : (fromEnv(env, "egressAllow") ?? []);
   } catch (err) {
     if (err instanceof AnalysisOptionsError) throw new UsageError(err.message);
     throw err;
@@ -101,7 +111,10 @@ export function resolveWorkloadsOf(v: { "resolve-workloads"?: boolean }, env: No
 type EnvField = "tenantPattern" | "egressAllow" | "airGapped" | "resolveWorkloads";
 
 /** One analysis variable, validated by the same schema as the nightly run's configuration; unset → undefined. */
-function fromEnv<K extends EnvField>(env: NodeJS.ProcessEnv, key: K): z.output<(typeof FIELDS)[K]["schema"]> | undefined {
+function fromEnv<K extends EnvField>(
+  env: NodeJS.ProcessEnv,
+  key: K,
+): z.output<(typeof FIELDS)[K]["schema"]> | undefined {
   const field = FIELDS[key];
   const raw = env[field.env];
   if (raw === undefined || raw === "") return undefined;
@@ -121,11 +134,19 @@ export async function analysisOptions(v: Values, env: NodeJS.ProcessEnv = {}): P
 }
 
 /** --workloads / --resolve-workloads → the workloads source; the cluster one uses the live side's kubeconfig. */
-export function workloadsSource(v: { workloads?: string; "resolve-workloads"?: boolean; "live-file"?: string }, live: LiveSourceOptions, env: NodeJS.ProcessEnv = {}): WorkloadsSource | undefined {
-  if (v.workloads && v["resolve-workloads"]) throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
-  if (v.workloads === "-" && v["live-file"] === "-") throw new UsageError("--workloads - and --live-file - cannot both read stdin");
+export function workloadsSource(
+  v: { workloads?: string; "resolve-workloads"?: boolean; "live-file"?: string },
+  live: LiveSourceOptions,
+  env: NodeJS.ProcessEnv = {},
+): WorkloadsSource | undefined {
+  if (v.workloads && v["resolve-workloads"])
+    throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
+  if (v.workloads === "-" && v["live-file"] === "-")
+    throw new UsageError("--workloads - and --live-file - cannot both read stdin");
   if (v.workloads) return { kind: "file", file: v.workloads };
   if (v["resolve-workloads"]) return clusterWorkloadsFor(live, "--resolve-workloads");
   // From the environment only when the live side is a cluster: a capture has no pods to list.
-  return resolveWorkloadsOf(v, env) && live.kind === "cluster" ? clusterWorkloadsFor(live, "NETPOL_DRIFT_RESOLVE_WORKLOADS") : undefined;
+  return resolveWorkloadsOf(v, env) && live.kind === "cluster"
+    ? clusterWorkloadsFor(live, "NETPOL_DRIFT_RESOLVE_WORKLOADS")
+    : undefined;
 }

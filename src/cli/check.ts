@@ -42,7 +42,8 @@ export async function checkCommand(args: string[], ctx: CommandContext): Promise
   }
   if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to check");
   const output = (values.output ?? "text") as CheckFormat;
-  if (!CHECK_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${CHECK_FORMATS.join(", ")}, got "${values.output}"`);
+  if (!CHECK_FORMATS.includes(output))
+    throw new UsageError(`-o must be one of ${CHECK_FORMATS.join(", ")}, got "${values.output}"`);
   return runCheck(
     {
       desired: values.desired,

@@ -56,9 +56,11 @@ export async function diffCommand(args: string[], ctx: CommandContext): Promise<
   }
   if (!values.base || !values.head) throw new UsageError("diff needs both --base and --head");
   const output = (values.output ?? "text") as DiffFormat;
-  if (!DIFF_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${DIFF_FORMATS.join(", ")}, got "${values.output}"`);
+  if (!DIFF_FORMATS.includes(output))
+    throw new UsageError(`-o must be one of ${DIFF_FORMATS.join(", ")}, got "${values.output}"`);
   const failOn = (values["fail-on"] ?? "any") as FailOn;
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${values["fail-on"]}"`);
+  if (!FAIL_ON.includes(failOn))
+    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${values["fail-on"]}"`);
   return runDiff(
     {
       base: values.base,

@@ -50,20 +50,27 @@ export async function evalCommand(args: string[], ctx: CommandContext): Promise<
     ctx.stdout.write(EVAL_HELP + "\n");
     return 0;
   }
-  if (Boolean(values.desired) === Boolean(values["live-file"])) throw new UsageError("pass exactly one of --desired DIR and --live-file FILE");
-  if (values.workloads && values["resolve-workloads"]) throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
+  if (Boolean(values.desired) === Boolean(values["live-file"]))
+    throw new UsageError("pass exactly one of --desired DIR and --live-file FILE");
+  if (values.workloads && values["resolve-workloads"])
+    throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
   if (!values.from || !values.to || !values.port) throw new UsageError("--from, --to and --port are required");
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port must be a whole number from 1 to 65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError(`--port must be a whole number from 1 to 65535, got "${values.port}"`);
   const protocol = (values.protocol ?? "TCP").toUpperCase() as Protocol;
-  if (!["TCP", "UDP", "SCTP"].includes(protocol)) throw new UsageError(`--protocol must be TCP, UDP or SCTP, got "${values.protocol}"`);
+  if (!["TCP", "UDP", "SCTP"].includes(protocol))
+    throw new UsageError(`--protocol must be TCP, UDP or SCTP, got "${values.protocol}"`);
   const output = values.output ?? "text";
   if (output !== "text" && output !== "json") throw new UsageError(`-o must be text or json, got "${output}"`);
   const pageSize = values["page-size"] === undefined ? 500 : Number(values["page-size"]);
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new UsageError(`--page-size must be a positive whole number, got "${values["page-size"]}"`);
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new UsageError(`--page-size must be a positive whole number, got "${values["page-size"]}"`);
   return runEval(
     {
-      policies: values.desired ? { kind: "desired", dir: values.desired, defaultNamespace: values["default-namespace"] } : { kind: "live-file", file: values["live-file"]! },
+      policies: values.desired
+        ? { kind: "desired", dir: values.desired, defaultNamespace: values["default-namespace"] }
+        : { kind: "live-file", file: values["live-file"]! },
       workloads: values.workloads
         ? { kind: "file", file: values.workloads }
         : values["resolve-workloads"]

@@ -5,12 +5,30 @@ type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 // Commands load on demand: `report` should not pay for the forge clients, Slack, git and cron it never uses.
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
-  report: { load: async () => (await import("./report.js")).reportCommand, summary: "show what drifted (read-only; exit 0 none, 1 drift, 2 error)" },
-  run: { load: async () => (await import("./run.js")).runCommand, summary: "the nightly job: record drift in git, open the PR/MR, notify Slack (exit 0 ok, 2 error)" },
-  schedule: { load: async () => (await import("./schedule.js")).scheduleCommand, summary: "run `run` on a cron schedule in this process (hosts without a CronJob)" },
-  check: { load: async () => (await import("./check.js")).checkCommand, summary: "baseline invariants on the desired state, for CI (exit 0 clean, 1 violations, 2 error)" },
-  diff: { load: async () => (await import("./diff.js")).diffCommand, summary: "what a change to the policy repo does to traffic, for its CI (exit 0 none, 1 an effect, 2 error)" },
-  eval: { load: async () => (await import("./eval.js")).evalCommand, summary: "is one connection allowed, and which rules decide (exit 0 allowed, 1 denied, 2 error)" },
+  report: {
+    load: async () => (await import("./report.js")).reportCommand,
+    summary: "show what drifted (read-only; exit 0 none, 1 drift, 2 error)",
+  },
+  run: {
+    load: async () => (await import("./run.js")).runCommand,
+    summary: "the nightly job: record drift in git, open the PR/MR, notify Slack (exit 0 ok, 2 error)",
+  },
+  schedule: {
+    load: async () => (await import("./schedule.js")).scheduleCommand,
+    summary: "run `run` on a cron schedule in this process (hosts without a CronJob)",
+  },
+  check: {
+    load: async () => (await import("./check.js")).checkCommand,
+    summary: "baseline invariants on the desired state, for CI (exit 0 clean, 1 violations, 2 error)",
+  },
+  diff: {
+    load: async () => (await import("./diff.js")).diffCommand,
+    summary: "what a change to the policy repo does to traffic, for its CI (exit 0 none, 1 an effect, 2 error)",
+  },
+  eval: {
+    load: async () => (await import("./eval.js")).evalCommand,
+    summary: "is one connection allowed, and which rules decide (exit 0 allowed, 1 denied, 2 error)",
+  },
 };
 
 function usage(): string {
@@ -62,4 +80,3 @@ export async function main(argv: string[], ctx: CommandContext = processContext(
     return 2;
   }
 }
-

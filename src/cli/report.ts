@@ -2,7 +2,17 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../model/errors.js";
 import { runReport } from "../pipeline/report.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../render/index.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisLevel, analysisSettings, LEVEL_FLAGS, LEVEL_HELP, WORKLOADS_FLAGS, WORKLOADS_HELP, workloadsSource } from "./analysis-flags.js";
+import {
+  ANALYSIS_FLAGS,
+  ANALYSIS_HELP,
+  analysisLevel,
+  analysisSettings,
+  LEVEL_FLAGS,
+  LEVEL_HELP,
+  WORKLOADS_FLAGS,
+  WORKLOADS_HELP,
+  workloadsSource,
+} from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
@@ -45,16 +55,25 @@ export async function reportCommand(args: string[], ctx: CommandContext): Promis
     return 0;
   }
   const output = (values.output ?? "text") as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(output)) throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.output}"`);
+  if (!OUTPUT_FORMATS.includes(output))
+    throw new UsageError(`-o must be one of ${OUTPUT_FORMATS.join(", ")}, got "${values.output}"`);
   const color = values["no-color"] ? false : (values.color ?? ctx.stdoutIsTTY);
   const logger = ctx.makeLogger(values["log-level"]);
   const sources = sourceOptions(values);
   const workloads = workloadsSource(values, sources.live, ctx.env);
   // No folder the user did not name: a default would compare the cluster with whatever happens to be there.
-  if (!values.desired) throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
+  if (!values.desired)
+    throw new UsageError("--desired DIR is required: the desired-state folder to compare the cluster with");
   const level = analysisLevel(values.analysis, ctx.env);
   return runReport(
-    { ...sources, analysis: { ...analysisSettings(values, ctx.env), ...(level ? { level } : {}) }, ...(workloads ? { workloads } : {}), output, outFile: values.out, color },
+    {
+      ...sources,
+      analysis: { ...analysisSettings(values, ctx.env), ...(level ? { level } : {}) },
+      ...(workloads ? { workloads } : {}),
+      output,
+      outFile: values.out,
+      color,
+    },
     { stdout: ctx.stdout, stdin: ctx.stdin, logger, now: ctx.now },
   );
 }

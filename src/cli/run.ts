@@ -39,8 +39,15 @@ const RUN_FLAGS = { ...SOURCE_FLAGS, config: { type: "string" }, help: { type: "
 export async function prepareRun(args: string[], ctx: CommandContext): Promise<(() => Promise<number>) | "help"> {
   const { values } = parseArgs({ args, options: RUN_FLAGS, allowPositionals: false, strict: true });
   if (values.help) return "help";
-  if (values.desired) throw new UsageError("run reads the desired state from the cloned repo: set NETPOL_DRIFT_DESIRED_PATH (or desiredPath) instead of --desired");
-  const config = await loadConfig({ file: values.config, env: ctx.env, flags: values["cluster-name"] ? { cluster: values["cluster-name"] } : {} });
+  if (values.desired)
+    throw new UsageError(
+      "run reads the desired state from the cloned repo: set NETPOL_DRIFT_DESIRED_PATH (or desiredPath) instead of --desired",
+    );
+  const config = await loadConfig({
+    file: values.config,
+    env: ctx.env,
+    flags: values["cluster-name"] ? { cluster: values["cluster-name"] } : {},
+  });
   const { desired: _unused, ...sources } = sourceOptions(values);
   const logger = ctx.makeLogger(values["log-level"]);
   return makeNightlyJob(config, { logger, now: ctx.now, sources, stdin: ctx.stdin, env: ctx.env });

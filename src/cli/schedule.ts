@@ -28,7 +28,11 @@ export function scheduleCommand(args: string[], ctx: CommandContext): Promise<nu
   return scheduleCommandWith(args, ctx, { makeJob: makeRunJob, signals: process });
 }
 
-export async function scheduleCommandWith(args: string[], ctx: CommandContext, deps: ScheduleCommandDeps): Promise<number> {
+export async function scheduleCommandWith(
+  args: string[],
+  ctx: CommandContext,
+  deps: ScheduleCommandDeps,
+): Promise<number> {
   const { own, rest } = splitArgs(args);
   if (own.help) {
     ctx.stdout.write(SCHEDULE_HELP + "\n");

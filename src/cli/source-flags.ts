@@ -38,7 +38,13 @@ export const SOURCE_HELP = `Sources:
   --cluster-name NAME           name of the cluster in the report (default: from the kubeconfig)
   --log-level LEVEL             pino level (default info; NETPOL_DRIFT_LOG_LEVEL)`;
 
-type Values = { [K in keyof typeof SOURCE_FLAGS]?: (typeof SOURCE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof SOURCE_FLAGS)[K] extends { type: "boolean" } ? boolean : string };
+type Values = {
+  [K in keyof typeof SOURCE_FLAGS]?: (typeof SOURCE_FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof SOURCE_FLAGS)[K] extends { type: "boolean" }
+      ? boolean
+      : string;
+};
 
 /** Flags → validated source options (kubectl's complete/validate step). */
 export function sourceOptions(v: Values, defaults: { desired?: string } = {}): SourceOptions {
@@ -50,7 +56,8 @@ export function sourceOptions(v: Values, defaults: { desired?: string } = {}): S
     throw new UsageError(`--page-size must be a whole number from 1 to 100000, got "${v["page-size"]}"`);
   }
   for (const ns of v.namespace ?? []) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns))
+      throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
   }
   // Every root-level policy would land in it: a typo here would be reported as policies "missing".
   const defaultNs = v["default-namespace"];

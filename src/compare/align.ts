@@ -28,7 +28,9 @@ function alignArray(desired: unknown[], live: unknown[]): unknown[] {
   const rest = live.filter((_, j) => !used[j]);
   // A desired element with no live counterpart leaves a hole (undefined) at its index: deep-diff then
   // reports exactly that element as removed. Live elements left over are appended: reported as added.
-  const out = slots.map((slot, i) => (slot === EMPTY ? (rest.length > 0 ? alignLive(desired[i], rest.shift()) : undefined) : slot));
+  const out = slots.map((slot, i) =>
+    slot === EMPTY ? (rest.length > 0 ? alignLive(desired[i], rest.shift()) : undefined) : slot,
+  );
   return [...out, ...rest];
 }
 

@@ -7,7 +7,10 @@ import { asChangedBy, ownerOf } from "../normalize/managed-fields.js";
  */
 export function changedByFor(live: NormalizedPolicy, changes: FieldChange[]): ChangedBy | undefined {
   if (changes.length > 0 && live.managers) {
-    const owner = ownerOf(live.managers, changes.map((c) => fieldPath(c.path)));
+    const owner = ownerOf(
+      live.managers,
+      changes.map((c) => fieldPath(c.path)),
+    );
     if (owner) return asChangedBy(owner);
   }
   return live.changedBy;

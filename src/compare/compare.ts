@@ -19,11 +19,19 @@ export interface Comparison {
 export function compare(desired: NormalizedPolicy[], live: NormalizedPolicy[], problems: Problem[]): Comparison {
   const uncertainNs = new Set(problems.filter((p) => p.namespace && !p.name).map((p) => p.namespace as string));
   const uncertainKeys = new Set(problems.filter((p) => p.namespace && p.name).map((p) => `${p.namespace}/${p.name}`));
-  const isUncertain = (ns: string, key: string) => uncertainNs.has("*") || uncertainNs.has(ns) || uncertainKeys.has(key);
+  const isUncertain = (ns: string, key: string) =>
+    uncertainNs.has("*") || uncertainNs.has(ns) || uncertainKeys.has(key);
 
   const desiredByKey = new Map(desired.map((p) => [keyOf(p), p]));
   const liveByKey = new Map(live.map((p) => [keyOf(p), p]));
-  const summary: Summary = { desired: desired.length, live: live.length, inSync: 0, missing: 0, unmanaged: 0, modified: 0 };
+  const summary: Summary = {
+    desired: desired.length,
+    live: live.length,
+    inSync: 0,
+    missing: 0,
+    unmanaged: 0,
+    modified: 0,
+  };
   const drift: DriftItem[] = [];
   const withheld = new Set<string>();
 
@@ -57,7 +65,12 @@ export function compare(desired: NormalizedPolicy[], live: NormalizedPolicy[], p
   return { drift, summary, withheld: [...withheld].sort() };
 }
 
-function item(state: DriftItem["state"], d: NormalizedPolicy | undefined, l: NormalizedPolicy | undefined, changes: DriftItem["changes"]): DriftItem {
+function item(
+  state: DriftItem["state"],
+  d: NormalizedPolicy | undefined,
+  l: NormalizedPolicy | undefined,
+  changes: DriftItem["changes"],
+): DriftItem {
   const base = (d ?? l) as NormalizedPolicy;
   const out: DriftItem = { state, namespace: base.namespace, name: base.name, changes, diff: unifiedDiff(d, l) };
   if (d?.origin.file) out.source = d.origin.file;

@@ -16,7 +16,8 @@ export function policyYaml(policy: NormalizedPolicy | undefined): string {
  */
 export function unifiedDiff(desired: NormalizedPolicy | undefined, live: NormalizedPolicy | undefined): string {
   const key = `${(desired ?? live)?.namespace}/${(desired ?? live)?.name}`;
-  const liveYaml = desired && live ? toYaml(withoutHoles(alignLive(comparable(desired), comparable(live)))) : policyYaml(live);
+  const liveYaml =
+    desired && live ? toYaml(withoutHoles(alignLive(comparable(desired), comparable(live)))) : policyYaml(live);
   return createTwoFilesPatch(`desired/${key}`, `live/${key}`, policyYaml(desired), liveYaml, undefined, undefined, {
     context: 3,
   }).replace(/^=+\n/m, "");

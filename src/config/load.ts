@@ -22,7 +22,9 @@ interface Found {
 /** File < environment < flags; every value validated on its own so the error names the key that is wrong. */
 export async function loadConfig(opts: LoadOptions): Promise<RunConfig> {
   const found = new Map<FieldName, Found>();
-  if (opts.file) for (const [k, v] of Object.entries(await readConfigFile(opts.file))) found.set(k as FieldName, { value: v, key: k, source: opts.file });
+  if (opts.file)
+    for (const [k, v] of Object.entries(await readConfigFile(opts.file)))
+      found.set(k as FieldName, { value: v, key: k, source: opts.file });
   for (const [k, f] of Object.entries(FIELDS) as [FieldName, (typeof FIELDS)[FieldName]][]) {
     const v = opts.env[f.env];
     // ConfigMaps often carry a key with an empty value: that means "not set", not "set to nothing".
@@ -53,20 +55,28 @@ export async function loadConfig(opts: LoadOptions): Promise<RunConfig> {
 
 function crossCheck(config: RunConfig, found: Map<FieldName, Found>): void {
   const need = (k: FieldName, why: string): void => {
-    if (config[k] === undefined) throw new ConfigError(FIELDS[k].env, found.get("forge")?.source ?? "environment", `is required ${why}`);
+    if (config[k] === undefined)
+      throw new ConfigError(FIELDS[k].env, found.get("forge")?.source ?? "environment", `is required ${why}`);
   };
   if (config.forge !== "none") {
     need("forgeRepo", `when NETPOL_DRIFT_FORGE is ${config.forge} (owner/repo on GitHub, group/project on GitLab)`);
     need("forgeToken", `when NETPOL_DRIFT_FORGE is ${config.forge}`);
   }
-  if (config.recordsDir === config.desiredPath) throw new ConfigError(FIELDS.recordsDir.env, found.get("recordsDir")?.source ?? "environment", "must not be the desired-state folder itself");
+  if (config.recordsDir === config.desiredPath)
+    throw new ConfigError(
+      FIELDS.recordsDir.env,
+      found.get("recordsDir")?.source ?? "environment",
+      "must not be the desired-state folder itself",
+    );
 }
 
 // Secrets are never echoed back; other values are, so the user sees what was read.
 function shown(k: FieldName, value: unknown): string {
   if (value === undefined) return "";
   const secret = secretsOf({ [k]: String(value) } as Partial<RunConfig>).length > 0 || k === "repo";
-  return secret ? ` (got ${redact(String(value), k === "repo" ? [] : [String(value)])})` : `, got ${JSON.stringify(value)}`;
+  return secret
+    ? ` (got ${redact(String(value), k === "repo" ? [] : [String(value)])})`
+    : `, got ${JSON.stringify(value)}`;
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -74,7 +84,11 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new ConfigError("--config", "flag", `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      "--config",
+      "flag",
+      `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
@@ -90,15 +104,31 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   for (const [k, v] of Object.entries(data)) {
     if (!(k in FIELDS)) {
       const hint = Object.entries(FIELDS).find(([, f]) => f.env === k);
-      throw new ConfigError(k, file, `unknown key${hint ? ` (in the file, write \`${hint[0]}:\`)` : `; known keys: ${Object.keys(FIELDS).join(", ")}`}`);
+      throw new ConfigError(
+        k,
+        file,
+        `unknown key${hint ? ` (in the file, write \`${hint[0]}:\`)` : `; known keys: ${Object.keys(FIELDS).join(", ")}`}`,
+      );
     }
     const isList = "list" in FIELDS[k as FieldName];
     const listOk = isList && Array.isArray(v) && v.every((x) => x !== null && typeof x !== "object");
-    if (v !== null && typeof v === "object" && !listOk) throw new ConfigError(k, file, isList ? "must be a list of values or one comma-separated value" : "must be a single value, not a list or mapping");
+    if (v !== null && typeof v === "object" && !listOk)
+      throw new ConfigError(
+        k,
+        file,
+        isList
+          ? "must be a list of values or one comma-separated value"
+          : "must be a single value, not a list or mapping",
+      );
   }
   // A YAML list of a list setting reads as the environment's comma-separated form, so one schema validates both.
-  const scalar = (v: unknown): string => (Array.isArray(v) ? v.map(String).join(",") : typeof v === "string" ? v : String(v));
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null).map(([k, v]) => [k, scalar(v)]));
+  const scalar = (v: unknown): string =>
+    Array.isArray(v) ? v.map(String).join(",") : typeof v === "string" ? v : String(v);
+  return Object.fromEntries(
+    Object.entries(data)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, scalar(v)]),
+  );
 }
 
 export { ConfigError };

@@ -14,7 +14,10 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
     .replace(/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s'"]+/gi, `$1${MASK}`)
     .replace(/\b(authorization:\s*(?:bearer|basic|token)\s+)[^\s'"]+/gi, `$1${MASK}`)
     .replace(/\b(private-token:\s*)[^\s'"]+/gi, `$1${MASK}`)
-    .replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})\b/g, MASK);
+    .replace(
+      /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,})\b/g,
+      MASK,
+    );
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_SECRET) continue;
     for (const form of secretForms(secret)) out = out.split(form).join(MASK);

@@ -8,13 +8,19 @@ import type { IPBlock } from "../model/types.js";
 const repoPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "must be a path inside the repository (relative, no ..)")
+  .refine(
+    (p) => !p.startsWith("/") && !p.split("/").includes(".."),
+    "must be a path inside the repository (relative, no ..)",
+  )
   .transform((p) => p.replace(/\/+$/, ""));
 
 // Cluster names end up in a branch name, a folder and commit trailers: keep them to a safe alphabet.
 const clusterName = z
   .string()
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, "letters, digits, '.', '_' and '-' only (1-63), starting and ending with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/,
+    "letters, digits, '.', '_' and '-' only (1-63), starting and ending with a letter or digit",
+  );
 
 const branchName = z
   .string()
@@ -24,7 +30,11 @@ const branchName = z
 const positiveInt = z.coerce.number().int().min(0).max(20);
 
 /** Entries of a list setting: comma-separated in the environment; a YAML list arrives here joined the same way. */
-const items = (s: string): string[] => s.split(",").map((x) => x.trim()).filter(Boolean);
+const items = (s: string): string[] =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 // A namespace-name glob: the `*` part of a tenant namespace is the tenant's name.
 const tenantPattern = z
@@ -105,7 +115,8 @@ export function secretsOf(config: Partial<RunConfig>): string[] {
   }
   // https://user:token@host or https://token@host: the token is the part after ':' or the whole userinfo.
   const userinfo = config.repo?.match(/^[a-z+]+:\/\/([^@/]+)@/i)?.[1];
-  if (userinfo) out.push(decodeURIComponentSafe(userinfo.includes(":") ? userinfo.slice(userinfo.indexOf(":") + 1) : userinfo));
+  if (userinfo)
+    out.push(decodeURIComponentSafe(userinfo.includes(":") ? userinfo.slice(userinfo.indexOf(":") + 1) : userinfo));
   return out;
 }
 

@@ -10,7 +10,9 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
   const level = opts.level ?? process.env.NETPOL_DRIFT_LOG_LEVEL ?? "info";
   const wantPretty = opts.pretty ?? Boolean(process.stderr.isTTY);
   const pretty = wantPretty ? loadPretty() : undefined;
-  const stream = pretty ? pretty({ destination: 2, sync: true, colorize: true }) : pino.destination({ fd: 2, sync: true });
+  const stream = pretty
+    ? pretty({ destination: 2, sync: true, colorize: true })
+    : pino.destination({ fd: 2, sync: true });
   return pino({ name: "netpol-drift", level, base: undefined }, stream);
 }
 

@@ -43,7 +43,14 @@ export function asArray(value: unknown): unknown[] {
 export function globMatch(pattern: string, text: string): boolean {
   let re = GLOBS.get(pattern);
   if (!re) {
-    re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+    re = new RegExp(
+      "^" +
+        pattern
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*") +
+        "$",
+    );
     GLOBS.set(pattern, re);
   }
   return re.test(text);

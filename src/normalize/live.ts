@@ -8,7 +8,10 @@ import { internPolicy, StringTable } from "./strings.js";
  * last-applied copy) as soon as it is read. The string table is shared by everything this one run
  * normalises.
  */
-export function liveNormalizer(opts: NormalizeOptions, table: StringTable = new StringTable()): (raw: Record<string, unknown>) => NormalizedPolicy {
+export function liveNormalizer(
+  opts: NormalizeOptions,
+  table: StringTable = new StringTable(),
+): (raw: Record<string, unknown>) => NormalizedPolicy {
   return (raw) => {
     const meta = isRecord(raw.metadata) ? raw.metadata : {};
     return internPolicy(normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts), table);

@@ -70,5 +70,7 @@ export function lastChangedBy(managedFields: unknown): ChangedBy | undefined {
 }
 
 export function asChangedBy(m: ChangedBy): ChangedBy {
-  return m.time ? { manager: m.manager, operation: m.operation, time: m.time } : { manager: m.manager, operation: m.operation };
+  return m.time
+    ? { manager: m.manager, operation: m.operation, time: m.time }
+    : { manager: m.manager, operation: m.operation };
 }

@@ -41,4 +41,3 @@ export function comparable(policy: NormalizedPolicy): Record<string, unknown> {
   if (Object.keys(policy.annotations).length > 0) metadata.annotations = policy.annotations;
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata, spec: policy.spec };
 }
-

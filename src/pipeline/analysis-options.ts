@@ -29,7 +29,8 @@ export async function resolveAnalysisOptions(s: AnalysisSettings): Promise<Analy
   if (s.level) options.level = s.level;
   if (s.values) options = mergeValues(options, await readValues(s.values), s.values);
   if (s.egressAllow?.length) options.egressAllowList = [...(options.egressAllowList ?? []), ...s.egressAllow];
-  for (const name of s.airGapped ?? []) options.airGapped = [...new Set([...options.airGapped, tenantNamespace(name, options)])];
+  for (const name of s.airGapped ?? [])
+    options.airGapped = [...new Set([...options.airGapped, tenantNamespace(name, options)])];
   return options;
 }
 
@@ -40,7 +41,11 @@ async function readValues(v: NonNullable<AnalysisSettings["values"]>): Promise<u
   } catch (err) {
     // The nightly run reads from a scratch clone: name the file as configured, not by its temporary path.
     const code = (err as { code?: string }).code;
-    throw new ValuesFileError(v.name, code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : message(err), v.setting);
+    throw new ValuesFileError(
+      v.name,
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : message(err),
+      v.setting,
+    );
   }
   try {
     return parseYaml(text);
@@ -49,7 +54,11 @@ async function readValues(v: NonNullable<AnalysisSettings["values"]>): Promise<u
   }
 }
 
-function mergeValues(base: AnalysisOptions, values: unknown, v: NonNullable<AnalysisSettings["values"]>): AnalysisOptions {
+function mergeValues(
+  base: AnalysisOptions,
+  values: unknown,
+  v: NonNullable<AnalysisSettings["values"]>,
+): AnalysisOptions {
   try {
     return optionsFromValues(values, base, "");
   } catch (err) {

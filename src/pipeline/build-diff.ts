@@ -47,9 +47,19 @@ export interface DiffResult {
   analysis: AnalysisInfo;
 }
 
-export function buildDiff(base: DesiredState, head: DesiredState, opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions }): DiffResult {
-  const problems = [...base.problems.map((p) => ({ ...p, side: "base" as const })), ...head.problems.map((p) => ({ ...p, side: "head" as const }))];
-  const skipped = [...base.skipped.map((s) => ({ ...s, side: "base" as const })), ...head.skipped.map((s) => ({ ...s, side: "head" as const }))];
+export function buildDiff(
+  base: DesiredState,
+  head: DesiredState,
+  opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions },
+): DiffResult {
+  const problems = [
+    ...base.problems.map((p) => ({ ...p, side: "base" as const })),
+    ...head.problems.map((p) => ({ ...p, side: "head" as const })),
+  ];
+  const skipped = [
+    ...base.skipped.map((s) => ({ ...s, side: "base" as const })),
+    ...head.skipped.map((s) => ({ ...s, side: "head" as const })),
+  ];
   // Problems on either side make the result incomplete (exit 2, see diffExitCode), so no verdict rests on them.
   const compared = compare(base.policies, head.policies, []);
   const baseByKey = new Map(base.policies.map((p) => [`${p.namespace}/${p.name}`, p]));
@@ -63,7 +73,11 @@ export function buildDiff(base: DesiredState, head: DesiredState, opts: { base: 
       name: d.name,
       ...(origin?.file ? { file: origin.file } : {}),
       ...(origin?.line ? { line: origin.line } : {}),
-      changes: d.changes.map((c) => ({ path: c.path, ...("desired" in c ? { base: c.desired } : {}), ...("live" in c ? { head: c.live } : {}) })),
+      changes: d.changes.map((c) => ({
+        path: c.path,
+        ...("desired" in c ? { base: c.desired } : {}),
+        ...("live" in c ? { head: c.live } : {}),
+      })),
       diff: relabel(d.diff),
     };
   });
@@ -79,7 +93,9 @@ export function buildDiff(base: DesiredState, head: DesiredState, opts: { base: 
   const headViolations = analysed.violations.filter((v) => v.side === "live");
   const baseKeys = new Set(baseViolations.map(violationKey));
   const headKeys = new Set(headViolations.map(violationKey));
-  const introduced = headViolations.filter((v) => !baseKeys.has(violationKey(v))).map((v) => ({ ...v, side: "desired" as const }));
+  const introduced = headViolations
+    .filter((v) => !baseKeys.has(violationKey(v)))
+    .map((v) => ({ ...v, side: "desired" as const }));
   const fixed = baseViolations.filter((v) => !headKeys.has(violationKey(v)));
   return {
     complete: problems.length === 0,

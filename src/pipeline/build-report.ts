@@ -39,9 +39,18 @@ export interface BuildOptions {
 /** Pure: both sides → the report. A failed live list yields an incomplete report with no verdicts at all. */
 export function buildReport(desired: DesiredState, live: LiveOutcome, opts: BuildOptions): Report {
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, opts.scope));
-  const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope));
+  const problems = desired.problems.filter(
+    (p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, opts.scope),
+  );
   const inputProblems = opts.analysis?.problems ?? [];
-  const scope = live.capture && (live.policies || live.objects) ? captureScope(live.capture, opts.scope, desiredPolicies.map((p) => p.namespace)) : undefined;
+  const scope =
+    live.capture && (live.policies || live.objects)
+      ? captureScope(
+          live.capture,
+          opts.scope,
+          desiredPolicies.map((p) => p.namespace),
+        )
+      : undefined;
   const covers = scope?.covers ?? (opts.scope.namespaces.length > 0 ? [...opts.scope.namespaces] : ["*"]);
   const base = {
     skipped: desired.skipped,
@@ -63,11 +72,19 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
       complete: false,
       summary: { desired: desiredPolicies.length, live: 0, inSync: 0, missing: 0, unmanaged: 0, modified: 0 },
       drift: [],
-      problems: [...problems, ...(live.problem ? [live.problem] : []), ...(scope?.problem ? [scope.problem] : []), ...inputProblems],
+      problems: [
+        ...problems,
+        ...(live.problem ? [live.problem] : []),
+        ...(scope?.problem ? [scope.problem] : []),
+        ...inputProblems,
+      ],
       withheld: ["*"],
     };
   }
-  const livePolicies = shareInSync(desiredPolicies, listed.filter((p) => inScope(p.namespace, opts.scope)));
+  const livePolicies = shareInSync(
+    desiredPolicies,
+    listed.filter((p) => inScope(p.namespace, opts.scope)),
+  );
   const result = compare(desiredPolicies, livePolicies, problems);
   const analysed = analyseForReport({
     desired: desiredPolicies,
@@ -79,10 +96,25 @@ export function buildReport(desired: DesiredState, live: LiveOutcome, opts: Buil
     options: opts.analysis?.options ?? defaultAnalysisOptions(),
   });
   const all = [...problems, ...inputProblems];
-  if (inputProblems.length > 0) analysed.analysis = { ...analysed.analysis, notes: [...analysed.analysis.notes, "the analysis inputs could not all be read (see problems): effects and violations rest on what was read"] };
+  if (inputProblems.length > 0)
+    analysed.analysis = {
+      ...analysed.analysis,
+      notes: [
+        ...analysed.analysis.notes,
+        "the analysis inputs could not all be read (see problems): effects and violations rest on what was read",
+      ],
+    };
   // `--analysis off`: no effects and no violations in the report, rather than empty lists that read "none".
   const carried = analysed.analysis.level === "off" ? { analysis: analysed.analysis } : analysed;
-  return { ...base, complete: all.length === 0, summary: result.summary, drift: result.drift, problems: all, withheld: result.withheld, ...carried };
+  return {
+    ...base,
+    complete: all.length === 0,
+    summary: result.summary,
+    drift: result.drift,
+    problems: all,
+    withheld: result.withheld,
+    ...carried,
+  };
 }
 
 export { normalizeLive };

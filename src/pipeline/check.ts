@@ -23,7 +23,10 @@ export interface CheckOptions {
 
 /** 0 clean, 1 violations, 2 the desired state could not be read whole. */
 export async function runCheck(opts: CheckOptions, io: { stdout: NodeJS.WritableStream }): Promise<number> {
-  const desired = await loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+  const desired = await loadDesired(opts.desired, {
+    defaultNamespace: opts.defaultNamespace,
+    normalize: opts.normalize,
+  });
   const violations = checkInvariants({ policies: desired.policies, side: "desired", options: opts.analysis });
   const result: CheckResult = {
     namespaces: [...new Set(desired.policies.map((p) => p.namespace))].sort(),
@@ -41,10 +44,30 @@ export async function runCheck(opts: CheckOptions, io: { stdout: NodeJS.Writable
 export function renderCheck(r: CheckResult, format: CheckFormat): string {
   if (format === "junit") return renderJunit(r);
   if (format === "sarif") return renderSarif(r);
-  if (format === "json") return JSON.stringify({ clean: r.violations.length === 0 && r.problems.length === 0, namespaces: r.namespaces, violations: r.violations, problems: r.problems }, null, 2) + "\n";
+  if (format === "json")
+    return (
+      JSON.stringify(
+        {
+          clean: r.violations.length === 0 && r.problems.length === 0,
+          namespaces: r.namespaces,
+          violations: r.violations,
+          problems: r.problems,
+        },
+        null,
+        2,
+      ) + "\n"
+    );
   const out = [`netpol-drift check — ${r.namespaces.length} namespace(s) in ${r.root}`];
   if (r.violations.length === 0 && r.problems.length === 0) out.push("clean: every baseline invariant holds");
-  if (r.violations.length > 0) out.push(`${r.violations.length} violation(s):`, ...r.violations.map((v) => `  ${violationText({ ...v, file: whereOf(r.root, { file: v.file }) || undefined })}`));
-  if (r.problems.length > 0) out.push(`${r.problems.length} problem(s) reading the desired state:`, ...r.problems.map((p) => `  ${whereOf(r.root, p) ? `${whereOf(r.root, p)}: ` : ""}${p.message}`));
+  if (r.violations.length > 0)
+    out.push(
+      `${r.violations.length} violation(s):`,
+      ...r.violations.map((v) => `  ${violationText({ ...v, file: whereOf(r.root, { file: v.file }) || undefined })}`),
+    );
+  if (r.problems.length > 0)
+    out.push(
+      `${r.problems.length} problem(s) reading the desired state:`,
+      ...r.problems.map((p) => `  ${whereOf(r.root, p) ? `${whereOf(r.root, p)}: ` : ""}${p.message}`),
+    );
   return out.map(terminal).join("\n") + "\n";
 }

@@ -52,13 +52,15 @@ export async function runDiff(opts: DiffOptions, io: { stdout: NodeJS.WritableSt
 
 /** A folder when one exists at that path, else a commit; the name says which it was in the output. */
 async function loadSide(name: string, opts: DiffOptions): Promise<LoadedSide> {
-  const load = (dir: string) => loadDesired(dir, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+  const load = (dir: string) =>
+    loadDesired(dir, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
   if (await isDirectory(name)) {
     const dir = path.join(name, opts.desired);
     if (!(await isDirectory(dir))) throw new UsageError(`${dir} is not a folder`);
     return { side: { name, root: dir }, state: await load(dir), cleanup: async () => {} };
   }
-  if (!(await isCommit(opts.repo, name))) throw new UsageError(`"${name}" is neither a folder nor a commit of the git repository at ${opts.repo}`);
+  if (!(await isCommit(opts.repo, name)))
+    throw new UsageError(`"${name}" is neither a folder nor a commit of the git repository at ${opts.repo}`);
   const tree = await exportTree(opts.repo, name, opts.desired);
   const side: DiffSide = { name, commit: tree.commit, root: opts.desired };
   // A path the commit lacks is an empty desired state (a change that adds the policy folder), never an error.
@@ -80,8 +82,14 @@ export function renderDiff(r: DiffResult, format: DiffFormat): string {
   // SARIF and JUnit annotate the head's files: the violations the change introduces, and what failed to load.
   const check = {
     namespaces: [...new Set(r.effects.map((e) => e.namespace))].sort(),
-    violations: r.violations.introduced.map((v) => ({ ...v, ...(v.file ? { file: joinRoot(r.head.root, v.file) } : {}) })),
-    problems: r.problems.map((p) => ({ ...p, ...(p.file ? { file: joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file) } : {}) })),
+    violations: r.violations.introduced.map((v) => ({
+      ...v,
+      ...(v.file ? { file: joinRoot(r.head.root, v.file) } : {}),
+    })),
+    problems: r.problems.map((p) => ({
+      ...p,
+      ...(p.file ? { file: joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file) } : {}),
+    })),
     root: ".",
   };
   return format === "sarif" ? renderSarif(check) : renderJunit(check);

@@ -20,7 +20,10 @@ export interface EvalOptions {
 }
 
 /** As `kubectl auth can-i`: 0 allowed, 1 denied; errors are thrown and become 2 in the CLI. */
-export async function runEval(opts: EvalOptions, io: { stdout: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<number> {
+export async function runEval(
+  opts: EvalOptions,
+  io: { stdout: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; logger: Logger },
+): Promise<number> {
   const [policies, workloads] = await Promise.all([loadPolicies(opts, io), loadWorkloads(opts, io)]);
   let result;
   try {
@@ -33,14 +36,25 @@ export async function runEval(opts: EvalOptions, io: { stdout: NodeJS.WritableSt
   return result.allowed ? 0 : 1;
 }
 
-async function loadPolicies(opts: EvalOptions, io: { stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<NormalizedPolicy[]> {
-  if (opts.policies.kind === "live-file") return normalizeLive((await readLiveFile(opts.policies.file, io.stdin)).objects, opts.normalize);
-  const desired = await loadDesired(opts.policies.dir, { defaultNamespace: opts.policies.defaultNamespace, normalize: opts.normalize });
+async function loadPolicies(
+  opts: EvalOptions,
+  io: { stdin?: NodeJS.ReadableStream; logger: Logger },
+): Promise<NormalizedPolicy[]> {
+  if (opts.policies.kind === "live-file")
+    return normalizeLive((await readLiveFile(opts.policies.file, io.stdin)).objects, opts.normalize);
+  const desired = await loadDesired(opts.policies.dir, {
+    defaultNamespace: opts.policies.defaultNamespace,
+    normalize: opts.normalize,
+  });
   // The answer still comes, but a file that failed to load may hold a policy that would change it.
-  for (const p of desired.problems) io.logger.warn({ problem: p }, "desired state incomplete: the verdict may miss a policy");
+  for (const p of desired.problems)
+    io.logger.warn({ problem: p }, "desired state incomplete: the verdict may miss a policy");
   return desired.policies;
 }
 
-async function loadWorkloads(opts: EvalOptions, io: { stdin?: NodeJS.ReadableStream; logger: Logger }): Promise<Workloads | undefined> {
+async function loadWorkloads(
+  opts: EvalOptions,
+  io: { stdin?: NodeJS.ReadableStream; logger: Logger },
+): Promise<Workloads | undefined> {
   return opts.workloads ? readWorkloads(opts.workloads, io) : undefined;
 }

@@ -55,7 +55,10 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   const report = await detect(
     {
       loadDesired: async () => {
-        const desired = await loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+        const desired = await loadDesired(opts.desired, {
+          defaultNamespace: opts.defaultNamespace,
+          normalize: opts.normalize,
+        });
         for (const p of desired.policies) internPolicy(p, strings);
         return desired;
       },
@@ -70,13 +73,29 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   // A failed list still knows which cluster it was about: the one its kubeconfig context names.
   if (!report.cluster && known.context) report.cluster = known.context;
   for (const p of report.problems) log.error({ problem: p }, "report is incomplete");
-  const fields = { summary: report.summary, complete: report.complete, requests: report.sources.requests, ms: Date.now() - started };
+  const fields = {
+    summary: report.summary,
+    complete: report.complete,
+    requests: report.sources.requests,
+    ms: Date.now() - started,
+  };
   if (!report.complete) log.error(fields, "report incomplete: no verdict for what is listed under problems");
-  else log.info(fields, report.drift.length === 0 ? "in sync: no drift" : `drift detected: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`);
+  else
+    log.info(
+      fields,
+      report.drift.length === 0
+        ? "in sync: no drift"
+        : `drift detected: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`,
+    );
   return report;
 }
 
-async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, strings: StringTable, known: { context?: string }): Promise<LivePolicies> {
+async function listLive(
+  opts: SourceOptions,
+  io: Omit<ReportIO, "stdout">,
+  strings: StringTable,
+  known: { context?: string },
+): Promise<LivePolicies> {
   const live = opts.live;
   const normalize = liveNormalizer(opts.normalize, strings);
   if (live.kind === "file") {
@@ -102,7 +121,8 @@ async function listLive(opts: SourceOptions, io: Omit<ReportIO, "stdout">, strin
       const level = page % 20 === 0 ? "info" : "debug";
       io.logger[level]({ namespace, page, items }, "listed a page of NetworkPolicies");
     },
-    onRestart: ({ namespace, page }) => io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
+    onRestart: ({ namespace, page }) =>
+      io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
   });
 }
 

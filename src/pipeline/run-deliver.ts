@@ -55,19 +55,32 @@ export async function deliver(input: DeliverInput): Promise<DeliverResult> {
       }
     } catch (err) {
       failures++;
-      logger.error({ forge: input.platform.name, err: redactError(err, input.secrets) }, "forge step failed; the git record is kept and a re-run completes it");
+      logger.error(
+        { forge: input.platform.name, err: redactError(err, input.secrets) },
+        "forge step failed; the git record is kept and a re-run completes it",
+      );
     }
   }
   const kind = digestKind(config.notify, outcome);
   if (kind && input.notify) {
-    const digest = buildDigest({ kind, cluster: config.cluster, report: input.report, fingerprint: input.fingerprint, record: cur?.meta, prUrl });
+    const digest = buildDigest({
+      kind,
+      cluster: config.cluster,
+      report: input.report,
+      fingerprint: input.fingerprint,
+      record: cur?.meta,
+      prUrl,
+    });
     try {
       await input.notify(digest);
       if (cur && kind !== "unchanged") patch.slack = { sentAt: input.now.toISOString() };
       logger.info({ kind, total: digest.total }, "digest sent");
     } catch (err) {
       failures++;
-      logger.error({ err: redactError(err, input.secrets) }, "notification failed; the git record is kept and a re-run sends it");
+      logger.error(
+        { err: redactError(err, input.secrets) },
+        "notification failed; the git record is kept and a re-run sends it",
+      );
     }
   }
   return { patch, failures, ...(prUrl ? { prUrl } : {}) };
@@ -94,7 +107,11 @@ export function changeRequestBody(report: Report, meta: Pick<RecordState["meta"]
   ].join("\n");
 }
 
-async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: RecordState): Promise<Delivery["changeRequest"]> {
+async function syncChangeRequest(
+  platform: Platform,
+  input: DeliverInput,
+  cur: RecordState,
+): Promise<Delivery["changeRequest"]> {
   const { config } = input;
   const source = driftBranch(config.cluster);
   const done = cur.meta.delivery.changeRequest;
@@ -105,7 +122,10 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
     // Close first: a re-run after a failed close would otherwise comment a second time. A failed comment after
     // the close leaves the resolution in the CHANGELOG and the record, where it counts.
     await platform.close(open.id);
-    await platform.comment(open.id, `Drift on ${markdownCode(config.cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(cur.meta.markdown)}. Closed.`);
+    await platform.comment(
+      open.id,
+      `Drift on ${markdownCode(config.cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(cur.meta.markdown)}. Closed.`,
+    );
     input.logger.info({ id: open.id, url: open.url }, "change request closed");
     return { id: open.id, url: open.url, closed: true };
   }
@@ -115,7 +135,12 @@ async function syncChangeRequest(platform: Platform, input: DeliverInput, cur: R
   const title = `NetworkPolicy drift on ${config.cluster}: ${n} ${n === 1 ? "policy" : "policies"}`;
   const body = changeRequestBody(input.report, cur.meta);
   const open = await platform.findOpen(source, config.branch);
-  const cr = open ? await platform.update(open.id, { title, body }) : await platform.create({ sourceBranch: source, targetBranch: config.branch, title, body });
-  input.logger.info({ id: cr.id, url: cr.url, updated: Boolean(open) }, open ? "change request updated" : "change request opened");
+  const cr = open
+    ? await platform.update(open.id, { title, body })
+    : await platform.create({ sourceBranch: source, targetBranch: config.branch, title, body });
+  input.logger.info(
+    { id: cr.id, url: cr.url, updated: Boolean(open) },
+    open ? "change request updated" : "change request opened",
+  );
   return { id: cr.id, url: cr.url };
 }

@@ -5,7 +5,14 @@ import type { Digest, DigestEffect, DigestKind, DigestNamespace } from "../sinks
 import type { RecordMeta } from "../sinks/record/record.js";
 
 /** Pure: the Slack digest for a run, from the report and the record it is about. */
-export function buildDigest(input: { kind: DigestKind; cluster: string; report: Report; fingerprint: string; record?: RecordMeta; prUrl?: string }): Digest {
+export function buildDigest(input: {
+  kind: DigestKind;
+  cluster: string;
+  report: Report;
+  fingerprint: string;
+  record?: RecordMeta;
+  prUrl?: string;
+}): Digest {
   const { kind, report, record } = input;
   const byNs = new Map<string, DigestNamespace>();
   const add = (namespace: string, item: DigestNamespace["items"][number]): void => {
@@ -17,7 +24,12 @@ export function buildDigest(input: { kind: DigestKind; cluster: string; report: 
     for (const r of record?.resolved ?? []) add(r.namespace, { name: r.name, state: r.state, paths: [] });
   } else {
     for (const d of report.drift) {
-      add(d.namespace, { name: d.name, state: d.state, paths: d.changes.map((c) => c.path), ...(d.changedBy ? { changedBy: d.changedBy } : {}) });
+      add(d.namespace, {
+        name: d.name,
+        state: d.state,
+        paths: d.changes.map((c) => c.path),
+        ...(d.changedBy ? { changedBy: d.changedBy } : {}),
+      });
     }
     for (const e of report.effects ?? []) {
       const group = byNs.get(e.namespace);
@@ -47,8 +59,12 @@ const DIGEST_FLOWS = 2;
 function digestEffect(e: NamespaceEffect): DigestEffect {
   const flows =
     e.opened.length > 0
-      ? rankFlows(e.opened).slice(0, DIGEST_FLOWS).map((f) => ({ change: "opened" as const, text: flowText(f) }))
-      : rankFlows(e.closed).slice(0, DIGEST_FLOWS).map((f) => ({ change: "closed" as const, text: flowText(f) }));
+      ? rankFlows(e.opened)
+          .slice(0, DIGEST_FLOWS)
+          .map((f) => ({ change: "opened" as const, text: flowText(f) }))
+      : rankFlows(e.closed)
+          .slice(0, DIGEST_FLOWS)
+          .map((f) => ({ change: "closed" as const, text: flowText(f) }));
   return { effect: e.effect, ...flowCounts(e), flows };
 }
 

@@ -22,7 +22,18 @@ export function makeNightlyJob(config: RunConfig, opts: NightlyJobOptions): () =
   const scratchRoot = opts.env.NETPOL_DRIFT_WORKDIR || undefined;
   runWorkloadsOf(config, opts.sources.live); // refuses a workloads setting the live source cannot serve, now rather than at 02:30
   return () => {
-    const deps = wireRun(config, { logger: opts.logger, now: opts.now, sources: opts.sources, stdin: opts.stdin, scratchRoot });
-    return meterRun(deps, (d) => runNightly(config, d), { push, cluster: config.cluster, logger: opts.logger, now: opts.now });
+    const deps = wireRun(config, {
+      logger: opts.logger,
+      now: opts.now,
+      sources: opts.sources,
+      stdin: opts.stdin,
+      scratchRoot,
+    });
+    return meterRun(deps, (d) => runNightly(config, d), {
+      push,
+      cluster: config.cluster,
+      logger: opts.logger,
+      now: opts.now,
+    });
   };
 }

@@ -5,7 +5,14 @@ import { mergeChangelog } from "../sinks/changelog/merge.js";
 import type { PublishOptions } from "../sinks/git/publish.js";
 import type { PolicyRepo } from "../sinks/git/repo.js";
 import { NO_DRIFT, shortFingerprint } from "../sinks/record/fingerprint.js";
-import { buildRecord, latestRecordFile, parseRecordJson, recordFolder, type RecordKind, type RecordMeta } from "../sinks/record/record.js";
+import {
+  buildRecord,
+  latestRecordFile,
+  parseRecordJson,
+  recordFolder,
+  type RecordKind,
+  type RecordMeta,
+} from "../sinks/record/record.js";
 
 // The git half of the nightly run: find the last change record for the cluster in the checked-out branch,
 // decide whether today's drift is news, and write the CHANGELOG entry and the record when it is.
@@ -23,7 +30,11 @@ export interface RecordOutcome {
   written: boolean;
 }
 
-export async function latestRecord(repo: PolicyRepo, recordsDir: string, cluster: string): Promise<RecordState | undefined> {
+export async function latestRecord(
+  repo: PolicyRepo,
+  recordsDir: string,
+  cluster: string,
+): Promise<RecordState | undefined> {
   const folder = recordFolder(recordsDir, cluster);
   const latest = latestRecordFile(await repo.list(folder));
   if (!latest) return undefined;
@@ -59,12 +70,21 @@ export function recordStep(input: RecordStepInput, out: RecordOutcome) {
     if (!kind) return undefined;
 
     const files = buildRecord({
-      report, kind, cluster: config.cluster, fingerprint, recordsDir: config.recordsDir, now,
+      report,
+      kind,
+      cluster: config.cluster,
+      fingerprint,
+      recordsDir: config.recordsDir,
+      now,
       sequence: (last?.meta.sequence ?? 0) + 1,
       ...(last ? { previous: { meta: last.meta, report: last.report } } : {}),
     });
     const changelog = appendEntry(await repo.read(config.changelog), {
-      cluster: config.cluster, kind, report, fingerprint, now,
+      cluster: config.cluster,
+      kind,
+      report,
+      fingerprint,
+      now,
       recordPath: files.markdownPath,
       changelogPath: config.changelog,
       resolvedCount: last?.report.drift.length,
@@ -74,15 +94,34 @@ export function recordStep(input: RecordStepInput, out: RecordOutcome) {
     await repo.write(config.changelog, changelog);
     out.current = { meta: files.meta, report, jsonPath: files.jsonPath };
     out.written = true;
-    return { message: commitMessage(config.cluster, kind, report, fingerprint, files.markdownPath), paths: [files.markdownPath, files.jsonPath, config.changelog] };
+    return {
+      message: commitMessage(config.cluster, kind, report, fingerprint, files.markdownPath),
+      paths: [files.markdownPath, files.jsonPath, config.changelog],
+    };
   };
 }
 
-function commitMessage(cluster: string, kind: RecordKind, report: Report, fingerprint: string, recordPath: string): string {
+function commitMessage(
+  cluster: string,
+  kind: RecordKind,
+  report: Report,
+  fingerprint: string,
+  recordPath: string,
+): string {
   const n = report.drift.length;
   const subject =
-    kind === "resolved" ? `netpol-drift: ${cluster} drift resolved` : `netpol-drift: ${cluster} ${kind === "new" ? "drift detected" : "drift changed"} (${n} ${n === 1 ? "policy" : "policies"}, ${shortFingerprint(fingerprint)})`;
-  return [subject, "", `Change record: ${recordPath}`, "", `Netpol-Drift-Cluster: ${cluster}`, `Netpol-Drift-Kind: ${kind}`, `Netpol-Drift-Fingerprint: ${fingerprint}`].join("\n");
+    kind === "resolved"
+      ? `netpol-drift: ${cluster} drift resolved`
+      : `netpol-drift: ${cluster} ${kind === "new" ? "drift detected" : "drift changed"} (${n} ${n === 1 ? "policy" : "policies"}, ${shortFingerprint(fingerprint)})`;
+  return [
+    subject,
+    "",
+    `Change record: ${recordPath}`,
+    "",
+    `Netpol-Drift-Cluster: ${cluster}`,
+    `Netpol-Drift-Kind: ${kind}`,
+    `Netpol-Drift-Fingerprint: ${fingerprint}`,
+  ].join("\n");
 }
 
 /**

@@ -26,7 +26,12 @@ export function forgeConfigOf(config: RunConfig, edge: WireOptions["edge"] = {})
   if (config.forge === "none" || config.push === "direct" || !config.forgeToken || !config.forgeRepo) return undefined;
   const common = { token: config.forgeToken, timeoutMs: edge.timeoutMs, retries: edge.retries };
   return config.forge === "github"
-    ? { ...common, kind: "github", repository: config.forgeRepo, ...(config.forgeUrl ? { apiUrl: config.forgeUrl } : {}) }
+    ? {
+        ...common,
+        kind: "github",
+        repository: config.forgeRepo,
+        ...(config.forgeUrl ? { apiUrl: config.forgeUrl } : {}),
+      }
     : { ...common, kind: "gitlab", project: config.forgeRepo, ...(config.forgeUrl ? { host: config.forgeUrl } : {}) };
 }
 
@@ -37,7 +42,9 @@ export function analysisSettingsOf(config: RunConfig, repoRoot: string | undefin
     egressAllow: config.egressAllow ?? [],
     airGapped: config.airGapped ?? [],
     ...(config.analysis && config.analysis !== "full" ? { level: config.analysis } : {}),
-    ...(config.values && repoRoot ? { values: { path: path.join(repoRoot, config.values), name: config.values, setting: "NETPOL_DRIFT_VALUES" } } : {}),
+    ...(config.values && repoRoot
+      ? { values: { path: path.join(repoRoot, config.values), name: config.values, setting: "NETPOL_DRIFT_VALUES" } }
+      : {}),
   };
 }
 
@@ -48,16 +55,33 @@ export function runWorkloadsOf(config: RunConfig, live: SourceOptions["live"]): 
 
 export function wireRun(config: RunConfig, opts: WireOptions): RunDeps {
   const edge = opts.edge ?? {};
-  const platform = createPlatform(forgeConfigOf(config, edge), { logger: opts.logger, sleep: edge.sleep, baseDelayMs: edge.baseDelayMs });
+  const platform = createPlatform(forgeConfigOf(config, edge), {
+    logger: opts.logger,
+    sleep: edge.sleep,
+    baseDelayMs: edge.baseDelayMs,
+  });
   const slack = config.slackWebhook
-    ? createSlackNotifier({ webhookUrl: config.slackWebhook, timeoutMs: edge.timeoutMs, retries: edge.retries, sleep: edge.sleep, baseDelayMs: edge.baseDelayMs, logger: opts.logger })
+    ? createSlackNotifier({
+        webhookUrl: config.slackWebhook,
+        timeoutMs: edge.timeoutMs,
+        retries: edge.retries,
+        sleep: edge.sleep,
+        baseDelayMs: edge.baseDelayMs,
+        logger: opts.logger,
+      })
     : undefined;
   return {
     logger: opts.logger,
     now: opts.now,
     detect: (desiredDir, repoRoot) => {
       const workloads = runWorkloadsOf(config, opts.sources.live);
-      const sources: SourceOptions = { ...opts.sources, desired: desiredDir, clusterName: config.cluster, analysis: analysisSettingsOf(config, repoRoot), ...(workloads ? { workloads } : {}) };
+      const sources: SourceOptions = {
+        ...opts.sources,
+        desired: desiredDir,
+        clusterName: config.cluster,
+        analysis: analysisSettingsOf(config, repoRoot),
+        ...(workloads ? { workloads } : {}),
+      };
       return detectFromSources(sources, { logger: opts.logger, now: opts.now, stdin: opts.stdin });
     },
     ...(platform ? { platform } : {}),

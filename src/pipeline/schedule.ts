@@ -44,11 +44,15 @@ export function validateSchedule(opts: ScheduleOptions): void {
   if (!expr) throw new ScheduleConfigError("--cron is empty (e.g. --cron '30 2 * * *')");
   const result = validateDetailed(expr);
   if (!result.valid) {
-    const why = result.errors.map((e) => (e.field === "expression" ? e.message : `${e.field}: ${e.message}`)).join("; ");
+    const why = result.errors
+      .map((e) => (e.field === "expression" ? e.message : `${e.field}: ${e.message}`))
+      .join("; ");
     throw new ScheduleConfigError(`invalid cron expression "${opts.cron}": ${why}`);
   }
   if (!isTimeZone(opts.timezone)) {
-    throw new ScheduleConfigError(`unknown time zone "${opts.timezone}": use an IANA name such as Etc/UTC or Europe/Berlin`);
+    throw new ScheduleConfigError(
+      `unknown time zone "${opts.timezone}": use an IANA name such as Etc/UTC or Europe/Berlin`,
+    );
   }
 }
 

@@ -37,7 +37,9 @@ export function policySummary(r: DiffResult): string {
 
 /** Widest first, then by name: the order every diff output uses. */
 export function rankEffects(effects: NamespaceEffect[]): NamespaceEffect[] {
-  return [...effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
+  return [...effects].sort(
+    (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
+  );
 }
 
 export function diffHeadline(e: NamespaceEffect): string {
@@ -66,16 +68,29 @@ export function joinRoot(root: string, file: string): string {
 }
 
 export function renderDiffText(r: DiffResult): string {
-  const out = [`netpol-drift diff — base ${sideText(r.base)} → head ${sideText(r.head)}`, `${diffVerdict(r)} — ${policySummary(r)}`];
+  const out = [
+    `netpol-drift diff — base ${sideText(r.base)} → head ${sideText(r.head)}`,
+    `${diffVerdict(r)} — ${policySummary(r)}`,
+  ];
   for (const e of rankEffects(r.effects)) {
     out.push("", `namespace ${e.namespace}: ${diffHeadline(e)}`);
     const shown = shownFlows(e);
-    for (const f of shown.opened) out.push(`  + ${flowText(f)}`, `      head: egress ${decisionText(f.egress, "egress")}; ingress ${decisionText(f.ingress, "ingress")}`);
+    for (const f of shown.opened)
+      out.push(
+        `  + ${flowText(f)}`,
+        `      head: egress ${decisionText(f.egress, "egress")}; ingress ${decisionText(f.ingress, "ingress")}`,
+      );
     if (shown.moreOpened > 0) out.push(`  + … and ${shown.moreOpened} more opened (-o json lists all)`);
-    for (const f of shown.closed) out.push(`  - ${flowText(f)}`, `      head: egress ${decisionText(f.egress, "egress")}; ingress ${decisionText(f.ingress, "ingress")}`);
+    for (const f of shown.closed)
+      out.push(
+        `  - ${flowText(f)}`,
+        `      head: egress ${decisionText(f.egress, "egress")}; ingress ${decisionText(f.ingress, "ingress")}`,
+      );
     if (shown.moreClosed > 0) out.push(`  - … and ${shown.moreClosed} more closed (-o json lists all)`);
     for (const p of r.policies.filter((x) => x.namespace === e.namespace)) {
-      out.push(`  ${CHANGE_MARK[p.change]} ${p.change.padEnd(7)} ${p.name}${p.file ? `  [${joinRoot(p.change === "removed" ? r.base.root : r.head.root, p.file)}]` : ""}`);
+      out.push(
+        `  ${CHANGE_MARK[p.change]} ${p.change.padEnd(7)} ${p.name}${p.file ? `  [${joinRoot(p.change === "removed" ? r.base.root : r.head.root, p.file)}]` : ""}`,
+      );
       for (const ch of p.changes) out.push(`      ${ch.path}: ${valueText(ch.base)} → ${valueText(ch.head)}`);
     }
   }
@@ -89,7 +104,10 @@ export function renderDiffText(r: DiffResult): string {
   }
   if (r.problems.length > 0) {
     out.push("", `problems (${r.problems.length}):`);
-    for (const p of r.problems) out.push(`  [${p.side}] ${p.file ? `${joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file)}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`);
+    for (const p of r.problems)
+      out.push(
+        `  [${p.side}] ${p.file ? `${joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file)}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`,
+      );
   }
   for (const n of r.analysis.notes) out.push(`note: ${n}`);
   // Our lines carry no control characters of their own: whatever the terminal would act on came from a file.

@@ -1,6 +1,15 @@
 // How every renderer states the effect of drift on traffic and the invariant violations, so text, Markdown,
 // Slack and the change record say the same thing. The effect comes first, then the diff.
-import type { AnalysisInfo, EffectKind, EvalResult, Flow, FlowEnd, NamespaceEffect, SideDecision, Violation } from "../analyse/types.js";
+import type {
+  AnalysisInfo,
+  EffectKind,
+  EvalResult,
+  Flow,
+  FlowEnd,
+  NamespaceEffect,
+  SideDecision,
+  Violation,
+} from "../analyse/types.js";
 import { ruleName } from "../analyse/rules.js";
 import { markdownCode, markdownText, terminal } from "./escape.js";
 
@@ -42,7 +51,11 @@ export const END_ITEMS_SHOWN = 8;
  */
 export function endText(text: string, end: FlowEnd | undefined): string {
   if (!end) return text;
-  const items = (end.namespaces?.length ?? 0) + (end.pods?.length ?? 0) + (end.except?.namespaces?.length ?? 0) + (end.except?.pods?.length ?? 0);
+  const items =
+    (end.namespaces?.length ?? 0) +
+    (end.pods?.length ?? 0) +
+    (end.except?.namespaces?.length ?? 0) +
+    (end.except?.pods?.length ?? 0);
   if (items <= END_ITEMS_SHOWN) return text;
   const list = (namespaces: string[] = [], pods: string[] = []) => {
     const parts: string[] = [];
@@ -55,7 +68,9 @@ export function endText(text: string, end: FlowEnd | undefined): string {
     if (pods.length > shown.length) parts.push(`…+${pods.length - shown.length} more pod classes`);
     return parts.join(", ");
   };
-  const pods = end.namespaces?.includes("*") ? `ns:*/pod:*${end.except ? ` except ${list(end.except.namespaces, end.except.pods)}` : ""}` : list(end.namespaces, end.pods);
+  const pods = end.namespaces?.includes("*")
+    ? `ns:*/pod:*${end.except ? ` except ${list(end.except.namespaces, end.except.pods)}` : ""}`
+    : list(end.namespaces, end.pods);
   return [pods, ...(end.addresses?.length ? [end.addresses.join(", ")] : [])].filter(Boolean).join(", ");
 }
 
@@ -103,7 +118,9 @@ export interface FlowListOptions {
 export function rankFlows(flows: Flow[]): Flow[] {
   const external = (endpoint: string) => !endpoint.startsWith("ns:");
   const width = (f: Flow) =>
-    (external(f.source) || external(f.destination) ? 4 : 0) + (f.ports === "all" ? 2 : 0) + (f.source.endsWith("/pod:*") || f.destination.endsWith("/pod:*") ? 1 : 0);
+    (external(f.source) || external(f.destination) ? 4 : 0) +
+    (f.ports === "all" ? 2 : 0) +
+    (f.source.endsWith("/pod:*") || f.destination.endsWith("/pod:*") ? 1 : 0);
   return flows
     .map((f, i) => ({ f, i, w: width(f) }))
     .sort((a, b) => b.w - a.w || a.i - b.i)
@@ -111,7 +128,10 @@ export function rankFlows(flows: Flow[]): Flow[] {
 }
 
 /** The flows to list (opened, which widen, before closed) and how many of each are left out. */
-export function shownFlows(e: NamespaceEffect, max = FLOWS_SHOWN): { opened: Flow[]; closed: Flow[]; moreOpened: number; moreClosed: number } {
+export function shownFlows(
+  e: NamespaceEffect,
+  max = FLOWS_SHOWN,
+): { opened: Flow[]; closed: Flow[]; moreOpened: number; moreClosed: number } {
   const opened = rankFlows(e.opened).slice(0, max);
   const closed = rankFlows(e.closed).slice(0, max);
   return { opened, closed, moreOpened: e.opened.length - opened.length, moreClosed: e.closed.length - closed.length };
@@ -140,13 +160,19 @@ export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): 
   if (e.opened.length + e.closed.length === 0) return out;
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);
-  out.push("| | source | destination | protocol | ports | live egress | live ingress |", "|---|---|---|---|---|---|---|");
+  out.push(
+    "| | source | destination | protocol | ports | live egress | live ingress |",
+    "|---|---|---|---|---|---|---|",
+  );
   const row = (mark: string, f: Flow) =>
     `| ${mark} | ${markdownCode(endText(f.source, f.from), { table: true })} | ${markdownCode(endText(f.destination, f.to), { table: true })} | ${f.protocol} | ${markdownText(f.ports)} | ${markdownText(decisionText(f.egress, "egress"))} | ${markdownText(decisionText(f.ingress, "ingress"))} |`;
   for (const f of shown.opened) out.push(row("opened", f));
   for (const f of shown.closed) out.push(row("closed", f));
   out.push("");
-  const more = [shown.moreOpened > 0 ? moreText(shown.moreOpened, "opened", hint) : "", shown.moreClosed > 0 ? moreText(shown.moreClosed, "closed", hint) : ""].filter(Boolean);
+  const more = [
+    shown.moreOpened > 0 ? moreText(shown.moreOpened, "opened", hint) : "",
+    shown.moreClosed > 0 ? moreText(shown.moreClosed, "closed", hint) : "",
+  ].filter(Boolean);
   if (more.length > 0) out.push(`_${markdownText(more.join("; "))}._`, "");
   return out;
 }

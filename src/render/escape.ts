@@ -19,7 +19,8 @@ export function visible(s: string, keep = ""): string {
 
 // C0, DEL, C1, the Unicode line/paragraph separators, bidi embeddings/overrides/isolates, marks, BOM, and lone
 // surrogates (not text at all).
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** The terminal: one line, no control character reaches it (our own colour codes are added after this). */
@@ -89,15 +90,17 @@ export function slackPlain(s: string): string {
  * written as references, so they are written visibly; newlines and tabs we put in ourselves stay.
  */
 export function xmlText(s: string): string {
-  return visible(s, "\n\t")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return visible(s, "\n\t").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** An XML 1.0 attribute value in double quotes: one line (a newline would be normalised to a space). */
 export function xmlAttr(s: string): string {
-  return visible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return visible(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /**
@@ -110,5 +113,8 @@ export function sarifText(s: string): string {
 
 /** A relative path as a SARIF artifactLocation.uri (a URI reference): each segment percent-encoded. */
 export function sarifUri(path: string): string {
-  return path.split("/").map((seg) => encodeURIComponent(visible(seg))).join("/");
+  return path
+    .split("/")
+    .map((seg) => encodeURIComponent(visible(seg)))
+    .join("/");
 }

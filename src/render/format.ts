@@ -30,7 +30,9 @@ export function valueText(v: unknown): string {
 
 export function verdictLine(report: Report): string {
   if (!report.complete) return "INCOMPLETE: no verdict can be trusted for what is listed under problems";
-  return report.drift.length === 0 ? "in sync: no drift" : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
+  return report.drift.length === 0
+    ? "in sync: no drift"
+    : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
 }
 
 export function problemText(p: Report["problems"][number]): string {
@@ -46,8 +48,13 @@ export const STATE_MARK: Record<DriftItem["state"], string> = { modified: "~", m
  */
 export function withheldText(report: Report): string {
   // A failed list is the only way to a report that made no request and withheld everything.
-  const liveFailed = report.withheld.includes("*") && report.sources.requests === 0 && report.summary.live === 0 && report.problems.some((p) => p.call !== undefined && !p.file);
-  if (liveFailed) return "no verdicts: the live NetworkPolicies could not be listed (see problems), so nothing was compared";
+  const liveFailed =
+    report.withheld.includes("*") &&
+    report.sources.requests === 0 &&
+    report.summary.live === 0 &&
+    report.problems.some((p) => p.call !== undefined && !p.file);
+  if (liveFailed)
+    return "no verdicts: the live NetworkPolicies could not be listed (see problems), so nothing was compared";
   const where = report.withheld.map((w) => (w === "*" ? "every namespace" : w)).join(", ");
   return `verdicts withheld (desired state uncertain): ${where}`;
 }

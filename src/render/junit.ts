@@ -62,7 +62,14 @@ export function renderJunit(r: CheckResult): string {
       if (hits.length > 0) {
         const lines = hits.map((v) => `${whereOf(r.root, v) ? `${whereOf(r.root, v)}: ` : ""}${v.message}`);
         const message = hits.length === 1 ? lines[0]! : `${hits.length} violations; the first: ${lines[0]}`;
-        cases.push(`${open}\n      <failure type="${inv.id}" message="${xmlAttr(message)}">${xmlText(lines.join("\n"))}</failure>\n      <system-out>${xmlText(hits.map((v) => whereOf(r.root, v)).filter(Boolean).join("\n"))}</system-out>\n    </testcase>`);
+        cases.push(
+          `${open}\n      <failure type="${inv.id}" message="${xmlAttr(message)}">${xmlText(lines.join("\n"))}</failure>\n      <system-out>${xmlText(
+            hits
+              .map((v) => whereOf(r.root, v))
+              .filter(Boolean)
+              .join("\n"),
+          )}</system-out>\n    </testcase>`,
+        );
         count.failures++;
       } else if (blockers.length > 0) {
         const why = `not judged: the desired state of ${ns} did not load whole (${blockers.map((p) => `${whereOf(r.root, p) || p.call || "desired state"}: ${p.message}`).join("; ")})`;
@@ -75,7 +82,9 @@ export function renderJunit(r: CheckResult): string {
     total.tests += cases.length;
     total.failures += count.failures;
     total.skipped += count.skipped;
-    suites.push(`  <testsuite name="${xmlAttr(ns)}" tests="${cases.length}" failures="${count.failures}" errors="0" skipped="${count.skipped}">\n${cases.join("\n")}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="${xmlAttr(ns)}" tests="${cases.length}" failures="${count.failures}" errors="0" skipped="${count.skipped}">\n${cases.join("\n")}\n  </testsuite>`,
+    );
   }
   if (r.problems.length > 0) {
     // One testcase per file, named by the file, so the name stays the same however many problems it holds.
@@ -90,7 +99,9 @@ export function renderJunit(r: CheckResult): string {
     });
     total.tests += cases.length;
     total.errors += cases.length;
-    suites.push(`  <testsuite name="load" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join("\n")}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="load" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join("\n")}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-drift check" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -18,18 +18,28 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   const head: string[] = [];
   head.push(`## NetworkPolicy drift — ${report.cluster ? markdownCode(report.cluster) : "unknown cluster"}`, "");
   head.push(`**${verdictLine(report)}** — ${summaryLine(report)}`, "");
-  head.push(`Generated ${markdownText(report.generatedAt)} · desired ${markdownCode(report.sources.desired)} · live ${markdownCode(report.sources.live)}`, "");
+  head.push(
+    `Generated ${markdownText(report.generatedAt)} · desired ${markdownCode(report.sources.desired)} · live ${markdownCode(report.sources.live)}`,
+    "",
+  );
   if (report.effects && report.effects.length > 0) {
     // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
     head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
-    const ranked = [...report.effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
-    for (const e of ranked) head.push(`| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`);
+    const ranked = [...report.effects].sort(
+      (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
+    );
+    for (const e of ranked)
+      head.push(
+        `| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`,
+      );
     head.push("", ...analysisNote(report.analysis).map((n) => `_${markdownText(n)}_`), "");
   }
   if (report.drift.length > 0) {
     head.push("| | namespace | policy | state | last changed by |", "|---|---|---|---|---|");
     for (const d of report.drift) {
-      head.push(`| ${STATE_MARK[d.state]} | ${markdownCode(d.namespace, { table: true })} | ${markdownCode(d.name, { table: true })} | ${d.state} | ${changedByMarkdown(d.changedBy) || "—"} |`);
+      head.push(
+        `| ${STATE_MARK[d.state]} | ${markdownCode(d.namespace, { table: true })} | ${markdownCode(d.name, { table: true })} | ${d.state} | ${changedByMarkdown(d.changedBy) || "—"} |`,
+      );
     }
     head.push("");
   }
@@ -49,8 +59,14 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     const effect = effectOf(report.effects, ns);
     if (effect) part.push(...effectMarkdown(effect, opts.moreFlowsHint ? { moreHint: opts.moreFlowsHint } : {}));
     for (const d of items) {
-      part.push(`#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`, "");
-      for (const ch of d.changes) part.push(`- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`);
+      part.push(
+        `#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
+        "",
+      );
+      for (const ch of d.changes)
+        part.push(
+          `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
+        );
       if (d.changes.length > 0) part.push("");
       part.push(markdownFence(d.diff.trimEnd(), "diff"), "");
     }
@@ -67,7 +83,8 @@ function fit(head: string, sections: string[], opts: MarkdownOptions): string {
   for (let i = 0; i < sections.length; i++) {
     const next = `${body}\n${sections[i]}`;
     const cut = note(`${sections.length - i} namespace section(s)`);
-    if (next.length + cut.length > max) return body.length + cut.length <= max ? body + cut : cutAtLine(body, max, note("the rest"));
+    if (next.length + cut.length > max)
+      return body.length + cut.length <= max ? body + cut : cutAtLine(body, max, note("the rest"));
     body = next;
   }
   return body.length > max ? cutAtLine(body, max, note("the rest")) : body;

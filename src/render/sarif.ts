@@ -13,13 +13,25 @@ export function renderSarif(r: CheckResult): string {
       shortDescription: { text: `Baseline: ${inv.title}` },
       defaultConfiguration: { level: "error" },
     })),
-    { id: "load", name: "Load", shortDescription: { text: "A desired-state file could not be read as NetworkPolicies" }, defaultConfiguration: { level: "error" } },
+    {
+      id: "load",
+      name: "Load",
+      shortDescription: { text: "A desired-state file could not be read as NetworkPolicies" },
+      defaultConfiguration: { level: "error" },
+    },
   ];
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const location = (file: string | undefined, line: number | undefined) => {
     const uri = fileOf(r.root, file);
     if (!uri) return [];
-    return [{ physicalLocation: { artifactLocation: { uri: sarifUri(uri) }, region: { startLine: line && line > 0 ? line : 1 } } }];
+    return [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: sarifUri(uri) },
+          region: { startLine: line && line > 0 ? line : 1 },
+        },
+      },
+    ];
   };
   const results = [
     ...r.violations.map((v) => ({
@@ -28,9 +40,20 @@ export function renderSarif(r: CheckResult): string {
       level: "error",
       message: { text: sarifText(v.message) },
       locations: location(v.file, v.line),
-      properties: { namespace: v.namespace, ...(v.policy ? { policy: v.policy } : {}), ...(v.rule ? { rule: v.rule } : {}), ...(v.witness ? { witness: v.witness } : {}) },
+      properties: {
+        namespace: v.namespace,
+        ...(v.policy ? { policy: v.policy } : {}),
+        ...(v.rule ? { rule: v.rule } : {}),
+        ...(v.witness ? { witness: v.witness } : {}),
+      },
     })),
-    ...r.problems.map((p) => ({ ruleId: "load", ruleIndex: index.get("load"), level: "error", message: { text: sarifText(p.message) }, locations: location(p.file, p.line) })),
+    ...r.problems.map((p) => ({
+      ruleId: "load",
+      ruleIndex: index.get("load"),
+      level: "error",
+      message: { text: sarifText(p.message) },
+      locations: location(p.file, p.line),
+    })),
   ];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

@@ -1,13 +1,30 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, effectLines, effectOf, effectsSummary, violationText } from "./effects.js";
 import { terminal as t } from "./escape.js";
-import { changedByText, groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine, withheldText } from "./format.js";
+import {
+  changedByText,
+  groupByNamespace,
+  problemText,
+  STATE_MARK,
+  summaryLine,
+  valueText,
+  verdictLine,
+  withheldText,
+} from "./format.js";
 
 export interface TextOptions {
   color: boolean;
 }
 
-const ANSI = { red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m", bold: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m" };
+const ANSI = {
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+  bold: "\x1b[1m",
+  dim: "\x1b[2m",
+  reset: "\x1b[0m",
+};
 
 /**
  * The terminal report, grouped by namespace. Colour only when asked (the CLI asks on a TTY). Every value from
@@ -27,14 +44,19 @@ export function renderText(report: Report, opts: TextOptions): string {
     const effect = effectOf(report.effects, ns);
     if (effect) {
       const tone = effect.effect === "none" ? "dim" : effect.effect === "narrows" ? "yellow" : "red";
-      effectLines(effect).map(t).forEach((line, i) => out.push(`  ${i === 0 ? c(tone, line) : line}`));
+      effectLines(effect)
+        .map(t)
+        .forEach((line, i) => out.push(`  ${i === 0 ? c(tone, line) : line}`));
     }
     for (const item of items) {
       const color = item.state === "modified" ? "yellow" : item.state === "missing" ? "red" : "cyan";
       const who = item.changedBy ? `  changed by ${t(changedByText(item.changedBy))}` : "";
       const src = item.source ? `  [${t(item.source)}]` : "";
-      out.push(`  ${c(color, `${STATE_MARK[item.state]} ${item.state.padEnd(9)}`)} ${t(item.name)}${c("dim", src + who)}`);
-      for (const ch of item.changes) out.push(`      ${t(`${ch.path}: ${valueText(ch.desired)} → ${valueText(ch.live)}`)}`);
+      out.push(
+        `  ${c(color, `${STATE_MARK[item.state]} ${item.state.padEnd(9)}`)} ${t(item.name)}${c("dim", src + who)}`,
+      );
+      for (const ch of item.changes)
+        out.push(`      ${t(`${ch.path}: ${valueText(ch.desired)} → ${valueText(ch.live)}`)}`);
       if (item.state === "modified") out.push(indentDiff(item.diff, c));
     }
   }
@@ -42,7 +64,8 @@ export function renderText(report: Report, opts: TextOptions): string {
     out.push("", c("red", `baseline invariants violated (${report.violations.length}):`));
     for (const v of report.violations) out.push(`  ${t(violationText(v))}`);
   }
-  if (report.effects && report.effects.length > 0) for (const note of analysisNote(report.analysis)) out.push(c("dim", `note: ${t(note)}`));
+  if (report.effects && report.effects.length > 0)
+    for (const note of analysisNote(report.analysis)) out.push(c("dim", `note: ${t(note)}`));
   for (const note of report.notes ?? []) out.push(c("dim", `note: ${t(note)}`));
   if (report.withheld.length > 0) {
     out.push("", c("yellow", t(withheldText(report))));
@@ -52,7 +75,13 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const p of report.problems) out.push(`  ${t(problemText(p))}`);
   }
   if (report.skipped.length > 0) {
-    out.push("", c("dim", `skipped ${report.skipped.length} document(s) that are not networking.k8s.io/v1 NetworkPolicies (-o json lists them)`));
+    out.push(
+      "",
+      c(
+        "dim",
+        `skipped ${report.skipped.length} document(s) that are not networking.k8s.io/v1 NetworkPolicies (-o json lists them)`,
+      ),
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -63,7 +92,12 @@ function indentDiff(diff: string, c: (code: keyof typeof ANSI, s: string) => str
     .split("\n")
     .map((raw) => {
       const line = t(raw);
-      const colored = line.startsWith("+") && !line.startsWith("+++") ? c("green", line) : line.startsWith("-") && !line.startsWith("---") ? c("red", line) : c("dim", line);
+      const colored =
+        line.startsWith("+") && !line.startsWith("+++")
+          ? c("green", line)
+          : line.startsWith("-") && !line.startsWith("---")
+            ? c("red", line)
+            : c("dim", line);
       return `      ${colored}`;
     })
     .join("\n");

@@ -59,7 +59,8 @@ export function nextDelay(attempt: number, outcome: AttemptOutcome, policy: Retr
   // GitHub's secondary rate limit answers 403 with Retry-After; a 403 without one is a permission problem.
   const rateLimited = status === 429 || (status === 403 && outcome.retryAfterMs !== undefined);
   if (!rateLimited && !RETRIED_STATUS.has(status)) return undefined;
-  if (outcome.retryAfterMs !== undefined) return outcome.retryAfterMs <= policy.maxDelayMs ? outcome.retryAfterMs : undefined;
+  if (outcome.retryAfterMs !== undefined)
+    return outcome.retryAfterMs <= policy.maxDelayMs ? outcome.retryAfterMs : undefined;
   return backoff(attempt, policy);
 }
 

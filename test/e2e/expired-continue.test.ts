@@ -15,8 +15,10 @@ describe("an expired continue token restarts the list once", () => {
   beforeAll(async () => {
     await k(["create", "namespace", "expire"]);
     const items = Array.from({ length: COUNT }, (_, i) => ({
-      apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy",
-      metadata: { name: `p-${i}`, namespace: "expire" }, spec: { podSelector: {} },
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: `p-${i}`, namespace: "expire" },
+      spec: { podSelector: {} },
     }));
     await k(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
     // Without the watch cache every page is read from etcd at the token's revision, as on a busy
@@ -26,10 +28,26 @@ describe("an expired continue token restarts the list once", () => {
   afterAll(() => server?.stop());
 
   it("gets 410 after a compaction, lists again, and reports the whole list", async () => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", path.join(ROOT, "desired"),
-      "--kubeconfig", server.kubeconfig, "-n", "expire", "--page-size", "1", "-o", "json"], {
-      env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "bin/netpol-drift.js"),
+        "report",
+        "--desired",
+        path.join(ROOT, "desired"),
+        "--kubeconfig",
+        server.kubeconfig,
+        "-n",
+        "expire",
+        "--page-size",
+        "1",
+        "-o",
+        "json",
+      ],
+      {
+        env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
+      },
+    );
     let stdout = "";
     let stderr = "";
     let compacted: Promise<void> | undefined;
@@ -38,7 +56,9 @@ describe("an expired continue token restarts the list once", () => {
       stderr += d.toString();
       if (!compacted && /"page":1\b/.test(stderr)) {
         // a write moves the revision on, then the compaction removes the token's snapshot
-        compacted = k(["label", "namespace", "expire", `bump=${Date.now()}`, "--overwrite"]).then(() => compactEtcd(env));
+        compacted = k(["label", "namespace", "expire", `bump=${Date.now()}`, "--overwrite"]).then(() =>
+          compactEtcd(env),
+        );
       }
     });
     const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));

@@ -26,13 +26,31 @@ describe("faults end in exit 2, never in a verdict", () => {
 
   it("API server unreachable", async () => {
     const kc = await variantOfAdmin(env.adminKubeconfig, { server: `https://127.0.0.1:${await freePort()}` });
-    expectNoVerdict(await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]), /ECONNREFUSED/);
+    expectNoVerdict(
+      await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]),
+      /ECONNREFUSED/,
+    );
   });
 
   it("TLS: the server's certificate is not signed by the configured CA", async () => {
-    const { stdout: otherCa } = await exec("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=not-the-cluster-ca", "-days", "1"]);
+    const { stdout: otherCa } = await exec("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "/dev/null",
+      "-subj",
+      "/CN=not-the-cluster-ca",
+      "-days",
+      "1",
+    ]);
     const kc = await variantOfAdmin(env.adminKubeconfig, { caPem: otherCa });
-    expectNoVerdict(await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]), /certificate/i);
+    expectNoVerdict(
+      await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]),
+      /certificate/i,
+    );
   });
 
   describe("tokens", () => {
@@ -40,8 +58,20 @@ describe("faults end in exit 2, never in a verdict", () => {
     beforeAll(async () => {
       await k(["create", "namespace", "fault-tokens"]);
       await k(["-n", "fault-tokens", "create", "serviceaccount", "reader"]);
-      await k(["create", "clusterrole", "fault-np-list", "--verb=list", "--resource=networkpolicies.networking.k8s.io"]);
-      await k(["create", "clusterrolebinding", "fault-np-list", "--clusterrole=fault-np-list", "--serviceaccount=fault-tokens:reader"]);
+      await k([
+        "create",
+        "clusterrole",
+        "fault-np-list",
+        "--verb=list",
+        "--resource=networkpolicies.networking.k8s.io",
+      ]);
+      await k([
+        "create",
+        "clusterrolebinding",
+        "fault-np-list",
+        "--clusterrole=fault-np-list",
+        "--serviceaccount=fault-tokens:reader",
+      ]);
       token = (await k(["-n", "fault-tokens", "create", "token", "reader", "--duration=1h"])).trim();
     });
 
@@ -49,7 +79,17 @@ describe("faults end in exit 2, never in a verdict", () => {
       const now = Math.floor(Date.now() / 1000);
       const fresh = await resign(token, path.join(env.dir, "pki/sa.key"), { iat: now - 60, exp: now + 3600 });
       const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token: fresh });
-      const result = await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-n", "fault-tokens", "-o", "json"]);
+      const result = await netpolDrift([
+        "report",
+        "--desired",
+        DESIRED,
+        "--kubeconfig",
+        kc,
+        "-n",
+        "fault-tokens",
+        "-o",
+        "json",
+      ]);
       const report = jsonReport(result);
       expect(report.problems).toEqual([]);
       expect(report.complete).toBe(true);
@@ -59,12 +99,18 @@ describe("faults end in exit 2, never in a verdict", () => {
       const now = Math.floor(Date.now() / 1000);
       const expired = await resign(token, path.join(env.dir, "pki/sa.key"), { iat: now - 7200, exp: now - 3600 });
       const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token: expired });
-      expectNoVerdict(await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]), /HTTP 401/);
+      expectNoVerdict(
+        await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]),
+        /HTTP 401/,
+      );
     });
 
     it("an invalid token", async () => {
       const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token: "not-a-token" });
-      expectNoVerdict(await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]), /HTTP 401/);
+      expectNoVerdict(
+        await netpolDrift(["report", "--desired", DESIRED, "--kubeconfig", kc, "-o", "json"]),
+        /HTTP 401/,
+      );
     });
   });
 
@@ -73,8 +119,10 @@ describe("faults end in exit 2, never in a verdict", () => {
     beforeAll(async () => {
       await k(["create", "namespace", "fault-kill"]);
       const items = Array.from({ length: 300 }, (_, i) => ({
-        apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy",
-        metadata: { name: `p-${i}`, namespace: "fault-kill" }, spec: { podSelector: {} },
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: `p-${i}`, namespace: "fault-kill" },
+        spec: { podSelector: {} },
       }));
       await k(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
       // A second, expendable kube-apiserver on the same etcd: killing it leaves the shared one alone.
@@ -84,9 +132,24 @@ describe("faults end in exit 2, never in a verdict", () => {
 
     it("exits 2 with the failed call named, and reports nothing as drift", async () => {
       const kc = (second as ExtraApiserver).kubeconfig;
-      const child = spawn(process.execPath, [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", DESIRED, "--kubeconfig", kc, "--page-size", "1", "-o", "json"], {
-        env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, "bin/netpol-drift.js"),
+          "report",
+          "--desired",
+          DESIRED,
+          "--kubeconfig",
+          kc,
+          "--page-size",
+          "1",
+          "-o",
+          "json",
+        ],
+        {
+          env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
+        },
+      );
       let stdout = "";
       let stderr = "";
       let killedAfterPage = 0;
@@ -102,7 +165,9 @@ describe("faults end in exit 2, never in a verdict", () => {
       const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
       expect(killedAfterPage).toBeGreaterThan(0);
       expectNoVerdict({ code, stdout }, /cannot reach the API server/);
-      expect(jsonReport({ code, stdout }).problems[0].call).toMatch(/^list networkpolicies\.networking\.k8s\.io in all namespaces/);
+      expect(jsonReport({ code, stdout }).problems[0].call).toMatch(
+        /^list networkpolicies\.networking\.k8s\.io in all namespaces/,
+      );
     });
   });
 });

@@ -55,7 +55,9 @@ export async function setup(project: TestProject): Promise<void> {
     apiPort: Number(env.API_PORT),
     etcdPort: Number(env.ETCD_PORT),
   };
-  console.log(`[e2e] control plane up in ${((Date.now() - started) / 1000).toFixed(1)}s at ${info.apiUrl} (${workDir})`);
+  console.log(
+    `[e2e] control plane up in ${((Date.now() - started) / 1000).toFixed(1)}s at ${info.apiUrl} (${workDir})`,
+  );
   project.provide("envtest", info);
 }
 

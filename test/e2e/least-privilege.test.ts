@@ -34,7 +34,16 @@ describe("least privilege, proven on a real API server", () => {
   });
 
   it("report works as the deploy/ ServiceAccount", async () => {
-    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, ...notOurs, "-o", "json"]);
+    const result = await netpolDrift([
+      "report",
+      "--desired",
+      path.join(ROOT, "desired"),
+      "--kubeconfig",
+      readerKubeconfig,
+      ...notOurs,
+      "-o",
+      "json",
+    ]);
     const report = jsonReport(result);
     expect(report.problems).toEqual([]);
     expect(report.complete).toBe(true);
@@ -43,14 +52,25 @@ describe("least privilege, proven on a real API server", () => {
   });
 
   it("run (the nightly job) works as the deploy/ ServiceAccount: drift recorded in git, exit 0", async () => {
-    const repo = await createBareRepo(await tempDir("netpol-drift-lp-"), { seed: path.join(ROOT, "desired"), seedAt: "ops/k8s/network-policies" });
+    const repo = await createBareRepo(await tempDir("netpol-drift-lp-"), {
+      seed: path.join(ROOT, "desired"),
+      seedAt: "ops/k8s/network-policies",
+    });
     const result = await netpolDrift(["run", "--kubeconfig", readerKubeconfig, ...notOurs], {
-      env: { NETPOL_DRIFT_CLUSTER: "envtest", NETPOL_DRIFT_REPO: repo.fileUrl, NETPOL_DRIFT_PUSH: "direct", NETPOL_DRIFT_FORGE: "none", NETPOL_DRIFT_NOTIFY: "never" },
+      env: {
+        NETPOL_DRIFT_CLUSTER: "envtest",
+        NETPOL_DRIFT_REPO: repo.fileUrl,
+        NETPOL_DRIFT_PUSH: "direct",
+        NETPOL_DRIFT_FORGE: "none",
+        NETPOL_DRIFT_NOTIFY: "never",
+      },
     });
     expect(result.stderr).not.toMatch(/"level":50/);
     expect(result.code).toBe(0);
     expect(repo.show("main", "ops/k8s/network-policies/CHANGELOG.md")).toMatch(/envtest/);
-    expect(repo.ls("main", "ops/k8s/network-policies/change-records/envtest").some((f) => f.endsWith(".json"))).toBe(true);
+    expect(repo.ls("main", "ops/k8s/network-policies/change-records/envtest").some((f) => f.endsWith(".json"))).toBe(
+      true,
+    );
   });
 
   it("the same token cannot read Secrets or Pods, nor get or write NetworkPolicies", async () => {
@@ -59,9 +79,17 @@ describe("least privilege, proven on a real API server", () => {
     await expect(asReader(["get", "secret", "db", "-n", "lp-data"])).rejects.toThrow(/forbidden/);
     await expect(asReader(["get", "pods", "-A"])).rejects.toThrow(/forbidden/);
     await expect(asReader(["get", "networkpolicy", "default-deny", "-n", "lp-data"])).rejects.toThrow(/forbidden/);
-    await expect(asReader(["create", "-f", "-"], JSON.stringify({
-      apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "x", namespace: "lp-data" }, spec: { podSelector: {} },
-    }))).rejects.toThrow(/forbidden/);
+    await expect(
+      asReader(
+        ["create", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: { name: "x", namespace: "lp-data" },
+          spec: { podSelector: {} },
+        }),
+      ),
+    ).rejects.toThrow(/forbidden/);
     expect((await asReader(["auth", "can-i", "list", "networkpolicies.networking.k8s.io", "-A"])).trim()).toBe("yes");
   });
 
@@ -70,7 +98,15 @@ describe("least privilege, proven on a real API server", () => {
     await k(["-n", "lp-nobody", "create", "serviceaccount", "nobody"]);
     const token = (await k(["-n", "lp-nobody", "create", "token", "nobody", "--duration=1h"])).trim();
     const kc = await tokenKubeconfig({ server: env.apiUrl, caFile: env.caFile, token, name: "nobody" });
-    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", kc, "-o", "json"]);
+    const result = await netpolDrift([
+      "report",
+      "--desired",
+      path.join(ROOT, "desired"),
+      "--kubeconfig",
+      kc,
+      "-o",
+      "json",
+    ]);
     const report = jsonReport(result);
     expect(result.code).toBe(2);
     expect(report.complete).toBe(false);
@@ -82,7 +118,17 @@ describe("least privilege, proven on a real API server", () => {
   });
 
   it("--resolve-workloads is refused without the optional role: exit 2 naming the missing permission", async () => {
-    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, ...notOurs, "--resolve-workloads", "-o", "json"]);
+    const result = await netpolDrift([
+      "report",
+      "--desired",
+      path.join(ROOT, "desired"),
+      "--kubeconfig",
+      readerKubeconfig,
+      ...notOurs,
+      "--resolve-workloads",
+      "-o",
+      "json",
+    ]);
     const report = jsonReport(result);
     expect(result.code).toBe(2);
     expect(report.complete).toBe(false);
@@ -92,11 +138,30 @@ describe("least privilege, proven on a real API server", () => {
   it("with deploy/optional applied, --resolve-workloads analyses the real pods instead of representatives", async () => {
     await k(["apply", "-k", path.join(ROOT, "deploy/optional")]);
     await k(["create", "namespace", "lp-web"]);
-    await k(["create", "-f", "-"], JSON.stringify({
-      apiVersion: "v1", kind: "Pod", metadata: { name: "web-0", namespace: "lp-web", labels: { app: "web" } },
-      spec: { containers: [{ name: "web", image: "registry.example.com/web:1", ports: [{ name: "http", containerPort: 8080 }] }] },
-    }));
-    const result = await netpolDrift(["report", "--desired", path.join(ROOT, "desired"), "--kubeconfig", readerKubeconfig, ...notOurs, "--resolve-workloads", "-o", "json"]);
+    await k(
+      ["create", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "web-0", namespace: "lp-web", labels: { app: "web" } },
+        spec: {
+          containers: [
+            { name: "web", image: "registry.example.com/web:1", ports: [{ name: "http", containerPort: 8080 }] },
+          ],
+        },
+      }),
+    );
+    const result = await netpolDrift([
+      "report",
+      "--desired",
+      path.join(ROOT, "desired"),
+      "--kubeconfig",
+      readerKubeconfig,
+      ...notOurs,
+      "--resolve-workloads",
+      "-o",
+      "json",
+    ]);
     const report = jsonReport(result);
     expect(report.problems).toEqual([]);
     expect(report.complete).toBe(true);

@@ -39,7 +39,10 @@ async function loadOne(file: string, name: string): Promise<DesiredState> {
 
 describe("loader parity with the real kube-apiserver", () => {
   const { env } = envtest();
-  const kubectl = (args: string[]) => exec(path.join(env.bin, "kubectl"), ["--kubeconfig", env.adminKubeconfig, ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const kubectl = (args: string[]) =>
+    exec(path.join(env.bin, "kubectl"), ["--kubeconfig", env.adminKubeconfig, ...args], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
   const cases: Case[] = [];
 
   beforeAll(async () => {
@@ -48,7 +51,8 @@ describe("loader parity with the real kube-apiserver", () => {
     });
     const files: { kind: Case["kind"]; name: string; file: string }[] = [];
     for (const kind of ["accepted", "refused", "lint"] as const) {
-      for (const f of (await readdir(path.join(CORPUS, kind))).sort()) files.push({ kind, name: f.replace(/\.yaml$/, ""), file: path.join(CORPUS, kind, f) });
+      for (const f of (await readdir(path.join(CORPUS, kind))).sort())
+        files.push({ kind, name: f.replace(/\.yaml$/, ""), file: path.join(CORPUS, kind, f) });
     }
     // a few kubectl processes at a time: 2 cores shared with other suites
     for (let i = 0; i < files.length; i += 4) {
@@ -56,11 +60,28 @@ describe("loader parity with the real kube-apiserver", () => {
         files.slice(i, i + 4).map(async ({ kind, name, file }) => {
           const text = await readFile(file, "utf8");
           const marked = text.split("\n").findIndex((l) => l.endsWith("# refused"));
-          const server = await kubectl(["create", "--dry-run=server", "--validate=strict", "-n", NS, "-f", file, "-o", "json"]).then(
+          const server = await kubectl([
+            "create",
+            "--dry-run=server",
+            "--validate=strict",
+            "-n",
+            NS,
+            "-f",
+            file,
+            "-o",
+            "json",
+          ]).then(
             (r) => ({ ok: true as const, object: JSON.parse(r.stdout) as Record<string, unknown> }),
             (e: { stderr?: string; message: string }) => ({ ok: false as const, error: e.stderr ?? e.message }),
           );
-          cases.push({ kind, name, text, server, loaded: await loadOne(file, name), ...(marked >= 0 ? { markedLine: marked + 1 } : {}) });
+          cases.push({
+            kind,
+            name,
+            text,
+            server,
+            loaded: await loadOne(file, name),
+            ...(marked >= 0 ? { markedLine: marked + 1 } : {}),
+          });
         }),
       );
     }
@@ -70,12 +91,22 @@ describe("loader parity with the real kube-apiserver", () => {
   it("the corpus has every kind of case, and refused/lint files mark the offending line", () => {
     expect(cases.filter((c) => c.kind === "accepted").length).toBeGreaterThanOrEqual(10);
     expect(cases.filter((c) => c.kind === "refused").length).toBeGreaterThanOrEqual(40);
-    for (const c of cases) expect(c.kind === "accepted" ? c.markedLine === undefined : c.markedLine !== undefined, `${c.kind}/${c.name}`).toBe(true);
+    for (const c of cases)
+      expect(
+        c.kind === "accepted" ? c.markedLine === undefined : c.markedLine !== undefined,
+        `${c.kind}/${c.name}`,
+      ).toBe(true);
   });
 
   it("the server and the loader agree: refused by the server ⇔ refused by the loader", () => {
-    const verdicts = cases.map((c) => `${c.kind}/${c.name}: server ${c.server.ok ? "accepts" : "refuses"}, loader ${c.loaded.problems.length === 0 ? "accepts" : "refuses"}`);
-    const expected = cases.map((c) => `${c.kind}/${c.name}: server ${c.kind === "refused" ? "refuses" : "accepts"}, loader ${c.kind === "accepted" ? "accepts" : "refuses"}`);
+    const verdicts = cases.map(
+      (c) =>
+        `${c.kind}/${c.name}: server ${c.server.ok ? "accepts" : "refuses"}, loader ${c.loaded.problems.length === 0 ? "accepts" : "refuses"}`,
+    );
+    const expected = cases.map(
+      (c) =>
+        `${c.kind}/${c.name}: server ${c.kind === "refused" ? "refuses" : "accepts"}, loader ${c.kind === "accepted" ? "accepts" : "refuses"}`,
+    );
     expect(verdicts).toEqual(expected);
   });
 
@@ -83,7 +114,9 @@ describe("loader parity with the real kube-apiserver", () => {
     const located = cases
       .filter((c) => c.kind !== "accepted")
       .map((c) => `${c.kind}/${c.name}: ${c.loaded.problems.map((p) => `${p.file}:${p.line}`).join(", ")}`);
-    const expected = cases.filter((c) => c.kind !== "accepted").map((c) => `${c.kind}/${c.name}: ${NS}/${c.name}.yaml:${c.markedLine}`);
+    const expected = cases
+      .filter((c) => c.kind !== "accepted")
+      .map((c) => `${c.kind}/${c.name}: ${NS}/${c.name}.yaml:${c.markedLine}`);
     expect(located).toEqual(expected);
     for (const c of cases.filter((x) => x.kind !== "accepted")) expect(c.loaded.policies, c.name).toEqual([]);
   });
@@ -92,7 +125,11 @@ describe("loader parity with the real kube-apiserver", () => {
     for (const c of cases.filter((x) => x.kind === "accepted" && x.server.ok)) {
       const stored = c.server.ok ? normalizeLive([c.server.object], defaultNormalizeOptions())[0] : undefined;
       const ours = c.loaded.policies[0];
-      expect({ labels: ours?.labels, annotations: ours?.annotations, spec: ours?.spec }, c.name).toEqual({ labels: stored?.labels, annotations: stored?.annotations, spec: stored?.spec });
+      expect({ labels: ours?.labels, annotations: ours?.annotations, spec: ours?.spec }, c.name).toEqual({
+        labels: stored?.labels,
+        annotations: stored?.annotations,
+        spec: stored?.spec,
+      });
     }
   });
 
@@ -100,14 +137,20 @@ describe("loader parity with the real kube-apiserver", () => {
     const used = new Set<string>();
     const walk = (v: unknown, at: string) => {
       if (Array.isArray(v)) v.forEach((x) => walk(x, at));
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) {
-        const here = at ? `${at}.${k}` : k;
-        used.add(here);
-        if (!["matchLabels", "labels", "annotations"].includes(k)) walk(x, here); // their keys are data
-      }
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          const here = at ? `${at}.${k}` : k;
+          used.add(here);
+          if (!["matchLabels", "labels", "annotations"].includes(k)) walk(x, here); // their keys are data
+        }
     };
-    for (const c of cases.filter((x) => x.kind === "accepted" && x.server.ok)) walk(c.server.ok ? c.server.object : {}, "");
-    const wanted = fieldPaths().filter((p) => p.startsWith("spec") || ["metadata.name", "metadata.labels", "metadata.annotations", "metadata.finalizers"].includes(p));
+    for (const c of cases.filter((x) => x.kind === "accepted" && x.server.ok))
+      walk(c.server.ok ? c.server.object : {}, "");
+    const wanted = fieldPaths().filter(
+      (p) =>
+        p.startsWith("spec") ||
+        ["metadata.name", "metadata.labels", "metadata.annotations", "metadata.finalizers"].includes(p),
+    );
     expect(wanted.filter((p) => !used.has(p))).toEqual([]);
   });
 });

@@ -19,7 +19,16 @@ describe("no false positives against a real API server", () => {
     });
 
     it("reports every policy in sync and exits 0", async () => {
-      const result = await netpolDrift(["report", "--desired", copy.root, "--kubeconfig", env.adminKubeconfig, ...nsFlags(copy.namespaces), "-o", "json"]);
+      const result = await netpolDrift([
+        "report",
+        "--desired",
+        copy.root,
+        "--kubeconfig",
+        env.adminKubeconfig,
+        ...nsFlags(copy.namespaces),
+        "-o",
+        "json",
+      ]);
       const report = jsonReport(result);
       expect(report.drift).toEqual([]);
       expect(report.complete).toBe(true);
@@ -42,16 +51,43 @@ describe("no false positives against a real API server", () => {
     });
 
     it("compares equal after both client-side and server-side apply", async () => {
-      const result = await netpolDrift(["report", "--desired", desiredRoot, "--kubeconfig", env.adminKubeconfig, ...nsFlags([...csa, ...ssa]), "-o", "json"]);
+      const result = await netpolDrift([
+        "report",
+        "--desired",
+        desiredRoot,
+        "--kubeconfig",
+        env.adminKubeconfig,
+        ...nsFlags([...csa, ...ssa]),
+        "-o",
+        "json",
+      ]);
       const report = jsonReport(result);
       expect(report.drift).toEqual([]);
       expect(report.problems).toEqual([]);
-      expect(report.summary).toMatchObject({ desired: 27, live: 27, inSync: 27, missing: 0, unmanaged: 0, modified: 0 });
+      expect(report.summary).toMatchObject({
+        desired: 27,
+        live: 27,
+        inSync: 27,
+        missing: 0,
+        unmanaged: 0,
+        modified: 0,
+      });
       expect(result.code).toBe(0);
     });
 
     it("finds the same in pages of 2 per namespace", async () => {
-      const result = await netpolDrift(["report", "--desired", desiredRoot, "--kubeconfig", env.adminKubeconfig, ...nsFlags([...csa, ...ssa]), "--page-size", "2", "-o", "json"]);
+      const result = await netpolDrift([
+        "report",
+        "--desired",
+        desiredRoot,
+        "--kubeconfig",
+        env.adminKubeconfig,
+        ...nsFlags([...csa, ...ssa]),
+        "--page-size",
+        "2",
+        "-o",
+        "json",
+      ]);
       const report = jsonReport(result);
       expect(report.drift).toEqual([]);
       expect(report.summary.inSync).toBe(27);

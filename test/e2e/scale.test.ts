@@ -29,10 +29,14 @@ describe("scale and pagination", () => {
   let desiredRoot: string;
 
   beforeAll(async () => {
-    await k(["create", "-f", "-"], JSON.stringify({
-      apiVersion: "v1", kind: "List",
-      items: namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
-    }));
+    await k(
+      ["create", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: namespaces.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })),
+      }),
+    );
     const all = namespaces.flatMap((ns) => Array.from({ length: PER_NAMESPACE }, (_, i) => policy(ns, i)));
     await k(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: all }));
     desiredRoot = await mkdtemp(path.join(os.tmpdir(), "netpol-drift-scale-"));
@@ -44,7 +48,17 @@ describe("scale and pagination", () => {
   });
 
   it("sees every policy, page by page, and finds them all in sync", { timeout: 600_000 }, async () => {
-    const result = await netpolDrift(["report", "--desired", desiredRoot, "--kubeconfig", env.adminKubeconfig, "--page-size", "100", "-o", "json"]);
+    const result = await netpolDrift([
+      "report",
+      "--desired",
+      desiredRoot,
+      "--kubeconfig",
+      env.adminKubeconfig,
+      "--page-size",
+      "100",
+      "-o",
+      "json",
+    ]);
     const report = jsonReport(result);
     const total = (await k(["get", "networkpolicies", "-A", "-o", "name"])).trim().split("\n").length;
 

@@ -87,7 +87,15 @@ export class FakeGitHub extends FakeService {
   /** A PR that already exists before the code under test runs. */
   seedPull(p: Partial<FakePull> & { head: string }): FakePull {
     this.branches.add(p.head);
-    const pull: FakePull = { number: this.nextNumber++, state: "open", merged: false, title: "seeded", body: "", base: "main", ...p };
+    const pull: FakePull = {
+      number: this.nextNumber++,
+      state: "open",
+      merged: false,
+      title: "seeded",
+      body: "",
+      base: "main",
+      ...p,
+    };
     this.pulls.push(pull);
     return pull;
   }
@@ -108,15 +116,18 @@ export class FakeGitHub extends FakeService {
     const path = req.path.slice(this.prefix.length);
     this.matched.set(req, checkGitHubRequest({ ...req, path }, this.http.violations));
     const auth = String(req.headers.authorization ?? "");
-    if (auth && !/^(token|bearer) /i.test(auth)) this.http.violation(`${req.method} ${req.path}: Authorization scheme "${auth.split(" ")[0]}"`);
+    if (auth && !/^(token|bearer) /i.test(auth))
+      this.http.violation(`${req.method} ${req.path}: Authorization scheme "${auth.split(" ")[0]}"`);
   }
 
   private handle(req: RecordedRequest): Reply {
     const auth = String(req.headers.authorization ?? "").replace(/^(token|bearer) /i, "");
-    if (auth !== this.token) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
+    if (auth !== this.token)
+      return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
     const op = this.matched.get(req);
     if (!op) return { status: 404, body: { message: "Not Found" } };
-    if (op.params.owner !== this.owner || op.params.repo !== this.repo) return { status: 404, body: { message: "Not Found" } };
+    if (op.params.owner !== this.owner || op.params.repo !== this.repo)
+      return { status: 404, body: { message: "Not Found" } };
     const body = (req.body ?? {}) as Record<string, unknown>;
     switch (op.operationId) {
       case "pulls/list":
@@ -152,7 +163,8 @@ export class FakeGitHub extends FakeService {
   }
 
   private create(body: Record<string, unknown>): Reply {
-    if (typeof body.title !== "string" && body.issue === undefined) this.http.violation("pulls.create: title is required unless issue is given");
+    if (typeof body.title !== "string" && body.issue === undefined)
+      this.http.violation("pulls.create: title is required unless issue is given");
     const headArg = String(body.head ?? "");
     const m = /^(?:([^:]+):)?(.+)$/.exec(headArg);
     const headOwner = m?.[1] ?? this.owner;
@@ -165,10 +177,28 @@ export class FakeGitHub extends FakeService {
     if (this.pulls.some((p) => p.state === "open" && p.head === head && p.base === base)) {
       return {
         status: 422,
-        body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.owner}:${head}.` }], documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request" },
+        body: {
+          message: "Validation Failed",
+          errors: [
+            {
+              resource: "PullRequest",
+              code: "custom",
+              message: `A pull request already exists for ${this.owner}:${head}.`,
+            },
+          ],
+          documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+        },
       };
     }
-    const pull: FakePull = { number: this.nextNumber++, state: "open", merged: false, title: String(body.title ?? ""), body: String(body.body ?? ""), head, base };
+    const pull: FakePull = {
+      number: this.nextNumber++,
+      state: "open",
+      merged: false,
+      title: String(body.title ?? ""),
+      body: String(body.body ?? ""),
+      head,
+      base,
+    };
     this.pulls.push(pull);
     return { status: 201, body: this.json(pull) };
   }
@@ -201,7 +231,20 @@ export class FakeGitHub extends FakeService {
   private bodyTooLong(body: unknown): Reply | undefined {
     if (typeof body !== "string" || body.length <= GITHUB_BODY_MAX) return undefined;
     this.http.violation(`body of ${body.length} characters exceeds ${GITHUB_BODY_MAX}`);
-    return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "Issue", code: "custom", field: "body", message: `body is too long (maximum is ${GITHUB_BODY_MAX} characters)` }] } };
+    return {
+      status: 422,
+      body: {
+        message: "Validation Failed",
+        errors: [
+          {
+            resource: "Issue",
+            code: "custom",
+            field: "body",
+            message: `body is too long (maximum is ${GITHUB_BODY_MAX} characters)`,
+          },
+        ],
+      },
+    };
   }
 
   private json(p: FakePull) {
@@ -217,8 +260,18 @@ export class FakeGitHub extends FakeService {
       merged_at: p.merged ? "2024-01-01T00:00:00Z" : null,
       draft: false,
       user: { login: "netpol-drift" },
-      head: { ref: p.head, label: `${this.owner}:${p.head}`, sha: "0".repeat(40), repo: { full_name: `${this.owner}/${this.repo}` } },
-      base: { ref: p.base, label: `${this.owner}:${p.base}`, sha: "1".repeat(40), repo: { full_name: `${this.owner}/${this.repo}` } },
+      head: {
+        ref: p.head,
+        label: `${this.owner}:${p.head}`,
+        sha: "0".repeat(40),
+        repo: { full_name: `${this.owner}/${this.repo}` },
+      },
+      base: {
+        ref: p.base,
+        label: `${this.owner}:${p.base}`,
+        sha: "1".repeat(40),
+        repo: { full_name: `${this.owner}/${this.repo}` },
+      },
     };
   }
 }

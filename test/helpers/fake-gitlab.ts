@@ -18,21 +18,77 @@ const NOTE_MAX = 1_000_000;
 const TITLE_MAX = 255;
 const MR_STATES = ["opened", "closed", "locked", "merged", "all"];
 const LIST_PARAMS = new Set([
-  "state", "order_by", "sort", "milestone", "view", "labels", "with_labels_details", "with_merge_status_recheck",
-  "created_after", "created_before", "updated_after", "updated_before", "scope", "author_id", "author_username",
-  "assignee_id", "reviewer_id", "reviewer_username", "my_reaction_emoji", "source_branch", "target_branch", "search",
-  "in", "wip", "draft", "not", "environment", "deployed_before", "deployed_after", "iids[]", "page", "per_page",
-  "pagination", "non_archived",
+  "state",
+  "order_by",
+  "sort",
+  "milestone",
+  "view",
+  "labels",
+  "with_labels_details",
+  "with_merge_status_recheck",
+  "created_after",
+  "created_before",
+  "updated_after",
+  "updated_before",
+  "scope",
+  "author_id",
+  "author_username",
+  "assignee_id",
+  "reviewer_id",
+  "reviewer_username",
+  "my_reaction_emoji",
+  "source_branch",
+  "target_branch",
+  "search",
+  "in",
+  "wip",
+  "draft",
+  "not",
+  "environment",
+  "deployed_before",
+  "deployed_after",
+  "iids[]",
+  "page",
+  "per_page",
+  "pagination",
+  "non_archived",
 ]);
 const CREATE_FIELDS = new Set([
-  "source_branch", "target_branch", "title", "description", "assignee_id", "assignee_ids", "reviewer_ids", "labels",
-  "milestone_id", "remove_source_branch", "allow_collaboration", "allow_maintainer_to_push", "squash", "target_project_id",
-  "approvals_before_merge", "merge_after",
+  "source_branch",
+  "target_branch",
+  "title",
+  "description",
+  "assignee_id",
+  "assignee_ids",
+  "reviewer_ids",
+  "labels",
+  "milestone_id",
+  "remove_source_branch",
+  "allow_collaboration",
+  "allow_maintainer_to_push",
+  "squash",
+  "target_project_id",
+  "approvals_before_merge",
+  "merge_after",
 ]);
 const EDIT_FIELDS = new Set([
-  "title", "description", "state_event", "target_branch", "assignee_id", "assignee_ids", "reviewer_ids", "labels",
-  "add_labels", "remove_labels", "milestone_id", "remove_source_branch", "squash", "discussion_locked",
-  "allow_collaboration", "allow_maintainer_to_push", "merge_after",
+  "title",
+  "description",
+  "state_event",
+  "target_branch",
+  "assignee_id",
+  "assignee_ids",
+  "reviewer_ids",
+  "labels",
+  "add_labels",
+  "remove_labels",
+  "milestone_id",
+  "remove_source_branch",
+  "squash",
+  "discussion_locked",
+  "allow_collaboration",
+  "allow_maintainer_to_push",
+  "merge_after",
 ]);
 
 export interface FakeMr {
@@ -96,13 +152,22 @@ export class FakeGitLab extends FakeService {
 
   seedMr(m: Partial<FakeMr> & { sourceBranch: string }): FakeMr {
     this.branches.add(m.sourceBranch);
-    const mr: FakeMr = { iid: this.nextIid++, state: "opened", title: "seeded", description: "", targetBranch: "main", ...m };
+    const mr: FakeMr = {
+      iid: this.nextIid++,
+      state: "opened",
+      title: "seeded",
+      description: "",
+      targetBranch: "main",
+      ...m,
+    };
     this.mrs.push(mr);
     return mr;
   }
 
   openMrs(sourceBranch?: string): FakeMr[] {
-    return this.mrs.filter((m) => m.state === "opened" && (sourceBranch === undefined || m.sourceBranch === sourceBranch));
+    return this.mrs.filter(
+      (m) => m.state === "opened" && (sourceBranch === undefined || m.sourceBranch === sourceBranch),
+    );
   }
 
   private route(req: RecordedRequest): { project: string; rest: string } | undefined {
@@ -122,12 +187,15 @@ export class FakeGitLab extends FakeService {
       return this.http.violation(`${where}: not a merge request endpoint (is the project path URL-encoded?)`);
     }
     if (req.method === "GET") {
-      for (const key of req.query.keys()) if (!LIST_PARAMS.has(key)) this.http.violation(`${where}: unknown query parameter "${key}"`);
+      for (const key of req.query.keys())
+        if (!LIST_PARAMS.has(key)) this.http.violation(`${where}: unknown query parameter "${key}"`);
       const state = req.query.get("state");
-      if (state !== null && !MR_STATES.includes(state)) this.http.violation(`${where}: state "${state}" not in ${MR_STATES.join("|")}`);
+      if (state !== null && !MR_STATES.includes(state))
+        this.http.violation(`${where}: state "${state}" not in ${MR_STATES.join("|")}`);
     }
     if ((req.method === "POST" || req.method === "PUT") && req.bodyText) {
-      if (!/^application\/json/.test(String(req.headers["content-type"]))) this.http.violation(`${where}: body is not application/json`);
+      if (!/^application\/json/.test(String(req.headers["content-type"])))
+        this.http.violation(`${where}: body is not application/json`);
       if (typeof req.body !== "object" || req.body === null) this.http.violation(`${where}: body is not a JSON object`);
     }
   }
@@ -137,13 +205,15 @@ export class FakeGitLab extends FakeService {
     if (token !== this.token) return { status: 401, body: { message: "401 Unauthorized" } };
     const route = this.route(req);
     if (!route) return notFound("404 Not Found");
-    if (route.project !== this.projectPath && route.project !== String(this.projectId)) return notFound("404 Project Not Found");
+    if (route.project !== this.projectPath && route.project !== String(this.projectId))
+      return notFound("404 Project Not Found");
     const body = (req.body ?? {}) as Record<string, unknown>;
     const mrPath = /^\/merge_requests\/(\d+)(\/notes)?$/.exec(route.rest);
     if (route.rest === "/merge_requests" && req.method === "GET") return this.list(req);
     if (route.rest === "/merge_requests" && req.method === "POST") return this.create(body);
     if (mrPath && !mrPath[2] && req.method === "PUT") return this.withMr(mrPath[1]!, (mr) => this.edit(mr, body));
-    if (mrPath && !mrPath[2] && req.method === "GET") return this.withMr(mrPath[1]!, (mr) => ({ status: 200, body: this.json(mr) }));
+    if (mrPath && !mrPath[2] && req.method === "GET")
+      return this.withMr(mrPath[1]!, (mr) => ({ status: 200, body: this.json(mr) }));
     if (mrPath && mrPath[2] && req.method === "POST") return this.withMr(mrPath[1]!, (mr) => this.note(mr, body));
     this.http.violation(`${req.method} ${req.rawPath}: not a call netpol-drift should make`);
     return notFound("404 Not Found");
@@ -158,12 +228,19 @@ export class FakeGitLab extends FakeService {
     if (target !== null) mrs = mrs.filter((m) => m.targetBranch === target);
     const perPage = Math.min(Number(req.query.get("per_page") ?? 20), 100);
     const page = Number(req.query.get("page") ?? 1);
-    return { status: 200, body: mrs.slice((page - 1) * perPage, page * perPage).map((m) => this.json(m)), headers: { "x-total": String(mrs.length), "x-page": String(page), "x-per-page": String(perPage) } };
+    return {
+      status: 200,
+      body: mrs.slice((page - 1) * perPage, page * perPage).map((m) => this.json(m)),
+      headers: { "x-total": String(mrs.length), "x-page": String(page), "x-per-page": String(perPage) },
+    };
   }
 
   private create(body: Record<string, unknown>): Reply {
-    for (const k of Object.keys(body)) if (!CREATE_FIELDS.has(k)) this.http.violation(`create MR: unknown field "${k}"`);
-    const missing = ["source_branch", "target_branch", "title"].filter((k) => typeof body[k] !== "string" || body[k] === "");
+    for (const k of Object.keys(body))
+      if (!CREATE_FIELDS.has(k)) this.http.violation(`create MR: unknown field "${k}"`);
+    const missing = ["source_branch", "target_branch", "title"].filter(
+      (k) => typeof body[k] !== "string" || body[k] === "",
+    );
     if (missing.length > 0) {
       this.http.violation(`create MR: missing ${missing.join(", ")}`);
       return { status: 400, body: { error: `${missing.join(", ")} is missing` } };
@@ -172,10 +249,22 @@ export class FakeGitLab extends FakeService {
     if (invalid) return invalid;
     const source = body.source_branch as string;
     const target = body.target_branch as string;
-    if (!this.hasBranch(source) || !this.hasBranch(target)) return { status: 422, body: { message: [`Branch ${this.hasBranch(source) ? target : source} does not exist`] } };
+    if (!this.hasBranch(source) || !this.hasBranch(target))
+      return { status: 422, body: { message: [`Branch ${this.hasBranch(source) ? target : source} does not exist`] } };
     const open = this.mrs.find((m) => m.state === "opened" && m.sourceBranch === source);
-    if (open) return { status: 409, body: { message: [`Another open merge request already exists for this source branch: !${open.iid}`] } };
-    const mr: FakeMr = { iid: this.nextIid++, state: "opened", title: body.title as string, description: String(body.description ?? ""), sourceBranch: source, targetBranch: target };
+    if (open)
+      return {
+        status: 409,
+        body: { message: [`Another open merge request already exists for this source branch: !${open.iid}`] },
+      };
+    const mr: FakeMr = {
+      iid: this.nextIid++,
+      state: "opened",
+      title: body.title as string,
+      description: String(body.description ?? ""),
+      sourceBranch: source,
+      targetBranch: target,
+    };
     this.mrs.push(mr);
     return { status: 201, body: this.json(mr) };
   }
@@ -211,7 +300,10 @@ export class FakeGitLab extends FakeService {
     }
     const n: FakeNote = { id: this.nextNoteId++, mrIid: mr.iid, body: body.body };
     this.notes.push(n);
-    return { status: 201, body: { id: n.id, body: n.body, noteable_iid: mr.iid, noteable_type: "MergeRequest", system: false } };
+    return {
+      status: 201,
+      body: { id: n.id, body: n.body, noteable_iid: mr.iid, noteable_type: "MergeRequest", system: false },
+    };
   }
 
   private validateText(body: Record<string, unknown>): Reply | undefined {
@@ -221,7 +313,10 @@ export class FakeGitLab extends FakeService {
     }
     if (typeof body.description === "string" && body.description.length > DESCRIPTION_MAX) {
       this.http.violation(`description of ${body.description.length} characters exceeds ${DESCRIPTION_MAX}`);
-      return { status: 400, body: { message: { description: [`is too long (maximum is ${DESCRIPTION_MAX} characters)`] } } };
+      return {
+        status: 400,
+        body: { message: { description: [`is too long (maximum is ${DESCRIPTION_MAX} characters)`] } },
+      };
     }
     return undefined;
   }

@@ -120,7 +120,11 @@ export class FakeHttpServer {
     if (fault) {
       fault.left--;
       if (fault.hang) return;
-      return send(res, { status: fault.status ?? 500, headers: fault.headers, body: fault.body ?? { message: "injected fault" } });
+      return send(res, {
+        status: fault.status ?? 500,
+        headers: fault.headers,
+        body: fault.body ?? { message: "injected fault" },
+      });
     }
     try {
       send(res, await this.handler(recorded));

@@ -16,8 +16,35 @@ import { FakeHttpServer, FakeService, type RecordedRequest, type Reply } from ".
 
 export const WEBHOOK_PATH = "/services/T0FAKE000/B0FAKE000/fakeWebhookSecret0123456789";
 
-const BLOCK_TYPES = new Set(["section", "header", "divider", "context", "actions", "image", "rich_text", "markdown", "input", "file", "video", "table"]);
-const PAYLOAD_KEYS = new Set(["text", "blocks", "attachments", "thread_ts", "mrkdwn", "unfurl_links", "unfurl_media", "metadata", "username", "icon_emoji", "icon_url", "channel", "link_names"]);
+const BLOCK_TYPES = new Set([
+  "section",
+  "header",
+  "divider",
+  "context",
+  "actions",
+  "image",
+  "rich_text",
+  "markdown",
+  "input",
+  "file",
+  "video",
+  "table",
+]);
+const PAYLOAD_KEYS = new Set([
+  "text",
+  "blocks",
+  "attachments",
+  "thread_ts",
+  "mrkdwn",
+  "unfurl_links",
+  "unfurl_media",
+  "metadata",
+  "username",
+  "icon_emoji",
+  "icon_url",
+  "channel",
+  "link_names",
+]);
 
 export class FakeSlack extends FakeService {
   /** Accepted messages, in order. */
@@ -56,7 +83,8 @@ export class FakeSlack extends FakeService {
     }
     const problems = validateSlackMessage(req.body);
     for (const p of problems) this.http.violation(p);
-    if (problems.length > 0) return { status: 400, body: problems.some((p) => p.startsWith("blocks")) ? "invalid_blocks" : "no_text" };
+    if (problems.length > 0)
+      return { status: 400, body: problems.some((p) => p.startsWith("blocks")) ? "invalid_blocks" : "no_text" };
     this.messages.push(req.body as FakeSlack["messages"][number]);
     return { status: 200, body: "ok" };
   }
@@ -84,9 +112,11 @@ export function validateSlackMessage(payload: unknown): string[] {
 function blockProblems(where: string, b: Record<string, unknown>, ids: Set<string>): string[] {
   const out: string[] = [];
   if (typeof b !== "object" || b === null) return [`${where}: not an object`];
-  if (typeof b.type !== "string" || !BLOCK_TYPES.has(b.type)) return [`${where}: unknown block type ${JSON.stringify(b.type)}`];
+  if (typeof b.type !== "string" || !BLOCK_TYPES.has(b.type))
+    return [`${where}: unknown block type ${JSON.stringify(b.type)}`];
   if (b.block_id !== undefined) {
-    if (typeof b.block_id !== "string" || b.block_id.length > 255) out.push(`${where}.block_id: at most 255 characters`);
+    if (typeof b.block_id !== "string" || b.block_id.length > 255)
+      out.push(`${where}.block_id: at most 255 characters`);
     else if (ids.has(b.block_id)) out.push(`${where}.block_id: duplicate "${b.block_id}"`);
     else ids.add(b.block_id);
   }
@@ -99,25 +129,32 @@ function blockProblems(where: string, b: Record<string, unknown>, ids: Set<strin
     }
     case "section": {
       if (b.text === undefined && b.fields === undefined) out.push(`${where} (section): needs text or fields`);
-      if (b.text !== undefined) out.push(...textProblems(`${where} (section).text`, b.text as Record<string, unknown>, 3_000));
+      if (b.text !== undefined)
+        out.push(...textProblems(`${where} (section).text`, b.text as Record<string, unknown>, 3_000));
       if (b.fields !== undefined) {
         const f = b.fields as unknown[];
         if (!Array.isArray(f) || f.length > 10) out.push(`${where} (section).fields: at most 10`);
-        else f.forEach((x, i) => out.push(...textProblems(`${where} (section).fields[${i}]`, x as Record<string, unknown>, 2_000)));
+        else
+          f.forEach((x, i) =>
+            out.push(...textProblems(`${where} (section).fields[${i}]`, x as Record<string, unknown>, 2_000)),
+          );
       }
       break;
     }
     case "context": {
       const els = b.elements as unknown[];
-      if (!Array.isArray(els) || els.length === 0 || els.length > 10) out.push(`${where} (context).elements: 1 to 10 elements`);
-      else els.forEach((x, i) => {
-        const el = x as Record<string, unknown>;
-        if (el.type !== "image") out.push(...textProblems(`${where} (context).elements[${i}]`, el, 3_000));
-      });
+      if (!Array.isArray(els) || els.length === 0 || els.length > 10)
+        out.push(`${where} (context).elements: 1 to 10 elements`);
+      else
+        els.forEach((x, i) => {
+          const el = x as Record<string, unknown>;
+          if (el.type !== "image") out.push(...textProblems(`${where} (context).elements[${i}]`, el, 3_000));
+        });
       break;
     }
     case "divider":
-      for (const k of Object.keys(b)) if (k !== "type" && k !== "block_id") out.push(`${where} (divider): unexpected field "${k}"`);
+      for (const k of Object.keys(b))
+        if (k !== "type" && k !== "block_id") out.push(`${where} (divider): unexpected field "${k}"`);
       break;
   }
   return out.map((m) => (m.startsWith("blocks") ? m : `blocks: ${m}`));
@@ -133,7 +170,8 @@ function textProblems(where: string, t: Record<string, unknown> | undefined, max
   return out;
 }
 
-const CONTROL = /^<(?:(?:https?:\/\/|mailto:)[^\s<>|]+|[@#][A-Z0-9]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+|date\^[^>|]+))(?:\|[^<>]*)?>/;
+const CONTROL =
+  /^<(?:(?:https?:\/\/|mailto:)[^\s<>|]+|[@#][A-Z0-9]+|!(?:here|channel|everyone|subteam\^[A-Z0-9]+|date\^[^>|]+))(?:\|[^<>]*)?>/;
 
 /** Unescaped & < > in mrkdwn: Slack would parse them as control characters or show them mangled. */
 export function mrkdwnProblems(where: string, text: string): string[] {

@@ -19,7 +19,13 @@ const CLEAN_ENV = (): NodeJS.ProcessEnv => {
 
 /** Run git synchronously in `cwd`; returns stdout. Throws with stderr on failure. */
 export function git(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): string {
-  return execFileSync("git", args, { cwd, env: { ...CLEAN_ENV(), ...extraEnv }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync("git", args, {
+    cwd,
+    env: { ...CLEAN_ENV(), ...extraEnv },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export async function tempDir(prefix = "netpol-drift-test-"): Promise<string> {
@@ -47,7 +53,10 @@ export interface BareRepo {
  * A bare repo whose `main` holds `files` (path → text) and, when given, the folder `seed` copied to
  * `seedAt`. Pushes over HTTP are allowed (http.receivepack).
  */
-export async function createBareRepo(root: string, opts: { seed?: string; seedAt?: string; files?: Record<string, string> } = {}): Promise<BareRepo> {
+export async function createBareRepo(
+  root: string,
+  opts: { seed?: string; seedAt?: string; files?: Record<string, string> } = {},
+): Promise<BareRepo> {
   const dir = path.join(root, "policies.git");
   const work = path.join(root, "seed-work");
   git(root, ["init", "--bare", "--initial-branch=main", dir]);
@@ -79,8 +88,13 @@ function bareRepo(dir: string, root: string): BareRepo {
     fileUrl: pathToFileURL(dir).href,
     show: (ref, file) => tryGit(["show", `${ref}:${file}`]),
     ls: (ref, folder) => (tryGit(["ls-tree", "--name-only", `${ref}:${folder}`]) ?? "").split("\n").filter(Boolean),
-    log: (ref) => (tryGit(["log", "--format=%B%x00", ref]) ?? "").split("\0").map((s) => s.trim()).filter(Boolean),
-    branches: () => git(dir, ["for-each-ref", "--format=%(refname:short)", "refs/heads"]).split("\n").filter(Boolean).sort(),
+    log: (ref) =>
+      (tryGit(["log", "--format=%B%x00", ref]) ?? "")
+        .split("\0")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    branches: () =>
+      git(dir, ["for-each-ref", "--format=%(refname:short)", "refs/heads"]).split("\n").filter(Boolean).sort(),
     commitFile(branch, file, text, message) {
       const work = path.join(root, `outside-${++n}`);
       git(root, ["clone", "-q", "--branch", branch, dir, work]);
@@ -190,7 +204,14 @@ export async function startHttpGitServer(
  * A commit on top of `branch` that is in the bare repo but on no branch (it sits under refs/staged/): what a
  * concurrent push is about to land. Returns its sha.
  */
-export function stageCommit(bare: BareRepo, root: string, branch: string, file: string, text: string, message: string): string {
+export function stageCommit(
+  bare: BareRepo,
+  root: string,
+  branch: string,
+  file: string,
+  text: string,
+  message: string,
+): string {
   const work = path.join(root, `staged-${Math.random().toString(36).slice(2)}`);
   git(root, ["clone", "-q", "--branch", branch, bare.dir, work]);
   execFileSync("mkdir", ["-p", path.dirname(path.join(work, file))]);

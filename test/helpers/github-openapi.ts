@@ -23,13 +23,18 @@ type Operation = {
   parameters?: Parameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
 };
-type Spec = { paths: Record<string, Record<string, Operation>>; components: { parameters: Record<string, Parameter>; schemas: Record<string, Schema> } };
+type Spec = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { parameters: Record<string, Parameter>; schemas: Record<string, Schema> };
+};
 
 let cached: { spec: Spec; routes: { template: string; re: RegExp; names: string[]; literal: number }[] } | undefined;
 
 function load() {
   if (cached) return cached;
-  const file = fileURLToPath(new URL("../../node_modules/@octokit/openapi/generated/api.github.com.json", import.meta.url));
+  const file = fileURLToPath(
+    new URL("../../node_modules/@octokit/openapi/generated/api.github.com.json", import.meta.url),
+  );
   const spec = JSON.parse(readFileSync(file, "utf8")) as Spec;
   const routes = Object.keys(spec.paths).map((template) => {
     const names: string[] = [];
@@ -71,14 +76,16 @@ export function checkGitHubRequest(
   const params: Record<string, string> = {};
   hit.r.names.forEach((n, i) => (params[n] = decodeURIComponent(hit.m![i + 1]!)));
   const declared = (op.parameters ?? []).map((p) => resolveParam(spec, p));
-  for (const p of declared.filter((p) => p.in === "path")) checkValue(`${where} path ${p.name}`, params[p.name], p.schema, violations);
+  for (const p of declared.filter((p) => p.in === "path"))
+    checkValue(`${where} path ${p.name}`, params[p.name], p.schema, violations);
   const queryParams = new Map(declared.filter((p) => p.in === "query").map((p) => [p.name, p]));
   for (const [name, value] of req.query) {
     const p = queryParams.get(name);
     if (!p) violations.push(`${where}: query parameter "${name}" is not declared for ${op.operationId}`);
     else checkValue(`${where} query ${name}`, value, p.schema, violations);
   }
-  for (const p of queryParams.values()) if (p.required && !req.query.has(p.name)) violations.push(`${where}: query "${p.name}" is required`);
+  for (const p of queryParams.values())
+    if (p.required && !req.query.has(p.name)) violations.push(`${where}: query "${p.name}" is required`);
 
   const bodySchema = op.requestBody?.content?.["application/json"]?.schema;
   if (op.requestBody?.required && !req.bodyText) violations.push(`${where}: ${op.operationId} requires a JSON body`);
@@ -109,8 +116,10 @@ function resolveSchema(spec: Spec, s: Schema): Schema {
 function checkValue(where: string, value: string | undefined, schema: Schema | undefined, violations: string[]): void {
   if (value === undefined || !schema) return;
   if (schema.type === "integer" && !/^-?\d+$/.test(value)) violations.push(`${where}: "${value}" is not an integer`);
-  if (schema.type === "boolean" && value !== "true" && value !== "false") violations.push(`${where}: "${value}" is not a boolean`);
-  if (schema.enum && !schema.enum.includes(value)) violations.push(`${where}: "${value}" not in ${JSON.stringify(schema.enum)}`);
+  if (schema.type === "boolean" && value !== "true" && value !== "false")
+    violations.push(`${where}: "${value}" is not a boolean`);
+  if (schema.enum && !schema.enum.includes(value))
+    violations.push(`${where}: "${value}" not in ${JSON.stringify(schema.enum)}`);
 }
 
 function checkSchema(spec: Spec, where: string, value: unknown, raw: Schema, violations: string[]): void {
@@ -130,16 +139,20 @@ function checkSchema(spec: Spec, where: string, value: unknown, raw: Schema, vio
     if (!schema.nullable && !types.includes("null")) violations.push(`${where}: null is not allowed`);
     return;
   }
-  const types = (Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []).filter((t) => t !== "null");
+  const types = (Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []).filter(
+    (t) => t !== "null",
+  );
   if (types.length > 0 && !types.some((t) => typeMatches(t, value))) {
     violations.push(`${where}: expected ${types.join("|")}, got ${Array.isArray(value) ? "array" : typeof value}`);
     return;
   }
-  if (schema.enum && !schema.enum.includes(value)) violations.push(`${where}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !schema.enum.includes(value))
+    violations.push(`${where}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
   if (typeof value === "string" && schema.maxLength !== undefined && value.length > schema.maxLength) {
     violations.push(`${where}: longer than ${schema.maxLength}`);
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => checkSchema(spec, `${where}[${i}]`, v, schema.items!, violations));
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => checkSchema(spec, `${where}[${i}]`, v, schema.items!, violations));
   if (typeof value === "object" && !Array.isArray(value) && schema.properties) {
     const obj = value as Record<string, unknown>;
     for (const r of schema.required ?? []) if (!(r in obj)) violations.push(`${where}: required field "${r}" missing`);

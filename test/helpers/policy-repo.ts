@@ -14,7 +14,10 @@ type Obj = Record<string, any>;
 /** Every NetworkPolicy of the desired fixture, as the API server would return it (namespace filled in). */
 export async function desiredObjects(dir = DESIRED_FIXTURE): Promise<Obj[]> {
   const out: Obj[] = [];
-  for (const ns of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const ns of (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
     for (const file of (await readdir(path.join(dir, ns))).filter((f) => /\.ya?ml$/.test(f)).sort()) {
       for (const doc of parseAllDocuments(await readFile(path.join(dir, ns, file), "utf8"))) {
         const top = doc.toJS() as Obj | null;
@@ -38,7 +41,9 @@ const find = (objects: Obj[], ns: string, name: string): Obj => {
 };
 
 const touchedBy = (o: Obj, manager: string, time: string): void => {
-  o.metadata.managedFields = [{ manager, operation: "Update", apiVersion: "networking.k8s.io/v1", time, fieldsType: "FieldsV1", fieldsV1: {} }];
+  o.metadata.managedFields = [
+    { manager, operation: "Update", apiVersion: "networking.k8s.io/v1", time, fieldsType: "FieldsV1", fieldsV1: {} },
+  ];
 };
 
 /** database/api-to-postgres opened to 5433 by hand, tenant-acme/mcp-egress deleted. */

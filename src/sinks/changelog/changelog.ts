@@ -67,11 +67,14 @@ export function entryText(input: EntryInput): string {
 /** One line, most severe first: "Effect on traffic: **WIDENS** in `a` (3 flows opened, 0 closed); none in `b`." */
 export function effectLine(effects: NamespaceEffect[] | undefined): string {
   if (!effects || effects.length === 0) return "";
-  const ranked = [...effects].sort((a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace));
+  const ranked = [...effects].sort(
+    (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
+  );
   const part = (e: NamespaceEffect) => {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
     const n = flowCounts(e);
-    const flows = e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
+    const flows =
+      e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
     return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
   const more = ranked.length - ENTRY_ITEMS;
@@ -88,7 +91,8 @@ function headline(input: EntryInput): string {
 /** Our entries in the file, oldest first. Entries written by people have no marker and are ignored. */
 export function parseChangelog(text: string): ChangelogEntry[] {
   const out: ChangelogEntry[] = [];
-  for (const m of text.matchAll(MARKER)) out.push({ cluster: m[1] as string, kind: m[2] as RecordKind, fingerprint: m[3] as string });
+  for (const m of text.matchAll(MARKER))
+    out.push({ cluster: m[1] as string, kind: m[2] as RecordKind, fingerprint: m[3] as string });
   return out;
 }
 
@@ -98,7 +102,9 @@ export function parseChangelog(text: string): ChangelogEntry[] {
  */
 export function appendEntry(existing: string | undefined, input: EntryInput): string {
   const base = existing === undefined || existing.trim() === "" ? CHANGELOG_HEADER : existing;
-  const last = parseChangelog(base).filter((e) => e.cluster === input.cluster).at(-1);
+  const last = parseChangelog(base)
+    .filter((e) => e.cluster === input.cluster)
+    .at(-1);
   if (last && last.fingerprint === input.fingerprint && last.kind === input.kind) return base;
   const sep = base.endsWith("\n\n") ? "" : base.endsWith("\n") ? "\n" : "\n\n";
   return `${base}${sep}${entryText(input)}`;

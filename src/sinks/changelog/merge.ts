@@ -6,7 +6,8 @@
 // drift can come back (kind and fingerprint repeat), never in the same minute. Pure.
 
 // One of our entries: its dated heading, lines that start no other heading, and the marker that ends it.
-const ENTRY = /^## \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC — [^\n]*\n(?:(?!## )[^\n]*\n)*?<!-- netpol-drift cluster=\S+ kind=(?:new|changed|resolved) fingerprint=[0-9a-f]+ -->$/gm;
+const ENTRY =
+  /^## \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC — [^\n]*\n(?:(?!## )[^\n]*\n)*?<!-- netpol-drift cluster=\S+ kind=(?:new|changed|resolved) fingerprint=[0-9a-f]+ -->$/gm;
 
 /** Our entries in a CHANGELOG, verbatim, oldest first. */
 export function entryBlocks(text: string): string[] {

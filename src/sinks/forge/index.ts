@@ -56,8 +56,20 @@ export function createPlatform(config: ForgeConfig | undefined, deps: ForgeDeps 
   };
   switch (config.kind) {
     case "github":
-      return new GitHubPlatform({ token: config.token, repository: config.repository, apiUrl: config.apiUrl, retry, logger: deps.logger });
+      return new GitHubPlatform({
+        token: config.token,
+        repository: config.repository,
+        apiUrl: config.apiUrl,
+        retry,
+        logger: deps.logger,
+      });
     case "gitlab":
-      return new GitLabPlatform({ token: config.token, project: config.project, host: config.host, retry, logger: deps.logger });
+      return new GitLabPlatform({
+        token: config.token,
+        project: config.project,
+        host: config.host,
+        retry,
+        logger: deps.logger,
+      });
   }
 }

@@ -28,7 +28,15 @@ export interface Platform {
   close(id: number): Promise<void>;
 }
 
-export type ForgeErrorKind = "auth" | "not-found" | "invalid" | "conflict" | "rate-limited" | "server" | "timeout" | "network";
+export type ForgeErrorKind =
+  | "auth"
+  | "not-found"
+  | "invalid"
+  | "conflict"
+  | "rate-limited"
+  | "server"
+  | "timeout"
+  | "network";
 
 /** A failed forge call, named by the API call; the token never appears in it, and no client error hangs on as cause. */
 export class ForgeError extends Error {
@@ -62,7 +70,8 @@ export function errorKind(status: number | undefined, timedOut = false): ForgeEr
  * UTF-8 bytes; cut at a line end where one is near, never inside a surrogate pair, and say so at the end.
  */
 export function fitBody(body: string, limit: { chars: number; bytes?: number }): string {
-  const fits = (s: string) => s.length <= limit.chars && (limit.bytes === undefined || Buffer.byteLength(s, "utf8") <= limit.bytes);
+  const fits = (s: string) =>
+    s.length <= limit.chars && (limit.bytes === undefined || Buffer.byteLength(s, "utf8") <= limit.bytes);
   if (fits(body)) return body;
   const note = "\n\n_…cut to fit the size limit of this forge._\n";
   const reserve = note + "\n```"; // room for closing a fence the cut leaves open

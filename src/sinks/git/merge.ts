@@ -37,7 +37,9 @@ export async function mergeBaseInto(repo: PolicyRepo, opts: MergeOptions): Promi
 
   // Explicit flags, so a merge.ff/commit.gpgsign/hook in the environment cannot change what this does.
   let failure: unknown;
-  await repo.exec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "--no-stat", "-m", opts.message, theirs]).catch((err: unknown) => void (failure = err));
+  await repo
+    .exec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "--no-stat", "-m", opts.message, theirs])
+    .catch((err: unknown) => void (failure = err));
   const unmerged = (await repo.exec(["diff", "--name-only", "--diff-filter=U", "-z"])).split("\0").filter(Boolean);
   if (failure !== undefined && unmerged.length === 0) {
     await repo.tryExec(["merge", "--abort"]);
@@ -73,13 +75,25 @@ async function settle(repo: PolicyRepo, unmerged: string[], opts: MergeOptions):
 }
 
 async function findMergeBase(repo: PolicyRepo, opts: MergeOptions, theirs: string): Promise<string | undefined> {
-  const refspecs = [`+refs/heads/${opts.base}:${theirs}`, `+refs/heads/${opts.branch}:refs/remotes/origin/${opts.branch}`];
+  const refspecs = [
+    `+refs/heads/${opts.base}:${theirs}`,
+    `+refs/heads/${opts.branch}:refs/remotes/origin/${opts.branch}`,
+  ];
   for (let i = 0; ; i++) {
     const found = (await repo.tryExec(["merge-base", "HEAD", theirs]))?.trim();
     if (found) return found;
     if ((await repo.exec(["rev-parse", "--is-shallow-repository"])).trim() !== "true") return undefined;
     const depth = DEEPEN[i];
-    opts.logger.debug({ branch: opts.branch, base: opts.base, deepen: depth ?? "all" }, "no common ancestor in the shallow clone yet; fetching more history");
-    await repo.exec(["fetch", "--no-tags", ...(depth ? [`--deepen=${depth}`] : ["--unshallow"]), "origin", ...refspecs]);
+    opts.logger.debug(
+      { branch: opts.branch, base: opts.base, deepen: depth ?? "all" },
+      "no common ancestor in the shallow clone yet; fetching more history",
+    );
+    await repo.exec([
+      "fetch",
+      "--no-tags",
+      ...(depth ? [`--deepen=${depth}`] : ["--unshallow"]),
+      "origin",
+      ...refspecs,
+    ]);
   }
 }

@@ -48,7 +48,8 @@ export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<P
   for (let attempt = 1; attempt <= opts.retries + 1; attempt++) {
     const { tip, existed } = await repo.syncTo(opts.branch, opts.base);
     opts.logger.debug({ branch: opts.branch, tip, existed, attempt }, "synced to the remote tip");
-    const merged = existed && opts.branch !== opts.base && opts.mergeBase ? await bringInBase(repo, opts, opts.mergeBase) : false;
+    const merged =
+      existed && opts.branch !== opts.base && opts.mergeBase ? await bringInBase(repo, opts, opts.mergeBase) : false;
     // `merged` is true only when a merge commit holds something the base lacks: worth a push on its own.
     const change = await opts.apply(repo, attempt);
     const sha = change ? await repo.commit(change.message, change.paths) : undefined;
@@ -60,19 +61,45 @@ export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<P
       return { outcome: "pushed", sha: head, attempts: attempt, ...(merged ? { merged } : {}) };
     }
     last = pushed.detail;
-    opts.logger.warn({ branch: opts.branch, attempt, rejected: pushed.detail }, "push rejected because the remote moved; fetching and applying again");
+    opts.logger.warn(
+      { branch: opts.branch, attempt, rejected: pushed.detail },
+      "push rejected because the remote moved; fetching and applying again",
+    );
     // A ref lock held by a push still in flight clears in moments; a non-fast-forward needs no wait.
-    if (pushed.lostRace && attempt <= opts.retries) await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
+    if (pushed.lostRace && attempt <= opts.retries)
+      await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
   }
-  throw new GitSinkError(`git push origin ${opts.branch}`, `the remote kept moving: rejected ${opts.retries + 1} times (last: ${last})`);
+  throw new GitSinkError(
+    `git push origin ${opts.branch}`,
+    `the remote kept moving: rejected ${opts.retries + 1} times (last: ${last})`,
+  );
 }
 
-async function bringInBase(repo: PolicyRepo, opts: PublishOptions, merge: NonNullable<PublishOptions["mergeBase"]>): Promise<boolean> {
-  const res = await mergeBaseInto(repo, { branch: opts.branch, base: opts.base, message: merge.message, resolve: merge.resolve, logger: opts.logger });
+async function bringInBase(
+  repo: PolicyRepo,
+  opts: PublishOptions,
+  merge: NonNullable<PublishOptions["mergeBase"]>,
+): Promise<boolean> {
+  const res = await mergeBaseInto(repo, {
+    branch: opts.branch,
+    base: opts.base,
+    message: merge.message,
+    resolve: merge.resolve,
+    logger: opts.logger,
+  });
   const log = { branch: opts.branch, base: opts.base };
-  if (res.outcome === "merged") opts.logger.info({ ...log, sha: res.sha, resolved: res.resolved }, "merged the base branch into the branch so its change request stays mergeable");
-  else if (res.outcome === "conflict") opts.logger.warn({ ...log, files: res.files }, "the base branch cannot be merged into the branch automatically; its change request needs a person to merge");
-  else if (res.outcome === "unrelated") opts.logger.warn(log, "the branch and its base share no history; left as it is");
+  if (res.outcome === "merged")
+    opts.logger.info(
+      { ...log, sha: res.sha, resolved: res.resolved },
+      "merged the base branch into the branch so its change request stays mergeable",
+    );
+  else if (res.outcome === "conflict")
+    opts.logger.warn(
+      { ...log, files: res.files },
+      "the base branch cannot be merged into the branch automatically; its change request needs a person to merge",
+    );
+  else if (res.outcome === "unrelated")
+    opts.logger.warn(log, "the branch and its base share no history; left as it is");
   // A branch that now equals its base (its change request was merged) needs no push of its own.
   return res.outcome === "merged" && res.pending;
 }

@@ -38,7 +38,13 @@ export class GitSinkError extends Error {
 /** "pushed", or the rejection that says the remote moved under us (fetch, re-apply and push again). */
 export type PushResult = { outcome: "pushed" } | { outcome: "remote-moved"; detail: string; lostRace: boolean };
 
-const ENV_ALLOWED = ["GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"];
+const ENV_ALLOWED = [
+  "GIT_TERMINAL_PROMPT",
+  "GIT_CONFIG_NOSYSTEM",
+  "GIT_CONFIG_COUNT",
+  "GIT_CONFIG_KEY_0",
+  "GIT_CONFIG_VALUE_0",
+];
 // simple-git refuses guarded variables it did not expect; pass the ambient ones that git never needs.
 const GUARDED = /^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i;
 // A rejection because the remote has commits we lack: fetch and re-apply.
@@ -48,7 +54,8 @@ const REMOTE_MOVED = /\[rejected\][^\n]*\((fetch first|non-fast-forward|stale in
 // Y", "reference already exists", "Unable to create ….lock"). A lasting one (a stale lock, a full disk on the
 // server) ends after the bounded retries with the server's reason. Any other "[remote rejected]" — a hook, a
 // protected branch, a permission — is a real error at once.
-const LOST_RACE = /\[remote rejected\][^\n]*\((failed to update ref|failed to lock|cannot lock ref[^\n]*|incorrect old value provided|reference already exists)\)/;
+const LOST_RACE =
+  /\[remote rejected\][^\n]*\((failed to update ref|failed to lock|cannot lock ref[^\n]*|incorrect old value provided|reference already exists)\)/;
 
 export class PolicyRepo {
   private constructor(
@@ -79,7 +86,9 @@ export class PolicyRepo {
 
   /** The remote tip of a branch, or undefined when the branch does not exist there. */
   async remoteTip(branch: string): Promise<string | undefined> {
-    const out = await this.run(`git ls-remote --heads origin ${branch}`, () => this.git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]));
+    const out = await this.run(`git ls-remote --heads origin ${branch}`, () =>
+      this.git.raw(["ls-remote", "--heads", "origin", `refs/heads/${branch}`]),
+    );
     return out.trim().split(/\s+/)[0] || undefined;
   }
 
@@ -145,7 +154,11 @@ export class PolicyRepo {
       if (moved) {
         // The server says why in a "remote: error:" line (which ref, where it is, what we expected).
         const why = /remote: error: (cannot lock ref[^\n]*)/.exec(message)?.[1]?.trim();
-        return { outcome: "remote-moved", detail: this.clean(why ? `${moved[0]}: ${why}` : moved[0]), lostRace: !REMOTE_MOVED.test(message) };
+        return {
+          outcome: "remote-moved",
+          detail: this.clean(why ? `${moved[0]}: ${why}` : moved[0]),
+          lostRace: !REMOTE_MOVED.test(message),
+        };
       }
       throw new GitSinkError(call, this.clean(message));
     }
@@ -172,7 +185,10 @@ export class PolicyRepo {
   /** Commit messages of the last `n` commits on HEAD (shallow clones may have fewer). */
   async log(n: number): Promise<string[]> {
     const out = await this.run("git log", () => this.git.raw(["log", `-${n}`, "--format=%B%x00"]));
-    return out.split("\0").map((s) => s.trim()).filter(Boolean);
+    return out
+      .split("\0")
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   private async run<T>(call: string, fn: () => Promise<T>): Promise<T> {
@@ -194,7 +210,11 @@ function makeGit(dir: string, opts: RepoOptions): SimpleGit {
   Object.assign(env, { GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", LC_ALL: "C", LANG: "C" });
   if (opts.auth && /^https?:\/\//i.test(opts.url)) {
     const basic = Buffer.from(`${opts.auth.username}:${opts.auth.token}`).toString("base64");
-    Object.assign(env, { GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "http.extraHeader", GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "http.extraHeader",
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
   }
   return simpleGit({
     baseDir: dir,

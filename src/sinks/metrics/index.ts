@@ -1,3 +1,11 @@
 export { METRIC, buildRunRegistry, type RunMetricsInput } from "./registry.js";
 export { meterRun, type MeterOptions } from "./meter.js";
-export { MetricsPushError, PUSH_JOB, groupingKey, pushOptionsFromEnv, pushRunMetrics, type PushOptions, type PushResult } from "./push.js";
+export {
+  MetricsPushError,
+  PUSH_JOB,
+  groupingKey,
+  pushOptionsFromEnv,
+  pushRunMetrics,
+  type PushOptions,
+  type PushResult,
+} from "./push.js";

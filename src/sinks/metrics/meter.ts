@@ -25,7 +25,10 @@ export async function meterRun<D extends { detect: (desiredDir: string, repoRoot
 ): Promise<number> {
   if (!opts.push) return run(deps);
   let report: Report | undefined;
-  const metered: D = { ...deps, detect: async (dir: string, repoRoot?: string) => (report = await deps.detect(dir, repoRoot)) };
+  const metered: D = {
+    ...deps,
+    detect: async (dir: string, repoRoot?: string) => (report = await deps.detect(dir, repoRoot)),
+  };
   const startedAt = opts.now();
   let code = 2;
   try {

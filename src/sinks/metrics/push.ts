@@ -39,7 +39,10 @@ export function pushOptionsFromEnv(env: NodeJS.ProcessEnv): PushOptions | undefi
   try {
     parsed = new URL(raw);
   } catch {
-    throw new MetricsPushError("(the configured URL)", "NETPOL_DRIFT_PUSHGATEWAY is not a URL (want e.g. http://pushgateway.monitoring:9091)");
+    throw new MetricsPushError(
+      "(the configured URL)",
+      "NETPOL_DRIFT_PUSHGATEWAY is not a URL (want e.g. http://pushgateway.monitoring:9091)",
+    );
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new MetricsPushError(raw, `NETPOL_DRIFT_PUSHGATEWAY must be http(s), got ${parsed.protocol}`);

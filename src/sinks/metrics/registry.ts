@@ -43,11 +43,14 @@ export function buildRunRegistry(input: RunMetricsInput): Registry {
   }
   if (!input.success) return registry;
 
-  gauge(METRIC.lastSuccess, "Unix time the last successful netpol-drift run finished.").set(input.finishedAt.getTime() / 1000);
-  const policies = gauge(METRIC.policies, "Drifted NetworkPolicies by drift state and namespace, as of the last successful run.", [
-    "state",
-    "namespace",
-  ] as const);
+  gauge(METRIC.lastSuccess, "Unix time the last successful netpol-drift run finished.").set(
+    input.finishedAt.getTime() / 1000,
+  );
+  const policies = gauge(
+    METRIC.policies,
+    "Drifted NetworkPolicies by drift state and namespace, as of the last successful run.",
+    ["state", "namespace"] as const,
+  );
   for (const [key, count] of countByStateAndNamespace(input.report?.drift ?? [])) {
     const [state, namespace] = key.split("\u0000") as [DriftState, string];
     policies.set({ state, namespace }, count);

@@ -14,10 +14,14 @@ export function fingerprint(drift: readonly DriftItem[]): string {
       state: d.state,
       namespace: d.namespace,
       name: d.name,
-      changes: [...d.changes].sort((a, b) => cmp(a.path, b.path)).map((c) => sortKeys({ path: c.path, desired: c.desired, live: c.live })),
+      changes: [...d.changes]
+        .sort((a, b) => cmp(a.path, b.path))
+        .map((c) => sortKeys({ path: c.path, desired: c.desired, live: c.live })),
       diff: d.diff.trimEnd(),
     }));
-  return createHash("sha256").update(JSON.stringify(sortKeys(items))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(sortKeys(items)))
+    .digest("hex");
 }
 
 /** The fingerprint of "no drift": what a resolution record holds. */

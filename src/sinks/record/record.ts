@@ -73,7 +73,10 @@ export function recordFolder(recordsDir: string, cluster: string): string {
 
 /** `0007-20250601T023000Z-changed`: the sequence orders records even when two share a timestamp. */
 export function recordBaseName(sequence: number, now: Date, kind: RecordKind): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
   return `${String(sequence).padStart(4, "0")}-${stamp}-${kind}`;
 }
 
@@ -92,7 +95,10 @@ export function latestRecordFile(names: readonly string[]): { name: string; sequ
 }
 
 export function buildRecord(input: RecordInput): RecordFiles {
-  const base = path.posix.join(recordFolder(input.recordsDir, input.cluster), recordBaseName(input.sequence, input.now, input.kind));
+  const base = path.posix.join(
+    recordFolder(input.recordsDir, input.cluster),
+    recordBaseName(input.sequence, input.now, input.kind),
+  );
   const meta: RecordMeta = {
     schema: 1,
     cluster: input.cluster,
@@ -102,7 +108,15 @@ export function buildRecord(input: RecordInput): RecordFiles {
     sequence: input.sequence,
     createdAt: input.now.toISOString(),
     markdown: `${base}.md`,
-    ...(input.kind === "resolved" ? { resolved: (input.previous?.report.drift ?? []).map((d) => ({ namespace: d.namespace, name: d.name, state: d.state })) } : {}),
+    ...(input.kind === "resolved"
+      ? {
+          resolved: (input.previous?.report.drift ?? []).map((d) => ({
+            namespace: d.namespace,
+            name: d.name,
+            state: d.state,
+          })),
+        }
+      : {}),
     delivery: {},
   };
   // Both files stay under the budget: the JSON drops diffs and flows first (saying so in `record.trimmed`),
@@ -166,14 +180,26 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     return head.join("\n");
   }
   // maxLength counts characters, the budget bytes: the margin covers the few non-ASCII ones (→, —).
-  const where = meta.trimmed ? "`netpol-drift report -o json` lists all; this record's JSON keeps kinds and counts" : "the JSON report lists all";
-  if (meta.trimmed) head.push(`_The record is trimmed to stay under ${RECORD_FILE_BUDGET / 1024} KiB per file: ${trimmedText(meta.trimmed)}._`, "");
+  const where = meta.trimmed
+    ? "`netpol-drift report -o json` lists all; this record's JSON keeps kinds and counts"
+    : "the JSON report lists all";
+  if (meta.trimmed)
+    head.push(
+      `_The record is trimmed to stay under ${RECORD_FILE_BUDGET / 1024} KiB per file: ${trimmedText(meta.trimmed)}._`,
+      "",
+    );
   const text = head.join("\n");
   return `${text}\n${renderMarkdown(input.report, { moreFlowsHint: where, maxLength: Math.floor((RECORD_FILE_BUDGET - Buffer.byteLength(text, "utf8")) * 0.85), fullReportHint: where })}`;
 }
 
 function trimmedText(t: Trimmed): string {
-  const parts = [`${t.diffs} diffs`, `${t.flows} flows`, t.changes ? `${t.changes} field changes` : "", t.violations ? `${t.violations} violations` : "", t.driftItems ? `${t.driftItems} drift items` : ""];
+  const parts = [
+    `${t.diffs} diffs`,
+    `${t.flows} flows`,
+    t.changes ? `${t.changes} field changes` : "",
+    t.violations ? `${t.violations} violations` : "",
+    t.driftItems ? `${t.driftItems} drift items` : "",
+  ];
   return `the JSON leaves out ${parts.filter(Boolean).join(", ")}`;
 }
 
@@ -184,6 +210,8 @@ function titleOf(kind: RecordKind): string {
 export function itemLine(d: DriftItem): string {
   const paths = d.changes.map((c) => markdownCode(c.path)).join(", ");
   const c = d.changedBy;
-  const who = c ? `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})` : "";
+  const who = c
+    ? `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})`
+    : "";
   return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}`;
 }

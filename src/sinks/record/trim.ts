@@ -29,20 +29,42 @@ const bytes = (s: string) => Buffer.byteLength(s, "utf8");
  * The report as the record's JSON carries it, and what was left out: the whole report when it fits, else
  * step by step less until `render(report)` fits the budget.
  */
-export function fitReport(report: Report, render: (r: Report, trimmed?: Trimmed) => string, budget = RECORD_FILE_BUDGET): { report: Report; trimmed?: Trimmed; text: string } {
+export function fitReport(
+  report: Report,
+  render: (r: Report, trimmed?: Trimmed) => string,
+  budget = RECORD_FILE_BUDGET,
+): { report: Report; trimmed?: Trimmed; text: string } {
   const full = render(report);
   if (bytes(full) <= budget) return { report, text: full };
   const flows = (report.effects ?? []).reduce((n, e) => n + e.opened.length + e.closed.length, 0);
   const summary = {
     ...report,
     drift: report.drift.map((d) => ({ ...d, diff: "" })),
-    ...(report.effects ? { effects: report.effects.map((e) => ({ namespace: e.namespace, effect: e.effect, opened: [], closed: [], counts: e.counts ?? { opened: e.opened.length, closed: e.closed.length } })) } : {}),
+    ...(report.effects
+      ? {
+          effects: report.effects.map((e) => ({
+            namespace: e.namespace,
+            effect: e.effect,
+            opened: [],
+            closed: [],
+            counts: e.counts ?? { opened: e.opened.length, closed: e.closed.length },
+          })),
+        }
+      : {}),
   };
   let trimmed: Trimmed = { diffs: report.drift.filter((d) => d.diff).length, flows };
   let text = render(summary, trimmed);
   if (bytes(text) <= budget) return { report: summary, trimmed, text };
-  const bare: Report = { ...summary, drift: summary.drift.map((d) => ({ ...d, changes: [] })), ...(report.violations ? { violations: [] } : {}) };
-  trimmed = { ...trimmed, changes: report.drift.reduce((n, d) => n + d.changes.length, 0), ...(report.violations ? { violations: report.violations.length } : {}) };
+  const bare: Report = {
+    ...summary,
+    drift: summary.drift.map((d) => ({ ...d, changes: [] })),
+    ...(report.violations ? { violations: [] } : {}),
+  };
+  trimmed = {
+    ...trimmed,
+    changes: report.drift.reduce((n, d) => n + d.changes.length, 0),
+    ...(report.violations ? { violations: report.violations.length } : {}),
+  };
   text = render(bare, trimmed);
   if (bytes(text) <= budget) return { report: bare, trimmed, text };
   // Still too big (tens of thousands of drifted policies): keep the drift items that fit, in order.

@@ -48,8 +48,18 @@ export function buildDigestMessage(digest: Digest, opts: DigestMessageOptions = 
   const maxItems = Math.max(0, opts.maxItems ?? 25);
   const blocks: SlackBlock[] = [];
   // A widening is an incident: it changes the headline's emoji so it stands out in the channel.
-  const headline = widening(digest).length > 0 ? `:rotating_light: ${HEADLINE[digest.kind].replace(/^:warning: /, "")}` : HEADLINE[digest.kind];
-  blocks.push({ type: "header", text: { type: "plain_text", text: clip(`${headline} — ${slackPlain(digest.cluster || "unknown cluster")}`, SLACK_LIMITS.headerText), emoji: true } });
+  const headline =
+    widening(digest).length > 0
+      ? `:rotating_light: ${HEADLINE[digest.kind].replace(/^:warning: /, "")}`
+      : HEADLINE[digest.kind];
+  blocks.push({
+    type: "header",
+    text: {
+      type: "plain_text",
+      text: clip(`${headline} — ${slackPlain(digest.cluster || "unknown cluster")}`, SLACK_LIMITS.headerText),
+      emoji: true,
+    },
+  });
   blocks.push(section(summaryText(digest)));
   if (digest.prUrl) blocks.push(section(`:link: ${link(digest.prUrl, linkLabel(digest.prUrl))}`));
 
@@ -60,7 +70,15 @@ export function buildDigestMessage(digest: Digest, opts: DigestMessageOptions = 
   }
   const more = Math.max(0, digest.total - listed.count);
   if (more > 0) {
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `…and ${more} more ${more === 1 ? "policy" : "policies"} — see the ${digest.prUrl ? "change request" : "report"} for all of them.` }] });
+    blocks.push({
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `…and ${more} more ${more === 1 ? "policy" : "policies"} — see the ${digest.prUrl ? "change request" : "report"} for all of them.`,
+        },
+      ],
+    });
   }
   blocks.push({ type: "context", elements: footer(digest) });
   return { text: fallbackText(digest), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
@@ -70,8 +88,14 @@ function summaryText(d: Digest): string {
   const c = d.counts;
   const inSync = `${c.inSync} in sync (desired ${c.desired}, live ${c.live})`;
   const lines: string[] = [];
-  if (d.kind === "resolved") lines.push(`*No drift left*${d.total > 0 ? `: ${d.total} ${d.total === 1 ? "policy is" : "policies are"} back in sync` : ""}. ${inSync}`);
-  else lines.push(`*${d.total} ${d.total === 1 ? "policy" : "policies"} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`);
+  if (d.kind === "resolved")
+    lines.push(
+      `*No drift left*${d.total > 0 ? `: ${d.total} ${d.total === 1 ? "policy is" : "policies are"} back in sync` : ""}. ${inSync}`,
+    );
+  else
+    lines.push(
+      `*${d.total} ${d.total === 1 ? "policy" : "policies"} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`,
+    );
   const effects = effectCounts(d);
   if (effects) lines.push(`Effect on traffic: ${effects}`);
   if (!d.complete) lines.push(":grey_question: *Incomplete run*: some verdicts were withheld; the report lists why.");
@@ -104,8 +128,11 @@ function namespaceHeading(ns: DigestNamespace): string {
   const head = `*${code(ns.namespace)}* (${ns.items.length})`;
   const e = ns.effect;
   if (!e) return head;
-  const counts = e.effect === "none" ? " on traffic" : `: ${e.opened} flow${e.opened === 1 ? "" : "s"} opened, ${e.closed} closed`;
-  const flows = e.flows.map((f) => `\n    ${f.change === "opened" ? "+ opened" : "− closed"} ${code(clip(f.text, 300))}`).join("");
+  const counts =
+    e.effect === "none" ? " on traffic" : `: ${e.opened} flow${e.opened === 1 ? "" : "s"} opened, ${e.closed} closed`;
+  const flows = e.flows
+    .map((f) => `\n    ${f.change === "opened" ? "+ opened" : "− closed"} ${code(clip(f.text, 300))}`)
+    .join("");
   const total = e.flows[0]?.change === "closed" ? e.closed : e.opened;
   const more = total > e.flows.length ? `\n    …and ${total - e.flows.length} more` : "";
   return `${head} — ${EFFECT_WORD[e.effect]}${counts}${flows}${more}`;
@@ -135,7 +162,11 @@ function listSections(d: Digest, maxItems: number, maxBlocks: number): { section
   return { sections, count };
 }
 
-const STATE_WORD: Record<DigestItem["state"], string> = { modified: "modified", missing: "missing (in git, not live)", unmanaged: "unmanaged (live, not in git)" };
+const STATE_WORD: Record<DigestItem["state"], string> = {
+  modified: "modified",
+  missing: "missing (in git, not live)",
+  unmanaged: "unmanaged (live, not in git)",
+};
 
 // Each part is clipped before escaping, so a line stays far below a section's 3,000 characters and no entity is cut.
 function itemLine(item: DigestItem): string {

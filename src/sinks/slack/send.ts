@@ -5,7 +5,12 @@
 // a short string body (400 invalid_payload/invalid_blocks/no_text, 403 action_prohibited, 404 no_service or
 // channel_not_found, 410 channel_is_archived, 429 with Retry-After, 500 rollup_error).
 
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from "@slack/webhook";
+import {
+  IncomingWebhook,
+  IncomingWebhookHTTPError,
+  IncomingWebhookRequestError,
+  type FetchFunction,
+} from "@slack/webhook";
 import type { Logger } from "../../log/logger.js";
 import type { Digest } from "../notify-types.js";
 import { nextDelay, retryAfterMs, retryPolicy, type RetryPolicy } from "../retry.js";
@@ -52,14 +57,24 @@ export function createSlackNotifier(opts: SlackOptions): SlackNotifier {
 }
 
 export async function postMessage(message: SlackMessage, opts: SlackOptions): Promise<void> {
-  const policy = retryPolicy({ timeoutMs: opts.timeoutMs, retries: opts.retries, maxDelayMs: opts.maxRetryAfterMs, sleep: opts.sleep, baseDelayMs: opts.baseDelayMs });
+  const policy = retryPolicy({
+    timeoutMs: opts.timeoutMs,
+    retries: opts.retries,
+    maxDelayMs: opts.maxRetryAfterMs,
+    sleep: opts.sleep,
+    baseDelayMs: opts.baseDelayMs,
+  });
   let lastRetryAfter: number | undefined;
   const fetchFn: FetchFunction = async (url, init) => {
     const response = await fetch(url, init);
     lastRetryAfter = retryAfterMs(response.headers);
     return response;
   };
-  const webhook = new IncomingWebhook(opts.webhookUrl, { timeout: policy.timeoutMs, retryConfig: { retries: 0 }, fetch: fetchFn });
+  const webhook = new IncomingWebhook(opts.webhookUrl, {
+    timeout: policy.timeoutMs,
+    retryConfig: { retries: 0 },
+    fetch: fetchFn,
+  });
 
   for (let attempt = 0; ; attempt++) {
     lastRetryAfter = undefined;
@@ -70,9 +85,16 @@ export async function postMessage(message: SlackMessage, opts: SlackOptions): Pr
     } catch (err) {
       failure = toSlackError(err, attempt + 1, policy.timeoutMs, opts.webhookUrl);
     }
-    const delay = nextDelay(attempt, { status: failure.status, timedOut: failure.kind === "timeout", retryAfterMs: lastRetryAfter, idempotent: false }, policy);
+    const delay = nextDelay(
+      attempt,
+      { status: failure.status, timedOut: failure.kind === "timeout", retryAfterMs: lastRetryAfter, idempotent: false },
+      policy,
+    );
     if (delay === undefined) throw failure;
-    opts.logger?.warn({ sink: "slack", status: failure.status, attempt: attempt + 1, delayMs: delay }, "retrying Slack post");
+    opts.logger?.warn(
+      { sink: "slack", status: failure.status, attempt: attempt + 1, delayMs: delay },
+      "retrying Slack post",
+    );
     await policy.sleep(delay);
   }
 }
@@ -91,7 +113,8 @@ function describe(err: unknown, attempts: number, timeoutMs: number): SlackError
   }
   if (err instanceof IncomingWebhookRequestError) {
     const name = err.original.name;
-    if (name === "TimeoutError" || name === "AbortError") return new SlackError("timeout", undefined, `no response within ${timeoutMs} ms`, attempts);
+    if (name === "TimeoutError" || name === "AbortError")
+      return new SlackError("timeout", undefined, `no response within ${timeoutMs} ms`, attempts);
     const cause = (err.original as { cause?: { code?: string } }).cause;
     // undici's messages name the host at most; the path (the secret part) is never in them.
     return new SlackError("network", undefined, `no response: ${cause?.code ?? err.original.message}`, attempts);

@@ -35,7 +35,9 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
       const name = String(meta.name);
       if (!namespace) {
         state.problems.push({
-          file: found.file, line: found.line, namespace: "*",
+          file: found.file,
+          line: found.line,
+          namespace: "*",
           message: `NetworkPolicy "${name}" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set`,
         });
         continue;
@@ -43,7 +45,12 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
       const badNs = namespace === fallback && namespace === folderNs ? namespaceError(namespace) : undefined;
       if (badNs) {
         // A folder that cannot be a namespace would read as "missing" in a namespace that cannot exist.
-        state.problems.push({ file: found.file, line: found.line, namespace, message: `${badNs} (from the folder name ${folderNs}/)` });
+        state.problems.push({
+          file: found.file,
+          line: found.line,
+          namespace,
+          message: `${badNs} (from the folder name ${folderNs}/)`,
+        });
         continue;
       }
       const key = `${namespace}/${name}`;
@@ -52,11 +59,32 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
         duplicated.add(key);
         const here = `${found.file}:${found.line}`;
         const there = `${first.file}:${first.line}`;
-        state.problems.push({ file: found.file, line: found.line, namespace, name, message: `${key} is declared twice: here and at ${there}` });
-        state.problems.push({ file: first.file, line: first.line, namespace, name, message: `${key} is declared twice: here and at ${here}` });
+        state.problems.push({
+          file: found.file,
+          line: found.line,
+          namespace,
+          name,
+          message: `${key} is declared twice: here and at ${there}`,
+        });
+        state.problems.push({
+          file: first.file,
+          line: first.line,
+          namespace,
+          name,
+          message: `${key} is declared twice: here and at ${here}`,
+        });
         continue;
       }
-      byKey.set(key, { file: found.file, line: found.line, policy: normalizePolicy(found.raw, namespace, { file: found.file, line: found.line, rules: found.rules }, opts.normalize) });
+      byKey.set(key, {
+        file: found.file,
+        line: found.line,
+        policy: normalizePolicy(
+          found.raw,
+          namespace,
+          { file: found.file, line: found.line, rules: found.rules },
+          opts.normalize,
+        ),
+      });
     }
   }
   for (const [key, found] of byKey) {

@@ -23,12 +23,15 @@ export function parseCidr(value: string): CidrResult {
   if (!ip) return { error: SYNTAX };
   const width = ip.family === 4 ? 32 : 128;
   if (!/^[0-9]+$/.test(maskText) || Number(maskText) > width) return { error: SYNTAX };
-  if (ip.leadingZeros || (maskText.length > 1 && maskText.startsWith("0"))) return { error: "must not have leading 0s in IP or prefix length" };
+  if (ip.leadingZeros || (maskText.length > 1 && maskText.startsWith("0")))
+    return { error: "must not have leading 0s in IP or prefix length" };
   if (ip.mapped4) return { error: "must not have an IPv4-mapped IPv6 address" };
   const bits = Number(maskText);
   const hostMask = (1n << BigInt(width - bits)) - 1n;
   if ((ip.addr & hostMask) !== 0n) {
-    return { error: `must not have bits set beyond the prefix length (the network is ${format(ip.family, ip.addr & ~hostMask)}/${bits})` };
+    return {
+      error: `must not have bits set beyond the prefix length (the network is ${format(ip.family, ip.addr & ~hostMask)}/${bits})`,
+    };
   }
   return { cidr: { family: ip.family, addr: ip.addr, bits } };
 }

@@ -16,7 +16,9 @@ const scalar = (kind: Resolved["kind"], name: string) =>
     construct: (s: string) => resolvePlain(s)?.value,
   });
 
-const GO_YAML_V2 = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [scalar("null", "null"), scalar("bool", "bool"), scalar("int", "int"), scalar("float", "float")] });
+const GO_YAML_V2 = jsyaml.FAILSAFE_SCHEMA.extend({
+  implicit: [scalar("null", "null"), scalar("bool", "bool"), scalar("int", "int"), scalar("float", "float")],
+});
 
 // Anchors, aliases, tags, directives, merge keys and tabs: rare in policy files, and where the two parsers
 // could part ways (alias limits, tag handling). Such files take the position-keeping parse.
@@ -34,7 +36,10 @@ export interface FastDocument {
  * The documents of a file when each is a v1 NetworkPolicy (`accept` says whether it is one without
  * problems); undefined sends the file to the position-keeping parse.
  */
-export function fastParse(text: string, accept: (value: Record<string, unknown>) => boolean): FastDocument[] | undefined {
+export function fastParse(
+  text: string,
+  accept: (value: Record<string, unknown>) => boolean,
+): FastDocument[] | undefined {
   if (UNUSUAL.test(text)) return undefined;
   let values: unknown[];
   try {
@@ -89,7 +94,11 @@ function contentLines(text: string): number[] | undefined {
  * rules); any other layout (flow style, a rule starting on the line after its `-`) returns undefined, and the file
  * takes the position-keeping parse.
  */
-function ruleLines(rows: string[], start: number, value: Record<string, unknown>): { ingress: number[]; egress: number[] } | undefined {
+function ruleLines(
+  rows: string[],
+  start: number,
+  value: Record<string, unknown>,
+): { ingress: number[]; egress: number[] } | undefined {
   const spec = isRecord(value.spec) ? value.spec : {};
   const want = (dir: "ingress" | "egress") => (Array.isArray(spec[dir]) ? spec[dir].length : 0);
   if (want("ingress") === 0 && want("egress") === 0) return { ingress: [], egress: [] };

@@ -30,7 +30,19 @@ export const YAML_OPTIONS = (lineCounter?: LineCounter) =>
 
 const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 // Kustomize fields that change the name, namespace, labels or content of the policies it lists.
-const TRANSFORMERS = ["namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations", "patches", "patchesStrategicMerge", "patchesJson6902", "replacements", "components"];
+const TRANSFORMERS = [
+  "namePrefix",
+  "nameSuffix",
+  "namespace",
+  "commonLabels",
+  "labels",
+  "commonAnnotations",
+  "patches",
+  "patchesStrategicMerge",
+  "patchesJson6902",
+  "replacements",
+  "components",
+];
 
 /**
  * Every document of one YAML file, classified: v1 NetworkPolicies are kept, other Kubernetes objects and
@@ -38,15 +50,26 @@ const TRANSFORMERS = ["namePrefix", "nameSuffix", "namespace", "commonLabels", "
  * with file and line. `namespace` is the namespace the file's documents would default to ("*" if unknown):
  * a problem makes it uncertain.
  */
-export function parseManifestText(text: string, file: string, namespace: string, opts: { positions?: boolean } = {}): ParsedFile {
+export function parseManifestText(
+  text: string,
+  file: string,
+  namespace: string,
+  opts: { positions?: boolean } = {},
+): ParsedFile {
   const out: ParsedFile = { policies: [], skipped: [], problems: [] };
   const fast = opts.positions || KUSTOMIZATION.test(file) ? undefined : fastParse(text, isValidV1Policy);
   if (fast) {
-    for (const d of fast) out.policies.push({ raw: asDecoded(dropNullLabels(d.value)), file, line: d.line, rules: d.rules });
+    for (const d of fast)
+      out.policies.push({ raw: asDecoded(dropNullLabels(d.value)), file, line: d.line, rules: d.rules });
     return out;
   }
   if (flowTooDeep(text)) {
-    out.problems.push({ file, line: 1, namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+    out.problems.push({
+      file,
+      line: 1,
+      namespace,
+      message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest`,
+    });
     return out;
   }
   const counter = new LineCounter();
@@ -64,10 +87,13 @@ export function parseManifestText(text: string, file: string, namespace: string,
       const opened = unclosedOpener(text, doc.range[0], err.pos[0]);
       const line = opened === undefined ? noticed : lineAt(opened);
       out.problems.push({
-        file, line, namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
-        message: err.code === "DUPLICATE_KEY"
-          ? `duplicate key ${JSON.stringify(/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim())}: refused on purpose, though kubectl would silently keep one of the two values; remove one`
-          : `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
+        file,
+        line,
+        namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
+        message:
+          err.code === "DUPLICATE_KEY"
+            ? `duplicate key ${JSON.stringify(/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim())}: refused on purpose, though kubectl would silently keep one of the two values; remove one`
+            : `invalid YAML: ${firstLine(err.message)}${line !== noticed ? ` (noticed at line ${noticed})` : ""}`,
       });
       continue;
     }
@@ -77,7 +103,8 @@ export function parseManifestText(text: string, file: string, namespace: string,
     } catch (e) {
       // An alias bomb or an alias to a missing anchor throws on conversion, not while parsing.
       out.problems.push({
-        file, line: lineAt(firstAliasOffset(doc) ?? doc.contents?.range?.[0]),
+        file,
+        line: lineAt(firstAliasOffset(doc) ?? doc.contents?.range?.[0]),
         namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
         message: `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`,
       });
@@ -86,14 +113,21 @@ export function parseManifestText(text: string, file: string, namespace: string,
     if (value === null || value === undefined) continue; // an empty document (`---` alone, only comments)
     declared++;
     if (tooDeep(value)) {
-      out.problems.push({ file, line: lineAt(doc.range[0]), namespace, message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest` });
+      out.problems.push({
+        file,
+        line: lineAt(doc.range[0]),
+        namespace,
+        message: `nested more than ${MAX_DEPTH} levels deep: not a NetworkPolicy manifest`,
+      });
       continue;
     }
     if (KUSTOMIZATION.test(file) && isRecord(value)) {
       const used = TRANSFORMERS.filter((k) => value[k] !== undefined && value[k] !== null);
       if (used.length > 0) {
         out.problems.push({
-          file, line: lineOf(doc, [used[0] as string], lineAt), namespace,
+          file,
+          line: lineOf(doc, [used[0] as string], lineAt),
+          namespace,
           message: `kustomization transforms what is applied (${used.join(", ")}): this folder is not what the cluster holds; point --desired at the rendered output (kustomize build DIR)`,
         });
         continue;
@@ -112,7 +146,9 @@ export function parseManifestText(text: string, file: string, namespace: string,
  */
 function namespaceOfBroken(docText: string, folderNamespace: string): string {
   // Block or flow style (`{name: web, namespace: b`); `namespaceSelector:` is not a match.
-  const named = new Set([...docText.matchAll(/\bnamespace\s*:\s*["']?([a-z0-9][-a-z0-9]*)/g)].map((m) => m[1] as string));
+  const named = new Set(
+    [...docText.matchAll(/\bnamespace\s*:\s*["']?([a-z0-9][-a-z0-9]*)/g)].map((m) => m[1] as string),
+  );
   if (named.size === 0) return folderNamespace;
   const [only] = named;
   return named.size === 1 && (folderNamespace === "*" || folderNamespace === only) ? (only as string) : "*";
@@ -151,7 +187,12 @@ function classify(
   // A problem with a document that names its own namespace makes that namespace uncertain, not the folder's.
   const declared = declaredNamespace(value, namespace);
   if (isRecord(value) && isBrokenPolicyHeader(value)) {
-    out.problems.push({ file, line, namespace: declared, message: `a NetworkPolicy needs apiVersion: ${V1} and kind: NetworkPolicy, found apiVersion ${show(value.apiVersion)} and kind ${show(value.kind)}` });
+    out.problems.push({
+      file,
+      line,
+      namespace: declared,
+      message: `a NetworkPolicy needs apiVersion: ${V1} and kind: NetworkPolicy, found apiVersion ${show(value.apiVersion)} and kind ${show(value.kind)}`,
+    });
     return;
   }
   if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") {
@@ -163,14 +204,29 @@ function classify(
     value.items.forEach((item, i) => {
       // A typed NetworkPolicyList (the raw API response) leaves apiVersion and kind off its items.
       // Any version: a v1beta1 NetworkPolicyList's items are then refused as v1beta1, not skipped.
-      const typed = kind === "NetworkPolicyList" && isKubernetesGroup(apiVersion) && isRecord(item) && item.kind === undefined && item.apiVersion === undefined;
-      classify(doc, typed ? { apiVersion, kind: "NetworkPolicy", ...item } : item, [...path, "items", i], out, file, namespace, lineAt);
+      const typed =
+        kind === "NetworkPolicyList" &&
+        isKubernetesGroup(apiVersion) &&
+        isRecord(item) &&
+        item.kind === undefined &&
+        item.apiVersion === undefined;
+      classify(
+        doc,
+        typed ? { apiVersion, kind: "NetworkPolicy", ...item } : item,
+        [...path, "items", i],
+        out,
+        file,
+        namespace,
+        lineAt,
+      );
     });
     return;
   }
   if (kind === "NetworkPolicy" && apiVersion !== V1 && isKubernetesGroup(apiVersion)) {
     out.problems.push({
-      file, line: lineOf(doc, [...path, "apiVersion"], lineAt), namespace: declared,
+      file,
+      line: lineOf(doc, [...path, "apiVersion"], lineAt),
+      namespace: declared,
       message: `${apiVersion} NetworkPolicy is not served by the API server: move it to apiVersion ${V1}`,
     });
     return;
@@ -181,15 +237,32 @@ function classify(
   }
   const errors = validatePolicy(value);
   for (const e of errors) {
-    out.problems.push({ file, line: lineOf(doc, [...path, ...e.path], lineAt), message: e.message, namespace: declared });
+    out.problems.push({
+      file,
+      line: lineOf(doc, [...path, ...e.path], lineAt),
+      message: e.message,
+      namespace: declared,
+    });
   }
-  if (errors.length === 0) out.policies.push({ raw: asDecoded(dropNullLabels(value)), file, line, rules: ruleLines(doc, value, path, lineAt) });
+  if (errors.length === 0)
+    out.policies.push({
+      raw: asDecoded(dropNullLabels(value)),
+      file,
+      line,
+      rules: ruleLines(doc, value, path, lineAt),
+    });
 }
 
 /** The line of each ingress and egress rule as written, so a finding can point at the rule, not the document. */
-function ruleLines(doc: Document.Parsed, value: Record<string, unknown>, path: (string | number)[], lineAt: (o: number | undefined) => number): { ingress: number[]; egress: number[] } {
+function ruleLines(
+  doc: Document.Parsed,
+  value: Record<string, unknown>,
+  path: (string | number)[],
+  lineAt: (o: number | undefined) => number,
+): { ingress: number[]; egress: number[] } {
   const spec = isRecord(value.spec) ? value.spec : {};
-  const lines = (dir: "ingress" | "egress") => (Array.isArray(spec[dir]) ? spec[dir].map((_, i) => lineOf(doc, [...path, "spec", dir, i], lineAt)) : []);
+  const lines = (dir: "ingress" | "egress") =>
+    Array.isArray(spec[dir]) ? spec[dir].map((_, i) => lineOf(doc, [...path, "spec", dir, i], lineAt)) : [];
   return { ingress: lines("ingress"), egress: lines("egress") };
 }
 
@@ -249,7 +322,8 @@ function lineOf(doc: Document.Parsed, path: (string | number)[], lineAt: (o: num
 function isBrokenPolicyHeader(v: Record<string, unknown>): boolean {
   const { apiVersion, kind } = v;
   if (kind === "NetworkPolicy") return typeof apiVersion !== "string";
-  if (typeof apiVersion === "string" && apiVersion.startsWith("networking.k8s.io/") && typeof kind !== "string") return true;
+  if (typeof apiVersion === "string" && apiVersion.startsWith("networking.k8s.io/") && typeof kind !== "string")
+    return true;
   return typeof kind === "string" && kind !== "NetworkPolicy" && kind.toLowerCase() === "networkpolicy";
 }
 

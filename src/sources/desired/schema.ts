@@ -21,16 +21,54 @@ const labelSelector: Shape = {
     matchExpressions: { list: { fields: { key: "string", operator: "string", values: { list: "string" } } } },
   },
 };
-const peer: Shape = { fields: { podSelector: labelSelector, namespaceSelector: labelSelector, ipBlock: { fields: { cidr: "string", except: { list: "string" } } } } };
+const peer: Shape = {
+  fields: {
+    podSelector: labelSelector,
+    namespaceSelector: labelSelector,
+    ipBlock: { fields: { cidr: "string", except: { list: "string" } } },
+  },
+};
 const port: Shape = { fields: { protocol: "string", port: "intOrString", endPort: "int32" } };
 const objectMeta: Shape = {
   fields: {
-    name: "string", generateName: "string", namespace: "string", selfLink: "string", uid: "string", resourceVersion: "string",
-    generation: "int64", creationTimestamp: "string", deletionTimestamp: "string", deletionGracePeriodSeconds: "int64",
-    labels: { map: "string" }, annotations: { map: "string" },
-    ownerReferences: { list: { fields: { apiVersion: "string", kind: "string", name: "string", uid: "string", controller: "bool", blockOwnerDeletion: "bool" } } },
+    name: "string",
+    generateName: "string",
+    namespace: "string",
+    selfLink: "string",
+    uid: "string",
+    resourceVersion: "string",
+    generation: "int64",
+    creationTimestamp: "string",
+    deletionTimestamp: "string",
+    deletionGracePeriodSeconds: "int64",
+    labels: { map: "string" },
+    annotations: { map: "string" },
+    ownerReferences: {
+      list: {
+        fields: {
+          apiVersion: "string",
+          kind: "string",
+          name: "string",
+          uid: "string",
+          controller: "bool",
+          blockOwnerDeletion: "bool",
+        },
+      },
+    },
     finalizers: { list: "string" },
-    managedFields: { list: { fields: { manager: "string", operation: "string", apiVersion: "string", time: "string", fieldsType: "string", fieldsV1: "any-object", subresource: "string" } } },
+    managedFields: {
+      list: {
+        fields: {
+          manager: "string",
+          operation: "string",
+          apiVersion: "string",
+          time: "string",
+          fieldsType: "string",
+          fieldsV1: "any-object",
+          subresource: "string",
+        },
+      },
+    },
   },
 };
 export const NETWORK_POLICY: Shape = {
@@ -52,7 +90,11 @@ export const NETWORK_POLICY: Shape = {
 const INT32 = 2 ** 31;
 
 /** Unknown fields and wrong types, as strict decoding reports them; at most one error per field. */
-export function checkShape(value: unknown, shape: Shape = NETWORK_POLICY, path: (string | number)[] = []): ValidationError[] {
+export function checkShape(
+  value: unknown,
+  shape: Shape = NETWORK_POLICY,
+  path: (string | number)[] = [],
+): ValidationError[] {
   const errors: ValidationError[] = [];
   walk(value, shape, [...path], errors);
   return errors;
@@ -68,7 +110,8 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
   };
   if (typeof shape === "string") {
     if (shape === "string") {
-      if (typeof value !== "string") wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
+      if (typeof value !== "string")
+        wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
     } else if (shape === "bool") {
       if (typeof value !== "boolean") wrong("true or false");
     } else if (shape === "int32") {
@@ -96,7 +139,10 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     if (field === undefined) {
       const known = Object.keys((shape as { fields: Record<string, Shape> }).fields);
       const near = known.find((f) => f.toLowerCase() === k.toLowerCase() || editDistanceAtMostOne(f, k));
-      errors.push({ path: [...path], message: `unknown field "${path.join(".")}"${near ? ` (did you mean "${near}"?)` : ""}: the API server refuses it (strict field validation)` });
+      errors.push({
+        path: [...path],
+        message: `unknown field "${path.join(".")}"${near ? ` (did you mean "${near}"?)` : ""}: the API server refuses it (strict field validation)`,
+      });
     } else walk(value[k], field, path, errors);
     path.pop();
   }
@@ -149,7 +195,14 @@ export function asDecoded<T>(value: T, shape: Shape = NETWORK_POLICY): T {
     const list = value as unknown[];
     const item = shape.list;
     for (let i = 0; i < list.length; i++) {
-      list[i] = list[i] === null ? (item === "string" ? "" : typeof item === "object" && "fields" in item ? {} : list[i]) : asDecoded(list[i], item);
+      list[i] =
+        list[i] === null
+          ? item === "string"
+            ? ""
+            : typeof item === "object" && "fields" in item
+              ? {}
+              : list[i]
+          : asDecoded(list[i], item);
     }
     return value;
   }

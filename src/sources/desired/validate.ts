@@ -28,15 +28,22 @@ export function validatePolicy(obj: Obj): ValidationError[] {
   const errors: ValidationError[] = [];
   const add = (path: Path, message: string) => errors.push({ path, message });
   const meta = (obj.metadata ?? {}) as Obj;
-  if (typeof meta.name !== "string" || meta.name === "") add(obj.metadata ? ["metadata"] : [], "NetworkPolicy has no metadata.name");
-  else if (!isDns1123Subdomain(meta.name)) add(["metadata", "name"], `invalid name ${JSON.stringify(meta.name)}: must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', at most 253)`);
+  if (typeof meta.name !== "string" || meta.name === "")
+    add(obj.metadata ? ["metadata"] : [], "NetworkPolicy has no metadata.name");
+  else if (!isDns1123Subdomain(meta.name))
+    add(
+      ["metadata", "name"],
+      `invalid name ${JSON.stringify(meta.name)}: must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', at most 253)`,
+    );
   if (typeof meta.namespace === "string" && meta.namespace !== "") {
     const why = namespaceError(meta.namespace);
     if (why) add(["metadata", "namespace"], why);
   }
   labels(meta.labels as Obj | undefined, ["metadata", "labels"], add);
   annotations(meta.annotations as Obj | undefined, add);
-  ((meta.finalizers ?? []) as string[]).forEach((f, i) => qualifiedName(f, ["metadata", "finalizers", i], "finalizer", add));
+  ((meta.finalizers ?? []) as string[]).forEach((f, i) =>
+    qualifiedName(f, ["metadata", "finalizers", i], "finalizer", add),
+  );
 
   const spec = (obj.spec ?? {}) as Obj;
   selector(spec.podSelector as Obj | undefined, ["spec", "podSelector"], add);
@@ -50,15 +57,19 @@ export function validatePolicy(obj: Obj): ValidationError[] {
   }
   const types = (spec.policyTypes ?? []) as (string | null)[];
   if (types.length > 2) add(["spec", "policyTypes"], "may not specify more than two policyTypes");
-  else types.forEach((t, i) => {
-    if (!POLICY_TYPES.includes(t ?? "")) add(["spec", "policyTypes", i], `unsupported policyType ${JSON.stringify(t ?? "")}: Ingress or Egress`);
-  });
+  else
+    types.forEach((t, i) => {
+      if (!POLICY_TYPES.includes(t ?? ""))
+        add(["spec", "policyTypes", i], `unsupported policyType ${JSON.stringify(t ?? "")}: Ingress or Egress`);
+    });
   return errors;
 }
 
 /** Why a namespace name is refused (a DNS-1123 label), or undefined. */
 export function namespaceError(ns: string): string | undefined {
-  return ns.length <= 63 && DNS1123_LABEL.test(ns) ? undefined : `invalid namespace ${JSON.stringify(ns)}: must be a DNS-1123 label (lower case letters, digits and '-', at most 63)`;
+  return ns.length <= 63 && DNS1123_LABEL.test(ns)
+    ? undefined
+    : `invalid namespace ${JSON.stringify(ns)}: must be a DNS-1123 label (lower case letters, digits and '-', at most 63)`;
 }
 
 type Add = (path: Path, message: string) => void;
@@ -74,17 +85,22 @@ function qualifiedName(key: string, path: Path, what: string, add: Add): boolean
   let why: string | undefined;
   if (parts.length > 2) why = "may hold one '/' at most";
   else if (parts.length === 2 && parts[0] === "") why = "has an empty prefix before '/'";
-  else if (parts.length === 2 && !isDns1123Subdomain(parts[0] as string)) why = "has a prefix that is not a DNS-1123 subdomain";
+  else if (parts.length === 2 && !isDns1123Subdomain(parts[0] as string))
+    why = "has a prefix that is not a DNS-1123 subdomain";
   else if (name === "") why = "is empty";
   else if (name.length > 63) why = "is longer than 63 characters";
-  else if (!QUALIFIED_NAME.test(name)) why = "must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  else if (!QUALIFIED_NAME.test(name))
+    why = "must be letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
   if (why) add(path, `invalid ${what} ${JSON.stringify(key)}: ${why}`);
   return why === undefined;
 }
 
 function labelValue(value: string, path: Path, add: Add): void {
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    add(path, `invalid label value ${JSON.stringify(value)}: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+    add(
+      path,
+      `invalid label value ${JSON.stringify(value)}: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+    );
   }
 }
 
@@ -101,7 +117,8 @@ function annotations(map: Obj | undefined, add: Add): void {
     qualifiedName(k.toLowerCase(), ["metadata", "annotations", k], "annotation key", add);
     size += k.length + (typeof v === "string" ? v.length : 0);
   }
-  if (size > ANNOTATIONS_MAX_BYTES) add(["metadata", "annotations"], `annotations may hold ${ANNOTATIONS_MAX_BYTES} bytes at most, found ${size}`);
+  if (size > ANNOTATIONS_MAX_BYTES)
+    add(["metadata", "annotations"], `annotations may hold ${ANNOTATIONS_MAX_BYTES} bytes at most, found ${size}`);
 }
 
 function selector(sel: Obj | undefined, path: Path, add: Add): void {
@@ -110,11 +127,19 @@ function selector(sel: Obj | undefined, path: Path, add: Add): void {
   // Not a server rule but a deliberate refusal: `app:` alone is dropped by kubectl apply (the selector then
   // matches more) and stored as "" by create and server-side apply. Either reading could be a false verdict.
   for (const [k, v] of Object.entries((sel.matchLabels ?? {}) as Obj)) {
-    if (v === null) add([...path, "matchLabels", k], `matchLabels ${JSON.stringify(k)} has no value: kubectl apply drops it, create and server-side apply match ""; write ${k}: "" or remove it`);
+    if (v === null)
+      add(
+        [...path, "matchLabels", k],
+        `matchLabels ${JSON.stringify(k)} has no value: kubectl apply drops it, create and server-side apply match ""; write ${k}: "" or remove it`,
+      );
   }
   ((sel.matchExpressions ?? []) as (Obj | null)[]).forEach((e, i) => {
     const at = [...path, "matchExpressions", i];
-    const { key = "", operator = "", values } = (e ?? {}) as { key?: string; operator?: string; values?: (string | null)[] };
+    const {
+      key = "",
+      operator = "",
+      values,
+    } = (e ?? {}) as { key?: string; operator?: string; values?: (string | null)[] };
     const count = values?.length ?? 0;
     if (operator === "In" || operator === "NotIn") {
       if (count === 0) add([...at, "values"], `values must be given when operator is ${operator}`);
@@ -154,7 +179,8 @@ function ipBlock(block: Obj, path: Path, add: Add): void {
   ((block.except ?? []) as (string | null)[]).forEach((text, i) => {
     const at = [...path, "except", i];
     const inner = checkedCidr(text ?? "", at, add);
-    if (outer && inner && !strictSubset(inner, outer)) add(at, `except ${JSON.stringify(text)} must be a strict subset of cidr ${JSON.stringify(cidrText)}`);
+    if (outer && inner && !strictSubset(inner, outer))
+      add(at, `except ${JSON.stringify(text)} must be a strict subset of cidr ${JSON.stringify(cidrText)}`);
   });
 }
 
@@ -182,12 +208,26 @@ function port(p: Obj, path: Path, add: Add): void {
     }
   } else if (typeof n === "string") {
     if (hasEnd) add([...path, "endPort"], "endPort may not be given when port is a name");
-    if (/^[0-9]+$/.test(n)) add([...path, "port"], `port "${n}" is a string: the API server takes it as a port name and refuses it; write port: ${Number(n)}`);
-    else if (!isIanaServiceName(n)) add([...path, "port"], `invalid port name ${JSON.stringify(n)}: at most 15 lower case letters, digits and '-', with a letter, no '--'`);
+    if (/^[0-9]+$/.test(n))
+      add(
+        [...path, "port"],
+        `port "${n}" is a string: the API server takes it as a port name and refuses it; write port: ${Number(n)}`,
+      );
+    else if (!isIanaServiceName(n))
+      add(
+        [...path, "port"],
+        `invalid port name ${JSON.stringify(n)}: at most 15 lower case letters, digits and '-', with a letter, no '--'`,
+      );
   } else if (hasEnd) add([...path, "endPort"], "endPort may not be given without port");
 }
 
 // IANA_SVC_NAME, as the API server checks a named port.
 function isIanaServiceName(name: string): boolean {
-  return name.length >= 1 && name.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes("--");
+  return (
+    name.length >= 1 &&
+    name.length <= 15 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) &&
+    /[a-z]/.test(name) &&
+    !name.includes("--")
+  );
 }

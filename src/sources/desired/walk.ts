@@ -23,7 +23,8 @@ function limiter(n: number): <T>(op: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async (op) => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve)); // handed a slot on wake-up
+    if (active >= n)
+      await new Promise<void>((resolve) => waiting.push(resolve)); // handed a slot on wake-up
     else active++;
     try {
       return await op();
@@ -44,7 +45,11 @@ export async function walkDesired(root: string): Promise<WalkResult> {
   const result: WalkResult = { files: [], problems: [] };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
-    result.problems.push({ file: root, message: "desired state directory does not exist or is not a directory", namespace: "*" });
+    result.problems.push({
+      file: root,
+      message: "desired state directory does not exist or is not a directory",
+      namespace: "*",
+    });
     return result;
   }
   await walkDir(root, "", [await realpath(root)], result);
@@ -62,17 +67,23 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
   try {
     names = (await readdir(dir)).sort();
   } catch (err) {
-    out.problems.push({ file: relDir || ".", message: `cannot read directory: ${errMessage(err)}`, namespace: nsOf(relDir) });
+    out.problems.push({
+      file: relDir || ".",
+      message: `cannot read directory: ${errMessage(err)}`,
+      namespace: nsOf(relDir),
+    });
     return;
   }
   // Entries are read concurrently (a folder of 10,000 files waits on the disk, not the CPU) and merged in
   // name order, so the result does not depend on which read finished first.
   const parts = await Promise.all(
-    names.filter((n) => !n.startsWith(".")).map(async (name) => {
-      const part: WalkResult = { files: [], problems: [] };
-      await walkEntry(root, relDir, name, ancestors, part);
-      return part;
-    }),
+    names
+      .filter((n) => !n.startsWith("."))
+      .map(async (name) => {
+        const part: WalkResult = { files: [], problems: [] };
+        await walkEntry(root, relDir, name, ancestors, part);
+        return part;
+      }),
   );
   for (const part of parts) {
     out.files.push(...part.files);
@@ -80,7 +91,13 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
   }
 }
 
-async function walkEntry(root: string, relDir: string, name: string, ancestors: string[], out: WalkResult): Promise<void> {
+async function walkEntry(
+  root: string,
+  relDir: string,
+  name: string,
+  ancestors: string[],
+  out: WalkResult,
+): Promise<void> {
   const rel = relDir ? `${relDir}/${name}` : name;
   const full = path.join(root, rel);
   let entry;
@@ -98,7 +115,11 @@ async function walkEntry(root: string, relDir: string, name: string, ancestors: 
     } catch (err) {
       // A dangling link to a YAML file or to a (namespace) folder hides policies; one to README.md does not.
       if (YAML_FILE.test(name) || !/\.[^.]+$/.test(name)) {
-        out.problems.push({ file: rel, message: `broken symlink: ${errMessage(err)}`, namespace: relDir || YAML_FILE.test(name) ? nsOf(rel) : name });
+        out.problems.push({
+          file: rel,
+          message: `broken symlink: ${errMessage(err)}`,
+          namespace: relDir || YAML_FILE.test(name) ? nsOf(rel) : name,
+        });
       }
       return;
     }
@@ -117,7 +138,11 @@ async function walkEntry(root: string, relDir: string, name: string, ancestors: 
 
 async function readManifest(full: string, rel: string, size: number, out: WalkResult): Promise<void> {
   if (size > MAX_FILE_BYTES) {
-    out.problems.push({ file: rel, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`, namespace: nsOf(rel) });
+    out.problems.push({
+      file: rel,
+      message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`,
+      namespace: nsOf(rel),
+    });
     return;
   }
   let bytes: Buffer;
@@ -128,9 +153,15 @@ async function readManifest(full: string, rel: string, size: number, out: WalkRe
     return;
   }
   const nul = bytes.indexOf(0);
-  const decoded = nul >= 0 ? { badLine: bytes.subarray(0, nul).toString("latin1").split("\n").length } : decodeUtf8(bytes);
+  const decoded =
+    nul >= 0 ? { badLine: bytes.subarray(0, nul).toString("latin1").split("\n").length } : decodeUtf8(bytes);
   if ("badLine" in decoded) {
-    out.problems.push({ file: rel, line: decoded.badLine, message: "not a text file (NUL byte or invalid UTF-8)", namespace: nsOf(rel) });
+    out.problems.push({
+      file: rel,
+      line: decoded.badLine,
+      message: "not a text file (NUL byte or invalid UTF-8)",
+      namespace: nsOf(rel),
+    });
     return;
   }
   out.files.push({ rel, text: decoded.text });

@@ -10,7 +10,8 @@ import type { ScalarTag } from "yaml";
 export type Resolved = { kind: "null" | "bool" | "int" | "float"; value: unknown };
 
 const TABLE = new Map<string, Resolved>();
-const put = (kind: Resolved["kind"], value: unknown, words: string[]) => words.forEach((w) => TABLE.set(w, { kind, value }));
+const put = (kind: Resolved["kind"], value: unknown, words: string[]) =>
+  words.forEach((w) => TABLE.set(w, { kind, value }));
 put("bool", true, ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 put("bool", false, ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
 put("null", null, ["", "~", "null", "Null", "NULL"]);

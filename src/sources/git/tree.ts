@@ -56,7 +56,9 @@ function normaliseSubPath(p: string): string {
 /** `git archive <commit> -- <path> | tar -x -C <root>`, both exit codes checked. */
 async function archiveInto(repo: string, commit: string, rel: string, root: string, call: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const archive = spawn("git", ["-C", repo, "archive", "--format=tar", commit, "--", rel], { stdio: ["ignore", "pipe", "pipe"] });
+    const archive = spawn("git", ["-C", repo, "archive", "--format=tar", commit, "--", rel], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const tar = spawn("tar", ["-x", "-C", root], { stdio: ["pipe", "ignore", "pipe"] });
     let errText = "";
     archive.stderr.on("data", (b: Buffer) => (errText += b.toString()));

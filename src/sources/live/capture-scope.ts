@@ -21,17 +21,28 @@ export function captureScope(facts: CaptureFacts, stated: Scope, desiredNamespac
   const notes: string[] = [];
   if (facts.withoutManagedFields > 0) {
     const verb = facts.withoutManagedFields === 1 ? "carries" : "carry";
-    notes.push(`${facts.withoutManagedFields} of the capture's policies ${verb} no managedFields (kubectl hides them unless --show-managed-fields): "changed by" is unavailable for them`);
+    notes.push(
+      `${facts.withoutManagedFields} of the capture's policies ${verb} no managedFields (kubectl hides them unless --show-managed-fields): "changed by" is unavailable for them`,
+    );
   }
   if (facts.allNamespaces) return { covers: ["*"], notes };
-  if (stated.namespaces.length > 0) return { covers: [...stated.namespaces].sort(), notes: [...notes, `the capture is taken to cover namespaces ${stated.namespaces.join(", ")} (-n)`] };
+  if (stated.namespaces.length > 0)
+    return {
+      covers: [...stated.namespaces].sort(),
+      notes: [...notes, `the capture is taken to cover namespaces ${stated.namespaces.join(", ")} (-n)`],
+    };
   if (facts.namespaces.length >= 2) return { covers: ["*"], notes };
   const held = new Set(facts.namespaces);
   const outside = [...new Set([...desiredNamespaces].filter((ns) => !held.has(ns) && inScope(ns, stated)))].sort();
   if (outside.length === 0) return { covers: facts.namespaces, notes };
-  const holds = facts.namespaces.length === 1 ? `NetworkPolicies of namespace ${facts.namespaces[0]} only` : "no NetworkPolicy";
-  const pass = facts.namespaces.length === 1 ? `pass -n ${facts.namespaces[0]} if it was taken with kubectl get -n ${facts.namespaces[0]}, or -A` : "pass -A";
-  const shown = outside.length > 5 ? `${outside.slice(0, 5).join(", ")} and ${outside.length - 5} more` : outside.join(", ");
+  const holds =
+    facts.namespaces.length === 1 ? `NetworkPolicies of namespace ${facts.namespaces[0]} only` : "no NetworkPolicy";
+  const pass =
+    facts.namespaces.length === 1
+      ? `pass -n ${facts.namespaces[0]} if it was taken with kubectl get -n ${facts.namespaces[0]}, or -A`
+      : "pass -A";
+  const shown =
+    outside.length > 5 ? `${outside.slice(0, 5).join(", ")} and ${outside.length - 5} more` : outside.join(", ");
   return {
     covers: facts.namespaces,
     notes,

@@ -23,7 +23,10 @@ export interface ClusterOptions {
 }
 
 /** Load credentials the way kubectl does: --kubeconfig, else KUBECONFIG (several files), ~/.kube/config, in-cluster. */
-export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export function loadKubeConfig(
+  opts: { kubeconfig?: string; context?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
@@ -32,7 +35,9 @@ export function loadKubeConfig(opts: { kubeconfig?: string; context?: string }, 
     throw new UsageError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ""}: ${message(err)}`);
   }
   if (!opts.kubeconfig && !env.KUBECONFIG && kc.getContexts().length === 0 && !env.KUBERNETES_SERVICE_HOST) {
-    throw new UsageError("no kubeconfig found (KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig or --live-file");
+    throw new UsageError(
+      "no kubeconfig found (KUBECONFIG, ~/.kube/config, in-cluster): pass --kubeconfig or --live-file",
+    );
   }
   if (opts.context) {
     if (!kc.getContextObject(opts.context)) throw new UsageError(`context "${opts.context}" is not in the kubeconfig`);
@@ -68,7 +73,12 @@ export async function listCluster(kc: KubeConfig, opts: ClusterOptions): Promise
     own?.destroy();
   }
   const clusterName = kc.getCurrentCluster()?.name ?? contextName;
-  return { policies, cluster: clusterName || server, origin: `${server} (context ${contextName})`, requests: counter.requests };
+  return {
+    policies,
+    cluster: clusterName || server,
+    origin: `${server} (context ${contextName})`,
+    requests: counter.requests,
+  };
 }
 
 /**
@@ -79,7 +89,12 @@ function keepAliveAgent(r: https.RequestOptions): https.Agent {
   return new https.Agent({
     keepAlive: true,
     maxSockets: 1,
-    ca: r.ca, cert: r.cert, key: r.key, pfx: r.pfx, passphrase: r.passphrase, servername: r.servername,
+    ca: r.ca,
+    cert: r.cert,
+    key: r.key,
+    pfx: r.pfx,
+    passphrase: r.passphrase,
+    servername: r.servername,
     ...(r.rejectUnauthorized !== undefined ? { rejectUnauthorized: r.rejectUnauthorized } : {}),
   });
 }
@@ -164,7 +179,8 @@ function toLiveError(call: string, err: unknown): LiveSourceError {
 function statusMessage(body: unknown): string | undefined {
   try {
     const parsed = typeof body === "string" ? (JSON.parse(body) as unknown) : body;
-    if (parsed && typeof parsed === "object" && "message" in parsed) return String((parsed as { message: unknown }).message);
+    if (parsed && typeof parsed === "object" && "message" in parsed)
+      return String((parsed as { message: unknown }).message);
   } catch {
     // not a Status object: fall back to the exception text
   }

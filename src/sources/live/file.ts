@@ -15,7 +15,11 @@ export interface CaptureOptions {
  * A `kubectl get netpol -A -o json|yaml` capture (a List, a NetworkPolicyList, one object, or several YAML
  * documents). `-` reads stdin. Anything unreadable fails the whole source: a half-read capture is no capture.
  */
-export async function readLiveFile(file: string, stdin: NodeJS.ReadableStream = process.stdin, opts: CaptureOptions = {}): Promise<LiveList> {
+export async function readLiveFile(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+  opts: CaptureOptions = {},
+): Promise<LiveList> {
   const label = file === "-" ? "stdin" : file;
   const call = `read ${label}`;
   let bytes: Uint8Array | undefined;
@@ -28,7 +32,10 @@ export async function readLiveFile(file: string, stdin: NodeJS.ReadableStream = 
   const decoded = decodeUtf8(bytes);
   bytes = undefined;
   if ("badLine" in decoded) {
-    throw new LiveSourceError(call, `line ${decoded.badLine}: not UTF-8 (kubectl writes UTF-8; a re-encoded capture would compare changed labels)`);
+    throw new LiveSourceError(
+      call,
+      `line ${decoded.badLine}: not UTF-8 (kubectl writes UTF-8; a re-encoded capture would compare changed labels)`,
+    );
   }
   const objects = parseCapture(decoded.text, label);
   return { objects, cluster: label, origin: `file: ${label}`, requests: 1, capture: captureFacts(objects, call, opts) };
@@ -57,7 +64,8 @@ export function parseCapture(text: string, label: string): Record<string, unknow
       return found.done();
     }
   }
-  if (flowTooDeep(text)) throw new LiveSourceError(call, `nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
+  if (flowTooDeep(text))
+    throw new LiveSourceError(call, `nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
   const counter = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -114,7 +122,12 @@ class Found {
    */
   top(value: unknown): void {
     if (tooDeep(value)) this.fail(`nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
-    if (isRecord(value) && typeof value.kind === "string" && !Array.isArray(value.items) && value.kind !== "NetworkPolicy") {
+    if (
+      isRecord(value) &&
+      typeof value.kind === "string" &&
+      !Array.isArray(value.items) &&
+      value.kind !== "NetworkPolicy"
+    ) {
       const why = value.kind === "Status" && typeof value.message === "string" ? `: ${value.message}` : "";
       this.fail(`not a NetworkPolicy capture: found a ${value.kind}${why}`);
     }
@@ -133,7 +146,8 @@ class Found {
   private collect(value: unknown, implied?: string): void {
     // The raw API's NetworkPolicyList leaves kind and apiVersion off its items; kubectl's List sets them.
     const obj = implied && isRecord(value) && value.kind === undefined ? { ...value, kind: implied } : value;
-    if (!isRecord(obj) || typeof obj.kind !== "string") this.fail("not a kubectl capture: expected a List or NetworkPolicy objects");
+    if (!isRecord(obj) || typeof obj.kind !== "string")
+      this.fail("not a kubectl capture: expected a List or NetworkPolicy objects");
     if (Array.isArray(obj.items)) {
       this.whole(obj);
       const itemKind = obj.kind.endsWith("List") && obj.kind !== "List" ? obj.kind.slice(0, -"List".length) : undefined;
@@ -148,7 +162,12 @@ class Found {
       this.fail(`unexpected apiVersion ${String(obj.apiVersion)} for a NetworkPolicy`);
     }
     const meta = isRecord(obj.metadata) ? obj.metadata : {};
-    if (typeof meta.name !== "string" || typeof meta.namespace !== "string" || meta.name === "" || meta.namespace === "") {
+    if (
+      typeof meta.name !== "string" ||
+      typeof meta.namespace !== "string" ||
+      meta.name === "" ||
+      meta.namespace === ""
+    ) {
       this.fail("a NetworkPolicy in the capture has no metadata.name or metadata.namespace");
     }
     const key = `${meta.namespace}/${meta.name}`;
@@ -156,7 +175,10 @@ class Found {
     if (this.keys.has(key)) this.fail(`NetworkPolicy ${key} appears twice: a capture holds each policy once`);
     this.keys.add(key);
     const cidr = unstorableCidr(obj.spec);
-    if (cidr !== undefined) this.fail(`NetworkPolicy ${key} has ipBlock CIDR ${JSON.stringify(cidr)}, which no API server stores: not a capture of a cluster`);
+    if (cidr !== undefined)
+      this.fail(
+        `NetworkPolicy ${key} has ipBlock CIDR ${JSON.stringify(cidr)}, which no API server stores: not a capture of a cluster`,
+      );
     this.objects.push(obj);
   }
 
@@ -166,7 +188,12 @@ class Found {
     const cont = typeof meta.continue === "string" && meta.continue !== "";
     const remaining = typeof meta.remainingItemCount === "number" && meta.remainingItemCount > 0;
     if (cont || remaining) {
-      const which = [cont ? "metadata.continue is set" : "", remaining ? `metadata.remainingItemCount is ${String(meta.remainingItemCount)}` : ""].filter(Boolean).join(", ");
+      const which = [
+        cont ? "metadata.continue is set" : "",
+        remaining ? `metadata.remainingItemCount is ${String(meta.remainingItemCount)}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
       this.fail(`is one page of a paginated list (${which}), not the whole list: capture it again without a limit`);
     }
   }
@@ -175,7 +202,10 @@ class Found {
 /** The first ipBlock cidr/except that is not even Go-parsable (a zone, a /33), if any. */
 function unstorableCidr(spec: unknown): string | undefined {
   if (!isRecord(spec)) return undefined;
-  for (const [dir, peers] of [["ingress", "from"], ["egress", "to"]] as const) {
+  for (const [dir, peers] of [
+    ["ingress", "from"],
+    ["egress", "to"],
+  ] as const) {
     for (const rule of Array.isArray(spec[dir]) ? spec[dir] : []) {
       for (const peer of isRecord(rule) && Array.isArray(rule[peers]) ? rule[peers] : []) {
         const block = isRecord(peer) && isRecord(peer.ipBlock) ? peer.ipBlock : undefined;

@@ -3,7 +3,10 @@ import https from "node:https";
 
 /** A non-2xx answer of the API server: its code and body (a Status object, usually). */
 export class HttpStatusError extends Error {
-  constructor(readonly code: number, readonly body: string) {
+  constructor(
+    readonly code: number,
+    readonly body: string,
+  ) {
     super(`HTTP ${code}`);
   }
 }

@@ -25,7 +25,13 @@ function lineOfFirstInvalid(bytes: Uint8Array): number {
     for (let k = 1; k < len; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return line;
     // overlong 3/4-byte forms, surrogates and code points past U+10FFFF
     const b1 = bytes[i + 1] as number;
-    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 > 0x9f) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 > 0x8f)) return line;
+    if (
+      (b === 0xe0 && b1 < 0xa0) ||
+      (b === 0xed && b1 > 0x9f) ||
+      (b === 0xf0 && b1 < 0x90) ||
+      (b === 0xf4 && b1 > 0x8f)
+    )
+      return line;
     if (b === 0x0a) line++;
     i += len;
   }
@@ -39,7 +45,8 @@ export function tooDeep(value: unknown, max = MAX_DEPTH): boolean {
     const [v, d] = stack.pop() as [unknown, number];
     if (v === null || typeof v !== "object") continue;
     if (d >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, d + 1]);
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === "object") stack.push([child, d + 1]);
   }
   return false;
 }

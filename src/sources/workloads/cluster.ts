@@ -4,11 +4,17 @@ import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-nod
 import { LiveSourceError } from "../../model/errors.js";
 import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
 
-export async function listWorkloads(kc: KubeConfig, opts: { pageSize: number }): Promise<ParsedWorkloads & { requests: number }> {
+export async function listWorkloads(
+  kc: KubeConfig,
+  opts: { pageSize: number },
+): Promise<ParsedWorkloads & { requests: number }> {
   const api = kc.makeApiClient(CoreV1Api);
   const server = kc.getCurrentCluster()?.server ?? "(unknown server)";
   let requests = 0;
-  const page = async <T extends { items?: unknown[]; metadata?: { _continue?: string } }>(call: string, fetch: (cont?: string) => Promise<T>) => {
+  const page = async <T extends { items?: unknown[]; metadata?: { _continue?: string } }>(
+    call: string,
+    fetch: (cont?: string) => Promise<T>,
+  ) => {
     const items: unknown[] = [];
     let cont: string | undefined;
     try {
@@ -23,9 +29,16 @@ export async function listWorkloads(kc: KubeConfig, opts: { pageSize: number }):
     }
     return items;
   };
-  const namespaces = await page("list namespaces", (cont) => api.listNamespace({ limit: opts.pageSize, _continue: cont }));
-  const pods = await page("list pods in all namespaces", (cont) => api.listPodForAllNamespaces({ limit: opts.pageSize, _continue: cont }));
-  const typed = [...namespaces.map((n) => ({ kind: "Namespace", ...(n as object) })), ...pods.map((p) => ({ kind: "Pod", ...(p as object) }))];
+  const namespaces = await page("list namespaces", (cont) =>
+    api.listNamespace({ limit: opts.pageSize, _continue: cont }),
+  );
+  const pods = await page("list pods in all namespaces", (cont) =>
+    api.listPodForAllNamespaces({ limit: opts.pageSize, _continue: cont }),
+  );
+  const typed = [
+    ...namespaces.map((n) => ({ kind: "Namespace", ...(n as object) })),
+    ...pods.map((p) => ({ kind: "Pod", ...(p as object) })),
+  ];
   return { ...workloadsFromObjects(typed, `cluster ${server}`), requests };
 }
 
@@ -37,5 +50,10 @@ function toError(call: string, err: unknown): LiveSourceError {
         : "";
     return new LiveSourceError(call, `HTTP ${err.code}${hint}`, err.code, { cause: err });
   }
-  return new LiveSourceError(call, `cannot reach the API server: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+  return new LiveSourceError(
+    call,
+    `cannot reach the API server: ${err instanceof Error ? err.message : String(err)}`,
+    undefined,
+    { cause: err },
+  );
 }

@@ -4,7 +4,10 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
 import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
 
-export async function readWorkloadsFile(file: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<ParsedWorkloads> {
+export async function readWorkloadsFile(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<ParsedWorkloads> {
   const label = file === "-" ? "stdin" : file;
   let text: string;
   try {
@@ -21,12 +24,19 @@ export function parseWorkloadsText(text: string, label: string): ParsedWorkloads
   const objects: unknown[] = [];
   for (const doc of Array.isArray(docs) ? docs : []) {
     const err = doc.errors[0];
-    if (err) throw new LiveSourceError(`read workloads ${label}`, `line ${counter.linePos(err.pos[0]).line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
+    if (err)
+      throw new LiveSourceError(
+        `read workloads ${label}`,
+        `line ${counter.linePos(err.pos[0]).line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`,
+      );
     if (doc.contents !== null) objects.push(doc.toJS());
   }
   const w = workloadsFromObjects(objects, `file: ${label}`);
   if (w.namespaces.length === 0 && w.pods.length === 0) {
-    throw new LiveSourceError(`read workloads ${label}`, "no Namespace or Pod objects: expected `kubectl get namespaces,pods -A -o json`");
+    throw new LiveSourceError(
+      `read workloads ${label}`,
+      "no Namespace or Pod objects: expected `kubectl get namespaces,pods -A -o json`",
+    );
   }
   return w;
 }

@@ -45,14 +45,23 @@ function podOf(o: Record<string, unknown>): WorkloadPod {
     if (!isRecord(c)) continue;
     for (const p of asArray(c.ports)) {
       if (!isRecord(p) || typeof p.containerPort !== "number") continue;
-      const port: ContainerPort = { port: p.containerPort, protocol: (typeof p.protocol === "string" ? p.protocol : "TCP") as Protocol };
+      const port: ContainerPort = {
+        port: p.containerPort,
+        protocol: (typeof p.protocol === "string" ? p.protocol : "TCP") as Protocol,
+      };
       if (typeof p.name === "string" && p.name) port.name = p.name;
       ports.push(port);
     }
   }
   const ips = asArray(status.podIPs).flatMap((x) => (isRecord(x) && typeof x.ip === "string" ? [x.ip] : []));
   if (ips.length === 0 && typeof status.podIP === "string") ips.push(status.podIP);
-  return { namespace: String(meta.namespace ?? ""), name: String(meta.name ?? ""), labels: stringMap(meta.labels), ports, ips };
+  return {
+    namespace: String(meta.namespace ?? ""),
+    name: String(meta.name ?? ""),
+    labels: stringMap(meta.labels),
+    ports,
+    ips,
+  };
 }
 
 // A finished pod has no traffic; a host-network pod uses the node's address, which NetworkPolicy does not govern.

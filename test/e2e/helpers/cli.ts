@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Run the built CLI as a user would (a real process, real exit code). */
-export function netpolDrift(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function netpolDrift(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,

@@ -28,20 +28,36 @@ export interface ExtraApiserver {
  */
 export async function startExtraApiserver(env: EnvtestInfo, extraArgs: string[] = []): Promise<ExtraApiserver> {
   const port = await freePort();
-  const child = spawn(path.join(env.bin, "kube-apiserver"), [
-    `--etcd-servers=http://127.0.0.1:${env.etcdPort}`, "--bind-address=127.0.0.1", `--secure-port=${port}`,
-    "--advertise-address=127.0.0.1", "--endpoint-reconciler-type=none",
-    `--tls-cert-file=${env.dir}/pki/apiserver.crt`, `--tls-private-key-file=${env.dir}/pki/apiserver.key`,
-    `--cert-dir=${env.dir}/pki`, `--client-ca-file=${env.dir}/pki/ca.crt`, "--authorization-mode=RBAC",
-    `--service-account-issuer=${env.apiUrl}`, `--service-account-key-file=${env.dir}/pki/sa.pub`,
-    `--service-account-signing-key-file=${env.dir}/pki/sa.key`, "--service-cluster-ip-range=10.0.0.0/24",
-    "--disable-admission-plugins=ServiceAccount", "--profiling=false", ...extraArgs,
-  ], { stdio: "ignore" });
+  const child = spawn(
+    path.join(env.bin, "kube-apiserver"),
+    [
+      `--etcd-servers=http://127.0.0.1:${env.etcdPort}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      "--advertise-address=127.0.0.1",
+      "--endpoint-reconciler-type=none",
+      `--tls-cert-file=${env.dir}/pki/apiserver.crt`,
+      `--tls-private-key-file=${env.dir}/pki/apiserver.key`,
+      `--cert-dir=${env.dir}/pki`,
+      `--client-ca-file=${env.dir}/pki/ca.crt`,
+      "--authorization-mode=RBAC",
+      `--service-account-issuer=${env.apiUrl}`,
+      `--service-account-key-file=${env.dir}/pki/sa.pub`,
+      `--service-account-signing-key-file=${env.dir}/pki/sa.key`,
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--disable-admission-plugins=ServiceAccount",
+      "--profiling=false",
+      ...extraArgs,
+    ],
+    { stdio: "ignore" },
+  );
   const kubeconfig = await variantOfAdmin(env.adminKubeconfig, { server: `https://127.0.0.1:${port}` });
   for (let i = 0; i < 480; i++) {
     if (child.exitCode !== null) throw new Error(`the extra kube-apiserver exited with ${child.exitCode}`);
     try {
-      await exec(path.join(env.bin, "kubectl"), ["--kubeconfig", kubeconfig, "get", "--raw", "/readyz"], { timeout: 5000 });
+      await exec(path.join(env.bin, "kubectl"), ["--kubeconfig", kubeconfig, "get", "--raw", "/readyz"], {
+        timeout: 5000,
+      });
       return { process: child, kubeconfig, stop: () => child.kill("SIGKILL") };
     } catch {
       await new Promise((r) => setTimeout(r, 250));
@@ -54,7 +70,12 @@ export async function startExtraApiserver(env: EnvtestInfo, extraArgs: string[] 
 /** Compact etcd at its current revision (physically), so every older resourceVersion is gone. */
 export async function compactEtcd(env: EnvtestInfo): Promise<void> {
   const base = `http://127.0.0.1:${env.etcdPort}/v3`;
-  const header = (await (await fetch(`${base}/kv/range`, { method: "POST", body: JSON.stringify({ key: "AA==" }) })).json()) as { header: { revision: string } };
-  const res = await fetch(`${base}/kv/compaction`, { method: "POST", body: JSON.stringify({ revision: header.header.revision, physical: true }) });
+  const header = (await (
+    await fetch(`${base}/kv/range`, { method: "POST", body: JSON.stringify({ key: "AA==" }) })
+  ).json()) as { header: { revision: string } };
+  const res = await fetch(`${base}/kv/compaction`, {
+    method: "POST",
+    body: JSON.stringify({ revision: header.header.revision, physical: true }),
+  });
   if (!res.ok) throw new Error(`etcd compaction failed: HTTP ${res.status}`);
 }

@@ -42,7 +42,12 @@ function renameNamespaces(text: string, prefix: string): string {
 }
 
 /** `kubectl apply` (client-side, as a person would) of each namespace folder, creating the namespace first. */
-export async function applyFolders(k: (args: string[], input?: string) => Promise<string>, root: string, namespaces: string[], extra: string[] = []): Promise<void> {
+export async function applyFolders(
+  k: (args: string[], input?: string) => Promise<string>,
+  root: string,
+  namespaces: string[],
+  extra: string[] = [],
+): Promise<void> {
   for (const ns of namespaces) {
     await k(["create", "namespace", ns]).catch((e: Error) => {
       if (!/AlreadyExists/.test(e.message)) throw e;

@@ -9,7 +9,8 @@ import { base, failure } from "../run/config-fixture.js";
 // rows here, each through both doors.
 
 const fromFlag = (...texts: string[]) => analysisSettings({ "egress-allow": texts }).egressAllow;
-const fromEnv = async (text: string) => (await loadConfig({ env: { ...base, NETPOL_DRIFT_EGRESS_ALLOW: text } })).egressAllow;
+const fromEnv = async (text: string) =>
+  (await loadConfig({ env: { ...base, NETPOL_DRIFT_EGRESS_ALLOW: text } })).egressAllow;
 
 describe("egress allow-list grammar", () => {
   it.each([
@@ -17,7 +18,10 @@ describe("egress allow-list grammar", () => {
     ["10.0.0.0/8!10.1.0.0/16", [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] }]],
     // Every exception is kept (the flag's parser used to drop all but the first).
     ["10.0.0.0/8!10.1.0.0/16!10.2.0.0/16", [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "10.2.0.0/16"] }]],
-    ["10.0.0.0/8!10.1.0.0/16, 192.0.2.0/24", [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] }, { cidr: "192.0.2.0/24" }]],
+    [
+      "10.0.0.0/8!10.1.0.0/16, 192.0.2.0/24",
+      [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] }, { cidr: "192.0.2.0/24" }],
+    ],
     ["2001:db8::/32!2001:db8:1::/48", [{ cidr: "2001:db8::/32", except: ["2001:db8:1::/48"] }]],
   ])("%s reads the same from the flag and the environment", async (text, blocks) => {
     expect(fromFlag(text)).toEqual(blocks);
@@ -30,7 +34,10 @@ describe("egress allow-list grammar", () => {
 
   it.each([
     // The old flag syntax CIDR!EXC,EXC: the second exception must never become an allowed range.
-    ["10.0.0.0/8!10.1.0.0/16,10.2.0.0/16", /"10\.2\.0\.0\/16" lies inside the entry "10\.0\.0\.0\/8".*10\.0\.0\.0\/8!10\.2\.0\.0\/16/],
+    [
+      "10.0.0.0/8!10.1.0.0/16,10.2.0.0/16",
+      /"10\.2\.0\.0\/16" lies inside the entry "10\.0\.0\.0\/8".*10\.0\.0\.0\/8!10\.2\.0\.0\/16/,
+    ],
     ["10.0.0.0/8,10.2.0.0/16", /lies inside the entry/],
     ["10.0.0.0/8!192.0.2.0/24", /exception "192\.0\.2\.0\/24" is not inside 10\.0\.0\.0\/8/],
     ["10.0.0.0/8!nope", /"nope" is not a CIDR/],

@@ -6,7 +6,13 @@ import type { Report } from "../../../src/model/types.js";
 import { runCli } from "../../fixtures/cli-context.js";
 
 const REPO = path.resolve(import.meta.dirname, "../../..");
-const ARGS = ["report", "--desired", path.join(REPO, "desired"), "--live-file", path.join(REPO, "examples/live-snapshot.json")];
+const ARGS = [
+  "report",
+  "--desired",
+  path.join(REPO, "desired"),
+  "--live-file",
+  path.join(REPO, "examples/live-snapshot.json"),
+];
 const json = async (extra: string[], env: Record<string, string> = {}) => {
   const r = await runCli([...ARGS, "-o", "json", ...extra], { env });
   expect(r.code).toBe(1);
@@ -24,7 +30,9 @@ describe("--analysis", () => {
   it("summary: the same kinds, flow counts instead of flows, violations kept", async () => {
     const full = await json([]);
     const summary = await json(["--analysis", "summary"]);
-    expect(summary.effects!.map((e) => [e.namespace, e.effect, e.counts])).toEqual(full.effects!.map((e) => [e.namespace, e.effect, { opened: e.opened.length, closed: e.closed.length }]));
+    expect(summary.effects!.map((e) => [e.namespace, e.effect, e.counts])).toEqual(
+      full.effects!.map((e) => [e.namespace, e.effect, { opened: e.opened.length, closed: e.closed.length }]),
+    );
     expect(summary.effects!.every((e) => e.opened.length === 0 && e.closed.length === 0)).toBe(true);
     expect(summary.violations).toEqual(full.violations);
     expect(summary.analysis!.level).toBe("summary");

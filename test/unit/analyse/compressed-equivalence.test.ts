@@ -13,8 +13,19 @@ import { pol } from "./helpers.js";
 
 type Labels = Record<string, string>;
 type Proto = "TCP" | "UDP" | "SCTP";
-interface RawPolicy { namespace: string; name: string; spec: Record<string, any> }
-interface Pod { ns: string; name: string; labels: Labels; ports: { name: string; port: number; protocol: Proto }[]; ip: string; nsLabels?: Labels }
+interface RawPolicy {
+  namespace: string;
+  name: string;
+  spec: Record<string, any>;
+}
+interface Pod {
+  ns: string;
+  name: string;
+  labels: Labels;
+  ports: { name: string; port: number; protocol: Proto }[];
+  ip: string;
+  nsLabels?: Labels;
+}
 type End = { kind: "pod"; pod: Pod } | { kind: "ip"; ip: string };
 
 function rng(seed: number) {
@@ -32,30 +43,75 @@ const NAME = "kubernetes.io/metadata.name";
 const NAMESPACES: Record<string, Labels> = { a: { team: "x" }, b: { team: "y" }, c: { team: "x" }, d: {} };
 const CIDRS = [{ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] }, { cidr: "203.0.113.0/24" }, { cidr: "0.0.0.0/0" }];
 const PROBE_IPS = ["8.8.8.8", "10.0.0.5", "10.1.2.3", "203.0.113.9", "2001:db8::1"];
-const PROBE_PORTS: [Proto, number][] = [["TCP", 1], ["TCP", 53], ["TCP", 79], ["TCP", 80], ["TCP", 81], ["TCP", 443], ["TCP", 8080], ["TCP", 8081], ["TCP", 65535], ["UDP", 53], ["UDP", 54], ["UDP", 5000], ["SCTP", 7000], ["SCTP", 1]];
+const PROBE_PORTS: [Proto, number][] = [
+  ["TCP", 1],
+  ["TCP", 53],
+  ["TCP", 79],
+  ["TCP", 80],
+  ["TCP", 81],
+  ["TCP", 443],
+  ["TCP", 8080],
+  ["TCP", 8081],
+  ["TCP", 65535],
+  ["UDP", 53],
+  ["UDP", 54],
+  ["UDP", 5000],
+  ["SCTP", 7000],
+  ["SCTP", 1],
+];
 
 function generate(seed: number, named = true) {
   const r = rng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const pods: Pod[] = [];
   let n = 0;
   for (const ns of Object.keys(NAMESPACES)) {
     const count = 1 + Math.floor(r() * 3);
     for (let i = 0; i < count; i++) {
       const app = pick(["web", "db", "cli"]);
-      const ports = [{ name: "http", port: pick([80, 8080]), protocol: "TCP" as Proto }, ...(r() < 0.5 ? [{ name: "dns", port: 53, protocol: "UDP" as Proto }] : [])];
-      pods.push({ ns, name: `${app}-${i}`, labels: { app, ...(r() < 0.3 ? { tier: "edge" } : {}) }, ports, ip: `10.${n % 3}.0.${++n}` });
+      const ports = [
+        { name: "http", port: pick([80, 8080]), protocol: "TCP" as Proto },
+        ...(r() < 0.5 ? [{ name: "dns", port: 53, protocol: "UDP" as Proto }] : []),
+      ];
+      pods.push({
+        ns,
+        name: `${app}-${i}`,
+        labels: { app, ...(r() < 0.3 ? { tier: "edge" } : {}) },
+        ports,
+        ip: `10.${n % 3}.0.${++n}`,
+      });
     }
   }
   const selector = (): Record<string, any> =>
-    pick([{}, { matchLabels: { app: pick(["web", "db", "cli"]) } }, { matchExpressions: [{ key: "app", operator: pick(["In", "NotIn"]), values: [pick(["web", "db"])] }] }, { matchExpressions: [{ key: "tier", operator: pick(["Exists", "DoesNotExist"]) }] }]);
-  const nsSelector = (): Record<string, any> => pick([{}, { matchLabels: { team: pick(["x", "y"]) } }, { matchLabels: { [NAME]: pick(Object.keys(NAMESPACES)) } }]);
+    pick([
+      {},
+      { matchLabels: { app: pick(["web", "db", "cli"]) } },
+      { matchExpressions: [{ key: "app", operator: pick(["In", "NotIn"]), values: [pick(["web", "db"])] }] },
+      { matchExpressions: [{ key: "tier", operator: pick(["Exists", "DoesNotExist"]) }] },
+    ]);
+  const nsSelector = (): Record<string, any> =>
+    pick([{}, { matchLabels: { team: pick(["x", "y"]) } }, { matchLabels: { [NAME]: pick(Object.keys(NAMESPACES)) } }]);
   const peer = (): Record<string, any> =>
-    pick([() => ({ podSelector: selector() }), () => ({ namespaceSelector: nsSelector() }), () => ({ namespaceSelector: nsSelector(), podSelector: selector() }), () => ({ ipBlock: pick(CIDRS) })])();
+    pick([
+      () => ({ podSelector: selector() }),
+      () => ({ namespaceSelector: nsSelector() }),
+      () => ({ namespaceSelector: nsSelector(), podSelector: selector() }),
+      () => ({ ipBlock: pick(CIDRS) }),
+    ])();
   const port = (): Record<string, any> =>
-    pick([() => ({ protocol: "TCP", port: 80 }), () => ({ port: 8000, endPort: 8080 }), () => (named ? { port: "http" } : { port: 8080 }), () => (named ? { protocol: "UDP", port: "dns" } : { protocol: "UDP", port: 53 }), () => ({ protocol: "UDP" }), () => ({ protocol: "SCTP", port: 7000 }), () => ({ port: 443 })])();
+    pick([
+      () => ({ protocol: "TCP", port: 80 }),
+      () => ({ port: 8000, endPort: 8080 }),
+      () => (named ? { port: "http" } : { port: 8080 }),
+      () => (named ? { protocol: "UDP", port: "dns" } : { protocol: "UDP", port: 53 }),
+      () => ({ protocol: "UDP" }),
+      () => ({ protocol: "SCTP", port: 7000 }),
+      () => ({ port: 443 }),
+    ])();
   const rule = (dir: "ingress" | "egress") => ({
-    ...(r() < 0.8 ? { [dir === "ingress" ? "from" : "to"]: Array.from({ length: 1 + Math.floor(r() * 2) }, peer) } : {}),
+    ...(r() < 0.8
+      ? { [dir === "ingress" ? "from" : "to"]: Array.from({ length: 1 + Math.floor(r() * 2) }, peer) }
+      : {}),
     ...(r() < 0.7 ? { ports: Array.from({ length: 1 + Math.floor(r() * 2) }, port) } : {}),
   });
   const policy = (ns: string, name: string): RawPolicy => {
@@ -68,7 +124,8 @@ function generate(seed: number, named = true) {
     return { namespace: ns, name, spec };
   };
   const desired: RawPolicy[] = [];
-  for (const ns of Object.keys(NAMESPACES)) for (let i = 0; i < Math.floor(r() * 3); i++) desired.push(policy(ns, `p${i}`));
+  for (const ns of Object.keys(NAMESPACES))
+    for (let i = 0; i < Math.floor(r() * 3); i++) desired.push(policy(ns, `p${i}`));
   // Live: some policies dropped, some replaced, some added.
   const live: RawPolicy[] = [];
   for (const p of desired) {
@@ -104,9 +161,12 @@ function inBlock(ip: string, block: { cidr: string; except?: string[] }): boolea
 }
 
 function peerMatches(peer: Record<string, any>, policyNs: string, end: End, ipPods: boolean): boolean {
-  if (peer.ipBlock) return end.kind === "ip" ? inBlock(end.ip, peer.ipBlock) : ipPods && inBlock(end.pod.ip, peer.ipBlock);
+  if (peer.ipBlock)
+    return end.kind === "ip" ? inBlock(end.ip, peer.ipBlock) : ipPods && inBlock(end.pod.ip, peer.ipBlock);
   if (end.kind !== "pod") return false;
-  const nsOk = peer.namespaceSelector ? selects(peer.namespaceSelector, end.pod.nsLabels ?? { ...NAMESPACES[end.pod.ns], [NAME]: end.pod.ns }) : end.pod.ns === policyNs;
+  const nsOk = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, end.pod.nsLabels ?? { ...NAMESPACES[end.pod.ns], [NAME]: end.pod.ns })
+    : end.pod.ns === policyNs;
   return nsOk && (!peer.podSelector || selects(peer.podSelector, end.pod.labels));
 }
 
@@ -116,30 +176,55 @@ function portMatches(ports: Record<string, any>[] | undefined, proto: Proto, por
     if ((p.protocol ?? "TCP") !== proto) return false;
     if (p.port === undefined) return true;
     if (typeof p.port === "number") return p.port <= port && port <= (p.endPort ?? p.port);
-    return dst.kind === "pod" && dst.pod.ports.some((c) => c.name === p.port && c.protocol === proto && c.port === port);
+    return (
+      dst.kind === "pod" && dst.pod.ports.some((c) => c.name === p.port && c.protocol === proto && c.port === port)
+    );
   });
 }
 
 /** Does `self`'s side of direction `dir` let (src → dst, proto, port) through under these policies? */
-function sideAllows(policies: RawPolicy[], dir: "ingress" | "egress", src: End, dst: End, proto: Proto, port: number, ipPods: boolean): boolean {
+function sideAllows(
+  policies: RawPolicy[],
+  dir: "ingress" | "egress",
+  src: End,
+  dst: End,
+  proto: Proto,
+  port: number,
+  ipPods: boolean,
+): boolean {
   const self = dir === "egress" ? src : dst;
   const peer = dir === "egress" ? dst : src;
   if (self.kind !== "pod") return true;
   const type = dir === "egress" ? "Egress" : "Ingress";
-  const selecting = policies.filter((p) => p.namespace === self.pod.ns && p.spec.policyTypes.includes(type) && selects(p.spec.podSelector, self.pod.labels));
+  const selecting = policies.filter(
+    (p) =>
+      p.namespace === self.pod.ns && p.spec.policyTypes.includes(type) && selects(p.spec.podSelector, self.pod.labels),
+  );
   if (selecting.length === 0) return true;
   return selecting.some((p) =>
     (p.spec[dir] ?? []).some((rule: Record<string, any>) => {
       const peers = rule[dir === "egress" ? "to" : "from"];
-      return (!peers || peers.some((x: Record<string, any>) => peerMatches(x, p.namespace, peer, ipPods))) && portMatches(rule.ports, proto, port, dst);
+      return (
+        (!peers || peers.some((x: Record<string, any>) => peerMatches(x, p.namespace, peer, ipPods))) &&
+        portMatches(rule.ports, proto, port, dst)
+      );
     }),
   );
 }
 
 const endName = (e: End) => (e.kind === "pod" ? `${e.pod.ns}/${e.pod.name}` : e.ip);
 
-function reference(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifted: Set<string>, ipPods: boolean): Set<string> {
-  const ends: End[] = [...pods.map((pod) => ({ kind: "pod" as const, pod })), ...PROBE_IPS.map((ip) => ({ kind: "ip" as const, ip }))];
+function reference(
+  pods: Pod[],
+  desired: RawPolicy[],
+  live: RawPolicy[],
+  drifted: Set<string>,
+  ipPods: boolean,
+): Set<string> {
+  const ends: End[] = [
+    ...pods.map((pod) => ({ kind: "pod" as const, pod })),
+    ...PROBE_IPS.map((ip) => ({ kind: "ip" as const, ip })),
+  ];
   const out = new Set<string>();
   for (const src of ends) {
     for (const dst of ends) {
@@ -169,7 +254,9 @@ function expandEnd(end: FlowEnd, pods: Pod[], podsOfClass: Map<string, Pod[]>): 
   const all = end.namespaces?.includes("*");
   if (all) {
     const exceptNs = new Set(end.except?.namespaces ?? []);
-    const exceptPods = new Set((end.except?.pods ?? []).flatMap((l) => classPods(l, podsOfClass)).map((p) => `${p.ns}/${p.name}`));
+    const exceptPods = new Set(
+      (end.except?.pods ?? []).flatMap((l) => classPods(l, podsOfClass)).map((p) => `${p.ns}/${p.name}`),
+    );
     for (const p of pods) if (!exceptNs.has(p.ns) && !exceptPods.has(`${p.ns}/${p.name}`)) out.add(`${p.ns}/${p.name}`);
   } else {
     for (const p of pods) if (end.namespaces?.includes(p.ns)) out.add(`${p.ns}/${p.name}`);
@@ -216,21 +303,34 @@ function compressed(pods: Pod[], desired: RawPolicy[], live: RawPolicy[], drifte
   };
   const d = norm(desired);
   const l = norm(live);
-  const { effects } = computeEffects({ desired: d, live: l, namespaces: drifted, workloads: w, options: { ipBlockMatchesPods: ipPods } });
+  const { effects } = computeEffects({
+    desired: d,
+    live: l,
+    namespaces: drifted,
+    workloads: w,
+    options: { ipBlockMatchesPods: ipPods },
+  });
   // Class label → its pods, from the same universe the analysis builds.
   const universe = buildUniverse([...d, ...l], w, { ipBlockMatchesPods: ipPods });
   const podsOfClass = new Map<string, Pod[]>();
   for (const c of universe.pods) {
     expect(podsOfClass.has(c.label), `class label ${c.label} is ambiguous`).toBe(false);
-    podsOfClass.set(c.label, c.pods.map((name) => pods.find((p) => p.ns === c.namespace && p.name === name)!));
+    podsOfClass.set(
+      c.label,
+      c.pods.map((name) => pods.find((p) => p.ns === c.namespace && p.name === name)!),
+    );
   }
   const out: string[] = [];
   for (const e of effects) {
-    for (const [change, flows] of [["opened", e.opened], ["closed", e.closed]] as const) {
+    for (const [change, flows] of [
+      ["opened", e.opened],
+      ["closed", e.closed],
+    ] as const) {
       for (const f of flows) {
         for (const src of expandEnd(f.from!, pods, podsOfClass)) {
           for (const dst of expandEnd(f.to!, pods, podsOfClass)) {
-            for (const [proto, port] of portsOf(f)) out.push(`${e.namespace}|${change}|${endName(src)}|${endName(dst)}|${proto}|${port}`);
+            for (const [proto, port] of portsOf(f))
+              out.push(`${e.namespace}|${change}|${endName(src)}|${endName(dst)}|${proto}|${port}`);
           }
         }
       }
@@ -243,17 +343,30 @@ let representativeTuples = 0;
 
 describe("compressed effects = pairwise evaluation", () => {
   const seeds = Array.from({ length: 80 }, (_, i) => 1000 + i);
-  const cases = [...seeds.map((seed) => [seed, false] as const), ...seeds.slice(0, 30).map((seed) => [seed + 1000, true] as const)];
+  const cases = [
+    ...seeds.map((seed) => [seed, false] as const),
+    ...seeds.slice(0, 30).map((seed) => [seed + 1000, true] as const),
+  ];
   it.each(cases)("random cluster, seed %i, ipBlock matches pods: %s", (seed, ipPods) => {
     const { pods, desired, live } = generate(seed);
-    const key = (ps: RawPolicy[], ns: string) => JSON.stringify(ps.filter((p) => p.namespace === ns).sort((x, y) => x.name.localeCompare(y.name)));
+    const key = (ps: RawPolicy[], ns: string) =>
+      JSON.stringify(ps.filter((p) => p.namespace === ns).sort((x, y) => x.name.localeCompare(y.name)));
     const drifted = Object.keys(NAMESPACES).filter((ns) => key(desired, ns) !== key(live, ns));
     const { tuples, effects } = compressed(pods, desired, live, drifted, ipPods);
     const expected = reference(pods, desired, live, new Set(drifted), ipPods);
     expect([...new Set(tuples)].sort()).toEqual([...expected].sort());
     // No pair and port is listed twice under one namespace.
     expect(tuples.length).toBe(new Set(tuples).size);
-    for (const e of effects) expect(e.effect).toBe(e.opened.length && e.closed.length ? "changes" : e.opened.length ? "widens" : e.closed.length ? "narrows" : "none");
+    for (const e of effects)
+      expect(e.effect).toBe(
+        e.opened.length && e.closed.length
+          ? "changes"
+          : e.opened.length
+            ? "widens"
+            : e.closed.length
+              ? "narrows"
+              : "none",
+      );
   });
 
   // Without workloads the analysis reasons on representative pods (one per label combination the selectors
@@ -266,15 +379,32 @@ describe("compressed effects = pairwise evaluation", () => {
     const l = norm(live);
     const drifted = Object.keys(NAMESPACES);
     const universe = buildUniverse([...d, ...l], undefined, { ipBlockMatchesPods: false });
-    const pods: Pod[] = universe.pods.map((c) => ({ ns: c.namespace, name: c.label, labels: c.labels, ports: [], ip: "", nsLabels: c.nsLabels }));
+    const pods: Pod[] = universe.pods.map((c) => ({
+      ns: c.namespace,
+      name: c.label,
+      labels: c.labels,
+      ports: [],
+      ip: "",
+      nsLabels: c.nsLabels,
+    }));
     const podsOfClass = new Map(pods.map((p) => [p.name, [p]]));
-    const { effects } = computeEffects({ desired: d, live: l, namespaces: drifted, options: { ipBlockMatchesPods: false } });
+    const { effects } = computeEffects({
+      desired: d,
+      live: l,
+      namespaces: drifted,
+      options: { ipBlockMatchesPods: false },
+    });
     const out = new Set<string>();
     for (const e of effects) {
-      for (const [change, flows] of [["opened", e.opened], ["closed", e.closed]] as const) {
+      for (const [change, flows] of [
+        ["opened", e.opened],
+        ["closed", e.closed],
+      ] as const) {
         for (const f of flows) {
           for (const src of expandEnd(f.from!, pods, podsOfClass)) {
-            for (const dst of expandEnd(f.to!, pods, podsOfClass)) for (const [proto, port] of portsOf(f)) out.add(`${e.namespace}|${change}|${endName(src)}|${endName(dst)}|${proto}|${port}`);
+            for (const dst of expandEnd(f.to!, pods, podsOfClass))
+              for (const [proto, port] of portsOf(f))
+                out.add(`${e.namespace}|${change}|${endName(src)}|${endName(dst)}|${proto}|${port}`);
           }
         }
       }

@@ -6,9 +6,15 @@ const c = (x: string) => parseCidr(x)!;
 
 describe("describeRanges", () => {
   it("a hole is an except, not a list of first-last ranges", () => {
-    expect(describeRanges(subtractRanges([c("0.0.0.0/0")], [c("10.40.12.0/24")]))).toBe("0.0.0.0/0 except 10.40.12.0/24");
-    expect(describeRanges(subtractRanges([c("0.0.0.0/0")], [c("10.0.0.0/8"), c("172.16.0.0/12"), c("192.168.0.0/16")]))).toBe("0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16");
-    expect(describeRanges(subtractRanges([c("0.0.0.0/0"), c("::/0")], [c("10.40.12.0/24")]))).toBe("0.0.0.0/0 except 10.40.12.0/24; ::/0");
+    expect(describeRanges(subtractRanges([c("0.0.0.0/0")], [c("10.40.12.0/24")]))).toBe(
+      "0.0.0.0/0 except 10.40.12.0/24",
+    );
+    expect(
+      describeRanges(subtractRanges([c("0.0.0.0/0")], [c("10.0.0.0/8"), c("172.16.0.0/12"), c("192.168.0.0/16")])),
+    ).toBe("0.0.0.0/0 except 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16");
+    expect(describeRanges(subtractRanges([c("0.0.0.0/0"), c("::/0")], [c("10.40.12.0/24")]))).toBe(
+      "0.0.0.0/0 except 10.40.12.0/24; ::/0",
+    );
   });
 
   it("CIDRs stay CIDRs; adjacent ones merge", () => {

@@ -4,7 +4,12 @@ import { normalizePolicy } from "../../../src/normalize/policy.js";
 import type { ContainerPort, Workloads } from "../../../src/analyse/types.js";
 
 /** A policy as a manifest would state it, normalised the way both sides are. */
-export function pol(namespace: string, name: string, spec: Record<string, unknown>, origin: { file?: string; line?: number } = {}): NormalizedPolicy {
+export function pol(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+  origin: { file?: string; line?: number } = {},
+): NormalizedPolicy {
   return normalizePolicy({ metadata: { name, namespace }, spec }, namespace, origin, defaultNormalizeOptions());
 }
 
@@ -15,7 +20,9 @@ export interface PodSpec {
 }
 
 /** Workloads from `{ "ns": { labels, pods: { name: {labels, ports} } } }`. */
-export function workloads(spec: Record<string, { labels?: Record<string, string>; pods?: Record<string, PodSpec> }>): Workloads {
+export function workloads(
+  spec: Record<string, { labels?: Record<string, string>; pods?: Record<string, PodSpec> }>,
+): Workloads {
   const w: Workloads = { namespaces: [], pods: [], origin: "test" };
   for (const [ns, n] of Object.entries(spec)) {
     w.namespaces.push({ name: ns, labels: { "kubernetes.io/metadata.name": ns, ...(n.labels ?? {}) } });

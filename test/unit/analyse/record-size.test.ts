@@ -10,25 +10,76 @@ import { RECORD_FILE_BUDGET } from "../../../src/sinks/record/trim.js";
 const NAME = "kubernetes.io/metadata.name";
 function firstRun(namespaces: number): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  const np = (namespace: string, name: string, spec: object) => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace }, spec });
+  const np = (namespace: string, name: string, spec: object) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name, namespace },
+    spec,
+  });
   for (let i = 0; i < namespaces; i++) {
     const ns = `team-${i}`;
-    out.push(np(ns, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{ to: [{ namespaceSelector: { matchLabels: { [NAME]: "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }] }));
-    out.push(np(ns, "allow-ingress-nginx", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }] }));
-    out.push(np(ns, "allow-same-ns", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }));
+    out.push(
+      np(ns, "default-deny", {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NAME]: "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+        ],
+      }),
+    );
+    out.push(
+      np(ns, "allow-ingress-nginx", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }],
+      }),
+    );
+    out.push(
+      np(ns, "allow-same-ns", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+      }),
+    );
   }
   return out;
 }
 
 describe("change record size", () => {
   it("1,000 drifted namespaces: each file under the budget, diffs and flows left out and counted", () => {
-    const report = buildReport({ policies: [], skipped: [], problems: [] }, { objects: firstRun(1000), cluster: "prod", origin: "test", requests: 1 }, {
-      scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions(), desiredRoot: "desired", generatedAt: "2025-01-01T00:00:00Z",
-      analysis: { options: defaultAnalysisOptions() },
-    });
+    const report = buildReport(
+      { policies: [], skipped: [], problems: [] },
+      { objects: firstRun(1000), cluster: "prod", origin: "test", requests: 1 },
+      {
+        scope: { namespaces: [], exclude: [] },
+        normalize: defaultNormalizeOptions(),
+        desiredRoot: "desired",
+        generatedAt: "2025-01-01T00:00:00Z",
+        analysis: { options: defaultAnalysisOptions() },
+      },
+    );
     expect(report.drift).toHaveLength(3000);
     const flows = report.effects!.reduce((n, e) => n + e.opened.length + e.closed.length, 0);
-    const files = buildRecord({ report, kind: "new", cluster: "prod", fingerprint: "ab".repeat(32), recordsDir: "records", sequence: 1, now: new Date("2025-01-01T00:00:00Z") });
+    const files = buildRecord({
+      report,
+      kind: "new",
+      cluster: "prod",
+      fingerprint: "ab".repeat(32),
+      recordsDir: "records",
+      sequence: 1,
+      now: new Date("2025-01-01T00:00:00Z"),
+    });
     expect(RECORD_FILE_BUDGET).toBeLessThan(1024 * 1024);
     expect(Buffer.byteLength(files.json)).toBeLessThanOrEqual(RECORD_FILE_BUDGET);
     expect(Buffer.byteLength(files.markdown)).toBeLessThanOrEqual(RECORD_FILE_BUDGET);
@@ -39,16 +90,36 @@ describe("change record size", () => {
     expect(back.report.drift).toHaveLength(3000);
     expect(back.report.drift[0]).toMatchObject({ namespace: "team-0", state: "unmanaged", diff: "" });
     expect(back.report.effects!.every((e) => e.opened.length === 0 && e.counts !== undefined)).toBe(true);
-    expect(back.report.effects!.find((e) => e.namespace === "team-7")!.counts).toEqual({ opened: 0, closed: report.effects!.find((e) => e.namespace === "team-7")!.closed.length });
-    expect(Buffer.byteLength(withDelivery(files.json, "x.json", { slack: { sentAt: "t" } }))).toBeLessThanOrEqual(RECORD_FILE_BUDGET);
+    expect(back.report.effects!.find((e) => e.namespace === "team-7")!.counts).toEqual({
+      opened: 0,
+      closed: report.effects!.find((e) => e.namespace === "team-7")!.closed.length,
+    });
+    expect(Buffer.byteLength(withDelivery(files.json, "x.json", { slack: { sentAt: "t" } }))).toBeLessThanOrEqual(
+      RECORD_FILE_BUDGET,
+    );
   });
 
   it("a small record keeps the whole report, diffs and flows, and says nothing about trimming", () => {
-    const report = buildReport({ policies: [], skipped: [], problems: [] }, { objects: firstRun(2), cluster: "prod", origin: "test", requests: 1 }, {
-      scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions(), desiredRoot: "desired", generatedAt: "2025-01-01T00:00:00Z",
-      analysis: { options: defaultAnalysisOptions() },
+    const report = buildReport(
+      { policies: [], skipped: [], problems: [] },
+      { objects: firstRun(2), cluster: "prod", origin: "test", requests: 1 },
+      {
+        scope: { namespaces: [], exclude: [] },
+        normalize: defaultNormalizeOptions(),
+        desiredRoot: "desired",
+        generatedAt: "2025-01-01T00:00:00Z",
+        analysis: { options: defaultAnalysisOptions() },
+      },
+    );
+    const files = buildRecord({
+      report,
+      kind: "new",
+      cluster: "prod",
+      fingerprint: "ab".repeat(32),
+      recordsDir: "records",
+      sequence: 1,
+      now: new Date("2025-01-01T00:00:00Z"),
     });
-    const files = buildRecord({ report, kind: "new", cluster: "prod", fingerprint: "ab".repeat(32), recordsDir: "records", sequence: 1, now: new Date("2025-01-01T00:00:00Z") });
     expect(files.meta.trimmed).toBeUndefined();
     expect(parseRecordJson(files.json, "x.json").report).toEqual(report);
     expect(files.markdown).not.toContain("trimmed");

@@ -19,7 +19,8 @@ class Reachability {
     this.m.set(`${from}>${to}`, v);
   }
   expectPeer(from: Peer, to: Peer, v: boolean) {
-    const hit = (pod: string, p: Peer) => (!p.ns || pod.startsWith(`${p.ns}/`)) && (!p.pod || pod.endsWith(`/${p.pod}`));
+    const hit = (pod: string, p: Peer) =>
+      (!p.ns || pod.startsWith(`${p.ns}/`)) && (!p.pod || pod.endsWith(`/${p.pod}`));
     for (const a of this.pods) for (const b of this.pods) if (hit(a, from) && hit(b, to)) this.expect(a, b, v);
   }
   expectAllIngress(to: string, v: boolean) {
@@ -34,7 +35,9 @@ class Reachability {
 }
 
 function cluster(pods: string[], ports: number[], protocols: Protocol[]) {
-  const container: ContainerPort[] = ports.flatMap((port) => protocols.map((protocol) => ({ name: `serve-${port}-${protocol.toLowerCase()}`, port, protocol })));
+  const container: ContainerPort[] = ports.flatMap((port) =>
+    protocols.map((protocol) => ({ name: `serve-${port}-${protocol.toLowerCase()}`, port, protocol })),
+  );
   const spec: Record<string, { pods: Record<string, { labels: Record<string, string>; ports: ContainerPort[] }> }> = {};
   for (const p of pods) {
     const [ns, name] = p.split("/") as [string, string];
@@ -44,10 +47,25 @@ function cluster(pods: string[], ports: number[], protocols: Protocol[]) {
   return workloads(spec);
 }
 
-function actual(policies: ReturnType<typeof pol>[], pods: string[], port: number, protocol: Protocol, ports = [80, 81], protocols: Protocol[] = ["TCP"]) {
+function actual(
+  policies: ReturnType<typeof pol>[],
+  pods: string[],
+  port: number,
+  protocol: Protocol,
+  ports = [80, 81],
+  protocols: Protocol[] = ["TCP"],
+) {
   const w = cluster(pods, ports, protocols);
   const out: Record<string, boolean> = {};
-  for (const a of pods) for (const b of pods) if (a !== b) out[`${a}>${b}`] = evaluate(policies, w, { from: a, to: b, port, protocol }, { ipBlockMatchesPods: false }).allowed;
+  for (const a of pods)
+    for (const b of pods)
+      if (a !== b)
+        out[`${a}>${b}`] = evaluate(
+          policies,
+          w,
+          { from: a, to: b, port, protocol },
+          { ipBlockMatchesPods: false },
+        ).allowed;
   return out;
 }
 
@@ -58,8 +76,20 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
   it("should enforce policy based on PodSelector or NamespaceSelector (separate peers = OR)", () => {
     const pods = ["x/a", "x/b", "x/c", "y/a"];
     const p = pol("x", "allow-ns-y-match-selector", {
-      podSelector: podA, policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["x"] }] } }, { podSelector: { matchLabels: { pod: "b" } } }] }],
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["x"] }],
+              },
+            },
+            { podSelector: { matchLabels: { pod: "b" } } },
+          ],
+        },
+      ],
     });
     const r = new Reachability(pods);
     r.expect("x/a", "x/a", false);
@@ -70,8 +100,20 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
   it("should enforce policy based on PodSelector and NamespaceSelector (one peer = AND)", () => {
     const pods = ["x/a", "x/b", "y/a", "y/b", "z/b"];
     const p = pol("x", "allow-ns-y-podselector-and-nsselector", {
-      podSelector: podA, policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["x"] }] }, podSelector: { matchLabels: { pod: "b" } } }] }],
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["x"] }],
+              },
+              podSelector: { matchLabels: { pod: "b" } },
+            },
+          ],
+        },
+      ],
     });
     const r = new Reachability(pods);
     r.expectAllIngress("x/a", false);
@@ -82,10 +124,22 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)", () => {
     const pods = ["x/a", "y/a", "y/b"];
-    const egress = pol("x", "allow-to-ns-y-pod-a", { podSelector: podA, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: ns("y"), podSelector: podA }] }] });
+    const egress = pol("x", "allow-to-ns-y-pod-a", {
+      podSelector: podA,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ namespaceSelector: ns("y"), podSelector: podA }] }],
+    });
     const ingress = [{ from: [{ namespaceSelector: ns("x"), podSelector: podA }] }];
-    const inA = pol("y", "allow-from-xa-on-ya-match-selector", { podSelector: podA, policyTypes: ["Ingress"], ingress });
-    const inB = pol("y", "allow-from-xa-on-yb-match-selector", { podSelector: { matchLabels: { pod: "b" } }, policyTypes: ["Ingress"], ingress });
+    const inA = pol("y", "allow-from-xa-on-ya-match-selector", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress,
+    });
+    const inB = pol("y", "allow-from-xa-on-yb-match-selector", {
+      podSelector: { matchLabels: { pod: "b" } },
+      policyTypes: ["Ingress"],
+      ingress,
+    });
     const r = new Reachability(pods);
     r.expectPeer({ ns: "x", pod: "a" }, {}, false);
     r.expectPeer({}, { ns: "y", pod: "a" }, false);
@@ -97,7 +151,8 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
   it("should work with Ingress, Egress specified together (ports 80 and 81)", () => {
     const pods = ["x/a", "x/b", "x/c", "y/a"];
     const p = pol("x", "allow-client-a-via-pod-selector", {
-      podSelector: podA, policyTypes: ["Egress", "Ingress"],
+      podSelector: podA,
+      policyTypes: ["Egress", "Ingress"],
       ingress: [{ from: [{ podSelector: { matchLabels: { pod: "b" } } }] }],
       egress: [{ ports: [{ port: 80 }] }],
     });
@@ -114,7 +169,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should allow ingress access on one named port", () => {
     const pods = ["x/a", "x/b", "y/a"];
-    const p = pol("x", "allow-all", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: "serve-81-tcp" }] }] });
+    const p = pol("x", "allow-all", {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: "serve-81-tcp" }] }],
+    });
     expect(actual([p], pods, 81, "TCP")).toEqual(new Reachability(pods).table());
     const r80 = new Reachability(pods);
     r80.expectPeer({}, { ns: "x" }, false);
@@ -123,7 +182,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should allow egress access on one named port", () => {
     const pods = ["x/a", "y/a"];
-    const p = pol("x", "allow-egress", { podSelector: {}, policyTypes: ["Egress"], egress: [{ ports: [{ port: "serve-80-tcp" }] }] });
+    const p = pol("x", "allow-egress", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ ports: [{ port: "serve-80-tcp" }] }],
+    });
     expect(actual([p], pods, 80, "TCP")).toEqual(new Reachability(pods).table());
     const r81 = new Reachability(pods);
     r81.expectPeer({ ns: "x" }, {}, false);
@@ -132,7 +195,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should allow ingress access from namespace on one named port", () => {
     const pods = ["x/a", "x/b", "y/a", "z/a"];
-    const p = pol("x", "allow-client-a-via-ns-selector-80", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: ns("y") }], ports: [{ port: "serve-80-tcp", protocol: "TCP" }] }] });
+    const p = pol("x", "allow-client-a-via-ns-selector-80", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: ns("y") }], ports: [{ port: "serve-80-tcp", protocol: "TCP" }] }],
+    });
     const r = new Reachability(pods);
     r.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false);
     r.expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false);
@@ -145,7 +212,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
   it("should not mistakenly treat 'protocol: SCTP' as 'protocol: TCP'", () => {
     const pods = ["x/a", "y/a"];
     const deny = pol("x", "deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] });
-    const sctp = pol("x", "allow-only-sctp-ingress-on-port-81", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 81, protocol: "SCTP" }] }] });
+    const sctp = pol("x", "allow-only-sctp-ingress-on-port-81", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: 81, protocol: "SCTP" }] }],
+    });
     const r = new Reachability(pods);
     r.expectPeer({}, { ns: "x" }, false);
     expect(actual([deny, sctp], pods, 81, "TCP")).toEqual(r.table());
@@ -153,7 +224,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should properly isolate pods that are selected by a policy allowing SCTP", () => {
     const pods = ["x/a", "y/a"];
-    const sctp = pol("x", "allow-only-sctp-ingress-on-port-80", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 80, protocol: "SCTP" }] }] });
+    const sctp = pol("x", "allow-only-sctp-ingress-on-port-80", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: 80, protocol: "SCTP" }] }],
+    });
     const r = new Reachability(pods);
     r.expectAllIngress("x/a", false);
     expect(actual([sctp], pods, 81, "TCP")).toEqual(r.table());
@@ -161,7 +236,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should not allow access by TCP when a policy specifies only UDP", () => {
     const pods = ["x/a", "y/a"];
-    const udp = pol("x", "allow-only-udp-ingress-on-port-81", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 81, protocol: "UDP" }] }] });
+    const udp = pol("x", "allow-only-udp-ingress-on-port-81", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: 81, protocol: "UDP" }] }],
+    });
     const r = new Reachability(pods);
     r.expectAllIngress("x/a", false);
     expect(actual([udp], pods, 81, "TCP")).toEqual(r.table());
@@ -169,7 +248,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should enforce ingress policy allowing any port traffic to a server on a specific protocol", () => {
     const pods = ["x/a", "y/a"];
-    const p = pol("x", "allow-ingress-by-proto", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP" }] }] });
+    const p = pol("x", "allow-ingress-by-proto", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ protocol: "TCP" }] }],
+    });
     expect(actual([p], pods, 80, "TCP", [80], ["TCP", "UDP"])).toEqual(new Reachability(pods).table());
     const udp = new Reachability(pods);
     udp.expectPeer({}, { ns: "x", pod: "a" }, false);
@@ -178,7 +261,11 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
 
   it("should enforce policy based on Ports (UDP variant)", () => {
     const pods = ["x/a", "x/b", "y/a", "z/a"];
-    const p = pol("x", "allow-ingress-on-port-81-ns-x", { podSelector: podA, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: ns("y") }], ports: [{ port: 81, protocol: "UDP" }] }] });
+    const p = pol("x", "allow-ingress-on-port-81-ns-x", {
+      podSelector: podA,
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: ns("y") }], ports: [{ port: 81, protocol: "UDP" }] }],
+    });
     const r = new Reachability(pods);
     r.expectPeer({ ns: "x" }, { ns: "x", pod: "a" }, false);
     r.expectPeer({ ns: "z" }, { ns: "x", pod: "a" }, false);
@@ -197,9 +284,22 @@ describe("upstream e2e truth tables (kubernetes/kubernetes test/e2e/network/netp
   it("should enforce except clause while egress access to server in CIDR block (pod IPs, with ipBlockMatchesPods)", () => {
     // Upstream builds the ipBlock from x/b's pod IP; whether an ipBlock matches pod IPs is the CNI's choice,
     // which is why this needs the setting on.
-    const w = workloads({ x: { pods: { a: { labels: { pod: "a" }, ips: ["10.0.1.1"] }, b: { labels: { pod: "b" }, ips: ["10.0.1.2"] }, c: { labels: { pod: "c" }, ips: ["10.0.1.3"] } } } });
-    const p = pol("x", "allow-client-a-via-cidr-egress-rule", { podSelector: podA, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.0.1.2/32"] } }] }] });
-    const q = (to: string) => evaluate([p], w, { from: "x/a", to, port: 80, protocol: "TCP" }, { ipBlockMatchesPods: true }).allowed;
+    const w = workloads({
+      x: {
+        pods: {
+          a: { labels: { pod: "a" }, ips: ["10.0.1.1"] },
+          b: { labels: { pod: "b" }, ips: ["10.0.1.2"] },
+          c: { labels: { pod: "c" }, ips: ["10.0.1.3"] },
+        },
+      },
+    });
+    const p = pol("x", "allow-client-a-via-cidr-egress-rule", {
+      podSelector: podA,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16", except: ["10.0.1.2/32"] } }] }],
+    });
+    const q = (to: string) =>
+      evaluate([p], w, { from: "x/a", to, port: 80, protocol: "TCP" }, { ipBlockMatchesPods: true }).allowed;
     expect([q("x/b"), q("x/c")]).toEqual([false, true]);
   });
 });

@@ -11,8 +11,15 @@ const stored = { podSelector: {}, policyTypes: ["Ingress"] };
 const liveShop = serverPolicy("shop", "web", stored);
 const liveCart = serverPolicy("cart", "api", stored);
 
-async function setup(live: Json | string, files: Record<string, string> = {}): Promise<{ root: string; desired: string; capture: string }> {
-  const root = await tempTree({ "desired/shop/web.yaml": policyYaml("web"), "desired/cart/api.yaml": policyYaml("api"), ...files });
+async function setup(
+  live: Json | string,
+  files: Record<string, string> = {},
+): Promise<{ root: string; desired: string; capture: string }> {
+  const root = await tempTree({
+    "desired/shop/web.yaml": policyYaml("web"),
+    "desired/cart/api.yaml": policyYaml("api"),
+    ...files,
+  });
   await put(root, "capture.json", typeof live === "string" ? live : JSON.stringify(live, null, 2));
   return { root, desired: path.join(root, "desired"), capture: path.join(root, "capture.json") };
 }
@@ -23,20 +30,34 @@ describe("report: exit codes", () => {
     const r = await runCli(["report", "--desired", desired, "--live-file", capture]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout.split("\n")[2]).toBe("in sync: no drift — 0 modified, 0 missing, 0 unmanaged, 2 in sync (desired 2, live 2)");
+    expect(r.stdout.split("\n")[2]).toBe(
+      "in sync: no drift — 0 modified, 0 missing, 0 unmanaged, 2 in sync (desired 2, live 2)",
+    );
   });
 
   it("exits 1 on drift", async () => {
-    const { desired, capture } = await setup(kubectlList([liveShop, serverPolicy("cart", "api", { podSelector: {}, ingress: [{}], policyTypes: ["Ingress"] })]));
+    const { desired, capture } = await setup(
+      kubectlList([
+        liveShop,
+        serverPolicy("cart", "api", { podSelector: {}, ingress: [{}], policyTypes: ["Ingress"] }),
+      ]),
+    );
     const r = await runCli(["report", "--desired", desired, "--live-file", capture, "-o", "json"]);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.stdout) as { complete: boolean; drift: { state: string; namespace: string; name: string; changes: unknown[] }[] };
+    const json = JSON.parse(r.stdout) as {
+      complete: boolean;
+      drift: { state: string; namespace: string; name: string; changes: unknown[] }[];
+    };
     expect(json.complete).toBe(true);
-    expect(json.drift.map((d) => [d.state, d.namespace, d.name, d.changes])).toEqual([["modified", "cart", "api", [{ path: "spec.ingress", live: [{}] }]]]);
+    expect(json.drift.map((d) => [d.state, d.namespace, d.name, d.changes])).toEqual([
+      ["modified", "cart", "api", [{ path: "spec.ingress", live: [{}] }]],
+    ]);
   });
 
   it("exits 2 on a broken desired file and names it with its line", async () => {
-    const { desired, capture } = await setup(kubectlList([liveShop, liveCart]), { "desired/shop/broken.yaml": "apiVersion: v1\nkind: List\nitems:\n\t- x\n" });
+    const { desired, capture } = await setup(kubectlList([liveShop, liveCart]), {
+      "desired/shop/broken.yaml": "apiVersion: v1\nkind: List\nitems:\n\t- x\n",
+    });
     const r = await runCli(["report", "--desired", desired, "--live-file", capture]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("\n  shop/broken.yaml:4: invalid YAML: Tabs are not allowed as indentation\n");
@@ -57,7 +78,16 @@ describe("report: exit codes", () => {
     ["whitespace and `---` only", "\n---\n\n"],
     ["truncated JSON", JSON.stringify(kubectlList([liveShop])).slice(0, 200)],
     ["a JSON array", "[]"],
-    ["a Status from a failed kubectl get", JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", message: "networkpolicies is forbidden", code: 403 })],
+    [
+      "a Status from a failed kubectl get",
+      JSON.stringify({
+        kind: "Status",
+        apiVersion: "v1",
+        status: "Failure",
+        message: "networkpolicies is forbidden",
+        code: 403,
+      }),
+    ],
     ["extensions/v1beta1 objects", JSON.stringify(kubectlList([{ ...liveShop, apiVersion: "extensions/v1beta1" }]))],
   ])("exits 2 on a live capture that is %s, with no verdicts", async (_what, text) => {
     const { desired, capture } = await setup(text);
@@ -83,7 +113,9 @@ describe("report: exit codes", () => {
 describe("report: live sources", () => {
   it("reads the capture from stdin with --live-file -", async () => {
     const { desired } = await setup(kubectlList([]));
-    const r = await runCli(["report", "--desired", desired, "--live-file", "-", "-o", "json"], { stdin: JSON.stringify(kubectlList([liveShop, liveCart])) });
+    const r = await runCli(["report", "--desired", desired, "--live-file", "-", "-o", "json"], {
+      stdin: JSON.stringify(kubectlList([liveShop, liveCart])),
+    });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { cluster: string }).cluster).toBe("stdin");
   });
@@ -98,7 +130,8 @@ describe("report: live sources", () => {
   it("reads a raw API NetworkPolicyList (items without kind) and a YAML capture", async () => {
     const { desired, capture } = await setup(rawApiList([liveShop, liveCart]));
     expect((await runCli(["report", "--desired", desired, "--live-file", capture])).code).toBe(0);
-    const yaml = "apiVersion: v1\nkind: List\nitems:\n" + [liveShop, liveCart].map((o) => `- ${JSON.stringify(o)}\n`).join("");
+    const yaml =
+      "apiVersion: v1\nkind: List\nitems:\n" + [liveShop, liveCart].map((o) => `- ${JSON.stringify(o)}\n`).join("");
     const r = await runCli(["report", "--desired", desired, "--live-file", "-"], { stdin: yaml });
     expect(r.code).toBe(0);
   });
@@ -108,7 +141,18 @@ describe("report: output", () => {
   it("writes the report to --out and nothing to stdout", async () => {
     const { root, desired, capture } = await setup(kubectlList([liveShop]));
     const out = path.join(root, "reports", "drift.md");
-    const r = await runCli(["report", "--desired", desired, "--live-file", capture, "-A", "-o", "markdown", "--out", out]);
+    const r = await runCli([
+      "report",
+      "--desired",
+      desired,
+      "--live-file",
+      capture,
+      "-A",
+      "-o",
+      "markdown",
+      "--out",
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     const text = await readFile(out, "utf8");

@@ -16,8 +16,23 @@ const DEV_FULL = "/dev/full";
 
 async function setup(): Promise<{ root: string; args: string[] }> {
   const root = await tempTree({ "desired/shop/web.yaml": policyYaml("web") });
-  await put(root, "capture.json", JSON.stringify(kubectlList([serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"] })])));
-  return { root, args: ["report", "--desired", path.join(root, "desired"), "--live-file", path.join(root, "capture.json"), "-o", "json"] };
+  await put(
+    root,
+    "capture.json",
+    JSON.stringify(kubectlList([serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"] })])),
+  );
+  return {
+    root,
+    args: [
+      "report",
+      "--desired",
+      path.join(root, "desired"),
+      "--live-file",
+      path.join(root, "capture.json"),
+      "-o",
+      "json",
+    ],
+  };
 }
 
 describe("report --out: a write that fails", () => {
@@ -43,7 +58,11 @@ describe("report --out: a write that fails", () => {
     await mkdir(out);
     const r = await runCli([...args, "--out", out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^netpol-drift report: cannot write ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .+ \\((EISDIR|ENOTEMPTY|EEXIST)\\)\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^netpol-drift report: cannot write ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .+ \\((EISDIR|ENOTEMPTY|EEXIST)\\)\\n$`,
+      ),
+    );
     expect(r.stderr).not.toContain(".tmp");
     expect((await readdir(root)).sort()).toEqual(["capture.json", "desired", "drift.json"]);
   });

@@ -6,13 +6,20 @@ import { changesBetween, desiredOf, liveOf } from "../../fixtures/both-sides.js"
 
 const api = { matchLabels: { app: "api" } };
 const from = (app: string, port: number) => ({ from: [{ podSelector: { matchLabels: { app } } }], ports: [{ port }] });
-const fromLive = (app: string, port: number) => ({ from: [{ podSelector: { matchLabels: { app } } }], ports: [{ port, protocol: "TCP" }] });
+const fromLive = (app: string, port: number) => ({
+  from: [{ podSelector: { matchLabels: { app } } }],
+  ports: [{ port, protocol: "TCP" }],
+});
 
 describe("compare: aligning lists before diffing", () => {
   it("reports a rule added live as one added rule, not every later rule edited", () => {
     const changes = changesBetween(
       { podSelector: api, ingress: [from("b", 80), from("c", 81), from("d", 82)] },
-      { podSelector: api, ingress: [fromLive("a", 9000), fromLive("b", 80), fromLive("c", 81), fromLive("d", 82)], policyTypes: ["Ingress"] },
+      {
+        podSelector: api,
+        ingress: [fromLive("a", 9000), fromLive("b", 80), fromLive("c", 81), fromLive("d", 82)],
+        policyTypes: ["Ingress"],
+      },
     );
     expect(changes).toEqual([{ path: "spec.ingress[3]", live: fromLive("a", 9000) }]);
   });
@@ -37,15 +44,28 @@ describe("compare: aligning lists before diffing", () => {
     expect(
       changesBetween(
         { podSelector: api, ingress: [from("d", 82), from("b", 80), from("c", 81)] },
-        { podSelector: api, ingress: [fromLive("b", 80), fromLive("c", 81), fromLive("d", 82)], policyTypes: ["Ingress"] },
+        {
+          podSelector: api,
+          ingress: [fromLive("b", 80), fromLive("c", 81), fromLive("d", 82)],
+          policyTypes: ["Ingress"],
+        },
       ),
     ).toEqual([]);
   });
 
   it("lists changes top to bottom", () => {
     const changes = changesBetween(
-      { podSelector: api, ingress: [from("b", 80), from("c", 81)], egress: [{ ports: [{ port: 53, protocol: "UDP" }] }] },
-      { podSelector: { matchLabels: { app: "api2" } }, ingress: [fromLive("b", 8080), fromLive("c", 8181)], egress: [{ ports: [{ port: 5353, protocol: "UDP" }] }], policyTypes: ["Ingress", "Egress"] },
+      {
+        podSelector: api,
+        ingress: [from("b", 80), from("c", 81)],
+        egress: [{ ports: [{ port: 53, protocol: "UDP" }] }],
+      },
+      {
+        podSelector: { matchLabels: { app: "api2" } },
+        ingress: [fromLive("b", 8080), fromLive("c", 8181)],
+        egress: [{ ports: [{ port: 5353, protocol: "UDP" }] }],
+        policyTypes: ["Ingress", "Egress"],
+      },
     );
     expect(changes.map((c) => c.path)).toEqual([
       "spec.podSelector.matchLabels.app",
@@ -71,7 +91,11 @@ describe("compare: change paths", () => {
 describe("compare: unified diff of the normalised YAML", () => {
   it("shows exactly the changed line with context, desired → live", () => {
     const d = desiredOf({ podSelector: api, ingress: [{ ports: [{ port: 8080 }] }] });
-    const l = liveOf({ podSelector: api, ingress: [{ ports: [{ port: 9090, protocol: "TCP" }] }], policyTypes: ["Ingress"] });
+    const l = liveOf({
+      podSelector: api,
+      ingress: [{ ports: [{ port: 9090, protocol: "TCP" }] }],
+      policyTypes: ["Ingress"],
+    });
     expect(unifiedDiff(d, l)).toBe(
       [
         "--- desired/shop/api-ingress",
@@ -90,7 +114,9 @@ describe("compare: unified diff of the normalised YAML", () => {
   it("keeps the live rules in desired's order, so an edit that re-sorts a rule is one line", () => {
     const d = desiredOf({ podSelector: api, ingress: [from("b", 80), from("c", 81)] });
     const l = liveOf({ podSelector: api, ingress: [fromLive("c", 81), fromLive("z", 80)], policyTypes: ["Ingress"] });
-    const changed = unifiedDiff(d, l).split("\n").filter((line) => /^[-+][^-+]/.test(line));
+    const changed = unifiedDiff(d, l)
+      .split("\n")
+      .filter((line) => /^[-+][^-+]/.test(line));
     expect(changed).toEqual(["-              app: b", "+              app: z"]);
   });
 
@@ -98,9 +124,17 @@ describe("compare: unified diff of the normalised YAML", () => {
     const d = desiredOf({ podSelector: api });
     const [missing] = compare([d], [], []).drift;
     const [unmanaged] = compare([], [liveOf({ podSelector: api, policyTypes: ["Ingress"] })], []).drift;
-    expect(missing?.diff.split("\n").slice(0, 3)).toEqual(["--- desired/shop/api-ingress", "+++ live/shop/api-ingress", "@@ -1,11 +0,0 @@"]);
+    expect(missing?.diff.split("\n").slice(0, 3)).toEqual([
+      "--- desired/shop/api-ingress",
+      "+++ live/shop/api-ingress",
+      "@@ -1,11 +0,0 @@",
+    ]);
     expect(missing?.diff).toContain("-  name: api-ingress\n");
-    expect(unmanaged?.diff.split("\n").slice(0, 3)).toEqual(["--- desired/shop/api-ingress", "+++ live/shop/api-ingress", "@@ -0,0 +1,11 @@"]);
+    expect(unmanaged?.diff.split("\n").slice(0, 3)).toEqual([
+      "--- desired/shop/api-ingress",
+      "+++ live/shop/api-ingress",
+      "@@ -0,0 +1,11 @@",
+    ]);
     expect(unmanaged?.diff).toContain("+  namespace: shop\n");
     expect(unmanaged?.diff).not.toContain("uid");
     expect(unmanaged?.diff).not.toContain("managedFields");

@@ -11,12 +11,27 @@ const opts = defaultNormalizeOptions();
 const spec = (port: number): Json => ({
   podSelector: { matchLabels: { "app.kubernetes.io/name": "checkout-service" } },
   policyTypes: ["Ingress"],
-  ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx-controller" } } }], ports: [{ protocol: "TCP", port }] }],
+  ingress: [
+    {
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx-controller" } } }],
+      ports: [{ protocol: "TCP", port }],
+    },
+  ],
 });
 const desired = (name: string, port = 8080): NormalizedPolicy =>
-  normalizePolicy(manifest(name, spec(port), { labels: { team: "payments-platform-team" } }), "shop", { file: `shop/${name}.yaml`, line: 1 }, opts);
+  normalizePolicy(
+    manifest(name, spec(port), { labels: { team: "payments-platform-team" } }),
+    "shop",
+    { file: `shop/${name}.yaml`, line: 1 },
+    opts,
+  );
 const live = (name: string, port = 8080): NormalizedPolicy =>
-  liveNormalizer(opts)(serverPolicy("shop", name, spec(port), { labels: { team: "payments-platform-team" }, lastApplied: manifest(name, spec(port)) }));
+  liveNormalizer(opts)(
+    serverPolicy("shop", name, spec(port), {
+      labels: { team: "payments-platform-team" },
+      lastApplied: manifest(name, spec(port)),
+    }),
+  );
 
 describe("in-sync pairs are settled before any deep diff", () => {
   it("a policy and its server-stored copy are the same; an edited port or another name is not", () => {
@@ -53,7 +68,9 @@ describe("in-sync pairs are settled before any deep diff", () => {
     expect(before).toEqual(snapshot);
     const result = compare(d, shared, []);
     expect(result.summary).toEqual({ desired: 2, live: 3, inSync: 1, missing: 0, unmanaged: 1, modified: 1 });
-    expect(result.drift.find((x) => x.name === "b")?.changes.map((c) => c.path)).toEqual(["spec.ingress[0].ports[0].port"]);
+    expect(result.drift.find((x) => x.name === "b")?.changes.map((c) => c.path)).toEqual([
+      "spec.ingress[0].ports[0].port",
+    ]);
   });
 });
 

@@ -5,13 +5,21 @@ import { normalizePolicy } from "../../../src/normalize/index.js";
 import { managedEntry, manifest, serverPolicy, type Json } from "../../fixtures/server-shaped.js";
 
 const opts = defaultNormalizeOptions();
-const stored = (extra: Json = {}) => ({ podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress"], ...extra });
+const stored = (extra: Json = {}) => ({
+  podSelector: { matchLabels: { app: "api" } },
+  policyTypes: ["Ingress"],
+  ...extra,
+});
 const written = (extra: Json = {}) => ({ podSelector: { matchLabels: { app: "api" } }, ...extra });
 
 const desired = (ns: string, name: string, spec: Json = written(), labels?: Json): NormalizedPolicy =>
   normalizePolicy(manifest(name, spec, { labels }), ns, { file: `${ns}/${name}.yaml`, line: 1 }, opts);
-const live = (ns: string, name: string, spec: Json = stored(), o: Parameters<typeof serverPolicy>[3] = {}): NormalizedPolicy =>
-  normalizePolicy(serverPolicy(ns, name, spec, o), ns, {}, opts);
+const live = (
+  ns: string,
+  name: string,
+  spec: Json = stored(),
+  o: Parameters<typeof serverPolicy>[3] = {},
+): NormalizedPolicy => normalizePolicy(serverPolicy(ns, name, spec, o), ns, {}, opts);
 
 describe("compare: one verdict per namespace/name", () => {
   const edited = [
@@ -20,11 +28,19 @@ describe("compare: one verdict per namespace/name", () => {
     managedEntry("helm", "Update", "2025-04-01T12:00:00Z"),
   ];
   const result = compare(
-    [desired("shop", "same"), desired("shop", "gone"), desired("cart", "edited", written({ ingress: [{ ports: [{ port: 8080 }] }] }))],
+    [
+      desired("shop", "same"),
+      desired("shop", "gone"),
+      desired("cart", "edited", written({ ingress: [{ ports: [{ port: 8080 }] }] })),
+    ],
     [
       live("shop", "same"),
-      live("shop", "hand-made", stored(), { managedFields: [managedEntry("kubectl-create", "Update", "2025-06-10T07:00:00Z")] }),
-      live("cart", "edited", stored({ ingress: [{ ports: [{ port: 8443, protocol: "TCP" }] }] }), { managedFields: edited }),
+      live("shop", "hand-made", stored(), {
+        managedFields: [managedEntry("kubectl-create", "Update", "2025-06-10T07:00:00Z")],
+      }),
+      live("cart", "edited", stored({ ingress: [{ ports: [{ port: 8443, protocol: "TCP" }] }] }), {
+        managedFields: edited,
+      }),
     ],
     [],
   );
@@ -87,7 +103,11 @@ describe("compare: withheld verdicts", () => {
   });
 
   it("withholds every unmanaged verdict for a problem in any namespace (*)", () => {
-    const r = compare([], [live("shop", "stray"), live("cart", "stray")], [{ file: "x.yaml", message: "m", namespace: "*" }]);
+    const r = compare(
+      [],
+      [live("shop", "stray"), live("cart", "stray")],
+      [{ file: "x.yaml", message: "m", namespace: "*" }],
+    );
     expect(r.withheld).toEqual(["*"]);
     expect(r.drift).toEqual([]);
   });
@@ -97,7 +117,11 @@ describe("compare: labels in change paths", () => {
   it("brackets label keys with dots and slashes, and reports added and removed labels", () => {
     const r = compare(
       [desired("shop", "p", written(), { "app.kubernetes.io/part-of": "shop", tier: "web" })],
-      [live("shop", "p", stored(), { labels: { "app.kubernetes.io/part-of": "checkout", "team.example.com/owner": "ops" } })],
+      [
+        live("shop", "p", stored(), {
+          labels: { "app.kubernetes.io/part-of": "checkout", "team.example.com/owner": "ops" },
+        }),
+      ],
       [],
     );
     expect(r.drift[0]?.changes).toEqual([

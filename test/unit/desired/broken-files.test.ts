@@ -8,11 +8,14 @@ import { link, policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 // never "skipped", and the namespace the file sits in is the namespace made uncertain.
 
 const load = (root: string) => loadDesired(root, { normalize: defaultNormalizeOptions() });
-const names = (s: { policies: { namespace: string; name: string }[] }) => s.policies.map((p) => `${p.namespace}/${p.name}`);
+const names = (s: { policies: { namespace: string; name: string }[] }) =>
+  s.policies.map((p) => `${p.namespace}/${p.name}`);
 
 describe("desired loader: files that are not valid YAML", () => {
   it("reports a syntax error (unclosed flow mapping) at its line", async () => {
-    const root = await tempTree({ "shop/bad.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x\nspec: {}\n" });
+    const root = await tempTree({
+      "shop/bad.yaml": "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: x\nspec: {}\n",
+    });
     const s = await load(root);
     expect(s.problems).toHaveLength(1);
     // yaml notices the missing `}` on line 4; the line to fix is where it was opened.
@@ -20,7 +23,8 @@ describe("desired loader: files that are not valid YAML", () => {
       file: "shop/bad.yaml",
       line: 3,
       namespace: "shop",
-      message: "invalid YAML: Flow map in block collection must be sufficiently indented and end with a } (noticed at line 4)",
+      message:
+        "invalid YAML: Flow map in block collection must be sufficiently indented and end with a } (noticed at line 4)",
     });
     expect(s.skipped).toEqual([]);
     expect(s.policies).toEqual([]);
@@ -29,7 +33,9 @@ describe("desired loader: files that are not valid YAML", () => {
   it("reports tab indentation at the tabbed line", async () => {
     const text = policyYaml("tabbed").replace("  podSelector: {}", "\tpodSelector: {}");
     const s = await load(await tempTree({ "shop/tabs.yaml": text }));
-    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([["shop/tabs.yaml", 6, "invalid YAML: Tabs are not allowed as indentation"]]);
+    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([
+      ["shop/tabs.yaml", 6, "invalid YAML: Tabs are not allowed as indentation"],
+    ]);
     expect(s.policies).toEqual([]);
   });
 
@@ -45,7 +51,13 @@ describe("desired loader: files that are not valid YAML", () => {
   it("reports a duplicate key at the second occurrence", async () => {
     const text = policyYaml("first").replace("  name: first", "  name: first\n  name: second");
     const s = await load(await tempTree({ "shop/dupkey.yaml": text }));
-    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([["shop/dupkey.yaml", 5, 'duplicate key "name": refused on purpose, though kubectl would silently keep one of the two values; remove one']]);
+    expect(s.problems.map((p) => [p.file, p.line, p.message])).toEqual([
+      [
+        "shop/dupkey.yaml",
+        5,
+        'duplicate key "name": refused on purpose, though kubectl would silently keep one of the two values; remove one',
+      ],
+    ]);
     expect(s.policies).toEqual([]);
   });
 
@@ -84,17 +96,30 @@ describe("desired loader: files that are not valid YAML", () => {
 describe("desired loader: files that are not text", () => {
   it("reports a NUL byte at its line", async () => {
     // policyYaml is 7 lines; the comment is line 8, the NUL on line 9.
-    const bytes = Buffer.concat([Buffer.from(policyYaml("nul")), Buffer.from("# junk\n"), Buffer.from([0x00, 0x01, 0x02])]);
+    const bytes = Buffer.concat([
+      Buffer.from(policyYaml("nul")),
+      Buffer.from("# junk\n"),
+      Buffer.from([0x00, 0x01, 0x02]),
+    ]);
     const s = await load(await tempTree({ "shop/nul.yaml": bytes }));
-    expect(s.problems).toEqual([{ file: "shop/nul.yaml", line: 9, message: "not a text file (NUL byte or invalid UTF-8)", namespace: "shop" }]);
+    expect(s.problems).toEqual([
+      { file: "shop/nul.yaml", line: 9, message: "not a text file (NUL byte or invalid UTF-8)", namespace: "shop" },
+    ]);
     expect(s.policies).toEqual([]);
   });
 
   it("reports invalid UTF-8 at the line it occurs on", async () => {
-    const bytes = Buffer.concat([Buffer.from(policyYaml("latin1")), Buffer.from("# caf"), Buffer.from([0xe9, 0x0a]), Buffer.from("# ok\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from(policyYaml("latin1")),
+      Buffer.from("# caf"),
+      Buffer.from([0xe9, 0x0a]),
+      Buffer.from("# ok\n"),
+    ]);
     const s = await load(await tempTree({ "shop/latin1.yaml": bytes }));
     // The é (0xE9, Latin-1) is the last byte of line 8.
-    expect(s.problems).toEqual([{ file: "shop/latin1.yaml", line: 8, message: "not a text file (NUL byte or invalid UTF-8)", namespace: "shop" }]);
+    expect(s.problems).toEqual([
+      { file: "shop/latin1.yaml", line: 8, message: "not a text file (NUL byte or invalid UTF-8)", namespace: "shop" },
+    ]);
   });
 
   it("reads a UTF-8 byte order mark as nothing", async () => {
@@ -108,7 +133,11 @@ describe("desired loader: files that are not text", () => {
     const big = line.repeat(Math.ceil((MAX_FILE_BYTES + 1) / line.length));
     const s = await load(await tempTree({ "shop/huge.yaml": big, "shop/ok.yaml": policyYaml("ok") }));
     expect(s.problems).toEqual([
-      { file: "shop/huge.yaml", message: `file is ${Buffer.byteLength(big)} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`, namespace: "shop" },
+      {
+        file: "shop/huge.yaml",
+        message: `file is ${Buffer.byteLength(big)} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`,
+        namespace: "shop",
+      },
     ]);
     expect(s.problems[0]?.line).toBeUndefined(); // a whole-file problem has no line
     expect(names(s)).toEqual(["shop/ok"]);
@@ -120,7 +149,9 @@ describe("desired loader: the folder itself", () => {
     const root = await tempTree({ "shop/ok.yaml": policyYaml("ok") });
     await link(root, "shop/again", "..");
     const s = await load(root);
-    expect(s.problems).toEqual([{ file: "shop/again", message: "symlink loop: this folder contains itself", namespace: "shop" }]);
+    expect(s.problems).toEqual([
+      { file: "shop/again", message: "symlink loop: this folder contains itself", namespace: "shop" },
+    ]);
     expect(names(s)).toEqual(["shop/ok"]);
   });
 
@@ -153,6 +184,8 @@ describe("desired loader: the folder itself", () => {
   it("is one problem when the desired folder does not exist", async () => {
     const root = await tempTree();
     const s = await load(`${root}/nope`);
-    expect(s.problems).toEqual([{ file: `${root}/nope`, message: "desired state directory does not exist or is not a directory", namespace: "*" }]);
+    expect(s.problems).toEqual([
+      { file: `${root}/nope`, message: "desired state directory does not exist or is not a directory", namespace: "*" },
+    ]);
   });
 });

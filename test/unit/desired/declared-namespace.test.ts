@@ -11,7 +11,17 @@ const liveWeb = serverPolicy("tenant-b", "web", { podSelector: {}, policyTypes: 
 async function report(brokenDoc: string, live = kubectlList([liveWeb])) {
   const root = await tempTree({ "desired/tenant-a/x.yaml": brokenDoc });
   await put(root, "capture.json", JSON.stringify(live));
-  const r = await runCli(["report", "--desired", path.join(root, "desired"), "--live-file", path.join(root, "capture.json"), "-n", "tenant-b", "-o", "json"]);
+  const r = await runCli([
+    "report",
+    "--desired",
+    path.join(root, "desired"),
+    "--live-file",
+    path.join(root, "capture.json"),
+    "-n",
+    "tenant-b",
+    "-o",
+    "json",
+  ]);
   return { code: r.code, report: JSON.parse(r.stdout) as Record<string, any> };
 }
 
@@ -19,10 +29,30 @@ describe("desired problems are charged to the namespace a document declares", ()
   // Parsed documents are charged to the namespace they declare; a document that cannot be read names it only in
   // its text, and one naming another namespace than its folder's leaves every namespace in doubt ("*").
   const cases: [string, string, number, string][] = [
-    ["extensions/v1beta1", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n", 1, "tenant-b"],
-    ["a missing apiVersion", "kind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n", 1, "tenant-b"],
-    ["an alias to a missing anchor", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\n  labels: *missing\nspec:\n  podSelector: {}\n", 6, "*"],
-    ["an unclosed flow mapping", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: tenant-b\nspec:\n  podSelector: {}\n", 3, "*"],
+    [
+      "extensions/v1beta1",
+      "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n",
+      1,
+      "tenant-b",
+    ],
+    [
+      "a missing apiVersion",
+      "kind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n",
+      1,
+      "tenant-b",
+    ],
+    [
+      "an alias to a missing anchor",
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\n  labels: *missing\nspec:\n  podSelector: {}\n",
+      6,
+      "*",
+    ],
+    [
+      "an unclosed flow mapping",
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: tenant-b\nspec:\n  podSelector: {}\n",
+      3,
+      "*",
+    ],
   ];
   for (const [what, doc, line, ns] of cases) {
     it(`${what}: exit 2, ${ns} withheld, the problem at tenant-a/x.yaml:${line}`, async () => {
@@ -38,8 +68,13 @@ describe("desired problems are charged to the namespace a document declares", ()
 
 describe("null fields the API server treats as absent are not problems", () => {
   it("protocol: null and endPort: null compare equal to the defaulted live object", async () => {
-    const doc = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80\n          protocol:\n          endPort:\n";
-    const live = serverPolicy("tenant-b", "web", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 80, protocol: "TCP" }] }] });
+    const doc =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\n  namespace: tenant-b\nspec:\n  podSelector: {}\n  ingress:\n    - ports:\n        - port: 80\n          protocol:\n          endPort:\n";
+    const live = serverPolicy("tenant-b", "web", {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: 80, protocol: "TCP" }] }],
+    });
     const { code, report: r } = await report(doc, kubectlList([live]));
     expect(r.problems).toEqual([]);
     expect(r.summary.inSync).toBe(1);

@@ -21,18 +21,21 @@ async function yamlFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-const both = (text: string) => [parseManifestText(text, "ns/f.yaml", "ns"), parseManifestText(text, "ns/f.yaml", "ns", { positions: true })];
+const both = (text: string) => [
+  parseManifestText(text, "ns/f.yaml", "ns"),
+  parseManifestText(text, "ns/f.yaml", "ns", { positions: true }),
+];
 
 const yaml11 = [
   "apiVersion: networking.k8s.io/v1",
   "kind: NetworkPolicy",
   "metadata:",
   "  name: yaml-eleven",
-  "  labels: {quoted: \"yes\", when: 2020-01-01, empty: \"\", octal-looking: \"0123\"}",
+  '  labels: {quoted: "yes", when: 2020-01-01, empty: "", octal-looking: "0123"}',
   "spec:",
   "  podSelector:",
-  "    matchLabels: {on: \"x\", 1: \"one\"}",
-  "    matchExpressions: [{key: k, operator: In, values: [null, \"no\", plain]}]",
+  '    matchLabels: {on: "x", 1: "one"}',
+  '    matchExpressions: [{key: k, operator: In, values: [null, "no", plain]}]',
   "  ingress:",
   "    - ports: [{port: 8_080}, {port: 0x50}, {port: 0123}, {port: 08}, {port: +443, endPort: 1e+3}, null]",
   "      from:",
@@ -49,11 +52,20 @@ describe("desired fast path ≡ position-keeping parse", () => {
     expect(fastParse(yaml11, () => true)).toBeDefined();
     const [fast, slow] = both(yaml11);
     expect(fast).toEqual(slow);
-    expect(fast?.policies[0]?.raw).toMatchObject({ spec: { ingress: [{ ports: [{ port: 8080 }, { port: 80 }, { port: 83 }, { port: 8 }, { port: 443, endPort: 1000 }, {}] }] } });
+    expect(fast?.policies[0]?.raw).toMatchObject({
+      spec: {
+        ingress: [
+          { ports: [{ port: 8080 }, { port: 80 }, { port: 83 }, { port: 8 }, { port: 443, endPort: 1000 }, {}] },
+        ],
+      },
+    });
   });
 
   it.each([
-    ["comments and several documents", `# header\n\n---\n# first\n${yaml11}---\n\n${yaml11.replace("yaml-eleven", "second")}`],
+    [
+      "comments and several documents",
+      `# header\n\n---\n# first\n${yaml11}---\n\n${yaml11.replace("yaml-eleven", "second")}`,
+    ],
     ["CRLF line ends", yaml11.replaceAll("\n", "\r\n")],
     ["a trailing empty document", `${yaml11}---\n`],
     ["content after ---", `--- ${yaml11}`],
@@ -63,8 +75,8 @@ describe("desired fast path ≡ position-keeping parse", () => {
     ["a List", `apiVersion: v1\nkind: List\nitems:\n  - ${yaml11.trimEnd().split("\n").join("\n    ")}\n`],
     ["a problem", yaml11.replace("10.1.0.0/16", "11.0.0.0/16")],
     ["a Deployment", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"],
-    ["YAML 1.1 booleans where strings belong", yaml11.replace("quoted: \"yes\"", "quoted: yes")],
-    ["a null key", yaml11.replace("1: \"one\"", "~: \"null key\"")],
+    ["YAML 1.1 booleans where strings belong", yaml11.replace('quoted: "yes"', "quoted: yes")],
+    ["a null key", yaml11.replace('1: "one"', '~: "null key"')],
   ])("agrees on %s", (_what, text) => {
     const [fast, slow] = both(text);
     expect(fast).toEqual(slow);
@@ -87,7 +99,11 @@ describe("desired fast path ≡ position-keeping parse", () => {
   });
 
   it("agrees on a whole folder load, origins included", async () => {
-    const root = await tempTree({ "a/one.yaml": yaml11, "b/two.yaml": `# c\n---\n${yaml11}`, "c/bad.yaml": yaml11.replace("In,", "Equals,") });
+    const root = await tempTree({
+      "a/one.yaml": yaml11,
+      "b/two.yaml": `# c\n---\n${yaml11}`,
+      "c/bad.yaml": yaml11.replace("In,", "Equals,"),
+    });
     const opts = { normalize: defaultNormalizeOptions() };
     expect(await loadDesired(root, opts)).toEqual(await loadDesired(root, { ...opts, positions: true }));
   });

@@ -7,7 +7,8 @@ import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 // wrong is a problem with file and line.
 
 const load = (root: string) => loadDesired(root, { normalize: defaultNormalizeOptions() });
-const names = (s: { policies: { namespace: string; name: string }[] }) => s.policies.map((p) => `${p.namespace}/${p.name}`);
+const names = (s: { policies: { namespace: string; name: string }[] }) =>
+  s.policies.map((p) => `${p.namespace}/${p.name}`);
 
 describe("desired loader: skipped, not errors", () => {
   it("skips a Deployment and a Calico NetworkPolicy in a multi-document file, listing kind, apiVersion and line", async () => {
@@ -19,8 +20,20 @@ describe("desired loader: skipped, not errors", () => {
     const s = await load(await tempTree({ "shop/mixed.yaml": text }));
     expect(s.problems).toEqual([]);
     expect(s.skipped).toEqual([
-      { file: "shop/mixed.yaml", line: 1, kind: "Deployment", apiVersion: "apps/v1", reason: "not a networking.k8s.io/v1 NetworkPolicy" },
-      { file: "shop/mixed.yaml", line: 6, kind: "NetworkPolicy", apiVersion: "projectcalico.org/v3", reason: "not a networking.k8s.io/v1 NetworkPolicy" },
+      {
+        file: "shop/mixed.yaml",
+        line: 1,
+        kind: "Deployment",
+        apiVersion: "apps/v1",
+        reason: "not a networking.k8s.io/v1 NetworkPolicy",
+      },
+      {
+        file: "shop/mixed.yaml",
+        line: 6,
+        kind: "NetworkPolicy",
+        apiVersion: "projectcalico.org/v3",
+        reason: "not a networking.k8s.io/v1 NetworkPolicy",
+      },
     ]);
     expect(names(s)).toEqual(["shop/real"]);
   });
@@ -58,7 +71,11 @@ describe("desired loader: skipped, not errors", () => {
       await tempTree({
         "shop/a.yaml": policyYaml("a"),
         "shop/b.YML": policyYaml("b"),
-        "shop/c.json": JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "c" } }),
+        "shop/c.json": JSON.stringify({
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: { name: "c" },
+        }),
         "shop/README.md": "# shop\n",
         ".git/config.yaml": "not: [valid\n",
         "shop/.hidden/d.yaml": policyYaml("d"),
@@ -71,8 +88,16 @@ describe("desired loader: skipped, not errors", () => {
 
 describe("desired loader: lists", () => {
   it("reads a v1 List and a NetworkPolicyList whose items (raw API form) have no kind", async () => {
-    const list = "apiVersion: v1\nkind: List\nitems:\n" + ["x", "v"].map((n) => `  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: ${n}}\n    spec: {}\n`).join("");
-    const typed = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nmetadata: {resourceVersion: \"1\"}\nitems:\n  - metadata: {name: z, namespace: cart}\n    spec: {podSelector: {}}\n";
+    const list =
+      "apiVersion: v1\nkind: List\nitems:\n" +
+      ["x", "v"]
+        .map(
+          (n) =>
+            `  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: ${n}}\n    spec: {}\n`,
+        )
+        .join("");
+    const typed =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nmetadata: {resourceVersion: "1"}\nitems:\n  - metadata: {name: z, namespace: cart}\n    spec: {podSelector: {}}\n';
     const s = await load(await tempTree({ "shop/list.yaml": list, "shop/typed.yaml": typed }));
     expect(s.problems).toEqual([]);
     expect(s.skipped).toEqual([]);
@@ -85,26 +110,84 @@ describe("desired loader: lists", () => {
   });
 
   it("reports a bad List item at the item's line and keeps the good items", async () => {
-    const text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: good}\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      labels: {a: b}\n";
+    const text =
+      "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata: {name: good}\n  - apiVersion: networking.k8s.io/v1\n    kind: NetworkPolicy\n    metadata:\n      labels: {a: b}\n";
     const s = await load(await tempTree({ "shop/list.yaml": text }));
-    expect(s.problems).toEqual([{ file: "shop/list.yaml", line: 10, message: "NetworkPolicy has no metadata.name", namespace: "shop" }]);
+    expect(s.problems).toEqual([
+      { file: "shop/list.yaml", line: 10, message: "NetworkPolicy has no metadata.name", namespace: "shop" },
+    ]);
     expect(names(s)).toEqual(["shop/good"]);
   });
 });
 
 describe("desired loader: meant as a NetworkPolicy, but wrong", () => {
   const cases: [string, string, number, string][] = [
-    ["no metadata at all", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec: {}\n", 1, "NetworkPolicy has no metadata.name"],
-    ["metadata without a name", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  labels: {team: shop}\nspec: {}\n", 4, "NetworkPolicy has no metadata.name"],
-    ["an empty name", 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ""\n', 4, "NetworkPolicy has no metadata.name"],
-    ["a name that is no DNS subdomain", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: Allow_Web\n", 4, 'invalid name "Allow_Web": must be a DNS-1123 subdomain (lower case letters, digits, \'-\' and \'.\', at most 253)'],
-    ["extensions/v1beta1", "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: old\n", 1, "extensions/v1beta1 NetworkPolicy is not served by the API server: move it to apiVersion networking.k8s.io/v1"],
-    ["kind NetworkPolicy without apiVersion", "kind: NetworkPolicy\nmetadata:\n  name: no-version\n", 1, 'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion (none) and kind "NetworkPolicy"'],
-    ["a misspelt kind", "apiVersion: networking.k8s.io/v1\nkind: Networkpolicy\nmetadata:\n  name: typo\n", 1, 'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion "networking.k8s.io/v1" and kind "Networkpolicy"'],
-    ["a quoted numeric port", policyYaml("p", { extra: "  ingress:\n    - ports:\n        - port: \"443\"" }), 10, 'port "443" is a string: the API server takes it as a port name and refuses it; write port: 443'],
-    ["an unknown protocol", policyYaml("p", { extra: "  egress:\n    - ports:\n        - port: 443\n          protocol: HTTPS" }), 11, 'unsupported protocol "HTTPS": TCP, UDP or SCTP'],
-    ["an unquoted number as a label value", policyYaml("p").replace("podSelector: {}", "podSelector:\n    matchLabels:\n      version: 1.0"), 8, 'spec.podSelector.matchLabels.version must be a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number), found the number 1'],
-    ["three policyTypes", policyYaml("p").replace("[Ingress]", "[Ingress, Egress, Ingress]"), 7, "may not specify more than two policyTypes"],
+    [
+      "no metadata at all",
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nspec: {}\n",
+      1,
+      "NetworkPolicy has no metadata.name",
+    ],
+    [
+      "metadata without a name",
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  labels: {team: shop}\nspec: {}\n",
+      4,
+      "NetworkPolicy has no metadata.name",
+    ],
+    [
+      "an empty name",
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ""\n',
+      4,
+      "NetworkPolicy has no metadata.name",
+    ],
+    [
+      "a name that is no DNS subdomain",
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: Allow_Web\n",
+      4,
+      "invalid name \"Allow_Web\": must be a DNS-1123 subdomain (lower case letters, digits, '-' and '.', at most 253)",
+    ],
+    [
+      "extensions/v1beta1",
+      "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata:\n  name: old\n",
+      1,
+      "extensions/v1beta1 NetworkPolicy is not served by the API server: move it to apiVersion networking.k8s.io/v1",
+    ],
+    [
+      "kind NetworkPolicy without apiVersion",
+      "kind: NetworkPolicy\nmetadata:\n  name: no-version\n",
+      1,
+      'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion (none) and kind "NetworkPolicy"',
+    ],
+    [
+      "a misspelt kind",
+      "apiVersion: networking.k8s.io/v1\nkind: Networkpolicy\nmetadata:\n  name: typo\n",
+      1,
+      'a NetworkPolicy needs apiVersion: networking.k8s.io/v1 and kind: NetworkPolicy, found apiVersion "networking.k8s.io/v1" and kind "Networkpolicy"',
+    ],
+    [
+      "a quoted numeric port",
+      policyYaml("p", { extra: '  ingress:\n    - ports:\n        - port: "443"' }),
+      10,
+      'port "443" is a string: the API server takes it as a port name and refuses it; write port: 443',
+    ],
+    [
+      "an unknown protocol",
+      policyYaml("p", { extra: "  egress:\n    - ports:\n        - port: 443\n          protocol: HTTPS" }),
+      11,
+      'unsupported protocol "HTTPS": TCP, UDP or SCTP',
+    ],
+    [
+      "an unquoted number as a label value",
+      policyYaml("p").replace("podSelector: {}", "podSelector:\n    matchLabels:\n      version: 1.0"),
+      8,
+      "spec.podSelector.matchLabels.version must be a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number), found the number 1",
+    ],
+    [
+      "three policyTypes",
+      policyYaml("p").replace("[Ingress]", "[Ingress, Egress, Ingress]"),
+      7,
+      "may not specify more than two policyTypes",
+    ],
   ];
 
   it.each(cases)("%s is a problem at its line", async (_what, text, line, message) => {
@@ -115,7 +198,8 @@ describe("desired loader: meant as a NetworkPolicy, but wrong", () => {
   });
 
   it("honours YAML merge keys like kubectl does", async () => {
-    const text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: merged\nspec:\n  <<: &base {policyTypes: [Ingress, Egress]}\n  podSelector: {}\n";
+    const text =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: merged\nspec:\n  <<: &base {policyTypes: [Ingress, Egress]}\n  podSelector: {}\n";
     const s = await load(await tempTree({ "shop/merge.yaml": text }));
     expect(s.problems).toEqual([]);
     expect(s.policies[0]?.spec).toEqual({ podSelector: {}, policyTypes: ["Egress", "Ingress"] });

@@ -5,7 +5,8 @@ import { loadDesired } from "../../../src/sources/desired/index.js";
 import { serverPolicy } from "../../fixtures/server-shaped.js";
 import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 
-const load = (root: string, defaultNamespace?: string) => loadDesired(root, { normalize: defaultNormalizeOptions(), defaultNamespace });
+const load = (root: string, defaultNamespace?: string) =>
+  loadDesired(root, { normalize: defaultNormalizeOptions(), defaultNamespace });
 const keys = (s: DesiredState) => s.policies.map((p) => `${p.namespace}/${p.name}`);
 
 describe("desired loader: the namespace of a policy", () => {
@@ -19,7 +20,13 @@ describe("desired loader: the namespace of a policy", () => {
     });
     const s = await load(root, "fallback");
     expect(s.problems).toEqual([]);
-    expect(keys(s).sort()).toEqual(["billing/at-root-named", "cart/own", "fallback/at-root", "shop/deeper", "shop/folder"]);
+    expect(keys(s).sort()).toEqual([
+      "billing/at-root-named",
+      "cart/own",
+      "fallback/at-root",
+      "shop/deeper",
+      "shop/folder",
+    ]);
   });
 
   it("is a problem naming file and line when nothing gives a namespace", async () => {
@@ -29,7 +36,8 @@ describe("desired loader: the namespace of a policy", () => {
         file: "root.yaml",
         line: 2,
         namespace: "*",
-        message: 'NetworkPolicy "orphan" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set',
+        message:
+          'NetworkPolicy "orphan" has no metadata.namespace, is not in a namespace folder, and no --default-namespace is set',
       },
     ]);
     expect(s.policies).toEqual([]);
@@ -45,8 +53,20 @@ describe("desired loader: the same policy declared twice", () => {
     });
     const s = await load(root);
     expect(s.problems).toEqual([
-      { file: "shop/b.yaml", line: 3, namespace: "shop", name: "web", message: "shop/web is declared twice: here and at shop/a.yaml:1" },
-      { file: "shop/a.yaml", line: 1, namespace: "shop", name: "web", message: "shop/web is declared twice: here and at shop/b.yaml:3" },
+      {
+        file: "shop/b.yaml",
+        line: 3,
+        namespace: "shop",
+        name: "web",
+        message: "shop/web is declared twice: here and at shop/a.yaml:1",
+      },
+      {
+        file: "shop/a.yaml",
+        line: 1,
+        namespace: "shop",
+        name: "web",
+        message: "shop/web is declared twice: here and at shop/b.yaml:3",
+      },
     ]);
     expect(keys(s)).toEqual(["shop/other"]);
   });
@@ -68,12 +88,16 @@ describe("desired problems withhold verdicts instead of inventing drift", () => 
     serverPolicy("cart", "stray", { podSelector: {}, policyTypes: ["Ingress"] }),
   ];
   const report = (desired: DesiredState) =>
-    buildReport(desired, { objects: live, cluster: "test", origin: "file: test", requests: 1 }, {
-      scope: { namespaces: [], exclude: [] },
-      normalize: defaultNormalizeOptions(),
-      desiredRoot: "desired",
-      generatedAt: "2025-06-12T08:00:00.000Z",
-    });
+    buildReport(
+      desired,
+      { objects: live, cluster: "test", origin: "file: test", requests: 1 },
+      {
+        scope: { namespaces: [], exclude: [] },
+        normalize: defaultNormalizeOptions(),
+        desiredRoot: "desired",
+        generatedAt: "2025-06-12T08:00:00.000Z",
+      },
+    );
 
   it("never calls a live-only policy unmanaged in the namespace of a broken file", async () => {
     const s = await load(
@@ -92,8 +116,16 @@ describe("desired problems withhold verdicts instead of inventing drift", () => 
   });
 
   it("withholds the namespace a broken document names, even outside its folder", async () => {
-    const broken = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: stray\n  namespace: cart\n  labels: {a: [b}\n";
-    const s = await load(await tempTree({ "shop/web.yaml": policyYaml("web"), "shop/hand-made.yaml": policyYaml("hand-made"), "shop/x.yaml": broken, "cart/api.yaml": policyYaml("api") }));
+    const broken =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: stray\n  namespace: cart\n  labels: {a: [b}\n";
+    const s = await load(
+      await tempTree({
+        "shop/web.yaml": policyYaml("web"),
+        "shop/hand-made.yaml": policyYaml("hand-made"),
+        "shop/x.yaml": broken,
+        "cart/api.yaml": policyYaml("api"),
+      }),
+    );
     expect(s.problems.map((p) => [p.file, p.line, p.namespace])).toEqual([["shop/x.yaml", 6, "*"]]);
     const r = report(s);
     expect(r.withheld).toEqual(["*"]);
@@ -101,7 +133,13 @@ describe("desired problems withhold verdicts instead of inventing drift", () => 
   });
 
   it("withholds only the key declared twice, not its namespace", async () => {
-    const s = await load(await tempTree({ "shop/web.yaml": policyYaml("web"), "shop/web-copy.yaml": policyYaml("web"), "cart/api.yaml": policyYaml("api") }));
+    const s = await load(
+      await tempTree({
+        "shop/web.yaml": policyYaml("web"),
+        "shop/web-copy.yaml": policyYaml("web"),
+        "cart/api.yaml": policyYaml("api"),
+      }),
+    );
     const r = report(s);
     expect(r.withheld).toEqual(["shop/web"]);
     expect(r.drift.map((d) => [d.state, d.namespace, d.name])).toEqual([

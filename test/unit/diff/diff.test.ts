@@ -46,7 +46,10 @@ spec:
         - port: 8080
 `;
 
-const FROM_GLOBEX = ALLOW_NGINX.replace("allow-ingress-nginx", "allow-globex").replace("ingress-nginx", "tenant-globex");
+const FROM_GLOBEX = ALLOW_NGINX.replace("allow-ingress-nginx", "allow-globex").replace(
+  "ingress-nginx",
+  "tenant-globex",
+);
 
 // One repository for the file (tempTree's folders live for one test only).
 afterAll(() => rm(repo, { recursive: true, force: true }));
@@ -62,11 +65,18 @@ beforeAll(async () => {
   // Opens the stratmaster API to the ingress controller's namespace: widens one namespace, breaks nothing.
   await commit("widen", () => writeFile(path.join(repo, NP, "stratmaster/allow-ingress-nginx.yaml"), ALLOW_NGINX));
   // Takes port 5432 away from the API's egress to Postgres: narrows stratmaster.
-  await commit("narrow", () => edit("stratmaster/api-to-postgres.yaml", (t) => t.replace(/egress:[\s\S]*$/, "egress: []\n")));
+  await commit("narrow", () =>
+    edit("stratmaster/api-to-postgres.yaml", (t) => t.replace(/egress:[\s\S]*$/, "egress: []\n")),
+  );
   // Renames a policy and reorders its rules and ports: the same traffic.
   await commit("rewrite", async () => {
     const from = path.join(repo, NP, "tenant-acme/default-deny.yaml");
-    const text = (await readFile(from, "utf8")).replace("name: default-deny", "name: baseline-deny").replace(/- protocol: UDP\n(\s+)port: 53\n(\s+)- protocol: TCP\n\s+port: 53/, "- protocol: TCP\n$1port: 53\n$2- protocol: UDP\n$1port: 53");
+    const text = (await readFile(from, "utf8"))
+      .replace("name: default-deny", "name: baseline-deny")
+      .replace(
+        /- protocol: UDP\n(\s+)port: 53\n(\s+)- protocol: TCP\n\s+port: 53/,
+        "- protocol: TCP\n$1port: 53\n$2- protocol: UDP\n$1port: 53",
+      );
     await rm(from);
     await writeFile(path.join(repo, NP, "tenant-acme/baseline.yaml"), text);
   });
@@ -79,8 +89,16 @@ const diff = (...args: string[]) => runCli(["diff", "--repo", repo, "--desired",
 type Json = {
   complete: boolean;
   policies: { change: string; namespace: string; name: string; file?: string }[];
-  effects: { namespace: string; effect: string; opened: { source: string; destination: string; ports: string; ingress: { rules: { policy: string }[] } }[]; closed: unknown[] }[];
-  violations: { introduced: { invariant: string; namespace: string; policy?: string; file?: string; line?: number }[]; fixed: { invariant: string }[] };
+  effects: {
+    namespace: string;
+    effect: string;
+    opened: { source: string; destination: string; ports: string; ingress: { rules: { policy: string }[] } }[];
+    closed: unknown[];
+  }[];
+  violations: {
+    introduced: { invariant: string; namespace: string; policy?: string; file?: string; line?: number }[];
+    fixed: { invariant: string }[];
+  };
 };
 const json = async (...args: string[]) => {
   const r = await diff(...args, "-o", "json");
@@ -91,7 +109,17 @@ describe("diff between two commits", () => {
   it("a change that opens traffic widens exactly that namespace, names the head rule, exits 1", async () => {
     const { code, report } = await json("--base", "base", "--head", "widen");
     expect(code).toBe(1);
-    expect(report.policies).toEqual([{ change: "added", namespace: "stratmaster", name: "allow-ingress-nginx", file: "stratmaster/allow-ingress-nginx.yaml", line: 1, changes: [], diff: expect.any(String) }]);
+    expect(report.policies).toEqual([
+      {
+        change: "added",
+        namespace: "stratmaster",
+        name: "allow-ingress-nginx",
+        file: "stratmaster/allow-ingress-nginx.yaml",
+        line: 1,
+        changes: [],
+        diff: expect.any(String),
+      },
+    ]);
     expect(report.effects.map((e) => [e.namespace, e.effect])).toEqual([["stratmaster", "widens"]]);
     const flow = report.effects[0]!.opened[0]!;
     expect(flow.source).toContain("ingress-nginx");
@@ -127,12 +155,21 @@ describe("diff between two commits", () => {
   it("a cross-tenant rule is a new violation at the head's file and line; reverting it fixes it", async () => {
     const broke = await json("--base", "base", "--head", "cross-tenant", "--fail-on", "violation");
     expect(broke.code).toBe(1);
-    expect(broke.report.violations.introduced.map((v) => [v.invariant, v.namespace, v.policy, v.file])).toEqual([["tenant-isolation", "tenant-acme", "allow-globex", "tenant-acme/allow-globex.yaml"]]);
+    expect(broke.report.violations.introduced.map((v) => [v.invariant, v.namespace, v.policy, v.file])).toEqual([
+      ["tenant-isolation", "tenant-acme", "allow-globex", "tenant-acme/allow-globex.yaml"],
+    ]);
     // tenant-globex's own default deny still blocks the egress, so no flow opens: the violation alone gates.
     expect(broke.report.effects.map((e) => [e.namespace, e.effect])).toEqual([["tenant-acme", "none"]]);
     expect((await diff("--base", "base", "--head", "cross-tenant")).code).toBe(1);
     expect((await diff("--base", "base", "--head", "cross-tenant", "--fail-on", "widens")).code).toBe(0);
-    const sarif = JSON.parse((await diff("--base", "base", "--head", "cross-tenant", "-o", "sarif")).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const sarif = JSON.parse((await diff("--base", "base", "--head", "cross-tenant", "-o", "sarif")).stdout) as {
+      runs: {
+        results: {
+          ruleId: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+        }[];
+      }[];
+    };
     const hit = sarif.runs[0]!.results[0]!;
     expect(hit.ruleId).toBe("tenant-isolation");
     expect(hit.locations[0]!.physicalLocation.artifactLocation.uri).toBe(`${NP}/tenant-acme/allow-globex.yaml`);
@@ -164,7 +201,12 @@ describe("diff between two commits", () => {
 
 describe("diff: incomplete and bad input", () => {
   it("a head file that does not parse gives no verdict: exit 2, the file and line named", async () => {
-    await commit("broken", () => writeFile(path.join(repo, NP, "stratmaster/broken.yaml"), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n\tspec: {}\n"));
+    await commit("broken", () =>
+      writeFile(
+        path.join(repo, NP, "stratmaster/broken.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n\tspec: {}\n",
+      ),
+    );
     git("checkout", "-q", "base");
     const r = await diff("--base", "base", "--head", "broken");
     expect(r.code).toBe(2);
@@ -181,11 +223,35 @@ describe("diff: incomplete and bad input", () => {
   it("a base commit without the policy folder is an empty desired state (a PR that adds it)", async () => {
     const empty = await tempTree();
     execFileSync("git", ["-C", empty, "init", "-q", "-b", "main"]);
-    execFileSync("git", ["-C", empty, "-c", "user.email=a@b.c", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "empty"]);
+    execFileSync("git", [
+      "-C",
+      empty,
+      "-c",
+      "user.email=a@b.c",
+      "-c",
+      "user.name=a",
+      "commit",
+      "-q",
+      "--allow-empty",
+      "-m",
+      "empty",
+    ]);
     await cp(DESIRED_FIXTURE, path.join(empty, NP), { recursive: true });
     execFileSync("git", ["-C", empty, "add", "-A"]);
     execFileSync("git", ["-C", empty, "-c", "user.email=a@b.c", "-c", "user.name=a", "commit", "-q", "-m", "policies"]);
-    const r = await runCli(["diff", "--repo", empty, "--desired", NP, "--base", "HEAD~1", "--head", "HEAD", "-o", "json"]);
+    const r = await runCli([
+      "diff",
+      "--repo",
+      empty,
+      "--desired",
+      NP,
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD",
+      "-o",
+      "json",
+    ]);
     const report = JSON.parse(r.stdout) as Json & { summary: { added: number } };
     expect(report.complete).toBe(true);
     expect(report.summary.added).toBeGreaterThan(10);
@@ -196,7 +262,8 @@ describe("diff as a PR comment", () => {
   it("1,000 namespaces that widen: every one is named within GitHub's comment limit", async () => {
     const base = await tempTree();
     const head = await tempTree();
-    const deny = (ns: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n`;
+    const deny = (ns: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n`;
     const names = Array.from({ length: 1000 }, (_, i) => `team-${String(i).padStart(4, "0")}`);
     for (const ns of names) {
       await writeFile(path.join(base, `${ns}.yaml`), deny(ns));
@@ -210,7 +277,8 @@ describe("diff as a PR comment", () => {
   });
 
   it("an untrusted file name cannot inject links, images or HTML into the comment", async () => {
-    const policy = (extra: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n${extra}`;
+    const policy = (extra: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: a\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n${extra}`;
     // No "/" in it: a file name cannot hold one.
     const hostile = "x](https:evil.invalid) <!-- ![i](javascript:alert(1)) | `b` *c* <b>";
     const base = await tempTree({ "shop/a.yaml": policy("") });
@@ -221,7 +289,8 @@ describe("diff as a PR comment", () => {
     const all = tokens.flatMap((t) => [t, ...(t.children ?? [])]);
     expect(all.filter((t) => t.type === "link_open" || t.type === "image")).toEqual([]);
     // The only HTML is our own collapsing.
-    for (const t of all.filter((x) => x.type.startsWith("html_"))) expect(t.content.trim()).toMatch(/^(<details><summary>[^<>]*<\/summary>|<\/details>)$/);
+    for (const t of all.filter((x) => x.type.startsWith("html_")))
+      expect(t.content.trim()).toMatch(/^(<details><summary>[^<>]*<\/summary>|<\/details>)$/);
     const shown = all.filter((t) => t.type === "code_inline").map((t) => t.content);
     expect(shown.some((c) => c.includes(hostile))).toBe(true);
   });

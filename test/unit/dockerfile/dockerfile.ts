@@ -2,7 +2,15 @@
 // Docker support), so the tests check what Docker would read, not what a regex thinks it sees.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DockerfileParser, type Copy, type Entrypoint, type Env, type From, type Instruction, type Run } from "dockerfile-ast";
+import {
+  DockerfileParser,
+  type Copy,
+  type Entrypoint,
+  type Env,
+  type From,
+  type Instruction,
+  type Run,
+} from "dockerfile-ast";
 
 export const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -34,7 +42,8 @@ export function parseStages(text = dockerfileText()): Stage[] {
     const p = a.getProperty();
     if (p) args.set(p.getName(), p.getValue() ?? "");
   }
-  const expand = (s: string) => s.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => args.get((a ?? b) as string) ?? m);
+  const expand = (s: string) =>
+    s.replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a?: string, b?: string) => args.get((a ?? b) as string) ?? m);
   const stages: Stage[] = [];
   for (const ins of df.getInstructions()) {
     const keyword = ins.getKeyword();
@@ -61,18 +70,30 @@ function step(ins: Instruction, keyword: string): Step {
     case "COPY": {
       const copy = ins as Copy;
       const w = words(copy);
-      return { kind: "COPY", from: copy.getFromFlag()?.getValue() ?? undefined, sources: w.slice(0, -1), dest: w.at(-1) ?? "" };
+      return {
+        kind: "COPY",
+        from: copy.getFromFlag()?.getValue() ?? undefined,
+        sources: w.slice(0, -1),
+        dest: w.at(-1) ?? "",
+      };
     }
     case "RUN":
       // Flags (--mount=...) are not part of the shell command.
-      return { kind: "RUN", command: words(ins).join(" "), flags: (ins as Run).getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ""}`) };
+      return {
+        kind: "RUN",
+        command: words(ins).join(" "),
+        flags: (ins as Run).getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ""}`),
+      };
     case "ENV":
       return { kind: "ENV", vars: (ins as Env).getProperties().map((p) => [p.getName(), p.getValue() ?? ""]) };
     case "USER":
       return { kind: "USER", user: words(ins).join(" ") };
     case "ENTRYPOINT":
     case "CMD":
-      return { kind: keyword, argv: (ins as Entrypoint).getJSONStrings().map((s) => JSON.parse(s.getValue()) as string) };
+      return {
+        kind: keyword,
+        argv: (ins as Entrypoint).getJSONStrings().map((s) => JSON.parse(s.getValue()) as string),
+      };
     default:
       return { kind: "OTHER", keyword, text: ins.getArgumentsContent() ?? "" };
   }

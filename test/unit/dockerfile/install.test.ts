@@ -63,7 +63,8 @@ describe("the Dockerfile's install, replayed into empty folders", () => {
     expect(existsSync(path.join(app, "test"))).toBe(false);
     const deps = await readdir(path.join(app, "node_modules"));
     for (const prod of ["prom-client", "node-cron", "simple-git", "pino", "@kubernetes"]) expect(deps).toContain(prod);
-    for (const dev of ["typescript", "vitest", "@octokit/openapi"]) expect(existsSync(path.join(app, "node_modules", dev))).toBe(false);
+    for (const dev of ["typescript", "vitest", "@octokit/openapi"])
+      expect(existsSync(path.join(app, "node_modules", dev))).toBe(false);
     // pino-pretty is optional (terminals only); type declarations and source maps are never read at run time
     expect(existsSync(path.join(app, "node_modules/pino-pretty"))).toBe(false);
     expect(existsSync(path.join(app, "node_modules/@types"))).toBe(false);
@@ -94,7 +95,10 @@ describe("the Dockerfile's install, replayed into empty folders", () => {
   it("its entrypoint runs `report` on a --live-file, with the image's environment and the host's git", async () => {
     const { final } = built;
     expect(final.user).toMatch(/^[1-9]\d*(:\d+)?$/);
-    const entry = final.entrypoint[0] === "/usr/bin/tini" ? final.entrypoint.slice(final.entrypoint.indexOf("--") + 1) : final.entrypoint;
+    const entry =
+      final.entrypoint[0] === "/usr/bin/tini"
+        ? final.entrypoint.slice(final.entrypoint.indexOf("--") + 1)
+        : final.entrypoint;
     expect(entry).toEqual(["netpol-drift"]);
     await exec("git", ["--version"]);
 
@@ -105,18 +109,30 @@ describe("the Dockerfile's install, replayed into empty folders", () => {
     await mkdir(scratch, { recursive: true });
     const env = { ...final.env, PATH: `${path.join(final.root, "usr/local/bin")}:${process.env.PATH}` };
 
-    const result = await exec(entry[0] as string, ["report", "--desired", desired, "--live-file", live, "-n", "stratmaster", "-o", "json"], {
-      cwd: final.cwd,
-      env,
-    }).then(
+    const result = await exec(
+      entry[0] as string,
+      ["report", "--desired", desired, "--live-file", live, "-n", "stratmaster", "-o", "json"],
+      {
+        cwd: final.cwd,
+        env,
+      },
+    ).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(result.stderr).not.toMatch(/Error|Cannot find/);
     // without a terminal (and without pino-pretty) the logs are JSON lines
-    expect(result.stderr.split("\n").filter(Boolean).map((l) => typeof (JSON.parse(l) as { level: unknown }).level)).toEqual(expect.arrayContaining(["number"]));
+    expect(
+      result.stderr
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => typeof (JSON.parse(l) as { level: unknown }).level),
+    ).toEqual(expect.arrayContaining(["number"]));
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { drift: { namespace: string; name: string; state: string }[]; complete: boolean };
+    const report = JSON.parse(result.stdout) as {
+      drift: { namespace: string; name: string; state: string }[];
+      complete: boolean;
+    };
     expect(report.complete).toBe(true);
     const byName = Object.fromEntries(report.drift.map((d) => [`${d.namespace}/${d.name}`, d.state]));
     expect(byName["stratmaster/debug-allow-all"]).toBe("unmanaged");
@@ -127,22 +143,33 @@ describe("the Dockerfile's install, replayed into empty folders", () => {
     expect(version.stdout).toMatch(/^netpol-drift \d+\.\d+\.\d+/);
     const schedule = await exec(entry[0] as string, ["schedule", "--help"], { cwd: final.cwd, env });
     expect(schedule.stdout).toContain("--cron EXPR");
-   }, 120_000);
+  }, 120_000);
 
-  it("the packed tarball also installs as a dependency with --omit=dev, without running its `prepare` (tsc)", async () => {
-    const tgz = path.join(built.roots.get("build") as string, "pkg/netpol-drift.tgz");
-    const dir = path.join(work, "as-dependency");
-    await mkdir(dir);
-    await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
-    const install = await exec("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--foreground-scripts", tgz], {
-      cwd: dir,
-      timeout: INSTALL_TIMEOUT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    expect(`${install.stdout}${install.stderr}`).not.toMatch(/tsc -p|> netpol-drift@[^\n]* prepare/);
-    const bin = path.join(dir, "node_modules/.bin/netpol-drift");
-    const out = await exec(bin, ["--version"], { cwd: dir });
-    expect(out.stdout).toMatch(/^netpol-drift /);
-    expect(existsSync(path.join(dir, "node_modules/typescript"))).toBe(false);
-  }, INSTALL_TIMEOUT);
+  it(
+    "the packed tarball also installs as a dependency with --omit=dev, without running its `prepare` (tsc)",
+    async () => {
+      const tgz = path.join(built.roots.get("build") as string, "pkg/netpol-drift.tgz");
+      const dir = path.join(work, "as-dependency");
+      await mkdir(dir);
+      await writeFile(
+        path.join(dir, "package.json"),
+        JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
+      );
+      const install = await exec(
+        "npm",
+        ["install", "--omit=dev", "--no-audit", "--no-fund", "--foreground-scripts", tgz],
+        {
+          cwd: dir,
+          timeout: INSTALL_TIMEOUT,
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      expect(`${install.stdout}${install.stderr}`).not.toMatch(/tsc -p|> netpol-drift@[^\n]* prepare/);
+      const bin = path.join(dir, "node_modules/.bin/netpol-drift");
+      const out = await exec(bin, ["--version"], { cwd: dir });
+      expect(out.stdout).toMatch(/^netpol-drift /);
+      expect(existsSync(path.join(dir, "node_modules/typescript"))).toBe(false);
+    },
+    INSTALL_TIMEOUT,
+  );
 });

@@ -5,12 +5,17 @@ import { dockerfileText, dockerignore, parseStages, type Stage, type Step } from
 const stages = parseStages();
 const runtime = stages.at(-1) as Stage;
 const build = stages.find((s) => s.name === "build");
-const of = <K extends Step["kind"]>(stage: Stage, kind: K) => stage.steps.filter((s): s is Extract<Step, { kind: K }> => s.kind === kind);
+const of = <K extends Step["kind"]>(stage: Stage, kind: K) =>
+  stage.steps.filter((s): s is Extract<Step, { kind: K }> => s.kind === kind);
 
 describe("Dockerfile", () => {
   it("passes the dockerfile-utils linter with no diagnostics", () => {
     const strict = ValidationSeverity.ERROR;
-    const diagnostics = validate(dockerfileText(), { instructionWorkdirRelative: strict, instructionJSONInSingleQuotes: strict, emptyContinuationLine: strict });
+    const diagnostics = validate(dockerfileText(), {
+      instructionWorkdirRelative: strict,
+      instructionJSONInSingleQuotes: strict,
+      emptyContinuationLine: strict,
+    });
     expect(diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
@@ -23,11 +28,16 @@ describe("Dockerfile", () => {
     expect(build).toBeDefined();
     expect(runtime.base).toMatch(/^node:24([.-]|$)/);
     // nothing from the build context: only what earlier stages made
-    expect(of(runtime, "COPY").every((c) => c.from !== undefined && stages.some((s) => s !== runtime && s.name === c.from))).toBe(true);
+    expect(
+      of(runtime, "COPY").every((c) => c.from !== undefined && stages.some((s) => s !== runtime && s.name === c.from)),
+    ).toBe(true);
   });
 
   it("installs production dependencies only, from the lockfile, without lifecycle scripts or optional pino-pretty", () => {
-    const npmSteps = (stage: Stage) => of(stage, "RUN").flatMap((r) => r.command.split(/&&|;/).map((c) => c.trim())).filter((c) => /^npm (ci|install|i)\b/.test(c));
+    const npmSteps = (stage: Stage) =>
+      of(stage, "RUN")
+        .flatMap((r) => r.command.split(/&&|;/).map((c) => c.trim()))
+        .filter((c) => /^npm (ci|install|i)\b/.test(c));
     expect(npmSteps(runtime)).toEqual([]); // the runtime stage copies a finished tree
     const shipped = of(runtime, "COPY").map((c) => stages.find((s) => s.name === c.from) as Stage);
     const installs = [...new Set(shipped)].flatMap(npmSteps);
@@ -42,11 +52,18 @@ describe("Dockerfile", () => {
     for (const r of npmRuns) {
       expect(r.flags).toContain("--mount=type=secret,id=extra-ca");
       // only when the secret is there: without it the build is what it is on a machine with plain internet
-      expect(r.command).toMatch(/^if \[ -s \/run\/secrets\/extra-ca \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/extra-ca; fi;/);
+      expect(r.command).toMatch(
+        /^if \[ -s \/run\/secrets\/extra-ca \]; then export NODE_EXTRA_CA_CERTS=\/run\/secrets\/extra-ca; fi;/,
+      );
     }
     const envNames = stages.flatMap((s) => of(s, "ENV").flatMap((e) => e.vars.map(([n]) => n)));
     expect(envNames).not.toContain("NODE_EXTRA_CA_CERTS");
-    expect(stages.flatMap((s) => of(s, "COPY")).flatMap((c) => c.sources).filter((f) => /\.(pem|crt)$/.test(f))).toEqual([]);
+    expect(
+      stages
+        .flatMap((s) => of(s, "COPY"))
+        .flatMap((c) => c.sources)
+        .filter((f) => /\.(pem|crt)$/.test(f)),
+    ).toEqual([]);
   });
 
   it("has git at runtime and runs as a numeric non-root user with the netpol-drift entrypoint", () => {

@@ -31,7 +31,10 @@ export function mapPaths(text: string, root: string): string {
   return text.replace(/(^|[\s=:'"])\/(?!\/)/g, `$1${root}/`);
 }
 
-export async function replay(stages: Stage[], opts: { context: string; ignore: string[]; work: string; substitutions: Substitution[] }): Promise<ReplayResult> {
+export async function replay(
+  stages: Stage[],
+  opts: { context: string; ignore: string[]; work: string; substitutions: Substitution[] },
+): Promise<ReplayResult> {
   const roots = new Map<string, string>();
   const used = new Set<Substitution>();
   const transcript: string[] = [];
@@ -59,7 +62,10 @@ export async function replay(stages: Stage[], opts: { context: string; ignore: s
           const intoDir = step.dest.endsWith("/") || step.dest === "." || step.sources.length > 1;
           if (intoDir) await mkdir(dest, { recursive: true });
           for (const src of step.sources) {
-            if (fromRoot) await cp(path.join(fromRoot, src), intoDir ? path.join(dest, path.basename(src)) : dest, { recursive: true });
+            if (fromRoot)
+              await cp(path.join(fromRoot, src), intoDir ? path.join(dest, path.basename(src)) : dest, {
+                recursive: true,
+              });
             else await copyFromContext(opts.context, src, dest, intoDir, opts.ignore);
           }
           transcript.push(`COPY ${step.from ? `--from=${step.from} ` : ""}${step.sources.join(" ")} ${step.dest}`);
@@ -82,7 +88,9 @@ export async function replay(stages: Stage[], opts: { context: string; ignore: s
               maxBuffer: 64 * 1024 * 1024,
               timeout: 8 * 60_000,
             }).catch((err: { stderr?: string; stdout?: string; message: string }) => {
-              throw new Error(`replay of "${part}" failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}\n--- so far:\n${transcript.join("\n")}`);
+              throw new Error(
+                `replay of "${part}" failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}\n--- so far:\n${transcript.join("\n")}`,
+              );
             });
           }
           break;
@@ -105,12 +113,21 @@ export async function replay(stages: Stage[], opts: { context: string; ignore: s
     final = { root, cwd, env, ...state };
   }
   const stale = opts.substitutions.filter((s) => !used.has(s));
-  if (stale.length) throw new Error(`substitutions that match no Dockerfile step any more: ${stale.map((s) => s.step.source).join(", ")}`);
+  if (stale.length)
+    throw new Error(
+      `substitutions that match no Dockerfile step any more: ${stale.map((s) => s.step.source).join(", ")}`,
+    );
   if (!final) throw new Error("the Dockerfile has no stage");
   return { roots, final, transcript };
 }
 
-async function copyFromContext(context: string, src: string, dest: string, intoDir: boolean, ignore: string[]): Promise<void> {
+async function copyFromContext(
+  context: string,
+  src: string,
+  dest: string,
+  intoDir: boolean,
+  ignore: string[],
+): Promise<void> {
   if (src === "." || src === "./") {
     for (const entry of await readdir(context)) {
       if (isIgnored(entry, ignore)) continue;
@@ -125,8 +142,14 @@ async function copyFromContext(context: string, src: string, dest: string, intoD
 /** Top-level names, with `*` globs (".env.*", "*.log"). */
 function isIgnored(name: string, ignore: string[]): boolean {
   return ignore.some((pattern) => {
-    if (pattern.includes("/")) throw new Error(`.dockerignore pattern "${pattern}": the replay only knows top-level names`);
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    if (pattern.includes("/"))
+      throw new Error(`.dockerignore pattern "${pattern}": the replay only knows top-level names`);
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
     return re.test(name);
   });
 }

@@ -53,7 +53,12 @@ describe("fake GitHub checks requests against the OpenAPI description", () => {
 
   it("refuses bodies over 65,536 characters like GitHub", async () => {
     gh = await FakeGitHub.start({ branches: ["main", "x"] });
-    const res = await call("POST", "/repos/acme/policies/pulls", { head: "x", base: "main", title: "t", body: "y".repeat(65_537) });
+    const res = await call("POST", "/repos/acme/policies/pulls", {
+      head: "x",
+      base: "main",
+      title: "t",
+      body: "y".repeat(65_537),
+    });
     expect(res.status).toBe(422);
     expect(gh.violations).toEqual([expect.stringContaining("exceeds 65536")]);
   });
@@ -85,7 +90,9 @@ describe("fake GitLab checks requests against the MR API docs", () => {
   it("flags a create without title, an edit without attributes, a note without body", async () => {
     gl = await FakeGitLab.start({ branches: ["main", "x"] });
     gl.seedMr({ sourceBranch: "x" });
-    expect((await call("POST", "/projects/42/merge_requests", { source_branch: "x", target_branch: "main" })).status).toBe(400);
+    expect(
+      (await call("POST", "/projects/42/merge_requests", { source_branch: "x", target_branch: "main" })).status,
+    ).toBe(400);
     expect((await call("PUT", "/projects/42/merge_requests/1", {})).status).toBe(400);
     expect((await call("POST", "/projects/42/merge_requests/1/notes", { note: "hi" })).status).toBe(400);
     expect(gl.violations).toEqual([

@@ -34,13 +34,23 @@ describe("GitHubPlatform against the fake GitHub API", () => {
   it("creates a PR from the cluster branch into the base, found again by branch on the next run", async () => {
     const p = platform();
     expect(await p.findOpen(BRANCH, "main")).toBeUndefined();
-    const pr = await p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "NetworkPolicy drift: prod-eu", body: "## report" });
+    const pr = await p.create({
+      sourceBranch: BRANCH,
+      targetBranch: "main",
+      title: "NetworkPolicy drift: prod-eu",
+      body: "## report",
+    });
     expect(pr).toMatchObject({ id: 1, state: "open", sourceBranch: BRANCH, title: "NetworkPolicy drift: prod-eu" });
     expect(pr.url).toBe(`https://github.example/acme/policies/pull/1`);
     expect(gh.pulls).toMatchObject([{ head: BRANCH, base: "main", body: "## report" }]);
 
     const create = gh.requests.find((r) => r.method === "POST")!;
-    expect(create.body).toEqual({ title: "NetworkPolicy drift: prod-eu", head: BRANCH, base: "main", body: "## report" });
+    expect(create.body).toEqual({
+      title: "NetworkPolicy drift: prod-eu",
+      head: BRANCH,
+      base: "main",
+      body: "## report",
+    });
     const list = gh.requests.find((r) => r.method === "GET")!;
     expect(list.query.get("head")).toBe(`acme:${BRANCH}`);
     expect(list.query.get("state")).toBe("open");
@@ -64,7 +74,9 @@ describe("GitHubPlatform against the fake GitHub API", () => {
     await p.comment(seeded.number, "Drift resolved; closing.");
     await p.close(seeded.number);
     expect(gh.pulls[0]).toMatchObject({ title: "new", body: "new body", state: "closed" });
-    expect(gh.comments).toEqual([{ id: expect.any(Number), issueNumber: seeded.number, body: "Drift resolved; closing." }]);
+    expect(gh.comments).toEqual([
+      { id: expect.any(Number), issueNumber: seeded.number, body: "Drift resolved; closing." },
+    ]);
     expect(gh.requests.filter((r) => r.method === "PATCH").at(-1)!.body).toEqual({ state: "closed" });
   });
 
@@ -104,10 +116,17 @@ describe("GitHubPlatform against the fake GitHub API", () => {
 
   describe("faults", () => {
     it("401: a typed error naming the call, without the token, not retried", async () => {
-      const err = await platform({ token: "ghp_wrong_secret_token" }).findOpen(BRANCH, "main").catch((e: unknown) => e);
+      const err = await platform({ token: "ghp_wrong_secret_token" })
+        .findOpen(BRANCH, "main")
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ForgeError);
       const fe = err as ForgeError;
-      expect(fe).toMatchObject({ forge: "github", kind: "auth", status: 401, call: "pulls.list GET /repos/acme/policies/pulls" });
+      expect(fe).toMatchObject({
+        forge: "github",
+        kind: "auth",
+        status: 401,
+        call: "pulls.list GET /repos/acme/policies/pulls",
+      });
       expect(fe.message).toContain("pulls.list");
       expect(fe.message).toContain("Bad credentials");
       expect(JSON.stringify({ ...fe, message: fe.message, stack: fe.stack })).not.toContain("ghp_wrong_secret_token");
@@ -116,13 +135,22 @@ describe("GitHubPlatform against the fake GitHub API", () => {
     });
 
     it("404: repository not found, not retried", async () => {
-      const p = new GitHubPlatform({ token: gh.token, repository: "acme/nope", apiUrl: gh.apiUrl, retry: { sleep: async () => {} } });
-      await expect(p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "t", body: "b" })).rejects.toMatchObject({ kind: "not-found", status: 404 });
+      const p = new GitHubPlatform({
+        token: gh.token,
+        repository: "acme/nope",
+        apiUrl: gh.apiUrl,
+        retry: { sleep: async () => {} },
+      });
+      await expect(
+        p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "t", body: "b" }),
+      ).rejects.toMatchObject({ kind: "not-found", status: 404 });
       expect(gh.requests).toHaveLength(1);
     });
 
     it("422 other than 'already exists' (base branch missing) is an invalid-request error, not retried", async () => {
-      const err = await platform().create({ sourceBranch: BRANCH, targetBranch: "no-such-base", title: "t", body: "b" }).catch((e: unknown) => e);
+      const err = await platform()
+        .create({ sourceBranch: BRANCH, targetBranch: "no-such-base", title: "t", body: "b" })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ kind: "invalid", status: 422 });
       expect((err as Error).message).toMatch(/Validation Failed: base invalid/);
       expect(gh.requests).toHaveLength(1);
@@ -139,7 +167,11 @@ describe("GitHubPlatform against the fake GitHub API", () => {
 
     it("403 secondary rate limit (x-ratelimit-remaining 0) waits until the reset", async () => {
       const reset = Math.floor(Date.now() / 1000) + 45;
-      gh.inject({ status: 403, headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }, body: { message: "API rate limit exceeded" } });
+      gh.inject({
+        status: 403,
+        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+        body: { message: "API rate limit exceeded" },
+      });
       await platform().findOpen(BRANCH, "main");
       expect(waits).toHaveLength(1);
       // Derived from the reset time, not the 1 s backoff; bounded by it.
@@ -149,7 +181,10 @@ describe("GitHubPlatform against the fake GitHub API", () => {
 
     it("429 asking for longer than the cap fails at once as rate-limited", async () => {
       gh.inject({ status: 429, headers: { "retry-after": "3600" }, body: { message: "slow down" } });
-      await expect(platform({ maxDelayMs: 60_000 }).findOpen(BRANCH, "main")).rejects.toMatchObject({ kind: "rate-limited", status: 429 });
+      await expect(platform({ maxDelayMs: 60_000 }).findOpen(BRANCH, "main")).rejects.toMatchObject({
+        kind: "rate-limited",
+        status: 429,
+      });
       expect(waits).toEqual([]);
       expect(gh.requests).toHaveLength(1);
     });
@@ -162,14 +197,22 @@ describe("GitHubPlatform against the fake GitHub API", () => {
 
       gh.inject({ status: 502, times: Infinity, body: "Bad gateway" });
       waits = [];
-      const err = await platform({ retries: 2 }).comment(1, "x").catch((e: unknown) => e);
-      expect(err).toMatchObject({ kind: "server", status: 502, call: "issues.createComment POST /repos/acme/policies/issues/1/comments" });
+      const err = await platform({ retries: 2 })
+        .comment(1, "x")
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        kind: "server",
+        status: 502,
+        call: "issues.createComment POST /repos/acme/policies/issues/1/comments",
+      });
       expect(waits).toHaveLength(2);
     });
 
     it("a server that never answers: gives up after the configured timeout, without retrying", async () => {
       gh.inject({ hang: true, times: Infinity });
-      const err = await platform({ timeoutMs: 150 }).findOpen(BRANCH, "main").catch((e: unknown) => e);
+      const err = await platform({ timeoutMs: 150 })
+        .findOpen(BRANCH, "main")
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ForgeError);
       expect(err).toMatchObject({ kind: "timeout", status: undefined });
       expect((err as Error).message).toContain("no response within 150 ms");

@@ -34,7 +34,16 @@ describe("fitBody", () => {
 
 describe("errorKind", () => {
   it("maps statuses and the absence of a response", () => {
-    expect([401, 403, 404, 409, 422, 429, 500, 503].map((s) => errorKind(s))).toEqual(["auth", "auth", "not-found", "conflict", "invalid", "rate-limited", "server", "server"]);
+    expect([401, 403, 404, 409, 422, 429, 500, 503].map((s) => errorKind(s))).toEqual([
+      "auth",
+      "auth",
+      "not-found",
+      "conflict",
+      "invalid",
+      "rate-limited",
+      "server",
+      "server",
+    ]);
     expect(errorKind(undefined)).toBe("network");
     expect(errorKind(undefined, true)).toBe("timeout");
   });
@@ -43,7 +52,12 @@ describe("errorKind", () => {
 describe("createPlatform", () => {
   it("builds the configured forge, or none", () => {
     expect(createPlatform(undefined)).toBeUndefined();
-    const gh = createPlatform({ kind: "github", repository: "acme/policies", token: "t", apiUrl: "https://ghe.example/api/v3" });
+    const gh = createPlatform({
+      kind: "github",
+      repository: "acme/policies",
+      token: "t",
+      apiUrl: "https://ghe.example/api/v3",
+    });
     expect(gh).toBeInstanceOf(GitHubPlatform);
     expect(gh?.name).toBe("github");
     const gl = createPlatform({ kind: "gitlab", project: "group/app", token: "t", host: "https://gitlab.example" });

@@ -12,8 +12,12 @@ describe("retryAfterMs", () => {
   });
 
   it("falls back to GitHub's x-ratelimit-reset when the budget is spent, and ignores garbage", () => {
-    expect(retryAfterMs({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 42) }, now)).toBe(42_000);
-    expect(retryAfterMs({ "x-ratelimit-remaining": "10", "x-ratelimit-reset": String(now / 1000 + 42) }, now)).toBeUndefined();
+    expect(retryAfterMs({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 42) }, now)).toBe(
+      42_000,
+    );
+    expect(
+      retryAfterMs({ "x-ratelimit-remaining": "10", "x-ratelimit-reset": String(now / 1000 + 42) }, now),
+    ).toBeUndefined();
     expect(retryAfterMs({ "retry-after": "soon" }, now)).toBeUndefined();
     expect(retryAfterMs({}, now)).toBeUndefined();
   });
@@ -21,10 +25,14 @@ describe("retryAfterMs", () => {
 
 describe("nextDelay", () => {
   it("retries 429 and 5xx with exponential backoff, up to the retry count", () => {
-    expect([0, 1, 2].map((a) => nextDelay(a, { status: 503, idempotent: false }, policy))).toEqual([1_000, 2_000, 4_000]);
+    expect([0, 1, 2].map((a) => nextDelay(a, { status: 503, idempotent: false }, policy))).toEqual([
+      1_000, 2_000, 4_000,
+    ]);
     expect(nextDelay(3, { status: 503, idempotent: false }, policy)).toBeUndefined();
     expect(nextDelay(0, { status: 429, idempotent: false }, policy)).toBe(1_000);
-    expect(nextDelay(10, { status: 500, idempotent: true }, retryPolicy({ retries: 20, maxDelayMs: 5_000 }))).toBe(5_000);
+    expect(nextDelay(10, { status: 500, idempotent: true }, retryPolicy({ retries: 20, maxDelayMs: 5_000 }))).toBe(
+      5_000,
+    );
   });
 
   it("obeys Retry-After up to the cap, and gives up past it", () => {
@@ -34,7 +42,8 @@ describe("nextDelay", () => {
   });
 
   it("never retries client errors, timeouts, or a lost response to a POST", () => {
-    for (const status of [400, 401, 403, 404, 409, 410, 422]) expect(nextDelay(0, { status, idempotent: true }, policy)).toBeUndefined();
+    for (const status of [400, 401, 403, 404, 409, 410, 422])
+      expect(nextDelay(0, { status, idempotent: true }, policy)).toBeUndefined();
     expect(nextDelay(0, { timedOut: true, idempotent: true }, policy)).toBeUndefined();
     expect(nextDelay(0, { idempotent: false }, policy)).toBeUndefined();
     expect(nextDelay(0, { idempotent: true }, policy)).toBe(1_000);

@@ -19,12 +19,28 @@ interface Out {
   sources: { liveNamespaces?: string[] };
 }
 
-async function report(capture: string | Uint8Array, args: string[] = [], desired: Record<string, string> = {}): Promise<{ code: number; json: Out; file: string }> {
-  const files = Object.keys(desired).length > 0 ? desired : { "desired/shop/web.yaml": policyYaml("web"), "desired/cart/api.yaml": policyYaml("api") };
+async function report(
+  capture: string | Uint8Array,
+  args: string[] = [],
+  desired: Record<string, string> = {},
+): Promise<{ code: number; json: Out; file: string }> {
+  const files =
+    Object.keys(desired).length > 0
+      ? desired
+      : { "desired/shop/web.yaml": policyYaml("web"), "desired/cart/api.yaml": policyYaml("api") };
   const root = await tempTree(files);
   const file = path.join(root, "capture.json");
   await put(root, "capture.json", capture);
-  const r = await runCli(["report", "--desired", path.join(root, "desired"), "--live-file", file, "-o", "json", ...args]);
+  const r = await runCli([
+    "report",
+    "--desired",
+    path.join(root, "desired"),
+    "--live-file",
+    file,
+    "-o",
+    "json",
+    ...args,
+  ]);
   return { code: r.code, json: JSON.parse(r.stdout) as Out, file };
 }
 
@@ -40,7 +56,11 @@ const list = (items: Json[], metadata: Json) => JSON.stringify({ ...kubectlList(
 
 describe("live capture: partial lists", () => {
   it.each([
-    ["metadata.continue", { resourceVersion: "9", continue: "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ" }, /metadata\.continue is set/],
+    [
+      "metadata.continue",
+      { resourceVersion: "9", continue: "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ" },
+      /metadata\.continue is set/,
+    ],
     ["remainingItemCount", { resourceVersion: "9", remainingItemCount: 40 }, /metadata\.remainingItemCount is 40/],
   ])("a List with %s is one page, not the cluster: exit 2", async (_what, metadata, message) => {
     expectRefused(await report(list([shop, cart], metadata)), message);
@@ -100,7 +120,9 @@ describe("live capture: namespace scope", () => {
     // unstated, two namespaces held: kubectl -n yields one, so this is the whole cluster
     const other = serverPolicy("blog", "web", stored);
     const all = await report(JSON.stringify(kubectlList([shop, other])), [], {
-      "desired/shop/web.yaml": policyYaml("web"), "desired/cart/api.yaml": policyYaml("api"), "desired/blog/web.yaml": policyYaml("web"),
+      "desired/shop/web.yaml": policyYaml("web"),
+      "desired/cart/api.yaml": policyYaml("api"),
+      "desired/blog/web.yaml": policyYaml("web"),
     });
     expect(all.code).toBe(1);
     expect(all.json.drift.map((d) => `${d.state} ${d.namespace}/${d.name}`)).toEqual(["missing cart/api"]);
@@ -122,14 +144,21 @@ describe("live capture: contents", () => {
     };
     const r = await report(JSON.stringify(kubectlList([bare(shop), cart])));
     expect(r.code).toBe(0);
-    expect(r.json.notes).toEqual([expect.stringMatching(/^1 of the capture's policies carries no managedFields .*--show-managed-fields.*"changed by" is unavailable/)]);
+    expect(r.json.notes).toEqual([
+      expect.stringMatching(
+        /^1 of the capture's policies carries no managedFields .*--show-managed-fields.*"changed by" is unavailable/,
+      ),
+    ]);
     const withAll = await report(JSON.stringify(kubectlList([shop, cart])));
     expect(withAll.json.notes).toBeUndefined();
   });
 
   it("the same namespace/name twice: exit 2 naming the file, no copy wins", async () => {
     const other = serverPolicy("shop", "web", { podSelector: {}, ingress: [{}], policyTypes: ["Ingress"] });
-    expectRefused(await report(JSON.stringify(kubectlList([shop, cart, other]))), /NetworkPolicy shop\/web appears twice/);
+    expectRefused(
+      await report(JSON.stringify(kubectlList([shop, cart, other]))),
+      /NetworkPolicy shop\/web appears twice/,
+    );
   });
 
   it("invalid UTF-8 (a latin-1 label): exit 2 naming the file and line", async () => {
@@ -149,8 +178,18 @@ describe("live capture: contents", () => {
 });
 
 describe("live capture: objects no API server stores", () => {
-  it.each(["fe80::%eth0/64", "10.0.0.0/33", "10.0.0.1"])("an ipBlock CIDR %s: exit 2 naming the file, no crash", async (cidr) => {
-    const edited = serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr } }] }] });
-    expectRefused(await report(JSON.stringify(kubectlList([edited, cart]))), /NetworkPolicy shop\/web has ipBlock CIDR .*which no API server stores/);
-  });
+  it.each(["fe80::%eth0/64", "10.0.0.0/33", "10.0.0.1"])(
+    "an ipBlock CIDR %s: exit 2 naming the file, no crash",
+    async (cidr) => {
+      const edited = serverPolicy("shop", "web", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr } }] }],
+      });
+      expectRefused(
+        await report(JSON.stringify(kubectlList([edited, cart]))),
+        /NetworkPolicy shop\/web has ipBlock CIDR .*which no API server stores/,
+      );
+    },
+  );
 });

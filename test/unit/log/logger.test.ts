@@ -29,7 +29,10 @@ describe("loadPretty", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "netpol-drift-badpretty-"));
     dirs.push(dir);
     await mkdir(path.join(dir, "node_modules/pino-pretty"), { recursive: true });
-    await writeFile(path.join(dir, "node_modules/pino-pretty/package.json"), JSON.stringify({ name: "pino-pretty", main: "index.js" }));
+    await writeFile(
+      path.join(dir, "node_modules/pino-pretty/package.json"),
+      JSON.stringify({ name: "pino-pretty", main: "index.js" }),
+    );
     await writeFile(path.join(dir, "node_modules/pino-pretty/index.js"), "throw new SyntaxError('broken install');");
     expect(() => loadPretty(createRequire(path.join(dir, "index.js")))).toThrow(/broken install/);
   });

@@ -33,11 +33,20 @@ describe("meterRun against a real Pushgateway", () => {
     await pgw?.stop();
   });
   const series = async (name: string, cluster: string) =>
-    (await pgw.scrape()).filter((s) => s.name === name && s.labels.cluster === cluster).map((s) => ({ labels: s.labels, value: s.value }));
+    (await pgw.scrape())
+      .filter((s) => s.name === name && s.labels.cluster === cluster)
+      .map((s) => ({ labels: s.labels, value: s.value }));
 
   it("pushes the drift the run detected, its duration and success", async () => {
     const { logger } = memoryLogger();
-    const deps = { detect: async (_dir: string) => report([["modified", "shop", "a"], ["missing", "shop", "b"]]), other: 42 };
+    const deps = {
+      detect: async (_dir: string) =>
+        report([
+          ["modified", "shop", "a"],
+          ["missing", "shop", "b"],
+        ]),
+      other: 42,
+    };
     const code = await meterRun(
       deps,
       async (d) => {
@@ -48,10 +57,11 @@ describe("meterRun against a real Pushgateway", () => {
       { push: { url: pgw.url }, cluster: "meter-a", logger, now: clock(1_000) },
     );
     expect(code).toBe(0);
-    expect((await series(METRIC.policies, "meter-a")).map((s) => `${s.labels.state}/${s.labels.namespace}=${s.value}`).sort()).toEqual([
-      "missing/shop=1",
-      "modified/shop=1",
-    ]);
+    expect(
+      (await series(METRIC.policies, "meter-a"))
+        .map((s) => `${s.labels.state}/${s.labels.namespace}=${s.value}`)
+        .sort(),
+    ).toEqual(["missing/shop=1", "modified/shop=1"]);
     expect(await series(METRIC.duration, "meter-a")).toMatchObject([{ value: 5 }]);
     expect(await series(METRIC.success, "meter-a")).toMatchObject([{ value: 1 }]);
     expect(await series(METRIC.lastSuccess, "meter-a")).toMatchObject([{ value: 1_010 }]);
@@ -60,11 +70,23 @@ describe("meterRun against a real Pushgateway", () => {
   it("a run that exits 2 or throws is pushed as failed; the exit code or error is the run's", async () => {
     const { logger } = memoryLogger();
     const deps = { detect: async (_dir: string) => report([]) };
-    expect(await meterRun(deps, async (d) => (await d.detect("x"), 2), { push: { url: pgw.url }, cluster: "meter-a", logger, now: clock(2_000) })).toBe(2);
+    expect(
+      await meterRun(deps, async (d) => (await d.detect("x"), 2), {
+        push: { url: pgw.url },
+        cluster: "meter-a",
+        logger,
+        now: clock(2_000),
+      }),
+    ).toBe(2);
     expect(await series(METRIC.success, "meter-a")).toMatchObject([{ value: 0 }]);
     expect(await series(METRIC.lastSuccess, "meter-a")).toMatchObject([{ value: 1_010 }]);
 
-    const boom = meterRun(deps, async () => Promise.reject(new Error("boom")), { push: { url: pgw.url }, cluster: "meter-b", logger, now: clock(3_000) });
+    const boom = meterRun(deps, async () => Promise.reject(new Error("boom")), {
+      push: { url: pgw.url },
+      cluster: "meter-b",
+      logger,
+      now: clock(3_000),
+    });
     await expect(boom).rejects.toThrow("boom");
     expect(await series(METRIC.success, "meter-b")).toMatchObject([{ value: 0 }]);
     expect(await series(METRIC.lastSuccess, "meter-b")).toEqual([]);
@@ -74,7 +96,14 @@ describe("meterRun against a real Pushgateway", () => {
     const { logger } = memoryLogger();
     const deps = { detect: async (_dir: string) => report([]) };
     let same = false;
-    expect(await meterRun(deps, async (d) => ((same = d === deps), 0), { push: undefined, cluster: "meter-off", logger, now: clock(0) })).toBe(0);
+    expect(
+      await meterRun(deps, async (d) => ((same = d === deps), 0), {
+        push: undefined,
+        cluster: "meter-off",
+        logger,
+        now: clock(0),
+      }),
+    ).toBe(0);
     expect(same).toBe(true);
     expect(await series(METRIC.success, "meter-off")).toEqual([]);
   });
@@ -82,7 +111,12 @@ describe("meterRun against a real Pushgateway", () => {
   it("a Pushgateway that is down is logged and does not change the run's exit code", async () => {
     const { logger, lines } = memoryLogger();
     const url = `http://127.0.0.1:${await freePort()}`;
-    const code = await meterRun({ detect: async (_dir: string) => report([]) }, async () => 0, { push: { url, timeoutMs: 2000 }, cluster: "x", logger, now: clock(0) });
+    const code = await meterRun({ detect: async (_dir: string) => report([]) }, async () => 0, {
+      push: { url, timeoutMs: 2000 },
+      cluster: "x",
+      logger,
+      now: clock(0),
+    });
     expect(code).toBe(0);
     const failed = lines.find(msg("metrics push failed"));
     expect(String((failed?.err as { message?: string })?.message)).toContain(url);

@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DriftItem } from "../../../src/model/types.js";
-import { METRIC, MetricsPushError, pushOptionsFromEnv, pushRunMetrics, type RunMetricsInput } from "../../../src/sinks/metrics/index.js";
+import {
+  METRIC,
+  MetricsPushError,
+  pushOptionsFromEnv,
+  pushRunMetrics,
+  type RunMetricsInput,
+} from "../../../src/sinks/metrics/index.js";
 import { freePort, startPushgateway, type RunningPushgateway, type Sample } from "./pushgateway.js";
 
 type Drift = Pick<DriftItem, "namespace" | "state">;
-const drift = (...items: [DriftItem["state"], string][]): Drift[] => items.map(([state, namespace]) => ({ state, namespace }));
+const drift = (...items: [DriftItem["state"], string][]): Drift[] =>
+  items.map(([state, namespace]) => ({ state, namespace }));
 
 function run(cluster: string, over: Partial<RunMetricsInput> & { at: number; seconds?: number }): RunMetricsInput {
   const finishedAt = new Date(over.at * 1000);
@@ -26,7 +33,9 @@ function value(samples: Sample[], name: string, cluster: string): number | undef
   return found[0]?.value;
 }
 function drifted(samples: Sample[], cluster: string): Record<string, number> {
-  return Object.fromEntries(pick(samples, METRIC.policies, cluster).map((s) => [`${s.labels.state}/${s.labels.namespace}`, s.value]));
+  return Object.fromEntries(
+    pick(samples, METRIC.policies, cluster).map((s) => [`${s.labels.state}/${s.labels.namespace}`, s.value]),
+  );
 }
 
 describe("metrics pushed to a real Pushgateway", () => {
@@ -39,8 +48,13 @@ describe("metrics pushed to a real Pushgateway", () => {
   });
 
   it("a successful run pushes drift by state and namespace, duration, success and last-success time, under job netpol-drift", async () => {
-    const report = { drift: drift(["modified", "shop"], ["modified", "shop"], ["missing", "shop"], ["unmanaged", "db"]), problems: [] };
-    expect(await pushRunMetrics({ url: pgw.url }, run("prod", { at: 1_700_000_000, seconds: 42, report }))).toEqual({ method: "PUT" });
+    const report = {
+      drift: drift(["modified", "shop"], ["modified", "shop"], ["missing", "shop"], ["unmanaged", "db"]),
+      problems: [],
+    };
+    expect(await pushRunMetrics({ url: pgw.url }, run("prod", { at: 1_700_000_000, seconds: 42, report }))).toEqual({
+      method: "PUT",
+    });
 
     const s = await pgw.scrape();
     expect(drifted(s, "prod")).toEqual({ "modified/shop": 2, "missing/shop": 1, "unmanaged/db": 1 });
@@ -52,8 +66,13 @@ describe("metrics pushed to a real Pushgateway", () => {
   });
 
   it("a failed run updates success and duration but keeps the last success time and the drift of the last good run", async () => {
-    const report = { drift: drift(["unmanaged", "other"]), problems: [{ message: "x.yaml: bad" }, { message: "y.yaml: bad" }] };
-    expect(await pushRunMetrics({ url: pgw.url }, run("prod", { at: 1_700_086_400, seconds: 3, success: false, report }))).toEqual({
+    const report = {
+      drift: drift(["unmanaged", "other"]),
+      problems: [{ message: "x.yaml: bad" }, { message: "y.yaml: bad" }],
+    };
+    expect(
+      await pushRunMetrics({ url: pgw.url }, run("prod", { at: 1_700_086_400, seconds: 3, success: false, report })),
+    ).toEqual({
       method: "POST",
     });
 
@@ -66,7 +85,10 @@ describe("metrics pushed to a real Pushgateway", () => {
   });
 
   it("a run that failed before it had a report still says so", async () => {
-    await pushRunMetrics({ url: pgw.url }, run("prod", { at: 1_700_090_000, seconds: 1, success: false, report: undefined }));
+    await pushRunMetrics(
+      { url: pgw.url },
+      run("prod", { at: 1_700_090_000, seconds: 1, success: false, report: undefined }),
+    );
     const s = await pgw.scrape();
     expect(value(s, METRIC.success, "prod")).toBe(0);
     expect(value(s, METRIC.problems, "prod")).toBe(2); // from the previous run: this one did not know
@@ -88,7 +110,10 @@ describe("metrics pushed to a real Pushgateway", () => {
 
   it("clusters are separate groups, and a cluster name with '/' (an EKS ARN) survives as the label", async () => {
     const arn = "arn:aws:eks:eu-west-1:123456789012:cluster/prod";
-    await pushRunMetrics({ url: pgw.url }, run(arn, { at: 1_700_300_000, report: { drift: drift(["modified", "kube-system"]), problems: [] } }));
+    await pushRunMetrics(
+      { url: pgw.url },
+      run(arn, { at: 1_700_300_000, report: { drift: drift(["modified", "kube-system"]), problems: [] } }),
+    );
     await pushRunMetrics({ url: pgw.url }, run("staging", { at: 1_700_300_100, success: false }));
     const s = await pgw.scrape();
     expect(drifted(s, arn)).toEqual({ "modified/kube-system": 1 });
@@ -109,12 +134,17 @@ describe("push errors and configuration", () => {
 
   it("credentials in the Pushgateway URL never reach the error", async () => {
     const port = await freePort();
-    const err = await pushRunMetrics({ url: `http://metrics:s3cr3t-pass@127.0.0.1:${port}`, timeoutMs: 2000 }, run("prod", { at: 1 })).catch((e: unknown) => e);
+    const err = await pushRunMetrics(
+      { url: `http://metrics:s3cr3t-pass@127.0.0.1:${port}`, timeoutMs: 2000 },
+      run("prod", { at: 1 }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MetricsPushError);
     const e = err as MetricsPushError;
     expect(e.message).toContain(`127.0.0.1:${port}`);
     expect(JSON.stringify({ message: e.message, gateway: e.gateway, stack: e.stack })).not.toContain("s3cr3t-pass");
-    expect(() => pushOptionsFromEnv({ NETPOL_DRIFT_PUSHGATEWAY: "ftp://u:s3cr3t-pass@host" })).toThrow(/^(?!.*s3cr3t-pass)/);
+    expect(() => pushOptionsFromEnv({ NETPOL_DRIFT_PUSHGATEWAY: "ftp://u:s3cr3t-pass@host" })).toThrow(
+      /^(?!.*s3cr3t-pass)/,
+    );
   });
 
   it("NETPOL_DRIFT_PUSHGATEWAY: unset or blank turns metrics off, a bad value is an error", () => {

@@ -37,7 +37,10 @@ export async function startPushgateway(): Promise<RunningPushgateway> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(BIN, [`--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(BIN, [`--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
     const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
@@ -67,7 +70,10 @@ export async function startPushgateway(): Promise<RunningPushgateway> {
 async function waitReady(url: string, child: ChildProcess, spawnError: Promise<Error>): Promise<true | Error | false> {
   const exited = new Promise<false>((resolve) => child.once("exit", () => resolve(false)));
   for (let i = 0; i < 100; i++) {
-    const probe = fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const probe = fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     const outcome = await Promise.race([probe, exited, spawnError]);
     if (outcome === true || outcome instanceof Error) return outcome;
     if (child.exitCode !== null) return false;

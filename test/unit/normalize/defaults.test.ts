@@ -33,7 +33,11 @@ const rows: Row[] = [
   {
     rule: "policyTypes absent with an egress rule: server fills [Ingress, Egress]",
     desired: { podSelector: api, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }] },
-    live: { podSelector: api, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }], policyTypes: ["Ingress", "Egress"] },
+    live: {
+      podSelector: api,
+      egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }],
+      policyTypes: ["Ingress", "Egress"],
+    },
     changes: [],
   },
   {
@@ -112,7 +116,11 @@ const rows: Row[] = [
   {
     rule: "endPort widened live: caught",
     desired: { podSelector: api, egress: [{ ports: [{ port: 32000, endPort: 32100 }] }] },
-    live: { podSelector: api, egress: [{ ports: [{ port: 32000, endPort: 32768, protocol: "TCP" }] }], policyTypes: ["Ingress", "Egress"] },
+    live: {
+      podSelector: api,
+      egress: [{ ports: [{ port: 32000, endPort: 32768, protocol: "TCP" }] }],
+      policyTypes: ["Ingress", "Egress"],
+    },
     changes: [{ path: "spec.egress[0].ports[0].endPort", desired: 32100, live: 32768 }],
   },
   // podSelector and selectors
@@ -182,12 +190,27 @@ describe("normalisation: API server defaults and omitempty", () => {
     expect(normalizeSpec({ egress: [{ ports: [{ port: 53 }, { port: 53, protocol: "UDP" }] }] })).toEqual({
       podSelector: {},
       policyTypes: ["Egress", "Ingress"],
-      egress: [{ ports: [{ protocol: "TCP", port: 53 }, { protocol: "UDP", port: 53 }] }],
+      egress: [
+        {
+          ports: [
+            { protocol: "TCP", port: 53 },
+            { protocol: "UDP", port: 53 },
+          ],
+        },
+      ],
     });
   });
 
   it("keeps an empty object inside a list and drops an empty list", () => {
-    expect(normalizeSpec({ ingress: [{}], egress: [] })).toEqual({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
-    expect(normalizeSpec({ ingress: [{ from: [] }] })).toEqual({ podSelector: {}, policyTypes: ["Ingress"], ingress: [{}] });
+    expect(normalizeSpec({ ingress: [{}], egress: [] })).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{}],
+    });
+    expect(normalizeSpec({ ingress: [{ from: [] }] })).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{}],
+    });
   });
 });

@@ -7,12 +7,30 @@ import { NAME, NS, desiredOf, liveOf } from "../../fixtures/both-sides.js";
 import { managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 
 const spec = { podSelector: { matchLabels: { app: "api" } }, ingress: [{ ports: [{ port: 8080 }] }] };
-const storedSpec = { podSelector: { matchLabels: { app: "api" } }, ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }], policyTypes: ["Ingress"] };
+const storedSpec = {
+  podSelector: { matchLabels: { app: "api" } },
+  ingress: [{ ports: [{ port: 8080, protocol: "TCP" }] }],
+  policyTypes: ["Ingress"],
+};
 const opts = (o: Partial<NormalizeOptions> = {}): NormalizeOptions => ({ ...defaultNormalizeOptions(), ...o });
 
-function diffOf(desiredLabels: Record<string, string>, liveLabels: Record<string, string>, norm = opts(), desiredAnn = {}, liveAnn = {}) {
+function diffOf(
+  desiredLabels: Record<string, string>,
+  liveLabels: Record<string, string>,
+  norm = opts(),
+  desiredAnn = {},
+  liveAnn = {},
+) {
   const d = desiredOf(spec, { labels: desiredLabels, annotations: desiredAnn }, norm);
-  const l = liveOf(storedSpec, { labels: liveLabels, annotations: liveAnn, lastApplied: manifest(NAME, spec, { namespace: NS, labels: desiredLabels }) }, norm);
+  const l = liveOf(
+    storedSpec,
+    {
+      labels: liveLabels,
+      annotations: liveAnn,
+      lastApplied: manifest(NAME, spec, { namespace: NS, labels: desiredLabels }),
+    },
+    norm,
+  );
   return fieldChanges(comparable(d), comparable(l));
 }
 
@@ -30,13 +48,25 @@ describe("normalisation: server-owned metadata", () => {
       name: NAME,
       labels: { team: "shop" },
       annotations: {},
-      spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 8080 }] }] },
+      spec: {
+        podSelector: { matchLabels: { app: "api" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ protocol: "TCP", port: 8080 }] }],
+      },
       origin: {},
       changedBy: { manager: "kubectl-client-side-apply", operation: "Update", time: "2025-03-04T09:15:27Z" },
-      managers: [{
-        manager: "kubectl-client-side-apply", operation: "Update", time: "2025-03-04T09:15:27Z",
-        fields: ["metadata\u0000annotations\u0000kubectl.kubernetes.io/last-applied-configuration", "spec\u0000podSelector", "spec\u0000policyTypes"],
-      }],
+      managers: [
+        {
+          manager: "kubectl-client-side-apply",
+          operation: "Update",
+          time: "2025-03-04T09:15:27Z",
+          fields: [
+            "metadata\u0000annotations\u0000kubectl.kubernetes.io/last-applied-configuration",
+            "spec\u0000podSelector",
+            "spec\u0000policyTypes",
+          ],
+        },
+      ],
     });
     expect(comparable(live)).toEqual(comparable(desiredOf(spec, { labels: { team: "shop" } })));
   });
@@ -59,9 +89,9 @@ describe("normalisation: labels", () => {
   });
 
   it("compares a tool-managed label when the default ignore list is switched off", () => {
-    expect(diffOf({ team: "shop" }, { team: "shop", "app.kubernetes.io/managed-by": "Helm" }, opts({ ignoreLabels: [] }))).toEqual([
-      { path: 'metadata.labels["app.kubernetes.io/managed-by"]', live: "Helm" },
-    ]);
+    expect(
+      diffOf({ team: "shop" }, { team: "shop", "app.kubernetes.io/managed-by": "Helm" }, opts({ ignoreLabels: [] })),
+    ).toEqual([{ path: 'metadata.labels["app.kubernetes.io/managed-by"]', live: "Helm" }]);
   });
 
   it("catches a changed label, with a bracketed path for a key with dots and slashes", () => {
@@ -71,7 +101,9 @@ describe("normalisation: labels", () => {
   });
 
   it("catches a label removed live, with a dotted path for a plain key", () => {
-    expect(diffOf({ team: "shop", tier: "backend" }, { team: "shop" })).toEqual([{ path: "metadata.labels.tier", desired: "backend" }]);
+    expect(diffOf({ team: "shop", tier: "backend" }, { team: "shop" })).toEqual([
+      { path: "metadata.labels.tier", desired: "backend" },
+    ]);
   });
 
   it("catches the last label removed live (labels: {} is no labels)", () => {
@@ -82,12 +114,16 @@ describe("normalisation: labels", () => {
     const d = desiredOf(spec, { labels: { team: null } });
     expect(d.labels).toEqual({ team: "" });
     expect(fieldChanges(comparable(d), comparable(liveOf(storedSpec, { labels: { team: "" } })))).toEqual([]);
-    expect(fieldChanges(comparable(d), comparable(liveOf(storedSpec, { labels: { team: "null" } })))).toEqual([{ path: "metadata.labels.team", desired: "", live: "null" }]);
+    expect(fieldChanges(comparable(d), comparable(liveOf(storedSpec, { labels: { team: "null" } })))).toEqual([
+      { path: "metadata.labels.team", desired: "", live: "null" },
+    ]);
   });
 
   it("ignores configured label globs and still compares the rest", () => {
     const norm = opts({ ignoreLabels: [...defaultNormalizeOptions().ignoreLabels, "example.com/*"] });
-    expect(diffOf({ team: "shop" }, { team: "shop", "example.com/build": "1234", "example.com/sha": "abc" }, norm)).toEqual([]);
+    expect(
+      diffOf({ team: "shop" }, { team: "shop", "example.com/build": "1234", "example.com/sha": "abc" }, norm),
+    ).toEqual([]);
     expect(diffOf({ team: "shop" }, { team: "ops", "example.com/build": "1234" }, norm)).toEqual([
       { path: "metadata.labels.team", desired: "shop", live: "ops" },
     ]);
@@ -96,15 +132,23 @@ describe("normalisation: labels", () => {
 
 describe("normalisation: annotations", () => {
   it("does not compare annotations unless configured", () => {
-    expect(diffOf({}, {}, opts(), { owner: "team-a" }, { owner: "team-b", "deployment.kubernetes.io/revision": "3" })).toEqual([]);
+    expect(
+      diffOf({}, {}, opts(), { owner: "team-a" }, { owner: "team-b", "deployment.kubernetes.io/revision": "3" }),
+    ).toEqual([]);
   });
 
   it("compares configured annotations (globs) and only those", () => {
     const norm = opts({ compareAnnotations: ["owner", "policy.example.com/*"] });
     expect(diffOf({}, {}, norm, { owner: "team-a", note: "x" }, { owner: "team-a", note: "y" })).toEqual([]);
-    expect(diffOf({}, {}, norm, { owner: "team-a", "policy.example.com/ticket": "OPS-1" }, { owner: "team-b", "policy.example.com/ticket": "OPS-1" })).toEqual([
-      { path: "metadata.annotations.owner", desired: "team-a", live: "team-b" },
-    ]);
+    expect(
+      diffOf(
+        {},
+        {},
+        norm,
+        { owner: "team-a", "policy.example.com/ticket": "OPS-1" },
+        { owner: "team-b", "policy.example.com/ticket": "OPS-1" },
+      ),
+    ).toEqual([{ path: "metadata.annotations.owner", desired: "team-a", live: "team-b" }]);
   });
 
   it("never compares last-applied-configuration, even with a catch-all pattern", () => {
@@ -120,17 +164,31 @@ describe("normalisation: changedBy", () => {
       managedEntry("kubectl-edit", "Update", "2025-06-11T16:02:44Z"),
       managedEntry("argocd-controller", "Apply", "2025-05-01T00:00:00Z"),
     ];
-    expect(lastChangedBy(entries)).toEqual({ manager: "kubectl-edit", operation: "Update", time: "2025-06-11T16:02:44Z" });
+    expect(lastChangedBy(entries)).toEqual({
+      manager: "kubectl-edit",
+      operation: "Update",
+      time: "2025-06-11T16:02:44Z",
+    });
   });
 
   it("prefers the later entry on equal times, and any timed entry over an untimed one", () => {
     const t = "2025-06-11T16:02:44Z";
-    expect(lastChangedBy([managedEntry("a", "Update", t), managedEntry("b", "Apply", t)])).toEqual({ manager: "b", operation: "Apply", time: t });
-    expect(lastChangedBy([managedEntry("timed", "Update", t), { manager: "untimed", operation: "Update" }])).toEqual({ manager: "timed", operation: "Update", time: t });
+    expect(lastChangedBy([managedEntry("a", "Update", t), managedEntry("b", "Apply", t)])).toEqual({
+      manager: "b",
+      operation: "Apply",
+      time: t,
+    });
+    expect(lastChangedBy([managedEntry("timed", "Update", t), { manager: "untimed", operation: "Update" }])).toEqual({
+      manager: "timed",
+      operation: "Update",
+      time: t,
+    });
   });
 
   it("reads Date objects (client-node's typed objects) as RFC 3339", () => {
-    expect(lastChangedBy([{ manager: "kube-controller", operation: "Update", time: new Date("2025-06-11T16:02:44Z") }])).toEqual({
+    expect(
+      lastChangedBy([{ manager: "kube-controller", operation: "Update", time: new Date("2025-06-11T16:02:44Z") }]),
+    ).toEqual({
       manager: "kube-controller",
       operation: "Update",
       time: "2025-06-11T16:02:44Z",

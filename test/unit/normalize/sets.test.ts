@@ -26,22 +26,53 @@ const rows: Row[] = [
   },
   {
     rule: "peers in another order",
-    desired: { podSelector: api, ingress: [{ from: [pods("web"), ns("monitoring"), { ipBlock: { cidr: "10.1.0.0/16" } }] }] },
-    live: { podSelector: api, ingress: [{ from: [{ ipBlock: { cidr: "10.1.0.0/16" } }, ns("monitoring"), pods("web")] }], policyTypes: ["Ingress"] },
+    desired: {
+      podSelector: api,
+      ingress: [{ from: [pods("web"), ns("monitoring"), { ipBlock: { cidr: "10.1.0.0/16" } }] }],
+    },
+    live: {
+      podSelector: api,
+      ingress: [{ from: [{ ipBlock: { cidr: "10.1.0.0/16" } }, ns("monitoring"), pods("web")] }],
+      policyTypes: ["Ingress"],
+    },
     changes: [],
   },
   {
     rule: "ports in another order",
-    desired: { podSelector: api, ingress: [{ ports: [{ port: 8443 }, { port: 8080, protocol: "TCP" }, { port: 53, protocol: "UDP" }] }] },
-    live: { podSelector: api, ingress: [{ ports: [{ port: 53, protocol: "UDP" }, { port: 8080, protocol: "TCP" }, { port: 8443, protocol: "TCP" }] }], policyTypes: ["Ingress"] },
+    desired: {
+      podSelector: api,
+      ingress: [{ ports: [{ port: 8443 }, { port: 8080, protocol: "TCP" }, { port: 53, protocol: "UDP" }] }],
+    },
+    live: {
+      podSelector: api,
+      ingress: [
+        {
+          ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 8080, protocol: "TCP" },
+            { port: 8443, protocol: "TCP" },
+          ],
+        },
+      ],
+      policyTypes: ["Ingress"],
+    },
     changes: [],
   },
   {
     rule: "ports swapped between two rules: caught",
-    desired: { podSelector: api, ingress: [{ from: [pods("web")], ports: [{ port: 80 }] }, { from: [pods("admin")], ports: [{ port: 9090 }] }] },
+    desired: {
+      podSelector: api,
+      ingress: [
+        { from: [pods("web")], ports: [{ port: 80 }] },
+        { from: [pods("admin")], ports: [{ port: 9090 }] },
+      ],
+    },
     live: {
       podSelector: api,
-      ingress: [{ from: [pods("web")], ports: [{ port: 9090, protocol: "TCP" }] }, { from: [pods("admin")], ports: [{ port: 80, protocol: "TCP" }] }],
+      ingress: [
+        { from: [pods("web")], ports: [{ port: 9090, protocol: "TCP" }] },
+        { from: [pods("admin")], ports: [{ port: 80, protocol: "TCP" }] },
+      ],
       policyTypes: ["Ingress"],
     },
     changes: [
@@ -57,41 +88,84 @@ const rows: Row[] = [
   },
   {
     rule: "ipBlock except in another order, and except: [] is absent",
-    desired: { podSelector: api, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.2.0.0/16", "10.1.0.0/16"] } }, { ipBlock: { cidr: "192.168.0.0/16", except: [] } }] }] },
+    desired: {
+      podSelector: api,
+      egress: [
+        {
+          to: [
+            { ipBlock: { cidr: "10.0.0.0/8", except: ["10.2.0.0/16", "10.1.0.0/16"] } },
+            { ipBlock: { cidr: "192.168.0.0/16", except: [] } },
+          ],
+        },
+      ],
+    },
     live: {
       podSelector: api,
-      egress: [{ to: [{ ipBlock: { cidr: "192.168.0.0/16" } }, { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "10.2.0.0/16"] } }] }],
+      egress: [
+        {
+          to: [
+            { ipBlock: { cidr: "192.168.0.0/16" } },
+            { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "10.2.0.0/16"] } },
+          ],
+        },
+      ],
       policyTypes: ["Ingress", "Egress"],
     },
     changes: [],
   },
   {
     rule: "an except entry dropped live: caught",
-    desired: { podSelector: api, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.2.0.0/16", "10.1.0.0/16"] } }] }] },
-    live: { podSelector: api, egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }] }], policyTypes: ["Ingress", "Egress"] },
+    desired: {
+      podSelector: api,
+      egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.2.0.0/16", "10.1.0.0/16"] } }] }],
+    },
+    live: {
+      podSelector: api,
+      egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }] }],
+      policyTypes: ["Ingress", "Egress"],
+    },
     changes: [{ path: "spec.egress[0].to[0].ipBlock.except[1]", desired: "10.2.0.0/16" }],
   },
   {
     rule: "matchExpressions and their values in another order",
     desired: {
-      podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["web", "api"] }, { key: "canary", operator: "DoesNotExist" }] },
+      podSelector: {
+        matchExpressions: [
+          { key: "tier", operator: "In", values: ["web", "api"] },
+          { key: "canary", operator: "DoesNotExist" },
+        ],
+      },
       policyTypes: ["Ingress"],
     },
     live: {
-      podSelector: { matchExpressions: [{ key: "canary", operator: "DoesNotExist" }, { key: "tier", operator: "In", values: ["api", "web"] }] },
+      podSelector: {
+        matchExpressions: [
+          { key: "canary", operator: "DoesNotExist" },
+          { key: "tier", operator: "In", values: ["api", "web"] },
+        ],
+      },
       policyTypes: ["Ingress"],
     },
     changes: [],
   },
   {
     rule: "a value added to an In expression: caught",
-    desired: { podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["web", "api"] }] }, policyTypes: ["Ingress"] },
-    live: { podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["api", "batch", "web"] }] }, policyTypes: ["Ingress"] },
+    desired: {
+      podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["web", "api"] }] },
+      policyTypes: ["Ingress"],
+    },
+    live: {
+      podSelector: { matchExpressions: [{ key: "tier", operator: "In", values: ["api", "batch", "web"] }] },
+      policyTypes: ["Ingress"],
+    },
     changes: [{ path: "spec.podSelector.matchExpressions[0].values[2]", live: "batch" }],
   },
   {
     rule: "Exists with values: [] is Exists without values",
-    desired: { podSelector: { matchExpressions: [{ key: "tier", operator: "Exists", values: [] }] }, policyTypes: ["Ingress"] },
+    desired: {
+      podSelector: { matchExpressions: [{ key: "tier", operator: "Exists", values: [] }] },
+      policyTypes: ["Ingress"],
+    },
     live: { podSelector: { matchExpressions: [{ key: "tier", operator: "Exists" }] }, policyTypes: ["Ingress"] },
     changes: [],
   },
@@ -103,8 +177,27 @@ const rows: Row[] = [
   },
   {
     rule: "a peer's two selectors in the other key order are the same peer",
-    desired: { podSelector: api, ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } }, namespaceSelector: { matchLabels: { team: "shop" } } }] }] },
-    live: { podSelector: api, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: "shop" } }, podSelector: { matchLabels: { app: "web" } } }] }], policyTypes: ["Ingress"] },
+    desired: {
+      podSelector: api,
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: { app: "web" } }, namespaceSelector: { matchLabels: { team: "shop" } } },
+          ],
+        },
+      ],
+    },
+    live: {
+      podSelector: api,
+      ingress: [
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { team: "shop" } }, podSelector: { matchLabels: { app: "web" } } },
+          ],
+        },
+      ],
+      policyTypes: ["Ingress"],
+    },
     changes: [],
   },
   {
@@ -153,6 +246,12 @@ describe("normalisation: order-free lists compare as sets", () => {
           { key: "a", operator: "Exists", values: [] },
         ],
       }),
-    ).toEqual({ matchLabels: { a: "1", b: "2" }, matchExpressions: [{ key: "a", operator: "Exists" }, { key: "z", operator: "NotIn", values: ["x", "y"] }] });
+    ).toEqual({
+      matchLabels: { a: "1", b: "2" },
+      matchExpressions: [
+        { key: "a", operator: "Exists" },
+        { key: "z", operator: "NotIn", values: ["x", "y"] },
+      ],
+    });
   });
 });

@@ -4,11 +4,17 @@ import { driftReport } from "../../fixtures/sample-report.js";
 
 // The JSON contract of the issue: fields may be added, never removed or renamed.
 describe("JSON renderer", () => {
-  const broken = { file: "shop/broken.yaml", line: 3, message: "invalid YAML: Map keys must be unique", namespace: "shop" };
+  const broken = {
+    file: "shop/broken.yaml",
+    line: 3,
+    message: "invalid YAML: Map keys must be unique",
+    namespace: "shop",
+  };
   const json = JSON.parse(renderJson(driftReport([broken]))) as Record<string, unknown>;
 
   it("has every top-level field of the contract", () => {
-    for (const key of ["complete", "summary", "drift", "skipped", "problems", "generatedAt", "cluster"]) expect(json).toHaveProperty(key);
+    for (const key of ["complete", "summary", "drift", "skipped", "problems", "generatedAt", "cluster"])
+      expect(json).toHaveProperty(key);
     expect(json.complete).toBe(false);
     expect(json.generatedAt).toBe("2025-06-12T08:00:00.000Z");
     expect(json.cluster).toBe("prod-eu");
@@ -32,7 +38,9 @@ describe("JSON renderer", () => {
 
   it("lists problems with file, line and message, and skipped documents", () => {
     expect(json.problems).toEqual([broken]);
-    expect(json.skipped).toEqual([{ file: "values.yaml", line: 1, reason: "not a Kubernetes object (no apiVersion/kind)" }]);
+    expect(json.skipped).toEqual([
+      { file: "values.yaml", line: 1, reason: "not a Kubernetes object (no apiVersion/kind)" },
+    ]);
   });
 
   it("ends with a newline and is indented", () => {

@@ -3,12 +3,16 @@ import { renderMarkdown } from "../../../src/render/index.js";
 import { driftReport, inSyncReport } from "../../fixtures/sample-report.js";
 
 describe("markdown renderer", () => {
-  const md = renderMarkdown(driftReport([{ file: "shop/broken.yaml", line: 3, message: "invalid YAML: a | b", namespace: "shop" }]));
+  const md = renderMarkdown(
+    driftReport([{ file: "shop/broken.yaml", line: 3, message: "invalid YAML: a | b", namespace: "shop" }]),
+  );
   const lines = md.split("\n");
 
   it("starts with a heading naming the cluster and the verdict", () => {
     expect(lines[0]).toBe("## NetworkPolicy drift — `prod-eu`");
-    expect(lines[2]).toMatch(/^\*\*INCOMPLETE: .*\*\* — 1 modified, 1 missing, 1 unmanaged, 1 in sync \(desired 3, live 3\)$/);
+    expect(lines[2]).toMatch(
+      /^\*\*INCOMPLETE: .*\*\* — 1 modified, 1 missing, 1 unmanaged, 1 in sync \(desired 3, live 3\)$/,
+    );
   });
 
   it("has a summary table with one row per drifted policy", () => {
@@ -28,7 +32,10 @@ describe("markdown renderer", () => {
   });
 
   it("has one section per namespace and a closed diff block per policy", () => {
-    expect(lines.filter((l) => l.startsWith("### Namespace "))).toEqual(["### Namespace `cart`", "### Namespace `shop`"]);
+    expect(lines.filter((l) => l.startsWith("### Namespace "))).toEqual([
+      "### Namespace `cart`",
+      "### Namespace `shop`",
+    ]);
     expect(lines).toContain("#### ~ `api-ingress` — modified (`shop/api-ingress.yaml`)");
     expect(lines).toContain("- `spec.ingress[0].ports[0].port`: 8080 → 9090");
     expect(lines.filter((l) => l === "```diff")).toHaveLength(3);

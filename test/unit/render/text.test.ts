@@ -4,7 +4,12 @@ import { driftReport, inSyncReport } from "../../fixtures/sample-report.js";
 
 const ESC = "\x1b[";
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
-const broken = { file: "shop/broken.yaml", line: 3, message: "invalid YAML: Map keys must be unique", namespace: "shop" };
+const broken = {
+  file: "shop/broken.yaml",
+  line: 3,
+  message: "invalid YAML: Map keys must be unique",
+  namespace: "shop",
+};
 
 describe("text renderer", () => {
   it("has no escape codes when colour is off", () => {
@@ -31,7 +36,9 @@ describe("text renderer", () => {
     expect(at("namespace shop")).toBeGreaterThan(at("namespace cart"));
     // Other sections (traffic effects) may sit between; the order and the item's own lines are fixed.
     const unmanaged = at("  + unmanaged debug  changed by kubectl-create (Update at 2025-06-10T07:00:00Z)");
-    const modified = at("  ~ modified  api-ingress  [shop/api-ingress.yaml]  changed by kubectl-edit (Update at 2025-06-11T16:02:44Z)");
+    const modified = at(
+      "  ~ modified  api-ingress  [shop/api-ingress.yaml]  changed by kubectl-edit (Update at 2025-06-11T16:02:44Z)",
+    );
     expect(unmanaged).toBeGreaterThan(at("namespace cart"));
     expect(unmanaged).toBeLessThan(at("namespace shop"));
     expect(modified).toBeGreaterThan(at("namespace shop"));
@@ -51,7 +58,9 @@ describe("text renderer", () => {
 
   it("says in sync when nothing drifted", () => {
     const out = renderText(inSyncReport(), { color: false });
-    expect(out.split("\n")[2]).toBe("in sync: no drift — 0 modified, 0 missing, 0 unmanaged, 1 in sync (desired 1, live 1)");
+    expect(out.split("\n")[2]).toBe(
+      "in sync: no drift — 0 modified, 0 missing, 0 unmanaged, 1 in sync (desired 1, live 1)",
+    );
     expect(out.split("\n")).not.toContain("namespace shop");
     expect(out).not.toMatch(/modified {2}|missing {3}|unmanaged /);
   });

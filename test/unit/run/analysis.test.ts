@@ -26,20 +26,50 @@ afterEach(async () => {
 const globexToInternet: Mutation = (objects) => [
   ...objects,
   {
-    apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy",
-    metadata: { name: "allow-internet", namespace: "tenant-globex", managedFields: [{ manager: "kubectl-create", operation: "Update", apiVersion: "networking.k8s.io/v1", time: "2025-06-01T01:00:00Z", fieldsType: "FieldsV1", fieldsV1: {} }] },
-    spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }], policyTypes: ["Egress"] },
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: {
+      name: "allow-internet",
+      namespace: "tenant-globex",
+      managedFields: [
+        {
+          manager: "kubectl-create",
+          operation: "Update",
+          apiVersion: "networking.k8s.io/v1",
+          time: "2025-06-01T01:00:00Z",
+          fieldsType: "FieldsV1",
+          fieldsV1: {},
+        },
+      ],
+    },
+    spec: {
+      podSelector: {},
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+      policyTypes: ["Egress"],
+    },
   },
 ];
 
 const airGappedViolations = (json: Record<string, any>) =>
-  (json.violations as { invariant: string; side: string; namespace: string }[]).filter((v) => v.invariant === "air-gapped").map((v) => `${v.side} ${v.namespace}`);
+  (json.violations as { invariant: string; side: string; namespace: string }[])
+    .filter((v) => v.invariant === "air-gapped")
+    .map((v) => `${v.side} ${v.namespace}`);
 
 describe("netpol-drift run: analysis settings", () => {
   it("NETPOL_DRIFT_VALUES is read from the cloned repo, relative to its root", async () => {
     // Outside the desired folder, committed after the seed: only the clone has it.
-    w.bare.commitFile("main", "charts/netpol/values.yaml", "tenant:\n  globex:\n    namespace: tenant-globex\n    allow_internet: false\n", "chart values");
-    expect(await w.run(globexToInternet, { day: 1, env: { NETPOL_DRIFT_VALUES: "charts/netpol/values.yaml", NETPOL_DRIFT_NOTIFY: "never" } })).toBe(0);
+    w.bare.commitFile(
+      "main",
+      "charts/netpol/values.yaml",
+      "tenant:\n  globex:\n    namespace: tenant-globex\n    allow_internet: false\n",
+      "chart values",
+    );
+    expect(
+      await w.run(globexToInternet, {
+        day: 1,
+        env: { NETPOL_DRIFT_VALUES: "charts/netpol/values.yaml", NETPOL_DRIFT_NOTIFY: "never" },
+      }),
+    ).toBe(0);
     const [first] = records(w);
     expect(airGappedViolations(recordJson(w, first!))).toEqual(["live tenant-globex"]);
   });
@@ -50,7 +80,11 @@ describe("netpol-drift run: analysis settings", () => {
   });
 
   it("NETPOL_DRIFT_AIR_GAPPED and NETPOL_DRIFT_TENANT_PATTERN name it instead", async () => {
-    const env = { NETPOL_DRIFT_NOTIFY: "never", NETPOL_DRIFT_TENANT_PATTERN: "tenant-*", NETPOL_DRIFT_AIR_GAPPED: "globex" };
+    const env = {
+      NETPOL_DRIFT_NOTIFY: "never",
+      NETPOL_DRIFT_TENANT_PATTERN: "tenant-*",
+      NETPOL_DRIFT_AIR_GAPPED: "globex",
+    };
     expect(await w.run(globexToInternet, { day: 1, env })).toBe(0);
     expect(airGappedViolations(recordJson(w, records(w)[0]!))).toEqual(["live tenant-globex"]);
   });
@@ -60,7 +94,9 @@ describe("netpol-drift run: analysis settings", () => {
     expect(records(w)).toEqual([]);
     expect(w.bare.branches()).toEqual(["main"]);
     expect(slack.requests).toHaveLength(0);
-    const problem = w.logs.map((l) => JSON.parse(l) as { msg: string; problem?: { file?: string; message: string } }).find((l) => l.msg === "report is incomplete");
+    const problem = w.logs
+      .map((l) => JSON.parse(l) as { msg: string; problem?: { file?: string; message: string } })
+      .find((l) => l.msg === "report is incomplete");
     expect(problem?.problem).toEqual({ file: "charts/none.yaml", message: "no such file (NETPOL_DRIFT_VALUES)" });
   });
 });

@@ -33,7 +33,16 @@ export interface World {
   githubWrites(): RecordedRequest[];
   env(extra?: Record<string, string>): Record<string, string>;
   /** One run at day `day` (the clock) against the capture `live`. */
-  run(live: Mutation, opts?: { day?: number; env?: Record<string, string>; deps?: Partial<RunDeps>; repoUrl?: string; timeoutMs?: number }): Promise<number>;
+  run(
+    live: Mutation,
+    opts?: {
+      day?: number;
+      env?: Record<string, string>;
+      deps?: Partial<RunDeps>;
+      repoUrl?: string;
+      timeoutMs?: number;
+    },
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,10 +54,18 @@ export async function makeWorld(): Promise<World> {
   await slack.start();
   const sleeps: number[] = [];
   const logs: string[] = [];
-  const logger = pino({ level: "debug", base: undefined }, new Writable({ write: (chunk, _enc, cb) => void (logs.push(String(chunk)), cb()) }));
+  const logger = pino(
+    { level: "debug", base: undefined },
+    new Writable({ write: (chunk, _enc, cb) => void (logs.push(String(chunk)), cb()) }),
+  );
   let n = 0;
   const world: World = {
-    root, bare, github, slack, sleeps, logs,
+    root,
+    bare,
+    github,
+    slack,
+    sleeps,
+    logs,
     slackPosts: () => slack.requests.filter((r) => r.method === "POST").map((r) => JSON.parse(r.bodyText)),
     githubWrites: () => github.requests.filter((r) => r.method !== "GET"),
     env: (extra = {}) => ({
@@ -63,13 +80,24 @@ export async function makeWorld(): Promise<World> {
     }),
     async run(live, opts = {}) {
       const file = await writeLive(root, `live-${++n}`, live);
-      const config: RunConfig = await loadConfig({ env: world.env({ ...(opts.repoUrl ? { NETPOL_DRIFT_REPO: opts.repoUrl } : {}), ...opts.env }) });
+      const config: RunConfig = await loadConfig({
+        env: world.env({ ...(opts.repoUrl ? { NETPOL_DRIFT_REPO: opts.repoUrl } : {}), ...opts.env }),
+      });
       const now = () => new Date(Date.UTC(2025, 5, opts.day ?? n, 2, 30));
       const deps = wireRun(config, {
         logger,
         now,
-        sources: { live: { kind: "file", file }, scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions() },
-        edge: { timeoutMs: opts.timeoutMs ?? 10_000, retries: 1, baseDelayMs: 1, sleep: async (ms) => void sleeps.push(ms) },
+        sources: {
+          live: { kind: "file", file },
+          scope: { namespaces: [], exclude: [] },
+          normalize: defaultNormalizeOptions(),
+        },
+        edge: {
+          timeoutMs: opts.timeoutMs ?? 10_000,
+          retries: 1,
+          baseDelayMs: 1,
+          sleep: async (ms) => void sleeps.push(ms),
+        },
         scratchRoot: root,
       });
       return runNightly(config, { ...deps, ...opts.deps });
@@ -88,7 +116,11 @@ export function records(w: World, ref = BRANCH): string[] {
   return w.bare.ls(ref, RECORDS).filter((f) => f.endsWith(".json"));
 }
 
-export function recordJson(w: World, name: string, ref = BRANCH): { record: { kind: string; fingerprint: string; delivery: Record<string, any> } } & Record<string, any> {
+export function recordJson(
+  w: World,
+  name: string,
+  ref = BRANCH,
+): { record: { kind: string; fingerprint: string; delivery: Record<string, any> } } & Record<string, any> {
   return JSON.parse(w.bare.show(ref, `${RECORDS}/${name}`) ?? "null");
 }
 

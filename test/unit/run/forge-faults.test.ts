@@ -12,7 +12,13 @@ useWorld((world) => (w = world));
 const FAULTS: [string, Omit<Fault, "match" | "times">][] = [
   ["401", { status: 401, body: { message: "Bad credentials" } }],
   ["404", { status: 404, body: { message: "Not Found" } }],
-  ["422", { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "nope" }] } }],
+  [
+    "422",
+    {
+      status: 422,
+      body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: "nope" }] },
+    },
+  ],
   ["429 with Retry-After", { status: 429, headers: { "retry-after": "1" }, body: { message: "rate limited" } }],
   ["500", { status: 500, body: { message: "boom" } }],
   ["timeout", { hang: true }],
@@ -36,7 +42,10 @@ describe("netpol-drift run: forge faults never lose the git record", () => {
       expectOneRecord(w);
       expect(w.github.pulls).toHaveLength(1);
       expect(w.slackPosts()).toHaveLength(1);
-      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({ changeRequest: { id: 1 }, slack: {} });
+      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({
+        changeRequest: { id: 1 },
+        slack: {},
+      });
       expect(w.github.violations).toEqual([]);
     });
   }
@@ -48,4 +57,3 @@ describe("netpol-drift run: forge faults never lose the git record", () => {
     expect(w.github.pulls).toHaveLength(1);
   });
 });
-

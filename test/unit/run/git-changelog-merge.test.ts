@@ -9,13 +9,29 @@ import { entryBlocks, mergeChangelog } from "../../../src/sinks/changelog/merge.
 const report = (n: number): Report => ({
   complete: true,
   summary: { desired: 3, live: 3, inSync: 3 - n, missing: 0, unmanaged: 0, modified: n },
-  drift: Array.from({ length: n }, (_, i) => ({ state: "modified" as const, namespace: "db", name: `p${i}`, changes: [{ path: "spec.podSelector", desired: 1, live: 2 }], diff: "" })),
-  skipped: [], problems: [], generatedAt: "2025-06-01T02:30:00.000Z", cluster: "prod", withheld: [],
+  drift: Array.from({ length: n }, (_, i) => ({
+    state: "modified" as const,
+    namespace: "db",
+    name: `p${i}`,
+    changes: [{ path: "spec.podSelector", desired: 1, live: 2 }],
+    diff: "",
+  })),
+  skipped: [],
+  problems: [],
+  generatedAt: "2025-06-01T02:30:00.000Z",
+  cluster: "prod",
+  withheld: [],
   sources: { desired: "repo", live: "file", requests: 1 },
 });
 const entry = (day: number, fp: string, kind: EntryInput["kind"] = day === 1 ? "new" : "changed"): EntryInput => ({
-  cluster: "prod", kind, report: report(kind === "resolved" ? 0 : 1), fingerprint: fp.repeat(64), resolvedCount: 1,
-  recordPath: `ops/np/change-records/prod/000${day}.md`, changelogPath: "ops/np/CHANGELOG.md", now: new Date(Date.UTC(2025, 5, day, 2, 30)),
+  cluster: "prod",
+  kind,
+  report: report(kind === "resolved" ? 0 : 1),
+  fingerprint: fp.repeat(64),
+  resolvedCount: 1,
+  recordPath: `ops/np/change-records/prod/000${day}.md`,
+  changelogPath: "ops/np/CHANGELOG.md",
+  now: new Date(Date.UTC(2025, 5, day, 2, 30)),
 });
 const HUMAN_MAIN = "# Changelog\n\n- 2025-06-01: rotated the egress allow-list\n";
 
@@ -41,9 +57,19 @@ describe("mergeChangelog", () => {
   });
 
   it("the same drift coming back (same kind and fingerprint, another night) is another entry", () => {
-    const branch = [entry(1, "a"), entry(2, "b"), entry(3, "a"), entry(4, "b")].reduce<string | undefined>((t, e) => appendEntry(t, e), undefined) ?? "";
-    const mainHas = [entry(1, "a"), entry(2, "b")].reduce<string | undefined>((t, e) => appendEntry(t, e), undefined) ?? "";
-    expect(parseChangelog(mergeChangelog(branch, mainHas)).map((e) => `${e.kind}:${e.fingerprint[0]}`)).toEqual(["new:a", "changed:b", "changed:a", "changed:b"]);
+    const branch =
+      [entry(1, "a"), entry(2, "b"), entry(3, "a"), entry(4, "b")].reduce<string | undefined>(
+        (t, e) => appendEntry(t, e),
+        undefined,
+      ) ?? "";
+    const mainHas =
+      [entry(1, "a"), entry(2, "b")].reduce<string | undefined>((t, e) => appendEntry(t, e), undefined) ?? "";
+    expect(parseChangelog(mergeChangelog(branch, mainHas)).map((e) => `${e.kind}:${e.fingerprint[0]}`)).toEqual([
+      "new:a",
+      "changed:b",
+      "changed:a",
+      "changed:b",
+    ]);
   });
 
   it("a person's dated heading is not taken for one of ours, and text people wrote on the branch is not copied", () => {

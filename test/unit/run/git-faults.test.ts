@@ -21,11 +21,21 @@ describe("netpol-drift run: git races and crashes", () => {
       // The push's ref advertisement: the remote moves right now, after our fetch.
       if (!raced && req.query === "service=git-receive-pack") {
         raced = true;
-        w.bare.commitFile("main", CHANGELOG, "# Our changelog\n\n- 2025-05-31: tightened egress (human entry)\n", "human changelog entry");
+        w.bare.commitFile(
+          "main",
+          CHANGELOG,
+          "# Our changelog\n\n- 2025-05-31: tightened egress (human entry)\n",
+          "human changelog entry",
+        );
       }
     });
     try {
-      const env = { NETPOL_DRIFT_PUSH: "direct", NETPOL_DRIFT_GIT_TOKEN: token, NETPOL_DRIFT_GIT_USERNAME: "x-access-token", NETPOL_DRIFT_FORGE: "none" };
+      const env = {
+        NETPOL_DRIFT_PUSH: "direct",
+        NETPOL_DRIFT_GIT_TOKEN: token,
+        NETPOL_DRIFT_GIT_USERNAME: "x-access-token",
+        NETPOL_DRIFT_FORGE: "none",
+      };
       expect(await w.run(driftA, { env, repoUrl: server.url(w.bare.dir) })).toBe(0);
       const log = w.bare.log("main");
       expect(log[0]).toMatch(/^netpol-drift: prod-eu record 1 delivered/);
@@ -53,7 +63,13 @@ describe("netpol-drift run: git races and crashes", () => {
         detect: async (dir) => {
           w.bare.commitFile("main", CHANGELOG, "# Our changelog\n", "human changelog");
           return detectFromSources(
-            { desired: dir, live: { kind: "file", file: `${w.root}/live-1.json` }, scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions(), clusterName: "prod-eu" },
+            {
+              desired: dir,
+              live: { kind: "file", file: `${w.root}/live-1.json` },
+              scope: { namespaces: [], exclude: [] },
+              normalize: defaultNormalizeOptions(),
+              clusterName: "prod-eu",
+            },
             { logger: silentLogger(), now: () => new Date("2025-06-01T02:30:00Z") },
           );
         },
@@ -66,7 +82,10 @@ describe("netpol-drift run: git races and crashes", () => {
   });
 
   it("crash between commit and push: the re-run starts from the remote and writes everything exactly once", async () => {
-    await w.bare.hook("pre-receive", `#!/bin/sh\nif [ ! -f "${w.root}/crashed" ]; then touch "${w.root}/crashed"; echo "simulated crash" >&2; exit 1; fi\nexit 0\n`);
+    await w.bare.hook(
+      "pre-receive",
+      `#!/bin/sh\nif [ ! -f "${w.root}/crashed" ]; then touch "${w.root}/crashed"; echo "simulated crash" >&2; exit 1; fi\nexit 0\n`,
+    );
     expect(await w.run(driftA, { day: 1 })).toBe(2);
     expect(w.bare.branches()).toEqual(["main"]);
     expect(w.github.requests).toHaveLength(0);
@@ -93,7 +112,10 @@ describe("netpol-drift run: git races and crashes", () => {
     expect(w.github.pulls).toHaveLength(1);
     expect(w.github.openPulls()).toHaveLength(1);
     expect(w.slackPosts()).toHaveLength(2);
-    expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({ changeRequest: { id: 1 }, slack: {} });
+    expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({
+      changeRequest: { id: 1 },
+      slack: {},
+    });
   });
 
   it("an incomplete report (the live list failed) records nothing and exits 2", async () => {
@@ -103,7 +125,12 @@ describe("netpol-drift run: git races and crashes", () => {
       deps: {
         detect: (dir) =>
           detectFromSources(
-            { desired: dir, live: { kind: "file", file: `${w.root}/no-such-capture.json` }, scope: { namespaces: [], exclude: [] }, normalize: defaultNormalizeOptions() },
+            {
+              desired: dir,
+              live: { kind: "file", file: `${w.root}/no-such-capture.json` },
+              scope: { namespaces: [], exclude: [] },
+              normalize: defaultNormalizeOptions(),
+            },
             { logger: silentLogger(), now: () => new Date() },
           ),
       },
@@ -113,4 +140,3 @@ describe("netpol-drift run: git races and crashes", () => {
     expect(w.github.pulls[0]?.state).toBe("open");
   });
 });
-

@@ -12,11 +12,14 @@ import { BRANCH, CHANGELOG, records, useWorld, type World } from "./fixture.js";
 vi.setConfig({ testTimeout: 180_000 });
 
 let w: World;
-useWorld((world) => {
-  w = world;
-  git(w.bare.dir, ["config", "receive.denyNonFastForwards", "true"]);
-  git(w.bare.dir, ["config", "receive.denyDeletes", "true"]);
-}, { checkGitHub: true });
+useWorld(
+  (world) => {
+    w = world;
+    git(w.bare.dir, ["config", "receive.denyNonFastForwards", "true"]);
+    git(w.bare.dir, ["config", "receive.denyDeletes", "true"]);
+  },
+  { checkGitHub: true },
+);
 
 const HUMAN = "# Team changelog\n\n- 2025-06-01: rotated the egress allow-list (a person, on main)\n";
 const rev = (ref: string) => git(w.bare.dir, ["rev-parse", ref]).trim();
@@ -41,7 +44,18 @@ const mergesCleanly = () => {
 function mainMoves(n: number): void {
   const work = path.join(w.root, `main-moves-${Math.random().toString(36).slice(2)}`);
   git(w.root, ["clone", "-q", "--branch", "main", w.bare.dir, work]);
-  for (let i = 1; i <= n; i++) git(work, ["-c", "user.name=Someone", "-c", "user.email=someone@example.test", "commit", "-q", "--allow-empty", "-m", `unrelated ${i}`]);
+  for (let i = 1; i <= n; i++)
+    git(work, [
+      "-c",
+      "user.name=Someone",
+      "-c",
+      "user.email=someone@example.test",
+      "commit",
+      "-q",
+      "--allow-empty",
+      "-m",
+      `unrelated ${i}`,
+    ]);
   git(work, ["push", "-q", "origin", "main"]);
 }
 /** Merge the PR as a person would (a merge commit on main), and push main. */
@@ -49,7 +63,17 @@ function mergeThePr(): void {
   const work = path.join(w.root, `merge-${Math.random().toString(36).slice(2)}`);
   git(w.root, ["clone", "-q", "--branch", "main", w.bare.dir, work]);
   git(work, ["fetch", "-q", "origin", BRANCH]);
-  git(work, ["-c", "user.name=Reviewer", "-c", "user.email=r@example.test", "merge", "-q", "--no-ff", "--no-edit", "FETCH_HEAD"]);
+  git(work, [
+    "-c",
+    "user.name=Reviewer",
+    "-c",
+    "user.email=r@example.test",
+    "merge",
+    "-q",
+    "--no-ff",
+    "--no-edit",
+    "FETCH_HEAD",
+  ]);
   git(work, ["push", "-q", "origin", "main"]);
 }
 

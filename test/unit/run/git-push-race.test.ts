@@ -2,7 +2,14 @@ import path from "node:path";
 import { writeFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
-import { git, holdFirstPush, loseRefRaceOnce, stageCommit, startHttpGitServer, waitForFile } from "../../helpers/git-server.js";
+import {
+  git,
+  holdFirstPush,
+  loseRefRaceOnce,
+  stageCommit,
+  startHttpGitServer,
+  waitForFile,
+} from "../../helpers/git-server.js";
 import { driftA, driftB } from "../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, expectOneRecord, records, useWorld, type World } from "./fixture.js";
 

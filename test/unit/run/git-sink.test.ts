@@ -21,7 +21,13 @@ async function setup(): Promise<{ root: string; bare: Awaited<ReturnType<typeof 
 }
 
 function opts(root: string, url: string, extra: Partial<RepoOptions> = {}): RepoOptions {
-  return { url, dir: path.join(root, `clone-${Math.random().toString(36).slice(2)}`), author, secrets: [TOKEN], ...extra };
+  return {
+    url,
+    dir: path.join(root, `clone-${Math.random().toString(36).slice(2)}`),
+    author,
+    secrets: [TOKEN],
+    ...extra,
+  };
 }
 
 const append = (line: string) => async (repo: PolicyRepo) => {
@@ -35,11 +41,23 @@ describe("git sink", () => {
   it("clones over file://, commits as the bot and pushes a new branch created from the base", async () => {
     const { root, bare } = await setup();
     const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
-    const res = await publish(repo, { branch: "netpol-drift/prod", base: "main", retries: 2, apply: append("entry 1"), logger: silentLogger() });
+    const res = await publish(repo, {
+      branch: "netpol-drift/prod",
+      base: "main",
+      retries: 2,
+      apply: append("entry 1"),
+      logger: silentLogger(),
+    });
     expect(res).toMatchObject({ outcome: "pushed", attempts: 1 });
     expect(bare.show("netpol-drift/prod", "ops/CHANGELOG.md")).toBe("# log\nentry 1\n");
     expect(bare.show("main", "ops/CHANGELOG.md")).toBe("# log\n");
-    const again = await publish(repo, { branch: "netpol-drift/prod", base: "main", retries: 2, apply: append("entry 1"), logger: silentLogger() });
+    const again = await publish(repo, {
+      branch: "netpol-drift/prod",
+      base: "main",
+      retries: 2,
+      apply: append("entry 1"),
+      logger: silentLogger(),
+    });
     expect(again.outcome).toBe("nothing");
   });
 
@@ -48,7 +66,10 @@ describe("git sink", () => {
     const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
     let raced = false;
     const res = await publish(repo, {
-      branch: "main", base: "main", retries: 2, logger: silentLogger(),
+      branch: "main",
+      base: "main",
+      retries: 2,
+      logger: silentLogger(),
       apply: async (r, attempt) => {
         if (!raced) {
           raced = true;
@@ -67,7 +88,10 @@ describe("git sink", () => {
     const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
     let n = 0;
     const run = publish(repo, {
-      branch: "main", base: "main", retries: 1, logger: silentLogger(),
+      branch: "main",
+      base: "main",
+      retries: 1,
+      logger: silentLogger(),
       apply: async (r) => {
         bare.commitFile("main", `other-${++n}.txt`, "x\n", `other ${n}`);
         return append(`bot ${n}`)(r);
@@ -83,10 +107,16 @@ describe("git sink", () => {
     const sleeps: number[] = [];
     let applied = 0;
     const run = publish(repo, {
-      branch: "main", base: "main", retries: 2, logger: silentLogger(), sleep: async (ms) => void sleeps.push(ms),
+      branch: "main",
+      base: "main",
+      retries: 2,
+      logger: silentLogger(),
+      sleep: async (ms) => void sleeps.push(ms),
       apply: async (r) => (applied++, append("entry")(r)),
     });
-    await expect(run).rejects.toThrow(/rejected 3 times \(last: \[remote rejected\] HEAD -> main \(failed to update ref\): cannot lock ref 'refs\/heads\/main': Unable to create/);
+    await expect(run).rejects.toThrow(
+      /rejected 3 times \(last: \[remote rejected\] HEAD -> main \(failed to update ref\): cannot lock ref 'refs\/heads\/main': Unable to create/,
+    );
     expect(applied).toBe(3);
     expect(sleeps).toHaveLength(2);
     expect(sleeps.every((ms) => ms > 0)).toBe(true);
@@ -98,7 +128,13 @@ describe("git sink", () => {
     const repo = await PolicyRepo.clone(opts(root, bare.fileUrl), "main");
     await bare.hook("pre-receive", "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n");
     let applied = 0;
-    const run = publish(repo, { branch: "main", base: "main", retries: 3, logger: silentLogger(), apply: async (r) => (applied++, append("entry")(r)) });
+    const run = publish(repo, {
+      branch: "main",
+      base: "main",
+      retries: 3,
+      logger: silentLogger(),
+      apply: async (r) => (applied++, append("entry")(r)),
+    });
     await expect(run).rejects.toThrow(/\[remote rejected\] HEAD -> main \(pre-receive hook declined\)/);
     expect(applied).toBe(1);
   });
@@ -110,14 +146,26 @@ describe("git sink", () => {
       server = await startHttpGitServer(root, { username: "x-access-token", token: TOKEN });
       cleanup.push(() => server.close());
       const url = server.url(bare.dir);
-      const repo = await PolicyRepo.clone(opts(root, url, { auth: { username: "x-access-token", token: TOKEN } }), "main");
-      const res = await publish(repo, { branch: "main", base: "main", retries: 1, apply: append("over http"), logger: silentLogger() });
+      const repo = await PolicyRepo.clone(
+        opts(root, url, { auth: { username: "x-access-token", token: TOKEN } }),
+        "main",
+      );
+      const res = await publish(repo, {
+        branch: "main",
+        base: "main",
+        retries: 1,
+        apply: append("over http"),
+        logger: silentLogger(),
+      });
       expect(res.outcome).toBe("pushed");
       expect(bare.show("main", "ops/CHANGELOG.md")).toContain("over http");
       expect(server.requests.some((r) => r.path.endsWith("/git-receive-pack") && r.method === "POST")).toBe(true);
 
       const wrong = "wrong-token-value-456";
-      const err = await PolicyRepo.clone(opts(root, url, { auth: { username: "x-access-token", token: wrong }, secrets: [wrong] }), "main").catch((e: unknown) => e);
+      const err = await PolicyRepo.clone(
+        opts(root, url, { auth: { username: "x-access-token", token: wrong }, secrets: [wrong] }),
+        "main",
+      ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GitSinkError);
       expect(String((err as Error).message)).not.toContain(wrong);
       expect(String((err as Error).message)).not.toContain(Buffer.from(`x-access-token:${wrong}`).toString("base64"));
@@ -129,7 +177,9 @@ describe("git sink", () => {
       server = await startHttpGitServer(root, { username: "u", token: TOKEN });
       cleanup.push(() => server.close());
       const url = server.url(bare.dir).replace("http://", `http://u:nope-not-it-789@`);
-      const err = await PolicyRepo.clone(opts(root, url, { secrets: ["nope-not-it-789"] }), "main").catch((e: unknown) => e as Error);
+      const err = await PolicyRepo.clone(opts(root, url, { secrets: ["nope-not-it-789"] }), "main").catch(
+        (e: unknown) => e as Error,
+      );
       expect(err).toBeInstanceOf(GitSinkError);
       expect((err as Error).message).not.toContain("nope-not-it-789");
     });

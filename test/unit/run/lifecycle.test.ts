@@ -21,7 +21,9 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(md).toMatch(/-\s+port: 5432\n\+\s+port: 5433/);
     expect(md).toContain("kubectl-edit");
     const log1 = w.bare.show(BRANCH, CHANGELOG) ?? "";
-    expect(parseChangelog(log1)).toEqual([{ cluster: CLUSTER, kind: "new", fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(parseChangelog(log1)).toEqual([
+      { cluster: CLUSTER, kind: "new", fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
     expect(log1).toContain("`database/api-to-postgres` modified");
     expect(log1).toContain("(change-records/prod-eu/0001-20250601T023000Z-new.md)");
     expect(w.bare.show("main", CHANGELOG)).toBeUndefined(); // PR mode: main is untouched
@@ -30,7 +32,10 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(w.github.pulls[0]?.body).toContain("0001-20250601T023000Z-new.md");
     expect(w.slackPosts()).toHaveLength(1);
     const first = recordJson(w, "0001-20250601T023000Z-new.json");
-    expect(first.record.delivery).toMatchObject({ changeRequest: { id: 1, url: expect.any(String) }, slack: { sentAt: "2025-06-01T02:30:00.000Z" } });
+    expect(first.record.delivery).toMatchObject({
+      changeRequest: { id: 1, url: expect.any(String) },
+      slack: { sentAt: "2025-06-01T02:30:00.000Z" },
+    });
     expect(first.summary).toMatchObject({ modified: 1, missing: 1 });
     const commits = w.bare.log(BRANCH);
     expect(commits[1]).toMatch(/Netpol-Drift-Fingerprint: [0-9a-f]{64}/);
@@ -59,7 +64,10 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(log4.startsWith(log3)).toBe(true);
     expect(parseChangelog(log4).map((e) => e.kind)).toEqual(["new", "changed", "resolved"]);
     expect(records(w).at(-1)).toBe("0003-20250604T023000Z-resolved.json");
-    expect(recordJson(w, "0003-20250604T023000Z-resolved.json").record).toMatchObject({ kind: "resolved", delivery: { changeRequest: { id: 1, closed: true } } });
+    expect(recordJson(w, "0003-20250604T023000Z-resolved.json").record).toMatchObject({
+      kind: "resolved",
+      delivery: { changeRequest: { id: 1, closed: true } },
+    });
     expect(w.github.pulls[0]?.state).toBe("closed");
     expect(w.github.comments).toHaveLength(1);
     expect(w.github.comments[0]?.body).toContain("resolved");
@@ -87,8 +95,16 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
       ...Array.from({ length: 120 }, (_, i) => ({
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
-        metadata: { name: `debug-${String(i).padStart(3, "0")}`, namespace: `team-${i % 40}`, labels: { purpose: "x".repeat(60) } },
-        spec: { podSelector: { matchLabels: { app: `app-${i}` } }, ingress: [{ from: [{ ipBlock: { cidr: `10.${i % 250}.0.0/16` } }] }], policyTypes: ["Ingress"] },
+        metadata: {
+          name: `debug-${String(i).padStart(3, "0")}`,
+          namespace: `team-${i % 40}`,
+          labels: { purpose: "x".repeat(60) },
+        },
+        spec: {
+          podSelector: { matchLabels: { app: `app-${i}` } },
+          ingress: [{ from: [{ ipBlock: { cidr: `10.${i % 250}.0.0/16` } }] }],
+          policyTypes: ["Ingress"],
+        },
       })),
     ];
     expect(await w.run(many)).toBe(0);

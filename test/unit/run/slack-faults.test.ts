@@ -37,7 +37,9 @@ describe("netpol-drift run: Slack faults never lose the git record", () => {
       expect(posts()).toBe(failedPosts + 1); // the missed digest, once
       expect(await w.run(driftATouchedAgain, { day: 3 })).toBe(0);
       expect(posts()).toBe(failedPosts + 1); // then quiet
-      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery.slack).toEqual({ sentAt: "2025-06-02T02:30:00.000Z" });
+      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery.slack).toEqual({
+        sentAt: "2025-06-02T02:30:00.000Z",
+      });
     });
   }
 });

@@ -33,11 +33,26 @@ function context(env: NodeJS.ProcessEnv = {}) {
 
 describe("splitArgs", () => {
   it("keeps --cron/--timezone and hands every other flag to run unchanged", () => {
-    expect(splitArgs(["--cron", "30 2 * * *", "--desired", "d", "--timezone=Europe/Berlin", "-n", "shop", "--log-level", "debug"])).toEqual({
+    expect(
+      splitArgs([
+        "--cron",
+        "30 2 * * *",
+        "--desired",
+        "d",
+        "--timezone=Europe/Berlin",
+        "-n",
+        "shop",
+        "--log-level",
+        "debug",
+      ]),
+    ).toEqual({
       own: { cron: "30 2 * * *", timezone: "Europe/Berlin" },
       rest: ["--desired", "d", "-n", "shop", "--log-level", "debug"],
     });
-    expect(splitArgs(["--cron=@daily", "--", "--cron", "x"])).toEqual({ own: { cron: "@daily" }, rest: ["--cron", "x"] });
+    expect(splitArgs(["--cron=@daily", "--", "--cron", "x"])).toEqual({
+      own: { cron: "@daily" },
+      rest: ["--cron", "x"],
+    });
     expect(splitArgs(["-h"]).own.help).toBe(true);
   });
 
@@ -93,7 +108,11 @@ describe("netpol-drift schedule", () => {
         };
       },
     };
-    const exit = scheduleCommandWith(["--cron", "* * * * * *", "--desired", "policies", "--log-level", "debug"], t.ctx, deps);
+    const exit = scheduleCommandWith(
+      ["--cron", "* * * * * *", "--desired", "policies", "--log-level", "debug"],
+      t.ctx,
+      deps,
+    );
     const [started] = await t.log.waitFor(msg("scheduler started"));
     expect(started?.timezone).toBe("Europe/Berlin");
     await t.log.waitFor(msg("scheduled run finished"));
@@ -144,7 +163,9 @@ describe("netpol-drift schedule", () => {
         throw new UsageError(`unknown flag ${runArgs[0]}`);
       },
     };
-    await expect(scheduleCommandWith(["--cron", "@daily", "--bogus"], t.ctx, deps)).rejects.toThrow("unknown flag --bogus");
+    await expect(scheduleCommandWith(["--cron", "@daily", "--bogus"], t.ctx, deps)).rejects.toThrow(
+      "unknown flag --bogus",
+    );
     expect(signals.listenerCount("SIGTERM")).toBe(0);
   });
 });

@@ -3,7 +3,11 @@ import { pino, type Logger } from "pino";
 export type LogLine = Record<string, unknown> & { msg?: string; level: number };
 
 /** A real pino logger writing JSON lines into memory, with a way to wait for a line to appear. */
-export function memoryLogger(): { logger: Logger; lines: LogLine[]; waitFor: (pred: (l: LogLine) => boolean, count?: number) => Promise<LogLine[]> } {
+export function memoryLogger(): {
+  logger: Logger;
+  lines: LogLine[];
+  waitFor: (pred: (l: LogLine) => boolean, count?: number) => Promise<LogLine[]>;
+} {
   const lines: LogLine[] = [];
   let waiters: { pred: (l: LogLine) => boolean; count: number; resolve: (found: LogLine[]) => void }[] = [];
   const check = () => {

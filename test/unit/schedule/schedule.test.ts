@@ -40,9 +40,9 @@ describe("validateSchedule", () => {
   it("runSchedule refuses an invalid schedule before scheduling anything", async () => {
     const { logger } = memoryLogger();
     const job = () => Promise.resolve(0);
-    await expect(runSchedule({ cron: "* * * * 8", timezone: "Etc/UTC" }, { job, logger, signal: new AbortController().signal })).rejects.toThrow(
-      ScheduleConfigError,
-    );
+    await expect(
+      runSchedule({ cron: "* * * * 8", timezone: "Etc/UTC" }, { job, logger, signal: new AbortController().signal }),
+    ).rejects.toThrow(ScheduleConfigError);
     expect(getTasks().size).toBe(0);
   });
 });
@@ -51,7 +51,10 @@ describe("runSchedule", () => {
   it("logs the next run time in the schedule's own time zone", async () => {
     const { logger, waitFor } = memoryLogger();
     const controller = new AbortController();
-    const done = runSchedule({ cron: "30 2 * * *", timezone: "Asia/Kolkata" }, { job: () => Promise.resolve(0), logger, signal: controller.signal });
+    const done = runSchedule(
+      { cron: "30 2 * * *", timezone: "Asia/Kolkata" },
+      { job: () => Promise.resolve(0), logger, signal: controller.signal },
+    );
     const [next] = await waitFor(msg("next run"));
     controller.abort();
     expect(await done).toEqual({ runs: 0, failed: 0, skipped: 0 });
@@ -95,7 +98,9 @@ describe("runSchedule", () => {
     expect(summary.failed).toBe(0);
     expect(lines.filter(msg("scheduled run started")).length).toBe(calls);
     // node-cron's own overlap warning, through the logger we passed, tagged as its component.
-    expect(lines.some((l) => l.component === "node-cron" && /overlap/.test(String(l.msg)) && l.level === 40)).toBe(true);
+    expect(lines.some((l) => l.component === "node-cron" && /overlap/.test(String(l.msg)) && l.level === 40)).toBe(
+      true,
+    );
   });
 
   it("a stop request lets the current run finish, starts no other, and only then resolves", async () => {
@@ -111,7 +116,10 @@ describe("runSchedule", () => {
       return 1; // drift found: not a failure
     };
     let resolved = false;
-    const done = runSchedule({ cron: EVERY_SECOND, timezone: "Etc/UTC" }, { job, logger, signal: controller.signal }).then((s) => {
+    const done = runSchedule(
+      { cron: EVERY_SECOND, timezone: "Etc/UTC" },
+      { job, logger, signal: controller.signal },
+    ).then((s) => {
       resolved = true;
       return s;
     });
@@ -157,7 +165,10 @@ describe("runSchedule", () => {
     const controller = new AbortController();
     controller.abort();
     let calls = 0;
-    const summary = await runSchedule({ cron: EVERY_SECOND, timezone: "Etc/UTC" }, { job: async () => ++calls, logger, signal: controller.signal });
+    const summary = await runSchedule(
+      { cron: EVERY_SECOND, timezone: "Etc/UTC" },
+      { job: async () => ++calls, logger, signal: controller.signal },
+    );
     expect(summary).toEqual({ runs: 0, failed: 0, skipped: 0 });
     expect(getTasks().size).toBe(0);
   });

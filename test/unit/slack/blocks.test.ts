@@ -8,11 +8,26 @@ function digest(over: Partial<Digest> = {}): Digest {
     {
       namespace: "payments",
       items: [
-        { name: "allow-api", state: "modified", paths: ["spec.ingress[0].ports", "spec.podSelector"], changedBy: { manager: "kubectl-edit", operation: "Update", time: "2024-05-01T10:00:00Z" } },
+        {
+          name: "allow-api",
+          state: "modified",
+          paths: ["spec.ingress[0].ports", "spec.podSelector"],
+          changedBy: { manager: "kubectl-edit", operation: "Update", time: "2024-05-01T10:00:00Z" },
+        },
         { name: "default-deny", state: "missing", paths: [] },
       ],
     },
-    { namespace: "web", items: [{ name: "debug-open", state: "unmanaged", paths: [], changedBy: { manager: "kubectl-client-side-apply", operation: "Apply" } }] },
+    {
+      namespace: "web",
+      items: [
+        {
+          name: "debug-open",
+          state: "unmanaged",
+          paths: [],
+          changedBy: { manager: "kubectl-client-side-apply", operation: "Apply" },
+        },
+      ],
+    },
   ];
   return {
     kind: "new",
@@ -30,19 +45,36 @@ function digest(over: Partial<Digest> = {}): Digest {
 }
 
 const texts = (blocks: SlackBlock[]) =>
-  blocks.map((b) => (b.type === "header" || b.type === "section" ? b.text.text : b.type === "context" ? b.elements.map((e) => e.text).join(" ") : "")).join("\n");
+  blocks
+    .map((b) =>
+      b.type === "header" || b.type === "section"
+        ? b.text.text
+        : b.type === "context"
+          ? b.elements.map((e) => e.text).join(" ")
+          : "",
+    )
+    .join("\n");
 
 describe("buildDigestMessage", () => {
   it("says cluster, counts, drifted policies by namespace, who changed them and the PR link, within the contract", () => {
     const msg = buildDigestMessage(digest());
     expect(validateSlackMessage(msg)).toEqual([]);
-    expect(msg.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: ":warning: NetworkPolicy drift — prod-eu", emoji: true } });
+    expect(msg.blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: ":warning: NetworkPolicy drift — prod-eu", emoji: true },
+    });
     expect(msg.text).toBe("NetworkPolicy drift detected in prod-eu: 3 drifted (1 modified, 1 missing, 1 unmanaged).");
     const all = texts(msg.blocks);
-    expect(all).toContain("*3 policies drifted*: 1 modified, 1 missing, 1 unmanaged · 40 in sync (desired 42, live 43)");
+    expect(all).toContain(
+      "*3 policies drifted*: 1 modified, 1 missing, 1 unmanaged · 40 in sync (desired 42, live 43)",
+    );
     expect(all).toContain("<https://github.example/acme/policies/pull/7|Pull request>");
-    expect(all).toContain("*`payments`* (2)\n• `allow-api` modified: `spec.ingress[0].ports`, `spec.podSelector` — by kubectl-edit (Update 2024-05-01T10:00:00Z)\n• `default-deny` missing");
-    expect(all).toContain("*`web`* (1)\n• `debug-open` unmanaged (live, not in git) — by kubectl-client-side-apply (Apply)");
+    expect(all).toContain(
+      "*`payments`* (2)\n• `allow-api` modified: `spec.ingress[0].ports`, `spec.podSelector` — by kubectl-edit (Update 2024-05-01T10:00:00Z)\n• `default-deny` missing",
+    );
+    expect(all).toContain(
+      "*`web`* (1)\n• `debug-open` unmanaged (live, not in git) — by kubectl-client-side-apply (Apply)",
+    );
     expect(all).toContain("fingerprint `3fa9c2`");
     expect(all).toContain("record `records/prod-eu/2024-05-01.md`");
     expect(all).not.toMatch(/more polic/);
@@ -53,7 +85,19 @@ describe("buildDigestMessage", () => {
       digest({
         cluster: "a<b>&c",
         prUrl: "https://gitlab.example/g/p/-/merge_requests/3?x=1&y=<2>|z",
-        namespaces: [{ namespace: "ns", items: [{ name: "p", state: "modified", paths: ["spec.x<y>"], changedBy: { manager: "evil <!channel> & co", operation: "Update" } }] }],
+        namespaces: [
+          {
+            namespace: "ns",
+            items: [
+              {
+                name: "p",
+                state: "modified",
+                paths: ["spec.x<y>"],
+                changedBy: { manager: "evil <!channel> & co", operation: "Update" },
+              },
+            ],
+          },
+        ],
         total: 1,
       }),
     );
@@ -100,7 +144,11 @@ describe("buildDigestMessage", () => {
   });
 
   it("splits one large namespace over several sections rather than overflowing one", () => {
-    const items = Array.from({ length: 40 }, (_, i) => ({ name: `policy-${"n".repeat(200)}-${i}`, state: "missing" as const, paths: [] }));
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      name: `policy-${"n".repeat(200)}-${i}`,
+      state: "missing" as const,
+      paths: [],
+    }));
     const msg = buildDigestMessage(digest({ namespaces: [{ namespace: "big", items }], total: 40 }), { maxItems: 40 });
     expect(validateSlackMessage(msg)).toEqual([]);
     const sections = msg.blocks.filter((b) => b.type === "section" && b.text.text.startsWith("*`big`*"));
@@ -127,7 +175,9 @@ describe("buildDigestMessage", () => {
       }),
     );
     expect(validateSlackMessage(msg)).toEqual([]);
-    expect(msg.blocks[0]).toMatchObject({ text: { text: ":white_check_mark: NetworkPolicy drift resolved — prod-eu" } });
+    expect(msg.blocks[0]).toMatchObject({
+      text: { text: ":white_check_mark: NetworkPolicy drift resolved — prod-eu" },
+    });
     const all = texts(msg.blocks);
     expect(all).toContain("*No drift left*: 1 policy is back in sync. 42 in sync (desired 42, live 42)");
     expect(all).toContain("*`payments`* (1)\n• `allow-api` back in sync (was modified)");
@@ -141,7 +191,9 @@ describe("buildDigestMessage", () => {
   });
 
   it("flags an incomplete run, and works without a PR link or record path", () => {
-    const msg = buildDigestMessage(digest({ complete: false, prUrl: undefined, recordPath: undefined, kind: "changed" }));
+    const msg = buildDigestMessage(
+      digest({ complete: false, prUrl: undefined, recordPath: undefined, kind: "changed" }),
+    );
     expect(validateSlackMessage(msg)).toEqual([]);
     const all = texts(msg.blocks);
     expect(all).toContain("*Incomplete run*");

@@ -62,11 +62,19 @@ export function createOctokit(opts: GitHubClientOptions): Octokit {
         const headers = responseHeaders(err);
         const delay = nextDelay(
           attempt,
-          { status: failure.status, timedOut, idempotent: IDEMPOTENT.has(method), retryAfterMs: headers ? retryAfterMs(headers) : undefined },
+          {
+            status: failure.status,
+            timedOut,
+            idempotent: IDEMPOTENT.has(method),
+            retryAfterMs: headers ? retryAfterMs(headers) : undefined,
+          },
           opts.policy,
         );
         if (delay === undefined) throw new GitHubRequestFailed(failure);
-        log?.warn({ forge: "github", method, route: options.url, status: failure.status, attempt: attempt + 1, delayMs: delay }, "retrying GitHub request");
+        log?.warn(
+          { forge: "github", method, route: options.url, status: failure.status, attempt: attempt + 1, delayMs: delay },
+          "retrying GitHub request",
+        );
         await opts.policy.sleep(delay);
       } finally {
         deadline.clear();
@@ -89,10 +97,22 @@ function describe(err: unknown, timedOut: boolean, timeoutMs: number): GitHubFai
   const status = e.response?.status;
   if (status === undefined) {
     const cause = (err as { cause?: { message?: string; code?: string } }).cause;
-    return { timedOut, message: `no response: ${cause?.code ?? cause?.message ?? e.message ?? "request failed"}`, errors: [] };
+    return {
+      timedOut,
+      message: `no response: ${cause?.code ?? cause?.message ?? e.message ?? "request failed"}`,
+      errors: [],
+    };
   }
   const data = e.response?.data as { message?: unknown; errors?: unknown } | string | undefined;
-  const message = typeof data === "object" && data && typeof data.message === "string" ? data.message : typeof data === "string" && data ? data.slice(0, 300) : `HTTP ${status}`;
-  const errors = typeof data === "object" && data && Array.isArray(data.errors) ? data.errors.filter((x): x is GitHubFailure["errors"][number] => typeof x === "object" && x !== null) : [];
+  const message =
+    typeof data === "object" && data && typeof data.message === "string"
+      ? data.message
+      : typeof data === "string" && data
+        ? data.slice(0, 300)
+        : `HTTP ${status}`;
+  const errors =
+    typeof data === "object" && data && Array.isArray(data.errors)
+      ? data.errors.filter((x): x is GitHubFailure["errors"][number] => typeof x === "object" && x !== null)
+      : [];
   return { status, timedOut, message, errors };
 }

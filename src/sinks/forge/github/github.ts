@@ -7,7 +7,14 @@
 import type { Octokit } from "@octokit/rest";
 import type { Logger } from "../../../log/logger.js";
 import { retryPolicy, type RetryPolicy } from "../../retry.js";
-import { errorKind, fitBody, ForgeError, type ChangeRequest, type ChangeRequestInput, type Platform } from "../platform.js";
+import {
+  errorKind,
+  fitBody,
+  ForgeError,
+  type ChangeRequest,
+  type ChangeRequestInput,
+  type Platform,
+} from "../platform.js";
 import { createOctokit, GitHubRequestFailed } from "./client.js";
 
 /** GitHub's limit for a PR body and a comment, in characters. */
@@ -41,7 +48,8 @@ export class GitHubPlatform implements Platform {
 
   constructor(private readonly opts: GitHubOptions) {
     const [owner, repo, ...rest] = opts.repository.split("/");
-    if (!owner || !repo || rest.length > 0) throw new Error(`GitHub repository must be "owner/name", got "${opts.repository}"`);
+    if (!owner || !repo || rest.length > 0)
+      throw new Error(`GitHub repository must be "owner/name", got "${opts.repository}"`);
     this.owner = owner;
     this.repo = repo;
     this.octokit = createOctokit({
@@ -54,7 +62,13 @@ export class GitHubPlatform implements Platform {
 
   async findOpen(sourceBranch: string, targetBranch: string): Promise<ChangeRequest | undefined> {
     const pulls = await this.call("pulls.list", "GET", "/pulls", () =>
-      this.octokit.rest.pulls.list({ owner: this.owner, repo: this.repo, state: "open", head: `${this.owner}:${sourceBranch}`, per_page: 100 }),
+      this.octokit.rest.pulls.list({
+        owner: this.owner,
+        repo: this.repo,
+        state: "open",
+        head: `${this.owner}:${sourceBranch}`,
+        per_page: 100,
+      }),
     );
     // No `base` filter: the branch is the key, so a PR opened against another base still counts as ours.
     const ours = (pulls as PullLike[]).filter((p) => p.head.ref === sourceBranch && p.state === "open");
@@ -77,7 +91,8 @@ export class GitHubPlatform implements Platform {
       return toChangeRequest(pull as PullLike);
     } catch (err) {
       // Someone (or an earlier, interrupted run) opened it between our lookup and now: update that one.
-      if (!(err instanceof ForgeError && err.status === 422 && /pull request already exists/i.test(err.detail))) throw err;
+      if (!(err instanceof ForgeError && err.status === 422 && /pull request already exists/i.test(err.detail)))
+        throw err;
       const existing = await this.findOpen(input.sourceBranch, input.targetBranch);
       if (!existing) throw err;
       return this.update(existing.id, input);
@@ -99,7 +114,12 @@ export class GitHubPlatform implements Platform {
 
   async comment(id: number, body: string): Promise<void> {
     await this.call("issues.createComment", "POST", `/issues/${id}/comments`, () =>
-      this.octokit.rest.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: id, body: fitBody(body, { chars: GITHUB_BODY_LIMIT }) }),
+      this.octokit.rest.issues.createComment({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: id,
+        body: fitBody(body, { chars: GITHUB_BODY_LIMIT }),
+      }),
     );
   }
 
@@ -116,10 +136,24 @@ export class GitHubPlatform implements Platform {
     } catch (err) {
       if (err instanceof GitHubRequestFailed) {
         const f = err.failure;
-        const detail = [f.message, ...f.errors.map((e) => e.message ?? [e.field, e.code].filter(Boolean).join(" "))].filter(Boolean).join(": ");
-        throw new ForgeError("github", call, errorKind(f.status, f.timedOut), f.status, redact(detail, this.opts.token));
+        const detail = [f.message, ...f.errors.map((e) => e.message ?? [e.field, e.code].filter(Boolean).join(" "))]
+          .filter(Boolean)
+          .join(": ");
+        throw new ForgeError(
+          "github",
+          call,
+          errorKind(f.status, f.timedOut),
+          f.status,
+          redact(detail, this.opts.token),
+        );
       }
-      throw new ForgeError("github", call, "network", undefined, redact(err instanceof Error ? err.message : String(err), this.opts.token));
+      throw new ForgeError(
+        "github",
+        call,
+        "network",
+        undefined,
+        redact(err instanceof Error ? err.message : String(err), this.opts.token),
+      );
     }
   }
 }

@@ -9,7 +9,14 @@
 import { MergeRequestNotes, MergeRequests } from "@gitbeaker/rest";
 import type { Logger } from "../../../log/logger.js";
 import { retryPolicy, type RetryPolicy } from "../../retry.js";
-import { errorKind, fitBody, ForgeError, type ChangeRequest, type ChangeRequestInput, type Platform } from "../platform.js";
+import {
+  errorKind,
+  fitBody,
+  ForgeError,
+  type ChangeRequest,
+  type ChangeRequestInput,
+  type Platform,
+} from "../platform.js";
 import { createRequester, GitLabRequestFailed } from "./requester.js";
 
 export const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
@@ -67,7 +74,9 @@ export class GitLabPlatform implements Platform {
   async create(input: ChangeRequestInput): Promise<ChangeRequest> {
     try {
       const mr = await this.call("MergeRequests.create", "POST", "/merge_requests", () =>
-        this.mrs.create(this.project, input.sourceBranch, input.targetBranch, title(input.title), { description: description(input.body) }),
+        this.mrs.create(this.project, input.sourceBranch, input.targetBranch, title(input.title), {
+          description: description(input.body),
+        }),
       );
       return toChangeRequest(mr as unknown as MrLike);
     } catch (err) {
@@ -87,11 +96,15 @@ export class GitLabPlatform implements Platform {
   }
 
   async comment(id: number, body: string): Promise<void> {
-    await this.call("MergeRequestNotes.create", "POST", `/merge_requests/${id}/notes`, () => this.notes.create(this.project, id, fitBody(body, { chars: GITLAB_NOTE_LIMIT, bytes: GITLAB_NOTE_LIMIT })));
+    await this.call("MergeRequestNotes.create", "POST", `/merge_requests/${id}/notes`, () =>
+      this.notes.create(this.project, id, fitBody(body, { chars: GITLAB_NOTE_LIMIT, bytes: GITLAB_NOTE_LIMIT })),
+    );
   }
 
   async close(id: number): Promise<void> {
-    await this.call("MergeRequests.edit", "PUT", `/merge_requests/${id}`, () => this.mrs.edit(this.project, id, { stateEvent: "close" }));
+    await this.call("MergeRequests.edit", "PUT", `/merge_requests/${id}`, () =>
+      this.mrs.edit(this.project, id, { stateEvent: "close" }),
+    );
   }
 
   private async call<T>(name: string, method: string, path: string, fn: () => Promise<T>): Promise<T> {
@@ -100,9 +113,21 @@ export class GitLabPlatform implements Platform {
       return await fn();
     } catch (err) {
       if (err instanceof GitLabRequestFailed) {
-        throw new ForgeError("gitlab", call, errorKind(err.status, err.timedOut), err.status, redact(err.message, this.opts.token));
+        throw new ForgeError(
+          "gitlab",
+          call,
+          errorKind(err.status, err.timedOut),
+          err.status,
+          redact(err.message, this.opts.token),
+        );
       }
-      throw new ForgeError("gitlab", call, "network", undefined, redact(err instanceof Error ? err.message : String(err), this.opts.token));
+      throw new ForgeError(
+        "gitlab",
+        call,
+        "network",
+        undefined,
+        redact(err instanceof Error ? err.message : String(err), this.opts.token),
+      );
     }
   }
 }

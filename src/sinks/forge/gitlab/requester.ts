@@ -3,7 +3,13 @@
 // request loop, whose default retries 429/502 ten times with waits under a millisecond, ignores Retry-After and
 // retries no other 5xx.
 
-import { createRequesterFn, type FormattedResponse, type RequesterType, type ResourceOptions, type ResponseBodyTypes } from "@gitbeaker/requester-utils";
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequesterType,
+  type ResourceOptions,
+  type ResponseBodyTypes,
+} from "@gitbeaker/requester-utils";
 import type { Logger } from "../../../log/logger.js";
 import { attemptDeadline, nextDelay, retryAfterMs, type RetryPolicy } from "../../retry.js";
 
@@ -37,7 +43,12 @@ interface SendOptions {
   signal?: AbortSignal;
 }
 
-async function send(endpoint: string, opts: SendOptions, policy: RetryPolicy, logger?: Logger): Promise<FormattedResponse> {
+async function send(
+  endpoint: string,
+  opts: SendOptions,
+  policy: RetryPolicy,
+  logger?: Logger,
+): Promise<FormattedResponse> {
   const method = (opts.method ?? "GET").toUpperCase();
   const base = opts.prefixUrl ? (opts.prefixUrl.endsWith("/") ? opts.prefixUrl : `${opts.prefixUrl}/`) : undefined;
   const url = new URL(endpoint, base);
@@ -55,14 +66,23 @@ async function send(endpoint: string, opts: SendOptions, policy: RetryPolicy, lo
     } catch (err) {
       if (err instanceof GitLabRequestFailed) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const text = deadline.timedOut() ? `no response within ${policy.timeoutMs} ms` : `no response: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+      const text = deadline.timedOut()
+        ? `no response within ${policy.timeoutMs} ms`
+        : `no response: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
       failure = new GitLabRequestFailed(undefined, deadline.timedOut(), text);
     } finally {
       deadline.clear();
     }
-    const delay = nextDelay(attempt, { status: failure.status, timedOut: deadline.timedOut(), idempotent: IDEMPOTENT.has(method), retryAfterMs: wait }, policy);
+    const delay = nextDelay(
+      attempt,
+      { status: failure.status, timedOut: deadline.timedOut(), idempotent: IDEMPOTENT.has(method), retryAfterMs: wait },
+      policy,
+    );
     if (delay === undefined) throw failure;
-    logger?.warn({ forge: "gitlab", method, endpoint, status: failure.status, attempt: attempt + 1, delayMs: delay }, "retrying GitLab request");
+    logger?.warn(
+      { forge: "gitlab", method, endpoint, status: failure.status, attempt: attempt + 1, delayMs: delay },
+      "retrying GitLab request",
+    );
     await policy.sleep(delay);
   }
 }
