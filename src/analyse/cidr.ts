@@ -134,6 +134,7 @@ export function mergeRanges(ranges: IpRange[]): IpRange[] {
   const out: IpRange[] = [];
   for (const r of sorted) {
     const last = out[out.length - 1];
+    // biome-ignore lint/complexity/useMathMinMax: bigints, which Math.max does not take
     if (last && last.family === r.family && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
     else out.push({ ...r });
   }

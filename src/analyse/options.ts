@@ -1,7 +1,7 @@
 // Analysis options from the chart's Helm values (tenant.<name>.allow_internet, egressAllowList, dns) and from
 // flags. Pure: the caller reads the file. The nightly config loader can build the same AnalysisOptions.
 import type { IPBlock } from "../model/types.js";
-import { isRecord } from "../normalize/canonical.js";
+import { isRecord } from "../util/values.js";
 import { parseCidr, type IpRange } from "./cidr.js";
 import { tenantOf } from "./tenants.js";
 import type { AnalysisOptions } from "./types.js";

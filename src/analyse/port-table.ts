@@ -61,14 +61,14 @@ export class PortTable {
   union(a: number, b: number): number {
     if (a === b || b === this.NONE || a === this.ALL) return a;
     if (a === this.NONE || b === this.ALL) return b;
-    return this.op(this.ops.union, a < b ? a : b, a < b ? b : a, union);
+    return this.op(this.ops.union, Math.min(a, b), Math.max(a, b), union);
   }
 
   inter(a: number, b: number): number {
     if (a === b || b === this.ALL) return a;
     if (a === this.ALL) return b;
     if (a === this.NONE || b === this.NONE) return this.NONE;
-    return this.op(this.ops.inter, a < b ? a : b, a < b ? b : a, intersect);
+    return this.op(this.ops.inter, Math.min(a, b), Math.max(a, b), intersect);
   }
 
   minus(a: number, b: number): number {

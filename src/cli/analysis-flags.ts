@@ -80,7 +80,7 @@ type Values = {
 export function analysisSettings(v: Values, env: NodeJS.ProcessEnv = {}): AnalysisSettings {
   const pattern = v["tenant-pattern"] ?? fromEnv(env, "tenantPattern");
   if (pattern && (pattern.match(/\*/g) ?? []).length > 1) throw new UsageError("--tenant-pattern takes at most one *");
-  let egressAllow;
+  let egressAllow: ReturnType<typeof parseAllowList>;
   try {
     egressAllow = v["egress-allow"]
       ? parseAllowList(v["egress-allow"], "--egress-allow")

@@ -1,6 +1,7 @@
 import { createLogger } from "../log/logger.js";
 import { UsageError } from "../model/errors.js";
 import type { CommandContext } from "./context.js";
+import { errorMessage } from "../util/errors.js";
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
 // Commands load on demand: `report` should not pay for the forge clients, Slack, git and cron it never uses.
@@ -74,7 +75,7 @@ export async function main(argv: string[], ctx: CommandContext = processContext(
     return await (await command.load())(rest, ctx);
   } catch (err) {
     const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    ctx.stderr.write(`netpol-drift ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    ctx.stderr.write(`netpol-drift ${name}: ${errorMessage(err)}\n`);
     if (isUsage) ctx.stderr.write(`(netpol-drift ${name} --help lists the flags)\n`);
     else if (err instanceof Error && err.stack && ctx.env.NETPOL_DRIFT_DEBUG) ctx.stderr.write(err.stack + "\n");
     return 2;

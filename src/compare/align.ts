@@ -1,4 +1,5 @@
-import { canonicalJson, isRecord } from "../normalize/canonical.js";
+import { canonicalJson } from "../normalize/canonical.js";
+import { isRecord } from "../util/values.js";
 
 /**
  * deep-diff compares arrays by index. Both sides are sorted already; this moves each live element that

@@ -1,4 +1,4 @@
-import { globMatch } from "../normalize/canonical.js";
+import { globMatch } from "../util/glob.js";
 
 /** Namespace scope shared by both sides: `-n` (exact names) and `--exclude-namespace` (globs). */
 export interface Scope {

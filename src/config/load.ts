@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "./errors.js";
 import { redact } from "./redact.js";
 import { FIELDS, secretsOf, type FieldName, type RunConfig } from "./schema.js";
+import { errorMessage } from "../util/errors.js";
 
 export interface LoadOptions {
   /** A YAML file of the same keys (camelCase), or undefined. */
@@ -84,11 +85,7 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new ConfigError(
-      "--config",
-      "flag",
-      `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    throw new ConfigError("--config", "flag", `cannot read ${file}: ${errorMessage(err)}`);
   }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });

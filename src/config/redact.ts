@@ -1,3 +1,4 @@
+import { errorMessage } from "../util/errors.js";
 // Tokens reach us in URLs (https://user:token@host), Slack webhook paths and headers. Every log line and
 // error message that may carry one goes through redact() first.
 
@@ -31,7 +32,7 @@ function secretForms(secret: string): string[] {
 
 /** The message of any thrown value, redacted. */
 export function redactError(err: unknown, secrets: readonly (string | undefined)[] = []): string {
-  return redact(err instanceof Error ? err.message : String(err), secrets);
+  return redact(errorMessage(err), secrets);
 }
 
 /** A URL without its userinfo, for logs and records ("https://host/org/repo.git"). */

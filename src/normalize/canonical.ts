@@ -31,34 +31,6 @@ export function nonEmpty<T>(items: T[] | undefined): T[] | undefined {
   return items && items.length > 0 ? items : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/** `*` in a pattern matches any run of characters; everything else is literal. */
-export function globMatch(pattern: string, text: string): boolean {
-  let re = GLOBS.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      "^" +
-        pattern
-          .split("*")
-          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*") +
-        "$",
-    );
-    GLOBS.set(pattern, re);
-  }
-  return re.test(text);
-}
-
-// Patterns come from a handful of flags and are matched against every label of every policy.
-const GLOBS = new Map<string, RegExp>();
-
 /** A label value: the API server decodes `key:` (YAML null) into "" like Go's JSON does. */
 export function labelValue(v: unknown): string {
   return v === null || v === undefined ? "" : String(v);

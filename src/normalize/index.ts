@@ -1,4 +1,4 @@
 export { normalizePolicy, comparable } from "./policy.js";
 export { normalizeSpec } from "./spec.js";
 export { normalizeSelector } from "./selector.js";
-export { canonicalJson, globMatch } from "./canonical.js";
+export { canonicalJson } from "./canonical.js";

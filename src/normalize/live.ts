@@ -1,5 +1,5 @@
 import type { NormalizedPolicy, NormalizeOptions } from "../model/types.js";
-import { isRecord } from "./canonical.js";
+import { isRecord } from "../util/values.js";
 import { normalizePolicy } from "./policy.js";
 import { internPolicy, StringTable } from "./strings.js";
 

@@ -1,5 +1,5 @@
 import type { ChangedBy, FieldManager } from "../model/types.js";
-import { asArray, isRecord } from "./canonical.js";
+import { asArray, isRecord } from "../util/values.js";
 
 // Who changed a field is in managedFields: each entry (manager, operation, time) owns a set of fields
 // (fieldsV1). Times have one-second resolution, so "the newest entry" is ambiguous when an apply and a

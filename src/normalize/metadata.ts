@@ -1,5 +1,7 @@
 import type { NormalizeOptions } from "../model/types.js";
-import { globMatch, isRecord, labelValue } from "./canonical.js";
+import { labelValue } from "./canonical.js";
+import { isRecord } from "../util/values.js";
+import { globMatch } from "../util/glob.js";
 
 // Written by kubectl on every client-side apply; it is a copy of the manifest, never part of the policy.
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";

@@ -1,5 +1,5 @@
 import type { NormalizedPolicy, NormalizeOptions, Origin } from "../model/types.js";
-import { isRecord } from "./canonical.js";
+import { isRecord } from "../util/values.js";
 import { asChangedBy, fieldManagers, newest } from "./managed-fields.js";
 import { normalizeAnnotations, normalizeLabels } from "./metadata.js";
 import { normalizeSpec } from "./spec.js";

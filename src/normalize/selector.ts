@@ -1,5 +1,6 @@
 import type { LabelSelectorRequirement, Selector } from "../model/types.js";
-import { asArray, asSortedSet, isRecord, labelValue, nonEmpty } from "./canonical.js";
+import { asSortedSet, labelValue, nonEmpty } from "./canonical.js";
+import { asArray, isRecord } from "../util/values.js";
 
 /**
  * A label selector with omitempty applied: `matchLabels: {}` and `matchExpressions: []` are dropped, the

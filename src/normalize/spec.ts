@@ -8,7 +8,8 @@ import type {
   Port,
   Protocol,
 } from "../model/types.js";
-import { asArray, asSortedSet, isRecord, nonEmpty } from "./canonical.js";
+import { asSortedSet, nonEmpty } from "./canonical.js";
+import { asArray, isRecord } from "../util/values.js";
 import { normalizeSelector } from "./selector.js";
 
 // Rules are a set: they are compared in a canonical (sorted) order, but people find them by the index they

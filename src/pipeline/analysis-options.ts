@@ -6,6 +6,7 @@ import { AnalysisOptionsError, optionsFromValues, tenantNamespace } from "../ana
 import { defaultAnalysisOptions, type AnalysisLevel, type AnalysisOptions } from "../analyse/types.js";
 import { ValuesFileError } from "../model/errors.js";
 import type { IPBlock } from "../model/types.js";
+import { errorMessage } from "../util/errors.js";
 
 export interface AnalysisSettings {
   /** Glob with at most one `*` (validated by whoever parsed it); default tenant-*. */
@@ -43,14 +44,14 @@ async function readValues(v: NonNullable<AnalysisSettings["values"]>): Promise<u
     const code = (err as { code?: string }).code;
     throw new ValuesFileError(
       v.name,
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : message(err),
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : errorMessage(err),
       v.setting,
     );
   }
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new ValuesFileError(v.name, `not valid YAML: ${message(err).split("\n")[0]}`, v.setting);
+    throw new ValuesFileError(v.name, `not valid YAML: ${errorMessage(err).split("\n")[0]}`, v.setting);
   }
 }
 
@@ -65,8 +66,4 @@ function mergeValues(
     if (err instanceof AnalysisOptionsError) throw new ValuesFileError(v.name, err.message, v.setting);
     throw err;
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -25,7 +25,7 @@ export async function runEval(
   io: { stdout: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; logger: Logger },
 ): Promise<number> {
   const [policies, workloads] = await Promise.all([loadPolicies(opts, io), loadWorkloads(opts, io)]);
-  let result;
+  let result: ReturnType<typeof evaluate>;
   try {
     result = evaluate(policies, workloads, opts.query, opts.analysis);
   } catch (err) {

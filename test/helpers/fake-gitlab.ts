@@ -214,7 +214,7 @@ export class FakeGitLab extends FakeService {
     if (mrPath && !mrPath[2] && req.method === "PUT") return this.withMr(mrPath[1]!, (mr) => this.edit(mr, body));
     if (mrPath && !mrPath[2] && req.method === "GET")
       return this.withMr(mrPath[1]!, (mr) => ({ status: 200, body: this.json(mr) }));
-    if (mrPath && mrPath[2] && req.method === "POST") return this.withMr(mrPath[1]!, (mr) => this.note(mr, body));
+    if (mrPath?.[2] && req.method === "POST") return this.withMr(mrPath[1]!, (mr) => this.note(mr, body));
     this.http.violation(`${req.method} ${req.rawPath}: not a call netpol-drift should make`);
     return notFound("404 Not Found");
   }

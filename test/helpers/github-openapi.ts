@@ -64,7 +64,7 @@ export function checkGitHubRequest(
   hits.sort((a, b) => b.r.literal - a.r.literal);
   const hit = hits[0];
   const where = `${req.method} ${req.path}`;
-  if (!hit || !hit.m) {
+  if (!hit?.m) {
     violations.push(`${where}: no such path in the GitHub OpenAPI description`);
     return undefined;
   }

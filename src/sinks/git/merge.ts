@@ -39,7 +39,9 @@ export async function mergeBaseInto(repo: PolicyRepo, opts: MergeOptions): Promi
   let failure: unknown;
   await repo
     .exec(["merge", "--ff", "--no-edit", "--no-verify", "--no-gpg-sign", "--no-stat", "-m", opts.message, theirs])
-    .catch((err: unknown) => void (failure = err));
+    .catch((err: unknown) => {
+      failure = err;
+    });
   const unmerged = (await repo.exec(["diff", "--name-only", "--diff-filter=U", "-z"])).split("\0").filter(Boolean);
   if (failure !== undefined && unmerged.length === 0) {
     await repo.tryExec(["merge", "--abort"]);

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { redact } from "../../config/redact.js";
+import { errorMessage } from "../../util/errors.js";
 
 // The policy repo, cloned shallowly into a scratch folder. Credentials never touch the command line or
 // .git/config: an https token goes in as an Authorization header through GIT_CONFIG_* variables, which only
@@ -149,7 +150,7 @@ export class PolicyRepo {
       await this.git.raw(["push", "--no-verify", "origin", `HEAD:refs/heads/${branch}`]);
       return { outcome: "pushed" };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       const moved = REMOTE_MOVED.exec(message) ?? LOST_RACE.exec(message);
       if (moved) {
         // The server says why in a "remote: error:" line (which ref, where it is, what we expected).
@@ -195,7 +196,7 @@ export class PolicyRepo {
     try {
       return await fn();
     } catch (err) {
-      throw new GitSinkError(this.clean(call), this.clean(err instanceof Error ? err.message : String(err)));
+      throw new GitSinkError(this.clean(call), this.clean(errorMessage(err)));
     }
   }
 

@@ -12,6 +12,7 @@
 import { Pushgateway } from "prom-client";
 import { redact, safeUrl } from "../../config/redact.js";
 import { buildRunRegistry, type RunMetricsInput } from "./registry.js";
+import { errorMessage } from "../../util/errors.js";
 
 export const PUSH_JOB = "netpol-drift";
 
@@ -73,7 +74,7 @@ export async function pushRunMetrics(opts: PushOptions, input: RunMetricsInput):
     if (input.success) await gateway.push(params);
     else await gateway.pushAdd(params);
   } catch (err) {
-    throw new MetricsPushError(opts.url, err instanceof Error ? err.message : String(err));
+    throw new MetricsPushError(opts.url, errorMessage(err));
   }
   return { method: input.success ? "PUT" : "POST" };
 }

@@ -6,6 +6,7 @@ import { renderJson } from "../../render/json.js";
 import { renderMarkdown } from "../../render/markdown.js";
 import { shortFingerprint } from "./fingerprint.js";
 import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
+import { errorMessage } from "../../util/errors.js";
 
 // A change record is two files in the policy repo: Markdown for people (summary, diffs, who changed what)
 // and the JSON report beside it, with a `record` field that the next run reads to know what it last said.
@@ -144,11 +145,11 @@ export function parseRecordJson(text: string, file: string): { meta: RecordMeta;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new RecordError(file, `not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new RecordError(file, `not valid JSON: ${errorMessage(err)}`);
   }
   if (typeof data !== "object" || data === null) throw new RecordError(file, "not a change record");
   const { record, ...report } = data as { record?: RecordMeta } & Report;
-  if (!record || record.schema !== 1 || typeof record.fingerprint !== "string" || typeof record.sequence !== "number") {
+  if (record?.schema !== 1 || typeof record.fingerprint !== "string" || typeof record.sequence !== "number") {
     throw new RecordError(file, "has no valid `record` field (schema 1, fingerprint, sequence)");
   }
   return { meta: { ...record, delivery: record.delivery ?? {} }, report: report as Report };

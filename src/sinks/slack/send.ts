@@ -15,6 +15,7 @@ import type { Logger } from "../../log/logger.js";
 import type { Digest } from "../notify-types.js";
 import { nextDelay, retryAfterMs, retryPolicy, type RetryPolicy } from "../retry.js";
 import { buildDigestMessage, type DigestMessageOptions, type SlackMessage } from "./blocks.js";
+import { errorMessage } from "../../util/errors.js";
 
 export type SlackErrorKind = "rejected" | "rate-limited" | "server" | "timeout" | "network";
 
@@ -119,5 +120,5 @@ function describe(err: unknown, attempts: number, timeoutMs: number): SlackError
     // undici's messages name the host at most; the path (the secret part) is never in them.
     return new SlackError("network", undefined, `no response: ${cause?.code ?? err.original.message}`, attempts);
   }
-  return new SlackError("network", undefined, err instanceof Error ? err.message : String(err), attempts);
+  return new SlackError("network", undefined, errorMessage(err), attempts);
 }

@@ -1,5 +1,5 @@
 import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem } from "../../model/types.js";
-import { isRecord } from "../../normalize/canonical.js";
+import { isRecord } from "../../util/values.js";
 import { normalizePolicy } from "../../normalize/policy.js";
 import { parseManifestText } from "./parse.js";
 import { namespaceError } from "./validate.js";

@@ -1,5 +1,5 @@
 import jsyaml from "js-yaml";
-import { isRecord } from "../../normalize/canonical.js";
+import { isRecord } from "../../util/values.js";
 import { tooDeep } from "../live/text-checks.js";
 import { resolvePlain, type Resolved } from "./yaml11.js";
 

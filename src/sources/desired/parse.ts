@@ -1,11 +1,12 @@
 import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
-import { isRecord } from "../../normalize/canonical.js";
+import { isRecord } from "../../util/values.js";
 import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
 import { fastParse } from "./fast-parse.js";
 import { asDecoded } from "./schema.js";
 import { validatePolicy } from "./validate.js";
 import { goYamlTags } from "./yaml11.js";
+import { errorMessage } from "../../util/errors.js";
 
 /** A NetworkPolicy found in a file, still raw, with the line its object starts on. */
 export interface FoundPolicy {
@@ -106,7 +107,7 @@ export function parseManifestText(
         file,
         line: lineAt(firstAliasOffset(doc) ?? doc.contents?.range?.[0]),
         namespace: namespaceOfBroken(text.slice(doc.range[0], doc.range[2]), namespace),
-        message: `invalid YAML: ${firstLine(e instanceof Error ? e.message : String(e))}`,
+        message: `invalid YAML: ${firstLine(errorMessage(e))}`,
       });
       continue;
     }

@@ -124,7 +124,10 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     return;
   }
   if ("list" in shape) {
-    if (!Array.isArray(value)) return wrong("a list");
+    if (!Array.isArray(value)) {
+      wrong("a list");
+      return;
+    }
     for (let i = 0; i < value.length; i++) {
       path.push(i);
       walk(value[i], shape.list, path, errors);
@@ -132,7 +135,10 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     }
     return;
   }
-  if (!isObject(value)) return wrong("a mapping");
+  if (!isObject(value)) {
+    wrong("a mapping");
+    return;
+  }
   for (const k in value) {
     const field = "map" in shape ? shape.map : shape.fields[k];
     path.push(k);

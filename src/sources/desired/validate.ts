@@ -51,8 +51,8 @@ export function validatePolicy(obj: Obj): ValidationError[] {
     const peersKey = dir === "ingress" ? "from" : "to";
     ((spec[dir] ?? []) as (Obj | null)[]).forEach((rule, r) => {
       const at = ["spec", dir, r];
-      (((rule ?? {})[peersKey] ?? []) as (Obj | null)[]).forEach((p, i) => peer(p ?? {}, [...at, peersKey, i], add));
-      (((rule ?? {}).ports ?? []) as (Obj | null)[]).forEach((p, i) => port(p ?? {}, [...at, "ports", i], add));
+      ((rule?.[peersKey] ?? []) as (Obj | null)[]).forEach((p, i) => peer(p ?? {}, [...at, peersKey, i], add));
+      ((rule?.ports ?? []) as (Obj | null)[]).forEach((p, i) => port(p ?? {}, [...at, "ports", i], add));
     });
   }
   const types = (spec.policyTypes ?? []) as (string | null)[];

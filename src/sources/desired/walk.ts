@@ -2,6 +2,7 @@ import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../../model/types.js";
 import { decodeUtf8 } from "../live/text-checks.js";
+import { errorMessage } from "../../util/errors.js";
 
 export interface ManifestFile {
   /** Path relative to the desired root, with `/` separators. */
@@ -69,7 +70,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
   } catch (err) {
     out.problems.push({
       file: relDir || ".",
-      message: `cannot read directory: ${errMessage(err)}`,
+      message: `cannot read directory: ${errorMessage(err)}`,
       namespace: nsOf(relDir),
     });
     return;
@@ -100,12 +101,12 @@ async function walkEntry(
 ): Promise<void> {
   const rel = relDir ? `${relDir}/${name}` : name;
   const full = path.join(root, rel);
-  let entry;
+  let entry: Awaited<ReturnType<typeof lstat>>;
   try {
     entry = await io(() => lstat(full));
   } catch (err) {
     // gone between readdir and lstat, or no permission on the folder's entries
-    out.problems.push({ file: rel, message: `cannot read: ${errMessage(err)}`, namespace: nsOf(rel) });
+    out.problems.push({ file: rel, message: `cannot read: ${errorMessage(err)}`, namespace: nsOf(rel) });
     return;
   }
   let target = entry;
@@ -117,7 +118,7 @@ async function walkEntry(
       if (YAML_FILE.test(name) || !/\.[^.]+$/.test(name)) {
         out.problems.push({
           file: rel,
-          message: `broken symlink: ${errMessage(err)}`,
+          message: `broken symlink: ${errorMessage(err)}`,
           namespace: relDir || YAML_FILE.test(name) ? nsOf(rel) : name,
         });
       }
@@ -149,7 +150,7 @@ async function readManifest(full: string, rel: string, size: number, out: WalkRe
   try {
     bytes = await io(() => readFile(full));
   } catch (err) {
-    out.problems.push({ file: rel, message: `cannot read file: ${errMessage(err)}`, namespace: nsOf(rel) });
+    out.problems.push({ file: rel, message: `cannot read file: ${errorMessage(err)}`, namespace: nsOf(rel) });
     return;
   }
   const nul = bytes.indexOf(0);
@@ -171,8 +172,4 @@ async function readManifest(full: string, rel: string, size: number, out: WalkRe
 export function nsOf(rel: string): string {
   const parts = rel.split("/");
   return parts.length > 1 ? (parts[0] as string) : "*";
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -4,9 +4,10 @@ import https from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
 import { LiveSourceError, UsageError } from "../../model/errors.js";
 import type { NormalizedPolicy } from "../../model/types.js";
-import { isRecord } from "../../normalize/canonical.js";
+import { isRecord } from "../../util/values.js";
 import { getJson, HttpStatusError } from "./request.js";
 import type { LivePolicies } from "./types.js";
+import { errorMessage } from "../../util/errors.js";
 
 export interface ClusterOptions {
   kubeconfig?: string;
@@ -32,7 +33,7 @@ export function loadKubeConfig(
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    throw new UsageError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ""}: ${message(err)}`);
+    throw new UsageError(`cannot load kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ""}: ${errorMessage(err)}`);
   }
   if (!opts.kubeconfig && !env.KUBECONFIG && kc.getContexts().length === 0 && !env.KUBERNETES_SERVICE_HOST) {
     throw new UsageError(
@@ -202,8 +203,4 @@ function causeChain(err: unknown): string {
     }
   }
   return [...new Set(parts)].join(": ");
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

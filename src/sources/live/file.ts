@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { parseAllDocuments, LineCounter } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
-import { isRecord } from "../../normalize/canonical.js";
+import { isRecord } from "../../util/values.js";
 import { storableCidr } from "../desired/cidr.js";
 import { decodeUtf8, flowTooDeep, MAX_DEPTH, tooDeep } from "./text-checks.js";
 import type { CaptureFacts, LiveList } from "./types.js";
+import { errorMessage } from "../../util/errors.js";
 
 export interface CaptureOptions {
   /** The user said the capture covers every namespace (`-A`). */
@@ -26,7 +27,7 @@ export async function readLiveFile(
   try {
     bytes = file === "-" ? await readAll(stdin) : await readFile(file);
   } catch (err) {
-    throw new LiveSourceError(call, err instanceof Error ? err.message : String(err));
+    throw new LiveSourceError(call, errorMessage(err));
   }
   // One copy at a time: the bytes go once decoded, the text once parsed.
   const decoded = decodeUtf8(bytes);
@@ -85,7 +86,7 @@ export function parseCapture(text: string, label: string): Record<string, unknow
     try {
       value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
     } catch (e) {
-      throw new LiveSourceError(call, `not valid JSON/YAML: ${e instanceof Error ? e.message : String(e)}`);
+      throw new LiveSourceError(call, `not valid JSON/YAML: ${errorMessage(e)}`);
     }
     if (value === null || value === undefined) continue; // `---` alone, comments only
     documents++;

@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { errorMessage } from "../../util/errors.js";
 
 /** A non-2xx answer of the API server: its code and body (a Status object, usually). */
 export class HttpStatusError extends Error {
@@ -36,7 +37,7 @@ export function getJson(url: URL, options: https.RequestOptions): Promise<unknow
         try {
           resolve(JSON.parse(text) as unknown);
         } catch (err) {
-          reject(new Error(`the answer is not JSON: ${err instanceof Error ? err.message : String(err)}`));
+          reject(new Error(`the answer is not JSON: ${errorMessage(err)}`));
         }
       });
     });

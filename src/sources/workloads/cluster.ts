@@ -3,6 +3,7 @@
 import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { LiveSourceError } from "../../model/errors.js";
 import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
+import { errorMessage } from "../../util/errors.js";
 
 export async function listWorkloads(
   kc: KubeConfig,
@@ -50,10 +51,5 @@ function toError(call: string, err: unknown): LiveSourceError {
         : "";
     return new LiveSourceError(call, `HTTP ${err.code}${hint}`, err.code, { cause: err });
   }
-  return new LiveSourceError(
-    call,
-    `cannot reach the API server: ${err instanceof Error ? err.message : String(err)}`,
-    undefined,
-    { cause: err },
-  );
+  return new LiveSourceError(call, `cannot reach the API server: ${errorMessage(err)}`, undefined, { cause: err });
 }

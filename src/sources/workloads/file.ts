@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
 import { workloadsFromObjects, type ParsedWorkloads } from "./parse.js";
+import { errorMessage } from "../../util/errors.js";
 
 export async function readWorkloadsFile(
   file: string,
@@ -13,7 +14,7 @@ export async function readWorkloadsFile(
   try {
     text = file === "-" ? await readAll(stdin) : await readFile(file, "utf8");
   } catch (err) {
-    throw new LiveSourceError(`read workloads ${label}`, err instanceof Error ? err.message : String(err));
+    throw new LiveSourceError(`read workloads ${label}`, errorMessage(err));
   }
   return parseWorkloadsText(text, label);
 }

@@ -1,6 +1,6 @@
 // A `kubectl get namespaces,pods -A -o json|yaml` capture (or the lister's objects) → our Workloads. Pure.
 import type { Protocol } from "../../model/types.js";
-import { asArray, isRecord } from "../../normalize/canonical.js";
+import { asArray, isRecord } from "../../util/values.js";
 import type { ContainerPort, WorkloadNamespace, WorkloadPod, Workloads } from "../../analyse/types.js";
 
 export interface ParsedWorkloads extends Workloads {

@@ -149,7 +149,7 @@ function selects(sel: Record<string, any>, labels: Labels): boolean {
   }
   return true;
 }
-const k = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+const k = (o: object, key: string) => Object.hasOwn(o, key);
 
 function inBlock(ip: string, block: { cidr: string; except?: string[] }): boolean {
   const a = parseIp(ip)!;

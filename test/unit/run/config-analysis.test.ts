@@ -1,4 +1,3 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/index.js";
 import { silentLogger } from "../../../src/log/logger.js";

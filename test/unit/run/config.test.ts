@@ -1,4 +1,3 @@
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, redact, safeUrl } from "../../../src/config/index.js";
 import { base, failure, file } from "./config-fixture.js";

@@ -16,6 +16,7 @@ import {
   type Platform,
 } from "../platform.js";
 import { createOctokit, GitHubRequestFailed } from "./client.js";
+import { errorMessage } from "../../../util/errors.js";
 
 /** GitHub's limit for a PR body and a comment, in characters. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -147,13 +148,7 @@ export class GitHubPlatform implements Platform {
           redact(detail, this.opts.token),
         );
       }
-      throw new ForgeError(
-        "github",
-        call,
-        "network",
-        undefined,
-        redact(err instanceof Error ? err.message : String(err), this.opts.token),
-      );
+      throw new ForgeError("github", call, "network", undefined, redact(errorMessage(err), this.opts.token));
     }
   }
 }

@@ -18,6 +18,7 @@ import {
   type Platform,
 } from "../platform.js";
 import { createRequester, GitLabRequestFailed } from "./requester.js";
+import { errorMessage } from "../../../util/errors.js";
 
 export const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
@@ -121,13 +122,7 @@ export class GitLabPlatform implements Platform {
           redact(err.message, this.opts.token),
         );
       }
-      throw new ForgeError(
-        "gitlab",
-        call,
-        "network",
-        undefined,
-        redact(err instanceof Error ? err.message : String(err), this.opts.token),
-      );
+      throw new ForgeError("gitlab", call, "network", undefined, redact(errorMessage(err), this.opts.token));
     }
   }
 }
