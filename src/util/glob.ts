@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { errorMessage } from "./errors.js";
 
 // Globs as a shell reads them (`*`, `?`, `[a-z]`, `[!a]`, `{a,b}`), by picomatch. picomatch is a path matcher:
 // its `*` stops at `/`. Namespaces, names and label keys (`app.kubernetes.io/name`) are not paths, so `/` is
@@ -34,7 +35,7 @@ function compile(pattern: string): (text: string) => boolean {
   try {
     re = picomatch.makeRe(pattern.replaceAll("/", SLASH), OPTIONS);
   } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err)).replaceAll(SLASH, "/");
+    const message = errorMessage(err).replaceAll(SLASH, "/");
     // The regex's own message quotes the regex it was compiled to; the reason after it is what helps.
     const detail = message.startsWith("Invalid regular expression:")
       ? message.slice(message.lastIndexOf(": ") + 2)
