@@ -92,3 +92,23 @@ export function waiverClock(expires: string, now: Date): { active: boolean; soon
 function refOf(w: Waiver): WaiverRef {
   return { rule: ruleRef(w.at), reason: w.reason, owner: w.owner, expires: w.expires };
 }
+
+/**
+ * For `check`, which has no live side: waivers past their date, ending within the warning window, and
+ * matching no policy of the desired folder (a waiver for a live-only policy is among these: check cannot
+ * tell it from a typo, the drift report can).
+ */
+export function auditWaivers(
+  rules: Rules,
+  desired: readonly NormalizedPolicy[],
+  now: Date,
+): { expired: WaiverRef[]; expiringSoon: WaiverRef[]; unmatched: WaiverRef[] } {
+  const out = { expired: [] as WaiverRef[], expiringSoon: [] as WaiverRef[], unmatched: [] as WaiverRef[] };
+  for (const w of rules.waivers) {
+    const clock = waiverClock(w.expires, now);
+    if (!clock.active) out.expired.push(refOf(w));
+    else if (clock.soon) out.expiringSoon.push(refOf(w));
+    if (clock.active && !desired.some((p) => policyMatches(w.match, p, undefined))) out.unmatched.push(refOf(w));
+  }
+  return out;
+}

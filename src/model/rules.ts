@@ -1,7 +1,7 @@
 // The rules file (`.netpol-drift.yaml` in the policy repo): what is never compared, which live-only policies are
 // expected, and which drift is waived until a date. Loaded and validated by src/rules/, applied by
 // src/normalize/ignore.ts (ignore) and src/compare/waivers.ts (unmanaged allow-list, waivers).
-import type { DriftItem, PolicyKey, Selector } from "./types.js";
+import type { DriftItem, PolicyKey, Selector, Summary } from "./types.js";
 
 /** Where a rule is written, for every message that names it. */
 export interface RuleAt {
@@ -103,4 +103,14 @@ export interface RulesOutcome {
   expired: WaiverRef[];
   /** Active waivers that cover no drift item: stale, or a typo in the match. */
   unmatched: WaiverRef[];
+}
+
+/** The report's counts with rules in effect: what the rules set aside is counted apart, never as drift. */
+export interface RulesSummary extends Summary {
+  /** Drift items an active waiver covers. */
+  waived: number;
+  /** Live-only policies the allow-list expects, or outside the desired namespaces (`unmanagedIn`). */
+  expected: number;
+  /** Policies an ignore rule leaves out whole. */
+  ignored: number;
 }
