@@ -5,6 +5,7 @@ import type { IgnoreRule } from "../../../src/model/rules.js";
 import { defaultNormalizeOptions, type NormalizedPolicy } from "../../../src/model/types.js";
 import { applyIgnoreRules } from "../../../src/normalize/ignore.js";
 import { normalizePolicy } from "../../../src/normalize/index.js";
+import { sourceIndex } from "../../../src/normalize/spec.js";
 import { parseRules } from "../../../src/rules/parse.js";
 import { type Json, managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 
@@ -65,6 +66,8 @@ describe("ignore: a field path", () => {
     const rule = ignored.analysisLive[0]?.spec.ingress?.[0];
     expect(rule?.from?.[0]?.ipBlock).toEqual({ cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] });
     expect(rule?.ports).toEqual([{ protocol: "TCP", port: 8443 }]);
+    // the rule keeps the index it had as written, which the analysis names it by
+    expect(rule && sourceIndex(rule)).toBe(0);
   });
 
   it("applies only where the match holds", () => {
