@@ -114,3 +114,6 @@ export interface RulesSummary extends Summary {
   /** Policies an ignore rule leaves out whole. */
   ignored: number;
 }
+
+/** The report's `rules` field: what the rules did besides waiving (the waived items are `report.waived`). */
+export type ReportRules = Omit<RulesOutcome, "waived">;
