@@ -110,7 +110,16 @@ export interface DriftItem extends PolicyKey {
   changedBy?: ChangedBy;
 }
 
+/**
+ * Something that kept a result from being whole, and where: a desired file and line, the API call, the
+ * namespace it makes uncertain. One shape for every stage (thrown inside a SourceError, listed in a report).
+ */
 export interface Problem {
+  /**
+   * "error" (also when absent, as in every report so far): the result is incomplete, exit 2. "warning": said,
+   * but the verdict stands (e.g. `eval` answering from a desired folder with a broken file).
+   */
+  severity?: "error" | "warning";
   file?: string;
   line?: number;
   /** The API call a live-side problem came from, e.g. "GET /apis/networking.k8s.io/v1/networkpolicies". */

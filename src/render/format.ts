@@ -1,3 +1,4 @@
+import { problemMessage } from "../model/errors.js";
 import type { ChangedBy, DriftItem, Report } from "../model/types.js";
 
 // Small pieces every renderer shares, so text, Markdown, Slack and the change record say the same thing.
@@ -25,7 +26,7 @@ export function changedByText(c: ChangedBy | undefined): string {
 
 export function valueText(v: unknown): string {
   if (v === undefined) return "(absent)";
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return JSON.stringify(v);
 }
 
 export function verdictLine(report: Report): string {
@@ -35,10 +36,8 @@ export function verdictLine(report: Report): string {
     : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
 }
 
-export function problemText(p: Report["problems"][number]): string {
-  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ""}` : (p.call ?? "");
-  return where ? `${where}: ${p.message}` : p.message;
-}
+/** A problem as one line: `file:line: message`, `call: message`; the same words its SourceError says. */
+export const problemText = problemMessage;
 
 export const STATE_MARK: Record<DriftItem["state"], string> = { modified: "~", missing: "-", unmanaged: "+" };
 
@@ -57,4 +56,17 @@ export function withheldText(report: Report): string {
     return "no verdicts: the live NetworkPolicies could not be listed (see problems), so nothing was compared";
   const where = report.withheld.map((w) => (w === "*" ? "every namespace" : w)).join(", ");
   return `verdicts withheld (desired state uncertain): ${where}`;
+}
+
+/** A file named relative to `root` as a path from where the command ran ("" or "." = the file as is). */
+export function pathUnder(root: string, file: string): string {
+  const joined = root && root !== "." ? `${root.replace(/\/+$/, "")}/${file}` : file;
+  return joined.replace(/^\.\//, "");
+}
+
+/** `file:line`, or the file, or "": the one way every renderer names a place in a file (under `root`). */
+export function fileLine(x: { file?: string; line?: number }, root = ""): string {
+  if (!x.file) return "";
+  const file = pathUnder(root, x.file);
+  return x.line ? `${file}:${x.line}` : file;
 }

@@ -2,17 +2,20 @@
 // without a checkout), load both desired states, build the diff, render, write. Read-only everywhere.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { AnalysisOptions } from "../analyse/types.js";
+import { buildDiff, diffOutcome } from "../core/diff.js";
+import { normalizeDesired } from "../core/detect.js";
+import { normalizerFor } from "../core/normalizer.js";
+import type { DiffSide, FailOn } from "../model/diff.js";
 import { UsageError } from "../model/errors.js";
+import type { WorkerResult } from "../model/outcome.js";
+import type { AnalysisSettings } from "../model/sources.js";
 import type { DesiredState, NormalizeOptions } from "../model/types.js";
-import { renderDiffJson, renderDiffText, joinRoot, type DiffFormat } from "../render/diff.js";
-import { renderDiffMarkdown } from "../render/diff-markdown.js";
-import { renderJunit } from "../render/junit.js";
-import { renderSarif } from "../render/sarif.js";
+import type { DiffFormat } from "../render/diff.js";
+import { renderDiff } from "../render/diff-formats.js";
+import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { exportTree, isCommit } from "../sources/git/tree.js";
-import { buildDiff, diffExitCode, type DiffResult, type DiffSide, type FailOn } from "./build-diff.js";
-import { writeAtomically } from "./report.js";
+import { readAnalysisOptions } from "./inputs.js";
 
 export interface DiffOptions {
   base: string;
@@ -23,7 +26,7 @@ export interface DiffOptions {
   repo: string;
   defaultNamespace?: string;
   normalize: NormalizeOptions;
-  analysis: AnalysisOptions;
+  analysis: AnalysisSettings;
   output: DiffFormat;
   outFile?: string;
   failOn: FailOn;
@@ -35,16 +38,16 @@ interface LoadedSide {
   cleanup: () => Promise<void>;
 }
 
-export async function runDiff(opts: DiffOptions, io: { stdout: NodeJS.WritableStream }): Promise<number> {
+export async function runDiff(opts: DiffOptions): Promise<WorkerResult> {
   const sides: LoadedSide[] = [];
   try {
+    const analysis = await readAnalysisOptions(opts.analysis);
     for (const which of [opts.base, opts.head]) sides.push(await loadSide(which, opts));
     const [base, head] = sides as [LoadedSide, LoadedSide];
-    const result = buildDiff(base.state, head.state, { base: base.side, head: head.side, analysis: opts.analysis });
+    const result = buildDiff(base.state, head.state, { base: base.side, head: head.side, analysis });
     const text = renderDiff(result, opts.output);
     if (opts.outFile) await writeAtomically(opts.outFile, text);
-    else io.stdout.write(text);
-    return diffExitCode(result, opts.failOn);
+    return { outcome: diffOutcome(result, opts.failOn), stdout: opts.outFile ? "" : text };
   } finally {
     await Promise.all(sides.map((s) => s.cleanup()));
   }
@@ -52,8 +55,9 @@ export async function runDiff(opts: DiffOptions, io: { stdout: NodeJS.WritableSt
 
 /** A folder when one exists at that path, else a commit; the name says which it was in the output. */
 async function loadSide(name: string, opts: DiffOptions): Promise<LoadedSide> {
-  const load = (dir: string) =>
-    loadDesired(dir, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+  const normalize = normalizerFor(opts.normalize);
+  const load = async (dir: string) =>
+    normalizeDesired(await loadDesired(dir, { defaultNamespace: opts.defaultNamespace }), normalize);
   if (await isDirectory(name)) {
     const dir = path.join(name, opts.desired);
     if (!(await isDirectory(dir))) throw new UsageError(`${dir} is not a folder`);
@@ -73,24 +77,4 @@ async function isDirectory(p: string): Promise<boolean> {
     (s) => s.isDirectory(),
     () => false,
   );
-}
-
-export function renderDiff(r: DiffResult, format: DiffFormat): string {
-  if (format === "json") return renderDiffJson(r);
-  if (format === "markdown") return renderDiffMarkdown(r);
-  if (format === "text") return renderDiffText(r);
-  // SARIF and JUnit annotate the head's files: the violations the change introduces, and what failed to load.
-  const check = {
-    namespaces: [...new Set(r.effects.map((e) => e.namespace))].sort(),
-    violations: r.violations.introduced.map((v) => ({
-      ...v,
-      ...(v.file ? { file: joinRoot(r.head.root, v.file) } : {}),
-    })),
-    problems: r.problems.map((p) => ({
-      ...p,
-      ...(p.file ? { file: joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file) } : {}),
-    })),
-    root: ".",
-  };
-  return format === "sarif" ? renderSarif(check) : renderJunit(check);
 }

@@ -1,0 +1,27 @@
+// `netpol-drift check` as a pure function: the baseline invariants on the desired state alone.
+import { checkInvariants } from "../analyse/invariants.js";
+import type { AnalysisOptions } from "../analyse/types.js";
+import type { CheckResult } from "../model/check.js";
+import type { Outcome } from "../model/outcome.js";
+import type { DesiredState, Problem } from "../model/types.js";
+
+/** `inputProblems`: what kept the settings from being read (the values file); they make the result incomplete. */
+export function checkDesired(
+  desired: DesiredState,
+  options: AnalysisOptions,
+  root: string,
+  inputProblems: Problem[] = [],
+): CheckResult {
+  return {
+    namespaces: [...new Set(desired.policies.map((p) => p.namespace))].sort(),
+    violations: checkInvariants({ policies: desired.policies, side: "desired", options }),
+    problems: [...desired.problems, ...inputProblems],
+    root,
+  };
+}
+
+/** Clean, violations, or the desired state (or its settings) could not be read whole. */
+export function checkOutcome(r: CheckResult): Outcome {
+  if (r.problems.length > 0) return "incomplete";
+  return r.violations.length > 0 ? "findings" : "clean";
+}
