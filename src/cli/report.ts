@@ -15,6 +15,7 @@ import {
 } from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
 import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
+import { RULES_FLAGS, RULES_HELP, rulesFlag } from "./rules-flags.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
 export const REPORT_HELP = `netpol-drift report — what drifted between the desired folder and the live NetworkPolicies
@@ -23,6 +24,7 @@ Usage: netpol-drift report --desired DIR [--kubeconfig FILE | --live-file FILE] 
                            [--workloads FILE | --resolve-workloads] [--values FILE] [analysis flags]
 
 ${SOURCE_HELP}
+${RULES_HELP}
 ${ANALYSIS_HELP}
 ${LEVEL_HELP}
 ${WORKLOADS_HELP}
@@ -31,11 +33,12 @@ Output:
   --out FILE                    write the report to FILE instead of stdout
   --color / --no-color          colour in text output (default: when stdout is a terminal)
 
-Exit codes: 0 no drift, 1 drift, 2 error or incomplete (a file that failed to parse, a failed list, workloads or
---values that could not be read).`;
+Exit codes: 0 no drift (waived drift included), 1 drift, 2 error or incomplete (a file that failed to parse, the
+rules file among them, a failed list, workloads or --values that could not be read).`;
 
 const REPORT_FLAGS = {
   ...SOURCE_FLAGS,
+  ...RULES_FLAGS,
   ...ANALYSIS_FLAGS,
   ...LEVEL_FLAGS,
   ...WORKLOADS_FLAGS,
@@ -65,8 +68,10 @@ function complete(flags: ReportFlags, ctx: CommandContext): ReportOptions {
   const sources = sourceOptions(flags);
   const workloads = workloadsSource(flags, sources.live, ctx.env);
   const level = analysisLevel(flags.analysis, ctx.env);
+  const rules = rulesFlag(flags);
   return {
     ...sources,
+    ...(rules !== undefined ? { rules } : {}),
     analysis: { ...analysisSettings(flags, ctx.env), ...(level ? { level } : {}) },
     ...(workloads ? { workloads } : {}),
     output,

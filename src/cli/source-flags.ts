@@ -3,6 +3,7 @@
 import { UsageError } from "../model/errors.js";
 import type { LiveSourceOptions, SourceOptions } from "../model/sources.js";
 import { DEFAULT_IGNORED_LABELS, type NormalizeOptions } from "../model/types.js";
+import { globProblem } from "../util/glob.js";
 import type { FlagValues } from "./flags.js";
 
 export const SOURCE_FLAGS = {
@@ -51,6 +52,12 @@ export function sourceOptions(v: Values, defaults: { desired?: string } = {}): S
     if (!NAMESPACE_NAME.test(ns)) throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
   }
   validateDefaultNamespace(v["default-namespace"]);
+  for (const flag of ["exclude-namespace", "ignore-label", "compare-annotation"] as const) {
+    for (const g of v[flag] ?? []) {
+      const bad = globProblem(g);
+      if (bad) throw new UsageError(`--${flag} "${g}" is not a glob: ${bad}`);
+    }
+  }
   const normalize: NormalizeOptions = {
     ignoreLabels: [...(v["no-default-ignore-labels"] ? [] : DEFAULT_IGNORED_LABELS), ...(v["ignore-label"] ?? [])],
     compareAnnotations: v["compare-annotation"] ?? [],

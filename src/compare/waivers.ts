@@ -10,9 +10,6 @@ import { policyMatches, ruleRef } from "../rules/match.js";
 export const EXPIRY_WARNING_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-/** A drift item whose waiver ran out: drift again, and it says so. */
-export type FlaggedDriftItem = DriftItem & { waiverExpired?: WaiverRef };
-
 export interface WaiverInput {
   drift: DriftItem[];
   rules: Rules;
@@ -24,7 +21,7 @@ export interface WaiverInput {
 }
 
 export interface WaiverOutcome {
-  drift: FlaggedDriftItem[];
+  drift: DriftItem[];
   outcome: Omit<RulesOutcome, "file">;
 }
 
@@ -39,7 +36,7 @@ export function applyWaivers(input: WaiverInput): WaiverOutcome {
     unmatched: [],
   };
   const status = rules.waivers.map((w) => ({ waiver: w, ref: refOf(w), ...waiverClock(w.expires, now), used: false }));
-  const drift: FlaggedDriftItem[] = [];
+  const drift: DriftItem[] = [];
   for (const item of input.drift) {
     const { desired, live } = input.sides(item);
     if (item.state === "unmanaged") {

@@ -1,14 +1,13 @@
 import type { Rules, RulesOutcome, RulesSummary } from "../model/rules.js";
-import type { NormalizedPolicy, Problem, Summary } from "../model/types.js";
+import type { DriftItem, NormalizedPolicy, Problem, Summary } from "../model/types.js";
 import { applyIgnoreRules } from "../normalize/ignore.js";
 import { type Comparison, compare } from "./compare.js";
 import { sameComparable } from "./same.js";
-import { applyWaivers, type FlaggedDriftItem } from "./waivers.js";
+import { applyWaivers } from "./waivers.js";
 
 // normalize (ignore) → compare → waivers, as one pure step for the detect core. With no rules it is compare().
 
 export interface RuledComparison extends Comparison {
-  drift: FlaggedDriftItem[];
   summary: Summary | RulesSummary;
   /** What the rules did; absent when there were none (no file). */
   rules?: RulesOutcome;
@@ -72,7 +71,7 @@ export function compareWithRules(
 /** Drift counts from what is still drift; waived, expected and ignored policies counted apart. */
 function recount(
   base: Summary,
-  drift: FlaggedDriftItem[],
+  drift: DriftItem[],
   outcome: Omit<RulesOutcome, "file">,
   ignoredPolicies: number,
 ): RulesSummary {

@@ -3,11 +3,12 @@
 // clock: the worker gathers the inputs (sources/) and carries the report out (render/, sinks/).
 import { defaultAnalysisOptions, type AnalysisOptions } from "../analyse/types.js";
 import { analyseForReport } from "../analyse/report.js";
-import { compare } from "../compare/compare.js";
+import { compareWithRules } from "../compare/with-rules.js";
 import { shareInSync } from "../compare/same.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { Outcome } from "../model/outcome.js";
 import type { LiveInput, RawDesired } from "../model/sources.js";
+import { noRules, type Rules, type RulesOutcome } from "../model/rules.js";
 import type { DesiredState, NormalizedPolicy, Problem, Report } from "../model/types.js";
 import type { Workloads } from "../model/workloads.js";
 import type { Normalizer } from "./normalizer.js";
@@ -23,6 +24,11 @@ export interface DetectInputs {
    * pods must not pass for one.
    */
   analysis?: { options: AnalysisOptions; workloads?: Workloads; problems?: Problem[] };
+  /**
+   * The rules file (ignore rules, the unmanaged allow-list, waivers), read by the worker; absent = none.
+   * `problems`: what in it could not be read; they make the report incomplete, the rules that could be read apply.
+   */
+  rules?: { rules: Rules; problems: Problem[] };
   scope: Scope;
   /** The same normaliser the live source was given: both sides through one. */
   normalize: Normalizer;
@@ -67,6 +73,8 @@ export function reportOf(desired: DesiredState, inputs: Omit<DetectInputs, "desi
   const desiredPolicies = desired.policies.filter((p) => inScope(p.namespace, stated));
   const problems = desired.problems.filter((p) => !p.namespace || p.namespace === "*" || inScope(p.namespace, stated));
   const inputProblems = inputs.analysis?.problems ?? [];
+  // A rules file that could not be read is a problem like a broken desired file: the report is incomplete.
+  const ruleProblems = inputs.rules?.problems ?? [];
   const coverage = "problem" in live ? undefined : live.coverage;
   const covers = coverage?.covers ?? (stated.namespaces.length > 0 ? [...stated.namespaces] : ["*"]);
   const base = {
@@ -95,6 +103,7 @@ export function reportOf(desired: DesiredState, inputs: Omit<DetectInputs, "desi
         ...("problem" in live ? [live.problem] : []),
         ...(coverage?.problem ? [coverage.problem] : []),
         ...inputProblems,
+        ...ruleProblems,
       ],
       withheld: ["*"],
     };
@@ -103,17 +112,18 @@ export function reportOf(desired: DesiredState, inputs: Omit<DetectInputs, "desi
     desiredPolicies,
     listed.filter((p) => inScope(p.namespace, stated)),
   );
-  const result = compare(desiredPolicies, livePolicies, problems);
+  const rules = inputs.rules?.rules ?? noRules();
+  const result = compareWithRules(desiredPolicies, livePolicies, problems, rules, new Date(naming.generatedAt));
   const analysed = analyseForReport({
-    desired: desiredPolicies,
-    live: livePolicies,
+    desired: result.analysis.desired,
+    live: result.analysis.live,
     context: desired.policies.filter((p) => !inScope(p.namespace, stated)),
     namespaces: [...new Set(result.drift.map((d) => d.namespace))],
     withheld: result.withheld,
     workloads: inputs.analysis?.workloads,
     options: inputs.analysis?.options ?? defaultAnalysisOptions(),
   });
-  const all = [...problems, ...inputProblems];
+  const all = [...problems, ...inputProblems, ...ruleProblems];
   const notes =
     inputProblems.length > 0
       ? [
@@ -130,8 +140,13 @@ export function reportOf(desired: DesiredState, inputs: Omit<DetectInputs, "desi
     complete: all.length === 0,
     summary: result.summary,
     drift: result.drift,
+    ...(result.rules ? { waived: result.rules.waived, rules: rulesField(result.rules) } : {}),
     problems: all,
     withheld: result.withheld,
     ...carried,
   };
+}
+
+function rulesField({ waived: _, ...rest }: RulesOutcome): Report["rules"] {
+  return rest;
 }

@@ -1,7 +1,9 @@
 // The rules file (`.netpol-drift.yaml` in the policy repo): what is never compared, which live-only policies are
 // expected, and which drift is waived until a date. Loaded and validated by src/rules/, applied by
 // src/normalize/ignore.ts (ignore) and src/compare/waivers.ts (unmanaged allow-list, waivers).
-import type { DriftItem, PolicyKey, Selector, Summary } from "./types.js";
+import type { ExpectedItem, ReportRules, Selector, Summary, WaivedItem, WaiverRef } from "./types.js";
+
+export type { ExpectedItem, ReportRules, WaivedItem, WaiverRef };
 
 /** Where a rule is written, for every message that names it. */
 export interface RuleAt {
@@ -65,44 +67,9 @@ export interface Rules {
 
 export const noRules = (): Rules => ({ ignore: [], unmanaged: [], unmanagedIn: "all", waivers: [] });
 
-/** A waiver as the report names it. */
-export interface WaiverRef {
-  /** `file:line` of the waiver. */
-  rule: string;
-  reason: string;
-  owner: string;
-  expires: string;
-}
-
-/** A drift item an active waiver covers: not drift for the exit code, nor for the nightly record. */
-export interface WaivedItem extends DriftItem {
-  waiver: WaiverRef & {
-    /** The waiver ends within the warning window (7 days). */
-    expiresSoon?: boolean;
-  };
-}
-
-/** A live-only policy the unmanaged allow-list expects. */
-export interface ExpectedItem extends PolicyKey {
-  /** `file:line` of the allow-list entry. */
-  rule: string;
-  reason?: string;
-}
-
 /** What the rules did to a report: every entry here is shown, none of it counts as drift. */
-export interface RulesOutcome {
-  /** The rules file read (relative to the repo when it is in one); absent when there was none. */
-  file?: string;
+export interface RulesOutcome extends ReportRules {
   waived: WaivedItem[];
-  expected: ExpectedItem[];
-  /** Live-only policies in namespaces the desired folder has no policy in (`unmanagedIn: desired-namespaces`). */
-  outsideDesiredNamespaces: number;
-  /** Active waivers that end within 7 days (whether or not they matched). */
-  expiringSoon: WaiverRef[];
-  /** Waivers past their date; the drift they covered is drift again, flagged `waiverExpired`. */
-  expired: WaiverRef[];
-  /** Active waivers that cover no drift item: stale, or a typo in the match. */
-  unmatched: WaiverRef[];
 }
 
 /** The report's counts with rules in effect: what the rules set aside is counted apart, never as drift. */
@@ -114,6 +81,3 @@ export interface RulesSummary extends Summary {
   /** Policies an ignore rule leaves out whole. */
   ignored: number;
 }
-
-/** The report's `rules` field: what the rules did besides waiving (the waived items are `report.waived`). */
-export type ReportRules = Omit<RulesOutcome, "waived">;

@@ -43,6 +43,11 @@ export interface SourceOptions {
   analysis?: AnalysisSettings;
   /** Namespaces and pods for the analysis; absent = representatives. */
   workloads?: WorkloadsSource;
+  /**
+   * The rules file: a path (`--rules`), false (`--no-rules`), or absent: `.netpol-drift.yaml` at the root of
+   * the git repository holding the desired folder, when there is one (the nightly run's clone, say).
+   */
+  rules?: string | false;
 }
 
 /** One desired NetworkPolicy as found: the parsed manifest, its resolved namespace, and where it was written. */

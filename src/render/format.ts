@@ -16,6 +16,10 @@ export function groupByNamespace(items: DriftItem[]): Map<string, DriftItem[]> {
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const parts = [`${s.modified} modified`, `${s.missing} missing`, `${s.unmanaged} unmanaged`, `${s.inSync} in sync`];
+  // What a rules file set aside is counted apart, and only said when there is some.
+  if (s.waived) parts.push(`${s.waived} waived`);
+  if (s.expected) parts.push(`${s.expected} expected`);
+  if (s.ignored) parts.push(`${s.ignored} ignored`);
   return `${parts.join(", ")} (desired ${s.desired}, live ${s.live})`;
 }
 

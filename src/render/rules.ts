@@ -14,15 +14,6 @@ export function waiverExpiredText(w: WaiverRef): string {
   return `waiver expired on ${w.expires} (${w.owner}: ${w.reason}, ${w.rule})`;
 }
 
-/** The summary's tail with rules in effect: "2 waived, 1 expected, 1 ignored" (only the non-zero ones). */
-export function rulesSummaryText(s: { waived?: number; expected?: number; ignored?: number }): string {
-  const parts: string[] = [];
-  if (s.waived) parts.push(`${s.waived} waived`);
-  if (s.expected) parts.push(`${s.expected} expected`);
-  if (s.ignored) parts.push(`${s.ignored} ignored`);
-  return parts.join(", ");
-}
-
 /** Lines about the waivers themselves: what ran out, what ends soon, what covers nothing. */
 export function waiverNotes(rules: ReportRules | undefined): string[] {
   if (!rules) return [];

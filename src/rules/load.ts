@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { noRules } from "../model/rules.js";
 import { errorMessage } from "../util/errors.js";
 import { type ParsedRules, parseRules } from "./parse.js";
 
@@ -48,4 +49,15 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The rules for a desired folder: the named file (which must exist), none (`false`), or the default one when
+ * the repository has it. Messages name a default file by its path in the repository.
+ */
+export async function rulesFor(desiredDir: string, named: string | false | undefined): Promise<ParsedRules> {
+  if (named === false) return { rules: noRules(), problems: [] };
+  if (named !== undefined) return loadRules(named);
+  const found = await defaultRulesFile(desiredDir);
+  return found ? loadRules(found, RULES_FILE) : { rules: noRules(), problems: [] };
 }

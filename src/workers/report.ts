@@ -15,6 +15,7 @@ import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
 import { readLiveFile } from "../sources/live/file.js";
+import { rulesFor } from "../rules/load.js";
 import { readWorkloads } from "../sources/workloads/index.js";
 import { readAnalysisOptions } from "./inputs.js";
 
@@ -50,7 +51,12 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
   const listed = listLive(opts, io, normalize);
   const readDesired = () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace });
   const desiredRead = opts.live.kind === "file" ? listed.then(readDesired) : readDesired();
-  const [desired, live, analysis] = await Promise.all([desiredRead, listed, analysisInputs(opts, io)]);
+  const [desired, live, analysis, rules] = await Promise.all([
+    desiredRead,
+    listed,
+    analysisInputs(opts, io),
+    rulesFor(opts.desired, opts.rules),
+  ]);
   const covered =
     "capture" in live && live.capture
       ? { ...live, coverage: captureScope(live.capture, opts.scope, namespacesOf(desired.objects)) }
@@ -59,6 +65,7 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
     desired,
     live: covered,
     analysis,
+    rules,
     scope: opts.scope,
     normalize,
     naming: {
