@@ -5,6 +5,7 @@ import { CHECK_FORMATS } from "../render/check.js";
 import { type CheckOptions, runCheck } from "../workers/check.js";
 import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisSettings } from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
+import { RULES_FLAGS, RULES_HELP, rulesFlag } from "./rules-flags.js";
 import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
 
 export const CHECK_HELP = `netpol-drift check — the baseline invariants on the desired state alone (for the policy repo's CI)
@@ -18,14 +19,17 @@ tenant; external egress only to allow-listed CIDRs; air-gapped tenants have no e
   --desired DIR                 desired-state folder (required)
   --default-namespace NS        namespace for files at the folder root that name none
 ${ANALYSIS_HELP}
+${RULES_HELP}
+                                (check lists its expired and soon-ending waivers, and those matching no policy)
 Output:
   -o, --output FORMAT           text (default), json, junit (JUnit XML), sarif (SARIF 2.1.0)
   --out FILE                    write to FILE instead of stdout
 
-Exit codes: 0 clean, 1 violations, 2 error (a file that failed to parse, bad flags).`;
+Exit codes: 0 clean, 1 violations, 2 error (a file that failed to parse, the rules file among them, bad flags).`;
 
 const CHECK_FLAGS = {
   ...ANALYSIS_FLAGS,
+  ...RULES_FLAGS,
   desired: { type: "string" },
   "default-namespace": { type: "string" },
   output: { type: "string", short: "o" },
@@ -39,7 +43,7 @@ export async function checkCommand(args: string[], ctx: CommandContext): Promise
   const flags = parseFlags(args, CHECK_FLAGS);
   if (flags.help) return showHelp(ctx, CHECK_HELP);
   validate(flags);
-  return emit(ctx, await runCheck(complete(flags, ctx)));
+  return emit(ctx, await runCheck(complete(flags, ctx), ctx.now));
 }
 
 function validate(flags: CheckFlags): void {
@@ -48,7 +52,9 @@ function validate(flags: CheckFlags): void {
 
 function complete(flags: CheckFlags, ctx: CommandContext): CheckOptions {
   const output = formatOf(flags.output, CHECK_FORMATS, "text");
+  const rules = rulesFlag(flags);
   return {
+    ...(rules !== undefined ? { rules } : {}),
     desired: flags.desired as string,
     defaultNamespace: flags["default-namespace"],
     normalize: defaultNormalizeOptions(),

@@ -4,6 +4,7 @@ import { violationText } from "./effects.js";
 import { terminal } from "./escape.js";
 import { fileLine } from "./format.js";
 import { renderJunit } from "./junit.js";
+import { checkWaiverLines } from "./rules.js";
 import { renderSarif } from "./sarif.js";
 
 export type CheckFormat = "text" | "json" | "junit" | "sarif";
@@ -18,7 +19,13 @@ export function renderCheck(r: CheckResult, format: CheckFormat): string {
 
 function renderCheckJson(r: CheckResult): string {
   const clean = r.violations.length === 0 && r.problems.length === 0;
-  const out = { clean, namespaces: r.namespaces, violations: r.violations, problems: r.problems };
+  const out = {
+    clean,
+    namespaces: r.namespaces,
+    violations: r.violations,
+    problems: r.problems,
+    ...(r.waivers ? { waivers: r.waivers } : {}),
+  };
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
@@ -35,5 +42,6 @@ function renderCheckText(r: CheckResult): string {
       `${r.problems.length} problem(s) reading the desired state:`,
       ...r.problems.map((p) => `  ${fileLine(p, r.root) ? `${fileLine(p, r.root)}: ` : ""}${p.message}`),
     );
+  out.push(...checkWaiverLines(r.waivers));
   return `${out.map(terminal).join("\n")}\n`;
 }

@@ -1,3 +1,4 @@
+import type { CheckResult } from "../model/check.js";
 import type { ReportRules, WaivedItem, WaiverRef } from "../model/rules.js";
 import { markdownCode, markdownText, terminal as t } from "./escape.js";
 import { STATE_MARK } from "./format.js";
@@ -71,5 +72,20 @@ export function rulesMarkdownLines(waived: WaivedItem[] | undefined, rules: Repo
   }
   const notes = waiverNotes(rules);
   if (notes.length > 0) out.push("### Rules", "", ...notes.map((n) => `- ${markdownText(n)}`), "");
+  return out;
+}
+
+/** `check`'s lines about the waivers (plain text; the caller escapes): none when all is well. */
+export function checkWaiverLines(w: CheckResult["waivers"]): string[] {
+  if (!w) return [];
+  const out: string[] = [];
+  for (const x of w.expired) out.push(`${waiverExpiredText(x)}: renew it or remove it`);
+  for (const x of w.expiringSoon)
+    out.push(`waiver ends ${x.expires} (within 7 days): ${x.reason} (${x.rule}, ${x.owner})`);
+  for (const x of w.unmatched) {
+    out.push(
+      `waiver matches no policy of the desired folder: ${x.reason} (${x.rule}, ${x.owner}); a live-only policy, or a typo?`,
+    );
+  }
   return out;
 }

@@ -53,11 +53,21 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * The rules for a desired folder: the named file (which must exist), none (`false`), or the default one when
- * the repository has it. Messages name a default file by its path in the repository.
+ * the repository has it. Messages name a default file by its path in the repository, a named one as given,
+ * either relative to `relativeTo` when the caller names every file from there (check's desired root).
  */
-export async function rulesFor(desiredDir: string, named: string | false | undefined): Promise<ParsedRules> {
+export async function rulesFor(
+  desiredDir: string,
+  named: string | false | undefined,
+  opts: { relativeTo?: string } = {},
+): Promise<ParsedRules> {
   if (named === false) return { rules: noRules(), problems: [] };
-  if (named !== undefined) return loadRules(named);
-  const found = await defaultRulesFile(desiredDir);
-  return found ? loadRules(found, RULES_FILE) : { rules: noRules(), problems: [] };
+  const file = named ?? (await defaultRulesFile(desiredDir));
+  if (file === undefined) return { rules: noRules(), problems: [] };
+  const shownAs = opts.relativeTo
+    ? path.relative(opts.relativeTo, path.resolve(file))
+    : named === undefined
+      ? RULES_FILE
+      : file;
+  return loadRules(file, shownAs);
 }

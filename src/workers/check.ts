@@ -10,6 +10,7 @@ import type { NormalizeOptions, Problem } from "../model/types.js";
 import { type CheckFormat, renderCheck } from "../render/check.js";
 import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
+import { rulesFor } from "../rules/load.js";
 import { readAnalysisOptions } from "./inputs.js";
 
 export interface CheckOptions {
@@ -19,11 +20,13 @@ export interface CheckOptions {
   analysis: AnalysisSettings;
   output: CheckFormat;
   outFile?: string;
+  /** The rules file: a path, none (false), or the default at the repository root (undefined). */
+  rules?: string | false;
 }
 
-export async function runCheck(opts: CheckOptions): Promise<WorkerResult> {
+export async function runCheck(opts: CheckOptions, now: () => Date = () => new Date()): Promise<WorkerResult> {
   const problems: Problem[] = [];
-  const [raw, options] = await Promise.all([
+  const [raw, options, rules] = await Promise.all([
     loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace }),
     // A values file that cannot be read is a problem of the result, as in `report`: judged on the defaults, exit 2.
     readAnalysisOptions(opts.analysis).catch((err: unknown) => {
@@ -31,9 +34,11 @@ export async function runCheck(opts: CheckOptions): Promise<WorkerResult> {
       problems.push(err.problem);
       return defaultAnalysisOptions();
     }),
+    // Named from the desired root, as every file of check's output is.
+    rulesFor(opts.desired, opts.rules, { relativeTo: opts.desired }),
   ]);
   const desired = normalizeDesired(raw, normalizerFor(opts.normalize));
-  const result = checkDesired(desired, options, opts.desired, problems);
+  const result = checkDesired(desired, options, opts.desired, problems, { ...rules, now: now() });
   const text = renderCheck(result, opts.output);
   if (opts.outFile) await writeAtomically(opts.outFile, text);
   return { outcome: checkOutcome(result), stdout: opts.outFile ? "" : text };

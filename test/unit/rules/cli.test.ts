@@ -138,3 +138,29 @@ describe("report --rules", () => {
     expect(both.code).toBe(2);
   });
 });
+
+describe("check --rules", () => {
+  it("lists expired and soon-ending waivers and those matching no policy; a malformed file is exit 2 at file:line", async () => {
+    const s = await setup(
+      [
+        "waivers:",
+        "  - {match: {name: web}, reason: old incident, owner: o, expires: 2025-06-11}",
+        "  - {match: {name: api}, reason: ends soon, owner: o, expires: 2025-06-15}",
+        "  - {match: {name: nothing}, reason: typo, owner: o, expires: 2025-09-01}",
+      ].join("\n"),
+    );
+    const r = await runCli(["check", "--desired", s.desired, "--rules", s.rules]);
+    expect(r.stdout).toContain(
+      "waiver expired on 2025-06-11 (o: old incident, ../../rules.yaml:2): renew it or remove it",
+    );
+    expect(r.stdout).toContain("waiver ends 2025-06-15 (within 7 days): ends soon (../../rules.yaml:3, o)");
+    expect(r.stdout).toContain("waiver matches no policy of the desired folder: typo (../../rules.yaml:4, o)");
+    const json = JSON.parse((await runCli(["check", "--desired", s.desired, "--rules", s.rules, "-o", "json"])).stdout);
+    expect(json.waivers.expired.map((w: { expires: string }) => w.expires)).toEqual(["2025-06-11"]);
+
+    await put(s.root, "rules.yaml", "waivers:\n  - {match: {name: web}, reason: r, expires: 2025-07-01}\n");
+    const bad = await runCli(["check", "--desired", s.desired, "--rules", s.rules]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toContain("../rules.yaml:2: a waiver needs owner");
+  });
+});
