@@ -5,6 +5,7 @@ import { defaultNormalizeOptions } from "../model/types.js";
 import { DIFF_FORMATS } from "../render/diff.js";
 import { type DiffOptions, runDiff } from "../workers/diff.js";
 import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisSettings } from "./analysis-flags.js";
+import { RULES_FLAGS, RULES_HELP, rulesFlag } from "./rules-flags.js";
 import type { CommandContext } from "./context.js";
 import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
 
@@ -22,6 +23,9 @@ current folder), read with \`git archive\`: no checkout, the working tree is not
   --repo DIR                    git repository the refs are read from (default: .)
   --default-namespace NS        namespace for files at the folder root that name none
 ${ANALYSIS_HELP}
+${RULES_HELP}
+                                (diff checks the head's rules file and lists its expired, soon-ending and
+                                unmatched waivers; it compares base and head without them)
 Output:
   -o, --output FORMAT           text (default), json, markdown (a PR/MR comment: severe first, within
                                 GitHub's comment limit), sarif (new violations at the head's file and line),
@@ -35,6 +39,7 @@ by --fail-on), 2 error: a side could not be read whole, bad flags.`;
 
 const DIFF_FLAGS = {
   ...ANALYSIS_FLAGS,
+  ...RULES_FLAGS,
   base: { type: "string" },
   head: { type: "string" },
   desired: { type: "string" },
@@ -52,7 +57,7 @@ export async function diffCommand(args: string[], ctx: CommandContext): Promise<
   const flags = parseFlags(args, DIFF_FLAGS);
   if (flags.help) return showHelp(ctx, DIFF_HELP);
   validate(flags);
-  return emit(ctx, await runDiff(complete(flags, ctx)));
+  return emit(ctx, await runDiff(complete(flags, ctx), ctx.now));
 }
 
 function validate(flags: DiffFlags): void {
@@ -64,7 +69,9 @@ function complete(flags: DiffFlags, ctx: CommandContext): DiffOptions {
   const failOn = (flags["fail-on"] ?? "any") as FailOn;
   if (!FAIL_ON.includes(failOn))
     throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${flags["fail-on"]}"`);
+  const rules = rulesFlag(flags);
   return {
+    ...(rules !== undefined ? { rules } : {}),
     base: flags.base as string,
     head: flags.head as string,
     desired: flags.desired ?? ".",

@@ -8,16 +8,25 @@ import type { AnalysisOptions } from "../analyse/types.js";
 import type { Violation } from "../model/analysis.js";
 import type { ChangedPolicy, DiffResult, DiffSide, FailOn, PolicyChange } from "../model/diff.js";
 import type { Outcome } from "../model/outcome.js";
-import type { DesiredState } from "../model/types.js";
+import type { DesiredState, Problem } from "../model/types.js";
+import type { Rules } from "../model/rules.js";
+import { auditWaivers } from "../compare/waivers.js";
 
 export function buildDiff(
   base: DesiredState,
   head: DesiredState,
-  opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions },
+  opts: {
+    base: DiffSide;
+    head: DiffSide;
+    analysis: AnalysisOptions;
+    /** The rules file of the head: checked (a malformed one is a problem) and its waivers audited, not applied. */
+    rules?: { rules: Rules; problems: Problem[]; now: Date };
+  },
 ): DiffResult {
   const problems = [
     ...base.problems.map((p) => ({ ...p, side: "base" as const })),
     ...head.problems.map((p) => ({ ...p, side: "head" as const })),
+    ...(opts.rules?.problems ?? []).map((p) => ({ ...p, side: "head" as const })),
   ];
   const skipped = [
     ...base.skipped.map((s) => ({ ...s, side: "base" as const })),
@@ -78,6 +87,9 @@ export function buildDiff(
     problems,
     skipped,
     analysis: analysed.analysis,
+    ...(opts.rules?.rules.file !== undefined
+      ? { waivers: { file: opts.rules.rules.file, ...auditWaivers(opts.rules.rules, head.policies, opts.rules.now) } }
+      : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // What `netpol-drift diff` concludes about a change to the policy repo: the policies it adds, removes or
 // changes, what that does to traffic, and the baseline violations it introduces or fixes.
 import type { AnalysisInfo, NamespaceEffect, Violation } from "./analysis.js";
+import type { CheckResult } from "./check.js";
 import type { Problem, Skipped } from "./types.js";
 
 export type PolicyChange = "added" | "removed" | "changed";
@@ -41,4 +42,6 @@ export interface DiffResult {
   problems: (Problem & { side: "base" | "head" })[];
   skipped: (Skipped & { side: "base" | "head" })[];
   analysis: AnalysisInfo;
+  /** With a rules file: its waivers past their date, ending within 7 days, matching no policy of the head. */
+  waivers?: CheckResult["waivers"];
 }

@@ -8,6 +8,7 @@ import { decisionText, shownFlows } from "./effects.js";
 import { diffHeadline, diffVerdict, diffViolationText, policySummary, rankEffects, sideText } from "./diff.js";
 import { markdownCode, markdownFence, markdownText, visible } from "./escape.js";
 import { pathUnder, valueText } from "./format.js";
+import { checkWaiverLines } from "./rules.js";
 
 /** GitHub's comment limit, less room for a CI's own wrapper text. */
 export const COMMENT_LIMIT = 65_000;
@@ -46,7 +47,7 @@ export function renderDiffMarkdown(r: DiffResult, opts: { maxLength?: number } =
   const tailNote = 200;
   // What the severe items need at the least (one line each); each is given in full while that still leaves room.
   let owed = groups.reduce((n, g) => n + g.title.length + g.items.reduce((m, it) => m + it.compact.length, 0), 0);
-  let out = head + problemsBlock(r);
+  let out = head + problemsBlock(r) + waiversBlock(r);
   let lost = 0;
   for (const g of groups) {
     out += g.title;
@@ -105,6 +106,11 @@ function flowRow(mark: string, f: Flow): string {
 
 function violationLine(v: Violation, root: string): string {
   return cell(diffViolationText(v, root));
+}
+
+function waiversBlock(r: DiffResult): string {
+  const lines = checkWaiverLines(r.waivers);
+  return lines.length === 0 ? "" : ["### Waivers", "", ...lines.map((l) => `- ${markdownText(l)}`), "", ""].join("\n");
 }
 
 function problemsBlock(r: DiffResult): string {

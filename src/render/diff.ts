@@ -4,6 +4,7 @@ import type { DiffResult, DiffSide } from "../model/diff.js";
 import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
 import { terminal } from "./escape.js";
 import { fileLine, pathUnder, valueText } from "./format.js";
+import { checkWaiverLines } from "./rules.js";
 
 export type DiffFormat = "text" | "json" | "markdown" | "sarif" | "junit";
 export const DIFF_FORMATS: readonly DiffFormat[] = ["text", "json", "markdown", "sarif", "junit"];
@@ -105,6 +106,8 @@ export function renderDiffText(r: DiffResult): string {
         `  [${p.side}] ${p.file ? `${fileLine(p, p.side === "base" ? r.base.root : r.head.root)}: ` : ""}${p.message}`,
       );
   }
+  const waivers = checkWaiverLines(r.waivers);
+  if (waivers.length > 0) out.push("", ...waivers.map((w) => `rules: ${w}`));
   for (const n of r.analysis.notes) out.push(`note: ${n}`);
   // Our lines carry no control characters of their own: whatever the terminal would act on came from a file.
   return out.map(terminal).join("\n") + "\n";

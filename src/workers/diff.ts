@@ -15,6 +15,7 @@ import { renderDiff } from "../render/diff-formats.js";
 import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { exportTree, isCommit } from "../sources/git/tree.js";
+import { rulesFor } from "../rules/load.js";
 import { readAnalysisOptions } from "./inputs.js";
 
 export interface DiffOptions {
@@ -30,6 +31,8 @@ export interface DiffOptions {
   output: DiffFormat;
   outFile?: string;
   failOn: FailOn;
+  /** The rules file: a path, none (false), or the default at the repository root (undefined). */
+  rules?: string | false;
 }
 
 interface LoadedSide {
@@ -38,19 +41,35 @@ interface LoadedSide {
   cleanup: () => Promise<void>;
 }
 
-export async function runDiff(opts: DiffOptions): Promise<WorkerResult> {
+export async function runDiff(opts: DiffOptions, now: () => Date = () => new Date()): Promise<WorkerResult> {
   const sides: LoadedSide[] = [];
   try {
     const analysis = await readAnalysisOptions(opts.analysis);
     for (const which of [opts.base, opts.head]) sides.push(await loadSide(which, opts));
     const [base, head] = sides as [LoadedSide, LoadedSide];
-    const result = buildDiff(base.state, head.state, { base: base.side, head: head.side, analysis });
+    const rules = await headRules(opts);
+    const result = buildDiff(base.state, head.state, {
+      base: base.side,
+      head: head.side,
+      analysis,
+      rules: { ...rules, now: now() },
+    });
     const text = renderDiff(result, opts.output);
     if (opts.outFile) await writeAtomically(opts.outFile, text);
     return { outcome: diffOutcome(result, opts.failOn), stdout: opts.outFile ? "" : text };
   } finally {
     await Promise.all(sides.map((s) => s.cleanup()));
   }
+}
+
+/**
+ * The rules file the change leaves: `--rules`, else `.netpol-drift.yaml` at the root of the head folder's
+ * repository, or of the working tree of the repository refs are read from (the checked-out head in CI). Named
+ * from the head's desired root, as the head's other files are.
+ */
+async function headRules(opts: DiffOptions) {
+  const from = (await isDirectory(opts.head)) ? path.join(opts.head, opts.desired) : path.join(opts.repo, opts.desired);
+  return rulesFor(from, opts.rules, { relativeTo: from });
 }
 
 /** A folder when one exists at that path, else a commit; the name says which it was in the output. */

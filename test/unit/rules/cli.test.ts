@@ -164,3 +164,21 @@ describe("check --rules", () => {
     expect(bad.stdout).toContain("../rules.yaml:2: a waiver needs owner");
   });
 });
+
+describe("diff --rules", () => {
+  it("checks the head's rules file: malformed is exit 2 at file:line, waivers are listed", async () => {
+    const root = await tempTree({ "base/shop/web.yaml": policyYaml("web"), "head/shop/web.yaml": policyYaml("web") });
+    await put(root, "rules.yaml", "waivers:\n  - {match: {name: web}, reason: r, owner: o, expires: 2025-06-11}\n");
+    const args = ["diff", "--base", path.join(root, "base"), "--head", path.join(root, "head")];
+    const ok = await runCli([...args, "--rules", path.join(root, "rules.yaml")]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("rules: waiver expired on 2025-06-11 (o: r, ../rules.yaml:2)");
+    await put(root, "rules.yaml", "waivers:\n  - {match: {name: web}, reason: r, owner: o, expire: 2025-06-11}\n");
+    const bad = await runCli([...args, "--rules", path.join(root, "rules.yaml"), "-o", "json"]);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout).problems[0]).toMatchObject({ side: "head", file: "../rules.yaml", line: 2 });
+    expect(JSON.parse(bad.stdout).problems[0].message).toMatch(
+      /unknown key "waivers\[\]\.expire" \(did you mean "expires"\?\)/,
+    );
+  });
+});
