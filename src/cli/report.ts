@@ -33,8 +33,8 @@ Output:
   --out FILE                    write the report to FILE instead of stdout
   --color / --no-color          colour in text output (default: when stdout is a terminal)
 
-Exit codes: 0 no drift (waived drift included), 1 drift, 2 error or incomplete (a file that failed to parse, the
-rules file among them, a failed list, workloads or --values that could not be read).`;
+Exit codes: 0 no drift, 1 drift, 2 error or incomplete (a file that failed to parse, the rules file among them,
+a failed list, workloads or --values that could not be read). Waived drift is not drift.`;
 
 const REPORT_FLAGS = {
   ...SOURCE_FLAGS,
