@@ -211,3 +211,15 @@ describe("parseRules: a malformed file is a problem at file:line", () => {
     expect(rules.waivers).toEqual([]);
   });
 });
+
+describe("the README's example", () => {
+  it("is a valid rules file", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### Rules: `.netpol-drift.yaml`"));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const { rules, problems } = parseRules(block, ".netpol-drift.yaml");
+    expect(problems).toEqual([]);
+    expect([rules.ignore.length, rules.unmanaged.length, rules.waivers.length]).toEqual([3, 1, 1]);
+  });
+});
