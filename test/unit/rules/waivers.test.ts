@@ -1,26 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { compare } from "../../../src/compare/compare.js";
 import { applyWaivers, waiverClock } from "../../../src/compare/waivers.js";
-import { defaultNormalizeOptions, type NormalizedPolicy, type PolicyKey } from "../../../src/model/types.js";
-import { normalizePolicy } from "../../../src/normalize/index.js";
+import type { NormalizedPolicy, PolicyKey } from "../../../src/model/types.js";
 import { parseRules } from "../../../src/rules/parse.js";
-import { managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
+import { desiredAt443, liveAt } from "./helpers.js";
 
-const opts = defaultNormalizeOptions();
-const spec = (port: number) => ({
-  podSelector: {},
-  policyTypes: ["Ingress"],
-  ingress: [{ ports: [{ protocol: "TCP", port }] }],
-});
-const desired = (ns: string, name: string) =>
-  normalizePolicy(manifest(name, spec(443)), ns, { file: `${ns}/${name}.yaml`, line: 1 }, opts);
-const live = (ns: string, name: string, port = 443, manager = "kubectl-edit") =>
-  normalizePolicy(
-    serverPolicy(ns, name, spec(port), { managedFields: [managedEntry(manager, "Update", "2026-11-20T08:00:00Z")] }),
-    ns,
-    {},
-    opts,
-  );
+const desired = desiredAt443;
+const live = liveAt;
 
 const RULES = `
 unmanaged:

@@ -2,21 +2,11 @@ import { describe, expect, it } from "vitest";
 import { auditWaivers } from "../../../src/compare/waivers.js";
 import { compareWithRules } from "../../../src/compare/with-rules.js";
 import { noRules } from "../../../src/model/rules.js";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { normalizePolicy } from "../../../src/normalize/index.js";
 import { parseRules } from "../../../src/rules/parse.js";
-import { manifest, serverPolicy } from "../../fixtures/server-shaped.js";
+import { desiredAt443, liveAt } from "./helpers.js";
 
-const opts = defaultNormalizeOptions();
-const spec = (port: number) => ({
-  podSelector: {},
-  policyTypes: ["Ingress"],
-  ingress: [{ ports: [{ protocol: "TCP", port }] }],
-});
-const desired = (ns: string, name: string) =>
-  normalizePolicy(manifest(name, spec(443)), ns, { file: `${ns}/${name}.yaml`, line: 1 }, opts);
-const live = (ns: string, name: string, port = 443) =>
-  normalizePolicy(serverPolicy(ns, name, spec(port)), ns, {}, opts);
+const desired = desiredAt443;
+const live = liveAt;
 
 const RULES = `
 ignore:
