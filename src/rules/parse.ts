@@ -34,11 +34,10 @@ export function parseRules(text: string, file: string): ParsedRules {
   };
   const problem = (node: unknown, message: string) => problems.push({ file, line: lineOf(node), message });
   for (const err of doc.errors) {
-    problems.push({
-      file,
-      line: counter.linePos(err.pos[0]).line,
-      message: `not valid YAML: ${err.message.split("\n")[0]}`,
-    });
+    // `name: *` is a YAML alias, not a glob: say so rather than leave the reader with "Alias …".
+    const hint = /alias/i.test(err.message) ? ' (a glob that starts with "*" needs quotes: name: "*")' : "";
+    const message = `not valid YAML: ${err.message.split("\n")[0]}${hint}`;
+    problems.push({ file, line: counter.linePos(err.pos[0]).line, message });
   }
   if (problems.length > 0) return { rules, problems };
   const root = doc.contents;

@@ -194,6 +194,7 @@ describe("parseRules: a malformed file is a problem at file:line", () => {
     ["a bad unmanagedIn", ["unmanagedIn: everywhere"], 1, /unmanagedIn is "all" or "desired-namespaces"/],
     ["a list that is a mapping", ["waivers:", "  match: {name: x}"], 2, /waivers is a list/],
     ["invalid YAML", ["ignore:", "  - match: {name: x", "waivers: []"], 3, /not valid YAML/],
+    ["an unquoted *", ["unmanaged:", "  - match: {namespace: x, name: *}"], 2, /needs quotes: name: "\*"/],
     ["a key given twice", ["waivers: []", "waivers: []"], 2, /not valid YAML: Map keys must be unique/],
   ])("%s", (_what, lines, line, message) => {
     const problems = problemsOf(lines);
