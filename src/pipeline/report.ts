@@ -5,7 +5,7 @@ import type { Logger } from "../log/logger.js";
 import type { NormalizeOptions, Report } from "../model/types.js";
 import { render, type OutputFormat } from "../render/index.js";
 import { loadDesired } from "../sources/desired/index.js";
-import { readLiveFile } from "../sources/live/file.js";
+import { readLivePolicies } from "../sources/live/file.js";
 import type { LivePolicies } from "../sources/live/types.js";
 import { liveNormalizer } from "../normalize/live.js";
 import { internPolicy, StringTable } from "../normalize/strings.js";
@@ -98,16 +98,8 @@ async function listLive(
 ): Promise<LivePolicies> {
   const live = opts.live;
   const normalize = liveNormalizer(opts.normalize, strings);
-  if (live.kind === "file") {
-    const { objects, ...rest } = await readLiveFile(live.file, io.stdin, { allNamespaces: live.allNamespaces });
-    // The raw objects (managedFields, the last-applied copy) go as soon as each is normalised.
-    const policies: LivePolicies["policies"] = [];
-    for (let i = 0; i < objects.length; i++) {
-      policies.push(normalize(objects[i] as Record<string, unknown>));
-      objects[i] = EMPTY;
-    }
-    return { ...rest, policies };
-  }
+  if (live.kind === "file")
+    return readLivePolicies(live.file, normalize, io.stdin, { allNamespaces: live.allNamespaces });
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
@@ -125,8 +117,6 @@ async function listLive(
       io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
   });
 }
-
-const EMPTY: Record<string, unknown> = {};
 
 /** `netpol-drift report`: detect, render, write; returns the exit code. */
 export async function runReport(opts: ReportOptions, io: ReportIO): Promise<number> {
