@@ -15,6 +15,7 @@ import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
 import { readLivePolicies } from "../sources/live/file.js";
+import type { CaptureFacts } from "../sources/live/types.js";
 import { readWorkloads } from "../sources/workloads/index.js";
 import { readAnalysisOptions } from "./inputs.js";
 
@@ -89,7 +90,8 @@ function namespacesOf(objects: { namespace: string }[]): Set<string> {
   return new Set(objects.map((o) => o.namespace));
 }
 
-type Listed = LiveInput & { capture?: import("../sources/live/types.js").CaptureFacts };
+/** The live side as the sources hand it over; a capture says what it holds, judged against the desired side. */
+type Listed = LiveInput & { capture?: CaptureFacts };
 
 /** The live side, normalised as listed; a source that could not be read whole is a LiveFailure, never partial. */
 async function listLive(opts: SourceOptions, io: DetectIO, normalize: Normalizer): Promise<Listed> {

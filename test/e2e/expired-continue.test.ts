@@ -51,10 +51,8 @@ describe("an expired continue token restarts the list once", () => {
   }
 
   it("gets 410 after a compaction, lists again, and reports the whole list", async () => {
-    const child = spawn(
-      process.execPath,
+    const { code, stdout, stderr } = await runCompacting(
       [
-        path.join(ROOT, "bin/netpol-drift.js"),
         "report",
         "--desired",
         path.join(ROOT, "desired"),
@@ -67,26 +65,9 @@ describe("an expired continue token restarts the list once", () => {
         "-o",
         "json",
       ],
-      {
-        env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "debug" },
-      },
+      /"page":1\b/,
+      ["label", "namespace", "expire", `bump=${Date.now()}`, "--overwrite"],
     );
-    let stdout = "";
-    let stderr = "";
-    let compacted: Promise<void> | undefined;
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!compacted && /"page":1\b/.test(stderr)) {
-        // a write moves the revision on, then the compaction removes the token's snapshot
-        compacted = k(["label", "namespace", "expire", `bump=${Date.now()}`, "--overwrite"]).then(() =>
-          compactEtcd(env),
-        );
-      }
-    });
-    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
-    await compacted;
-
     const report = jsonReport({ code, stdout, stderr });
     expect(stderr).toMatch(/continue token expired \(410 Gone\)/);
     expect(report.problems).toEqual([]);
