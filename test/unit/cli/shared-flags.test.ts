@@ -48,3 +48,30 @@ describe("eval refuses what report refuses", () => {
     expect(r.eval).toEqual(r.report);
   });
 });
+
+// F-P5: --values is read in one place for every command, and a file that cannot be read says the same thing
+// everywhere: the file as named, what is wrong, the setting that named it. A result that has problems lists it
+// there (report, check: exit 2); eval, which has none, says it and exits 2.
+describe("--values: one reader, one error shape", () => {
+  const missing = path.join(REPO, "values-that-do-not-exist.yaml");
+  const problem = { file: missing, message: "no such file (--values)" };
+
+  it("report and check list it as a problem of the result; eval says it; all exit 2", async () => {
+    const report = await runCli([
+      "report",
+      "--desired",
+      DESIRED,
+      "--live-file",
+      LIVE,
+      "--values",
+      missing,
+      "-o",
+      "json",
+    ]);
+    expect([report.code, JSON.parse(report.stdout).problems]).toEqual([2, [problem]]);
+    const check = await runCli(["check", "--desired", DESIRED, "--values", missing, "-o", "json"]);
+    expect([check.code, JSON.parse(check.stdout).problems]).toEqual([2, [problem]]);
+    const evaluate = await runCli(["eval", "--desired", DESIRED, ...QUERY, "--values", missing]);
+    expect([evaluate.code, evaluate.stderr]).toEqual([2, `netpol-drift eval: ${missing}: no such file (--values)\n`]);
+  });
+});
