@@ -6,6 +6,7 @@ import type { AnalysisLevel } from "../model/analysis.js";
 import { UsageError } from "../model/errors.js";
 import type { AnalysisSettings, LiveSourceOptions, WorkloadsSource } from "../model/sources.js";
 import { clusterWorkloadsFor } from "../sources/workloads/index.js";
+import type { FlagValues } from "./flags.js";
 
 // Flags of the traffic analysis, shared by `report`, `check`, `eval` and `diff`. The --values file is named
 // here and read by the worker (workers/inputs.ts), the same way for every command.
@@ -63,13 +64,7 @@ export const WORKLOADS_HELP = `  --workloads FILE|-            a \`kubectl get n
                                 namespaces and pods, which the default ServiceAccount does not have; see
                                 deploy/optional/workloads-reader.yaml)`;
 
-type Values = {
-  values?: string;
-  "tenant-pattern"?: string;
-  "egress-allow"?: string[];
-  "air-gapped"?: string[];
-  "ipblock-matches-pods"?: boolean;
-};
+type Values = FlagValues<typeof ANALYSIS_FLAGS>;
 
 /**
  * Flags → settings, validated; the --values file is named, not read. The NETPOL_DRIFT_* analysis variables the

@@ -2,6 +2,7 @@
 // SourceError carrying the Problem (what went wrong, and where: file and line, or the API call). Workers turn it
 // into a problem of their result; `cli/exit-code.ts` turns anything left into exit code 2. A UsageError is a
 // command line that cannot run as given: exit 2, and the hint that --help lists the flags.
+import { fileLine } from "../util/location.js";
 import type { Problem } from "./types.js";
 
 export class SourceError extends Error {
@@ -43,6 +44,6 @@ export class UsageError extends Error {
 
 /** `file:line: message`, `call: message`, or the message: how a problem reads as one line. */
 export function problemMessage(p: Problem): string {
-  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ""}` : (p.call ?? "");
+  const where = fileLine(p) || (p.call ?? "");
   return where ? `${where}: ${p.message}` : p.message;
 }

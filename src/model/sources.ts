@@ -4,14 +4,18 @@ import type { Scope } from "../compare/scope.js";
 import type { AnalysisLevel } from "./analysis.js";
 import type { IPBlock, NormalizedPolicy, NormalizeOptions, Origin, Problem, Skipped } from "./types.js";
 
-export type LiveSourceOptions =
-  | { kind: "file"; file: string; allNamespaces?: boolean }
-  | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
+/** A cluster reached through a kubeconfig (kubectl's rules), listed in pages. */
+export interface ClusterSource {
+  kind: "cluster";
+  kubeconfig?: string;
+  context?: string;
+  pageSize: number;
+}
+
+export type LiveSourceOptions = { kind: "file"; file: string; allNamespaces?: boolean } | ClusterSource;
 
 /** Where the analysis gets real namespaces and pods: a capture, or the cluster the live side comes from. */
-export type WorkloadsSource =
-  | { kind: "file"; file: string }
-  | { kind: "cluster"; kubeconfig?: string; context?: string; pageSize: number };
+export type WorkloadsSource = { kind: "file"; file: string } | ClusterSource;
 
 /** Settings of the traffic analysis before the Helm values file is read (it is named here, not read). */
 export interface AnalysisSettings {

@@ -2,7 +2,7 @@
 import type { CheckResult } from "../model/check.js";
 import { violationText } from "./effects.js";
 import { terminal } from "./escape.js";
-import { fileLine } from "./format.js";
+import { fileLine } from "../util/location.js";
 import { renderJunit } from "./junit.js";
 import { checkWaiverLines } from "./rules.js";
 import { renderSarif } from "./sarif.js";

@@ -3,7 +3,7 @@ import type { CheckResult } from "../model/check.js";
 import type { DiffResult } from "../model/diff.js";
 import { type DiffFormat, renderDiffJson, renderDiffText } from "./diff.js";
 import { renderDiffMarkdown } from "./diff-markdown.js";
-import { pathUnder } from "./format.js";
+import { pathUnder } from "../util/location.js";
 import { renderJunit } from "./junit.js";
 import { renderSarif } from "./sarif.js";
 

@@ -7,7 +7,8 @@ import type { DiffResult } from "../model/diff.js";
 import { decisionText, shownFlows } from "./effects.js";
 import { diffHeadline, diffVerdict, diffViolationText, policySummary, rankEffects, sideText } from "./diff.js";
 import { markdownCode, markdownFence, markdownText, visible } from "./escape.js";
-import { pathUnder, valueText } from "./format.js";
+import { valueText } from "./format.js";
+import { pathUnder } from "../util/location.js";
 import { checkWaiverLines } from "./rules.js";
 
 /** GitHub's comment limit, less room for a CI's own wrapper text. */

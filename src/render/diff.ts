@@ -3,7 +3,8 @@ import type { NamespaceEffect, Violation } from "../model/analysis.js";
 import type { DiffResult, DiffSide } from "../model/diff.js";
 import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
 import { terminal } from "./escape.js";
-import { fileLine, pathUnder, valueText } from "./format.js";
+import { valueText } from "./format.js";
+import { fileLine, pathUnder } from "../util/location.js";
 import { checkWaiverLines } from "./rules.js";
 
 export type DiffFormat = "text" | "json" | "markdown" | "sarif" | "junit";

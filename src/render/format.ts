@@ -61,16 +61,3 @@ export function withheldText(report: Report): string {
   const where = report.withheld.map((w) => (w === "*" ? "every namespace" : w)).join(", ");
   return `verdicts withheld (desired state uncertain): ${where}`;
 }
-
-/** A file named relative to `root` as a path from where the command ran ("" or "." = the file as is). */
-export function pathUnder(root: string, file: string): string {
-  const joined = root && root !== "." ? `${root.replace(/\/+$/, "")}/${file}` : file;
-  return joined.replace(/^\.\//, "");
-}
-
-/** `file:line`, or the file, or "": the one way every renderer names a place in a file (under `root`). */
-export function fileLine(x: { file?: string; line?: number }, root = ""): string {
-  if (!x.file) return "";
-  const file = pathUnder(root, x.file);
-  return x.line ? `${file}:${x.line}` : file;
-}

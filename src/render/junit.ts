@@ -6,7 +6,7 @@
 import { type CheckResult, INVARIANTS } from "../model/check.js";
 import type { Problem } from "../model/types.js";
 import { xmlAttr, xmlText } from "./escape.js";
-import { fileLine, pathUnder } from "./format.js";
+import { fileLine, pathUnder } from "../util/location.js";
 
 /** "file:line: message", or the message. */
 const located = (root: string, x: { file?: string; line?: number; message: string }) =>

@@ -2,7 +2,7 @@
 import { type CheckResult, INVARIANTS } from "../model/check.js";
 import { VERSION } from "../model/version.js";
 import { sarifText, sarifUri } from "./escape.js";
-import { pathUnder } from "./format.js";
+import { pathUnder } from "../util/location.js";
 
 export function renderSarif(r: CheckResult): string {
   const rules = [

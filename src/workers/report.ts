@@ -1,7 +1,7 @@
 // `netpol-drift report`, and the detection the nightly `run` shares: gather both sides and the analysis inputs
 // (sources/), call core/detect, render, write. Read-only: nothing here writes to the cluster.
 import { detect, reportOutcome } from "../core/detect.js";
-import { normalizeAll, type Normalizer, normalizerFor } from "../core/normalizer.js";
+import { type Normalizer, normalizerFor } from "../core/normalizer.js";
 import type { AnalysisOptions } from "../analyse/types.js";
 import { defaultAnalysisOptions } from "../analyse/types.js";
 import type { Logger } from "../log/logger.js";
@@ -14,7 +14,8 @@ import { type OutputFormat, render } from "../render/index.js";
 import { writeAtomically } from "../sinks/file.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
-import { readLiveFile } from "../sources/live/file.js";
+import { readLivePolicies } from "../sources/live/file.js";
+import type { CaptureFacts } from "../sources/live/types.js";
 import { rulesFor } from "../rules/load.js";
 import { readWorkloads } from "../sources/workloads/index.js";
 import { readAnalysisOptions } from "./inputs.js";
@@ -96,7 +97,8 @@ function namespacesOf(objects: { namespace: string }[]): Set<string> {
   return new Set(objects.map((o) => o.namespace));
 }
 
-type Listed = LiveInput & { capture?: import("../sources/live/types.js").CaptureFacts };
+/** The live side as the sources hand it over; a capture says what it holds, judged against the desired side. */
+type Listed = LiveInput & { capture?: CaptureFacts };
 
 /** The live side, normalised as listed; a source that could not be read whole is a LiveFailure, never partial. */
 async function listLive(opts: SourceOptions, io: DetectIO, normalize: Normalizer): Promise<Listed> {
@@ -121,10 +123,9 @@ async function listWith(
   known: { context?: string },
 ): Promise<Listed> {
   const live = opts.live;
-  if (live.kind === "file") {
-    const { objects, ...rest } = await readLiveFile(live.file, io.stdin, { allNamespaces: live.allNamespaces });
-    return { ...rest, policies: normalizeAll(objects, normalize) };
-  }
+  // The same normaliser as the desired side's, each policy normalised as it is read (page or capture item).
+  if (live.kind === "file")
+    return readLivePolicies(live.file, (raw) => normalize(raw), io.stdin, { allNamespaces: live.allNamespaces });
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });

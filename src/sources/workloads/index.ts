@@ -1,7 +1,7 @@
 // Where the analysis gets real namespaces and pods: a capture file, or (opt-in) the cluster itself.
 import type { Logger } from "../../log/logger.js";
 import { UsageError } from "../../model/errors.js";
-import type { LiveSourceOptions, WorkloadsSource } from "../../model/sources.js";
+import type { ClusterSource, LiveSourceOptions, WorkloadsSource } from "../../model/sources.js";
 import type { Workloads } from "../../model/workloads.js";
 import { readWorkloadsFile } from "./file.js";
 
@@ -33,7 +33,7 @@ export async function readWorkloads(
 }
 
 // Loaded on demand, like the live lister: client-node is slow to load and a capture does not need it.
-async function listFromCluster(source: Extract<WorkloadsSource, { kind: "cluster" }>, logger: Logger) {
+async function listFromCluster(source: ClusterSource, logger: Logger) {
   const [{ loadKubeConfig }, { listWorkloads }] = await Promise.all([
     import("../live/cluster.js"),
     import("./cluster.js"),
