@@ -12,9 +12,9 @@ export interface RuledComparison extends Comparison {
   /** What the rules did; absent when there were none (no file). */
   rules?: RulesOutcome;
   /**
-   * Both sides as the analysis sees them: wherever the report says "not drift" (an ignored field, a waived or
-   * expected policy), the desired state; where it says drift, the live one. An effect then explains drift
-   * the report lists, never something a rule set aside.
+   * Both sides as the analysis sees them: an ignored field or policy holds the desired value (so no effect
+   * stems from what is not compared). Waived and expected policies are seen as they are live: a waiver
+   * accepts drift for a while, it does not make a baseline violation on the live side go away.
    */
   analysis: { desired: NormalizedPolicy[]; live: NormalizedPolicy[] };
 }
@@ -39,32 +39,12 @@ export function compareWithRules(
     sides: (k) => ({ desired: desiredByKey.get(keyOf(k)), live: liveByKey.get(keyOf(k)) }),
     desiredNamespaces: new Set(desired.map((p) => p.namespace)),
   });
-  const setAside = new Set([
-    ...waived.outcome.waived.map(keyOf),
-    ...waived.outcome.expected.map(keyOf),
-    ...compared.drift.filter((d) => d.state === "unmanaged").map(keyOf),
-  ]);
-  for (const d of waived.drift) setAside.delete(keyOf(d));
-  const analysisLive: NormalizedPolicy[] = [];
-  for (const l of ignored.analysisLive) {
-    const key = keyOf(l);
-    if (!setAside.has(key)) analysisLive.push(l);
-    else {
-      const d = desiredByKey.get(key);
-      if (d) analysisLive.push(d);
-    }
-  }
-  // A waived missing policy: the analysis sees it live, as the desired state has it.
-  for (const w of waived.outcome.waived) {
-    const d = w.state === "missing" ? desiredByKey.get(keyOf(w)) : undefined;
-    if (d) analysisLive.push(d);
-  }
   return {
     drift: waived.drift,
     summary: recount(compared.summary, waived.drift, waived.outcome, ignored.ignoredPolicies),
     withheld: compared.withheld,
     rules: { file: rules.file, ...waived.outcome },
-    analysis: { desired, live: analysisLive },
+    analysis: { desired, live: ignored.analysisLive },
   };
 }
 

@@ -61,13 +61,13 @@ describe("compareWithRules: ignore → compare → waivers", () => {
     expect(r.rules?.file).toBe(".netpol-drift.yaml");
   });
 
-  it("lets the analysis see the desired state wherever the report says not drift", () => {
+  it("lets the analysis see the desired value of what is ignored, and the live state of what is waived", () => {
     const r = compareWithRules(D, L, [], rules(), NOW);
     const port = (name: string) => r.analysis.live.find((p) => p.name === name)?.spec.ingress?.[0]?.ports?.[0]?.port;
     expect(port("api")).toBe(8443); // drift: the live value
-    expect(port("web")).toBe(443); // waived
-    expect(port("cart")).toBe(443); // ignored field
-    expect(r.analysis.live.map((p) => p.name).sort()).toEqual(["api", "cart", "web"]); // expected operator-a: absent
+    expect(port("cart")).toBe(443); // ignored field: the desired value
+    expect(port("web")).toBe(8080); // waived: still what is live, for the baseline invariants
+    expect(r.analysis.live.map((p) => p.name).sort()).toEqual(["api", "cart", "operator-a", "web"]);
     expect(r.analysis.desired).toBe(D);
   });
 
