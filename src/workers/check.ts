@@ -1,7 +1,6 @@
 // `netpol-drift check`: the baseline invariants on the desired state alone, for the policy repository's CI.
 import { defaultAnalysisOptions } from "../analyse/types.js";
 import { checkDesired, checkOutcome } from "../core/check.js";
-import { normalizeDesired } from "../core/detect.js";
 import { normalizerFor } from "../core/normalizer.js";
 import { SourceError } from "../model/errors.js";
 import type { WorkerResult } from "../model/outcome.js";
@@ -9,7 +8,7 @@ import type { AnalysisSettings } from "../model/sources.js";
 import type { NormalizeOptions, Problem } from "../model/types.js";
 import { type CheckFormat, renderCheck } from "../render/check.js";
 import { writeAtomically } from "../sinks/file.js";
-import { loadDesired } from "../sources/desired/index.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
 import { readAnalysisOptions } from "./inputs.js";
 
 export interface CheckOptions {
@@ -23,8 +22,8 @@ export interface CheckOptions {
 
 export async function runCheck(opts: CheckOptions): Promise<WorkerResult> {
   const problems: Problem[] = [];
-  const [raw, options] = await Promise.all([
-    loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace }),
+  const [desired, options] = await Promise.all([
+    loadDesiredWith(opts.desired, normalizerFor(opts.normalize), { defaultNamespace: opts.defaultNamespace }),
     // A values file that cannot be read is a problem of the result, as in `report`: judged on the defaults, exit 2.
     readAnalysisOptions(opts.analysis).catch((err: unknown) => {
       if (!(err instanceof SourceError)) throw err;
@@ -32,7 +31,6 @@ export async function runCheck(opts: CheckOptions): Promise<WorkerResult> {
       return defaultAnalysisOptions();
     }),
   ]);
-  const desired = normalizeDesired(raw, normalizerFor(opts.normalize));
   const result = checkDesired(desired, options, opts.desired, problems);
   const text = renderCheck(result, opts.output);
   if (opts.outFile) await writeAtomically(opts.outFile, text);
