@@ -7,15 +7,18 @@ import { compareWithRules } from "../compare/with-rules.js";
 import { shareInSync } from "../compare/same.js";
 import { inScope, type Scope } from "../compare/scope.js";
 import type { Outcome } from "../model/outcome.js";
-import type { LiveInput, RawDesired } from "../model/sources.js";
+import type { DesiredInput, LiveInput, RawDesired } from "../model/sources.js";
 import { noRules, type Rules, type RulesOutcome } from "../model/rules.js";
 import type { DesiredState, NormalizedPolicy, Problem, Report } from "../model/types.js";
 import type { Workloads } from "../model/workloads.js";
 import type { Normalizer } from "./normalizer.js";
 
 export interface DetectInputs {
-  /** Handed over: each raw object is dropped from `objects` once normalised, so the two never both stay. */
-  desired: RawDesired;
+  /**
+   * Raw objects (handed over: each is dropped from `objects` once normalised, so the two never both stay), or
+   * policies the desired source normalised as it read them with this same normaliser.
+   */
+  desired: DesiredInput;
   live: LiveInput;
   /**
    * Settings of the traffic analysis and, when read, the workloads; defaults and representatives otherwise.
@@ -44,7 +47,8 @@ export interface DetectInputs {
 
 /** Pure: both sides → the report. A failed live list yields an incomplete report with no verdicts at all. */
 export function detect(inputs: DetectInputs): Report {
-  return reportOf(normalizeDesired(inputs.desired, inputs.normalize), inputs);
+  const { desired } = inputs;
+  return reportOf("objects" in desired ? normalizeDesired(desired, inputs.normalize) : desired, inputs);
 }
 
 /** kubectl diff's contract, as an Outcome: in sync, drift, or incomplete (cli/exit-code.ts makes it 0/1/2). */

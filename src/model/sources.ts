@@ -2,7 +2,7 @@
 // hand to the core: raw objects with their origins, never normalised ones, so both sides meet one normaliser.
 import type { Scope } from "../compare/scope.js";
 import type { AnalysisLevel } from "./analysis.js";
-import type { IPBlock, NormalizedPolicy, NormalizeOptions, Origin, Problem, Skipped } from "./types.js";
+import type { DesiredState, IPBlock, NormalizedPolicy, NormalizeOptions, Origin, Problem, Skipped } from "./types.js";
 
 /** A cluster reached through a kubeconfig (kubectl's rules), listed in pages. */
 export interface ClusterSource {
@@ -67,6 +67,12 @@ export interface RawDesired {
   skipped: Skipped[];
   problems: Problem[];
 }
+
+/**
+ * The desired side as detect takes it, like the live side: raw objects it normalises, or normalised as read by
+ * the source with the same normaliser (bounded memory for a large folder).
+ */
+export type DesiredInput = RawDesired | DesiredState;
 
 /** A live side that could not be listed whole: no list at all, only why (and which cluster it was about). */
 export interface LiveFailure {

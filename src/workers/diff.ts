@@ -3,7 +3,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { buildDiff, diffOutcome } from "../core/diff.js";
-import { normalizeDesired } from "../core/detect.js";
 import { normalizerFor } from "../core/normalizer.js";
 import type { DiffSide, FailOn } from "../model/diff.js";
 import { UsageError } from "../model/errors.js";
@@ -13,7 +12,7 @@ import type { DesiredState, NormalizeOptions } from "../model/types.js";
 import type { DiffFormat } from "../render/diff.js";
 import { renderDiff } from "../render/diff-formats.js";
 import { writeAtomically } from "../sinks/file.js";
-import { loadDesired } from "../sources/desired/index.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
 import { exportTree, isCommit } from "../sources/git/tree.js";
 import { rulesFor } from "../rules/load.js";
 import { readAnalysisOptions } from "./inputs.js";
@@ -75,8 +74,7 @@ async function headRules(opts: DiffOptions) {
 /** A folder when one exists at that path, else a commit; the name says which it was in the output. */
 async function loadSide(name: string, opts: DiffOptions): Promise<LoadedSide> {
   const normalize = normalizerFor(opts.normalize);
-  const load = async (dir: string) =>
-    normalizeDesired(await loadDesired(dir, { defaultNamespace: opts.defaultNamespace }), normalize);
+  const load = (dir: string) => loadDesiredWith(dir, normalize, { defaultNamespace: opts.defaultNamespace });
   if (await isDirectory(name)) {
     const dir = path.join(name, opts.desired);
     if (!(await isDirectory(dir))) throw new UsageError(`${dir} is not a folder`);

@@ -1,6 +1,5 @@
 // `netpol-drift eval`: one connection against the desired folder or a live capture, with workloads when given.
 import { EvalInputError, type EvalQuery, evaluate } from "../analyse/eval.js";
-import { normalizeDesired } from "../core/detect.js";
 import { normalizeAll, type Normalizer, normalizerFor } from "../core/normalizer.js";
 import type { Logger } from "../log/logger.js";
 import { UsageError } from "../model/errors.js";
@@ -8,7 +7,7 @@ import type { WorkerResult } from "../model/outcome.js";
 import type { AnalysisSettings, WorkloadsSource } from "../model/sources.js";
 import type { NormalizedPolicy, NormalizeOptions } from "../model/types.js";
 import { type EvalFormat, renderEval } from "../render/eval.js";
-import { loadDesired } from "../sources/desired/index.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
 import { readLiveFile } from "../sources/live/file.js";
 import { readWorkloads } from "../sources/workloads/index.js";
 import { readAnalysisOptions } from "./inputs.js";
@@ -49,8 +48,9 @@ export async function runEval(opts: EvalOptions, io: EvalIO): Promise<WorkerResu
 async function loadPolicies(opts: EvalOptions, io: EvalIO, normalize: Normalizer): Promise<NormalizedPolicy[]> {
   if (opts.policies.kind === "live-file")
     return normalizeAll((await readLiveFile(opts.policies.file, io.stdin)).objects, normalize);
-  const raw = await loadDesired(opts.policies.dir, { defaultNamespace: opts.policies.defaultNamespace });
-  const desired = normalizeDesired(raw, normalize);
+  const desired = await loadDesiredWith(opts.policies.dir, normalize, {
+    defaultNamespace: opts.policies.defaultNamespace,
+  });
   // The answer still comes, but a file that failed to load may hold a policy that would change it.
   for (const p of desired.problems)
     io.logger.warn(

@@ -12,7 +12,7 @@ import type { Problem, Report } from "../model/types.js";
 import type { Workloads } from "../model/workloads.js";
 import { type OutputFormat, render } from "../render/index.js";
 import { writeAtomically } from "../sinks/file.js";
-import { loadDesired } from "../sources/desired/index.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
 import { readLivePolicies } from "../sources/live/file.js";
 import type { CaptureFacts } from "../sources/live/types.js";
@@ -50,7 +50,8 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
   const started = Date.now();
   const normalize = normalizerFor(opts.normalize);
   const listed = listLive(opts, io, normalize);
-  const readDesired = () => loadDesired(opts.desired, { defaultNamespace: opts.defaultNamespace });
+  // Both sources get the one normaliser: each object is normalised as it is read, on either side.
+  const readDesired = () => loadDesiredWith(opts.desired, normalize, { defaultNamespace: opts.defaultNamespace });
   const desiredRead = opts.live.kind === "file" ? listed.then(readDesired) : readDesired();
   const [desired, live, analysis, rules] = await Promise.all([
     desiredRead,
@@ -60,7 +61,7 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
   ]);
   const covered =
     "capture" in live && live.capture
-      ? { ...live, coverage: captureScope(live.capture, opts.scope, namespacesOf(desired.objects)) }
+      ? { ...live, coverage: captureScope(live.capture, opts.scope, namespacesOf(desired.policies)) }
       : live;
   const report = detect({
     desired,

@@ -1,13 +1,12 @@
-// A desired folder as the report sees it: read by the desired source, then through the one normaliser.
-import { normalizeDesired } from "../../src/core/detect.js";
+// A desired folder as the report reads it: the desired source, each policy through the one normaliser.
 import { normalizerFor } from "../../src/core/normalizer.js";
 import { defaultNormalizeOptions, type DesiredState, type NormalizeOptions } from "../../src/model/types.js";
-import { loadDesired, type AssembleOptions } from "../../src/sources/desired/index.js";
+import { type AssembleOptions, loadDesiredWith } from "../../src/sources/desired/index.js";
 
 export async function loadNormalized(
   root: string,
   opts: AssembleOptions & { normalize?: NormalizeOptions } = {},
 ): Promise<DesiredState> {
   const { normalize = defaultNormalizeOptions(), ...rest } = opts;
-  return normalizeDesired(await loadDesired(root, rest), normalizerFor(normalize));
+  return loadDesiredWith(root, normalizerFor(normalize), rest);
 }

@@ -1,5 +1,5 @@
-import type { RawDesired, RawPolicy } from "../../model/sources.js";
-import type { Problem } from "../../model/types.js";
+import type { RawPolicy } from "../../model/sources.js";
+import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../util/values.js";
 import { parseManifestText } from "./parse.js";
 import { namespaceError } from "./validate.js";
@@ -12,14 +12,28 @@ export interface AssembleOptions {
   positions?: boolean;
 }
 
+/** What assembling yields: each policy as `keep` made it, plus what was skipped or wrong. */
+export interface Assembled<T> {
+  objects: T[];
+  skipped: Skipped[];
+  problems: Problem[];
+}
+
 /**
- * Files → the desired objects, each with its namespace and where it was written; not normalised (core/detect
- * puts both sides through one normaliser). Pure: the walk that read the files is the caller's. Namespace: the
- * object's own, else the first folder under the root, else the default, else a problem naming the file.
+ * Files → the desired objects, each with its namespace and where it was written, handed to `keep` as found.
+ * This source never normalises: `keep` is the identity (raw objects, for core/detect to normalise) or the
+ * report's one normaliser, which the worker hands to both sides so the raw documents of a large folder are
+ * never all held at once. Pure: the walk that read the files is the caller's. Namespace: the object's own,
+ * else the first folder under the root, else the default, else a problem naming the file.
  */
-export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], opts: AssembleOptions): RawDesired {
-  const state: RawDesired = { objects: [], skipped: [], problems: [...walkProblems] };
-  const byKey = new Map<string, { file: string; line: number; policy: RawPolicy }>();
+export function assembleDesired<T>(
+  files: ManifestFile[],
+  walkProblems: Problem[],
+  opts: AssembleOptions,
+  keep: (found: RawPolicy) => T,
+): Assembled<T> {
+  const state: Assembled<T> = { objects: [], skipped: [], problems: [...walkProblems] };
+  const byKey = new Map<string, { file: string; line: number; policy: T }>();
   const duplicated = new Set<string>();
 
   for (const file of files) {
@@ -77,7 +91,7 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
       byKey.set(key, {
         file: found.file,
         line: found.line,
-        policy: { raw: found.raw, namespace, origin: { file: found.file, line: found.line, rules: found.rules } },
+        policy: keep({ raw: found.raw, namespace, origin: { file: found.file, line: found.line, rules: found.rules } }),
       });
     }
   }

@@ -2,7 +2,7 @@
 // decided by the caller, and a failed or uncertain input never read as "in sync".
 import { describe, expect, it } from "vitest";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
-import { type DetectInputs, detect, reportOutcome } from "../../../src/core/detect.js";
+import { type DetectInputs, detect, normalizeDesired, reportOutcome } from "../../../src/core/detect.js";
 import { type Normalizer, normalizerFor } from "../../../src/core/normalizer.js";
 import type { RawDesired } from "../../../src/model/sources.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
@@ -59,6 +59,12 @@ describe("detect: both sides through one normaliser", () => {
     const comparing = normalizerFor(defaultNormalizeOptions());
     const drift = detect(inputs({ desired: desired({ team: "shop" }), live, normalize: comparing })).drift;
     expect(drift.map((d) => [d.state, d.changes.map((c) => c.path)])).toEqual([["modified", ["metadata.labels.team"]]]);
+  });
+
+  it("takes the desired side normalised as read (by the same normaliser) as well as raw, to the same report", () => {
+    const normalize = normalizerFor(defaultNormalizeOptions());
+    const asRead = normalizeDesired(desired(), normalize);
+    expect(detect(inputs({ desired: asRead, normalize }))).toEqual(detect(inputs({ normalize })));
   });
 
   it("hands the raw desired objects back released: raw and normalised copies are never both kept", () => {
