@@ -23,17 +23,15 @@ const { values } = parseArgs({
 });
 if (values.child) {
   // one load, measured in a fresh process: the generator's heap must not be the GC's problem
-  const { loadDesired } = await import(path.join(ROOT, "dist/sources/desired/index.js"));
-  const { normalizeDesired } = await import(path.join(ROOT, "dist/core/detect.js"));
+  const { loadDesiredWith } = await import(path.join(ROOT, "dist/sources/desired/index.js"));
   const { normalizerFor } = await import(path.join(ROOT, "dist/core/normalizer.js"));
   const { defaultNormalizeOptions } = await import(path.join(ROOT, "dist/model/types.js"));
   const cpu = process.cpuUsage();
   const t = performance.now();
-  // read, then through the normaliser, as the report does
-  const s = normalizeDesired(
-    await loadDesired(values.child, { positions: values.positions === true }),
-    normalizerFor(defaultNormalizeOptions()),
-  );
+  // each policy through the one normaliser as it is found, as the report reads the folder
+  const s = await loadDesiredWith(values.child, normalizerFor(defaultNormalizeOptions()), {
+    positions: values.positions === true,
+  });
   const used = process.cpuUsage(cpu);
   console.log(
     JSON.stringify({
