@@ -3,15 +3,15 @@
 //
 //   npm run build && node --expose-gc bench/analyse.mjs
 //
-// It times buildReport (normalise the live list, compare, effects for the drifted namespaces, invariants on
-// both sides) and the analysis alone — analyseForReport, the function buildReport calls — and reports heap
+// It times core/detect (normalise both sides, compare, effects for the drifted namespaces, invariants on
+// both sides) and the analysis alone — analyseForReport, the function detect calls — and reports heap
 // and RSS.
 import { performance } from "node:perf_hooks";
 import { analyseForReport } from "../dist/analyse/report.js";
 import { defaultAnalysisOptions } from "../dist/analyse/types.js";
 import { defaultNormalizeOptions } from "../dist/model/types.js";
-import { normalizePolicy } from "../dist/normalize/policy.js";
-import { buildReport, normalizeLive } from "../dist/pipeline/build-report.js";
+import { detect, normalizeDesired } from "../dist/core/detect.js";
+import { normalizeAll, normalizerFor } from "../dist/core/normalizer.js";
 
 const NAMESPACES = Number(process.env.NAMESPACES ?? 1000);
 const POLICIES_PER_NS = 10;
@@ -147,14 +147,11 @@ for (let i = 0; i < DRIFTED; i++) {
 
 const norm = defaultNormalizeOptions();
 const desired = {
-  policies: desiredObjects.map((o, i) =>
-    normalizePolicy(
-      o,
-      o.metadata.namespace,
-      { file: `${o.metadata.namespace}/${o.metadata.name}.yaml`, line: 1 + (i % 3) },
-      norm,
-    ),
-  ),
+  objects: desiredObjects.map((o, i) => ({
+    raw: o,
+    namespace: o.metadata.namespace,
+    origin: { file: `${o.metadata.namespace}/${o.metadata.name}.yaml`, line: 1 + (i % 3) },
+  })),
   skipped: [],
   problems: [],
 };
@@ -165,24 +162,23 @@ const mb = (b) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 globalThis.gc?.();
 const heap0 = process.memoryUsage().heapUsed;
 let t = performance.now();
-const report = buildReport(
-  desired,
-  { objects: liveObjects, cluster: "bench", origin: "bench", requests: 20 },
-  {
-    scope: { namespaces: [], exclude: [] },
-    normalize: norm,
-    desiredRoot: "desired",
-    generatedAt: new Date(0).toISOString(),
-    analysis: { options, workloads: w },
-  },
-);
+const report = detect({
+  desired: { ...desired, objects: [...desired.objects] },
+  live: { objects: liveObjects, cluster: "bench", origin: "bench", requests: 20 },
+  analysis: { options, workloads: w },
+  scope: { namespaces: [], exclude: [] },
+  normalize: normalizerFor(norm),
+  naming: { desired: "desired", generatedAt: new Date(0).toISOString() },
+});
 const reportMs = performance.now() - t;
 const heapAfter = process.memoryUsage().heapUsed;
 
-const live = normalizeLive(liveObjects, norm);
+const normalize = normalizerFor(norm);
+const live = normalizeAll([...liveObjects], normalize);
+const desiredPolicies = normalizeDesired(desired, normalize).policies;
 t = performance.now();
 const analysis = analyseForReport({
-  desired: desired.policies,
+  desired: desiredPolicies,
   live,
   context: [],
   namespaces: [...new Set(report.drift.map((d) => d.namespace))],
@@ -194,16 +190,16 @@ const analyseMs = performance.now() - t;
 
 const count = (k) => report.effects.filter((e) => e.effect === k).length;
 console.log(
-  `namespaces ${NAMESPACES}, policies desired ${desired.policies.length} / live ${live.length}, pods ${w.pods.length}, drifted namespaces ${new Set(report.drift.map((d) => d.namespace)).size}`,
+  `namespaces ${NAMESPACES}, policies desired ${desiredPolicies.length} / live ${live.length}, pods ${w.pods.length}, drifted namespaces ${new Set(report.drift.map((d) => d.namespace)).size}`,
 );
 console.log(
   `effects: ${count("widens")} widens, ${count("changes")} changes, ${count("narrows")} narrows, ${count("none")} none; flows ${report.effects.reduce((n, e) => n + e.opened.length + e.closed.length, 0)}; violations ${report.violations.length}`,
 );
-console.log(`buildReport (normalise live + compare + analysis): ${reportMs.toFixed(0)} ms`);
+console.log(`detect (normalise both sides + compare + analysis): ${reportMs.toFixed(0)} ms`);
 console.log(
   `analysis alone (effects + invariants on both sides): ${analyseMs.toFixed(0)} ms (${analysis.effects.length} effects)`,
 );
-console.log(`heap: +${mb(heapAfter - heap0)} during buildReport; rss ${mb(process.memoryUsage().rss)}`);
+console.log(`heap: +${mb(heapAfter - heap0)} during detect; rss ${mb(process.memoryUsage().rss)}`);
 const byInvariant = {};
 for (const v of report.violations)
   byInvariant[`${v.side} ${v.invariant}`] = (byInvariant[`${v.side} ${v.invariant}`] ?? 0) + 1;

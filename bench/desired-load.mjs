@@ -23,12 +23,13 @@ const { values } = parseArgs({
 });
 if (values.child) {
   // one load, measured in a fresh process: the generator's heap must not be the GC's problem
-  const { loadDesired } = await import(path.join(ROOT, "dist/sources/desired/index.js"));
+  const { loadDesiredWith } = await import(path.join(ROOT, "dist/sources/desired/index.js"));
+  const { normalizerFor } = await import(path.join(ROOT, "dist/core/normalizer.js"));
   const { defaultNormalizeOptions } = await import(path.join(ROOT, "dist/model/types.js"));
   const cpu = process.cpuUsage();
   const t = performance.now();
-  const s = await loadDesired(values.child, {
-    normalize: defaultNormalizeOptions(),
+  // each policy through the one normaliser as it is found, as the report reads the folder
+  const s = await loadDesiredWith(values.child, normalizerFor(defaultNormalizeOptions()), {
     positions: values.positions === true,
   });
   const used = process.cpuUsage(cpu);

@@ -8,7 +8,9 @@ import { PortTable } from "./port-table.js";
 import { Rows } from "./row.js";
 import { compilePolicy } from "./rules.js";
 import { Side, type Direction } from "./side.js";
-import type { AnalysisInfo, AnalysisOptions, EffectKind, NamespaceEffect, Workloads } from "./types.js";
+import type { AnalysisInfo, EffectKind, NamespaceEffect } from "../model/analysis.js";
+import type { AnalysisOptions } from "./types.js";
+import type { Workloads } from "../model/workloads.js";
 import { buildUniverse, type Endpoint, type Universe } from "./universe.js";
 
 export interface EffectInput {

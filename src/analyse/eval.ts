@@ -5,7 +5,9 @@ import { contains, singlePort } from "./ports.js";
 import { compilePolicy, ruleName } from "./rules.js";
 import { labelsKey, type Labels } from "./selector.js";
 import { Side, type Direction } from "./side.js";
-import type { AnalysisOptions, ContainerPort, EvalEndpoint, EvalResult, Workloads } from "./types.js";
+import type { AnalysisOptions } from "./types.js";
+import type { ContainerPort, Workloads } from "../model/workloads.js";
+import type { EvalEndpoint, EvalResult } from "../model/eval.js";
 import { NAME_LABEL, type Endpoint, type Universe } from "./universe.js";
 
 export interface EvalQuery {

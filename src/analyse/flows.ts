@@ -8,7 +8,7 @@ import type { PortTable } from "./port-table.js";
 import type { RowGroup } from "./row.js";
 import { ruleName } from "./rules.js";
 import type { Direction, Side } from "./side.js";
-import type { Flow, FlowEnd, SideDecision } from "./types.js";
+import type { Flow, FlowEnd, SideDecision } from "../model/analysis.js";
 import type { Endpoint, PodClass, Universe } from "./universe.js";
 
 type Change = "opened" | "closed";

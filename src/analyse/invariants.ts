@@ -9,7 +9,8 @@ import { matches, representativesOf, type Labels } from "./selector.js";
 import type { CompiledPolicy } from "./rules.js";
 import type { Direction, Side } from "./side.js";
 import { tenantOf } from "./tenants.js";
-import type { AnalysisOptions, RuleRef, Violation } from "./types.js";
+import type { AnalysisOptions } from "./types.js";
+import type { RuleRef, Violation } from "../model/analysis.js";
 import { NAME_LABEL, peersOf, type Endpoint, type PodClass } from "./universe.js";
 import { compileAll, Probes, responsible, ruleLabel, ruleWhere, witnessOf, witnessText } from "./witness.js";
 

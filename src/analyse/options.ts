@@ -14,16 +14,12 @@ export class AnalysisOptionsError extends Error {
 }
 
 /** Merge Helm values into options: tenants and their namespaces, air-gapped tenants, allow-lists, DNS.
- *  `label` prefixes error messages; empty when the caller names the file itself. */
-export function optionsFromValues(values: unknown, base: AnalysisOptions, label = "values"): AnalysisOptions {
+ *  Error messages name the entry (`tenant.acme.egressAllowList.x`); the caller names the file. */
+export function optionsFromValues(values: unknown, base: AnalysisOptions): AnalysisOptions {
   const out: AnalysisOptions = structuredClone(base);
   if (!isRecord(values)) return out;
-  const at = label ? `${label}: ` : "";
   if (isRecord(values.egressAllowList))
-    out.egressAllowList = [
-      ...(out.egressAllowList ?? []),
-      ...allowList(values.egressAllowList, `${at}egressAllowList`),
-    ];
+    out.egressAllowList = [...(out.egressAllowList ?? []), ...allowList(values.egressAllowList, "egressAllowList")];
   const tenants = isRecord(values.tenant) ? values.tenant : {};
   for (const [name, t] of Object.entries(tenants)) {
     if (!isRecord(t) || t.enabled === false) continue;
@@ -34,7 +30,7 @@ export function optionsFromValues(values: unknown, base: AnalysisOptions, label 
     if (isRecord(t.egressAllowList)) {
       out.namespaceEgressAllowList[ns] = [
         ...(out.namespaceEgressAllowList[ns] ?? []),
-        ...allowList(t.egressAllowList, `${at}tenant.${name}.egressAllowList`),
+        ...allowList(t.egressAllowList, `tenant.${name}.egressAllowList`),
       ];
     }
   }

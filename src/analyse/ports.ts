@@ -2,7 +2,7 @@
 // destination's container ports are unknown (representative workloads); with workloads they are resolved
 // before they get here. A name is then a point of its own, disjoint from every number.
 import type { Port, Protocol } from "../model/types.js";
-import type { ContainerPort } from "./types.js";
+import type { ContainerPort } from "../model/workloads.js";
 
 export const PROTOCOLS: readonly Protocol[] = ["TCP", "UDP", "SCTP"];
 const MIN = 1;

@@ -1,9 +1,12 @@
 // The analysis as the drift report needs it: effects for the namespaces with drift, invariants on both sides.
+// core/detect (report, run) and core/diff call analyseForReport; `check` calls checkInvariants, `eval` evaluate.
 import type { NormalizedPolicy } from "../model/types.js";
 import { computeEffects, infoOf } from "./effects.js";
-import { namespaceLabels } from "./index.js";
 import { checkInvariants } from "./invariants.js";
-import type { AnalysisInfo, AnalysisOptions, NamespaceEffect, Violation, Workloads } from "./types.js";
+import { NAME_LABEL } from "./universe.js";
+import type { AnalysisInfo, NamespaceEffect, Violation } from "../model/analysis.js";
+import type { AnalysisOptions } from "./types.js";
+import type { Workloads } from "../model/workloads.js";
 
 export interface ReportAnalysisInput {
   desired: NormalizedPolicy[];
@@ -92,4 +95,9 @@ export function analyseForReport(input: ReportAnalysisInput): {
     };
   }
   return { effects, violations, analysis: info };
+}
+
+/** Each namespace's labels as selectors see them: with the name label the API server sets on every namespace. */
+function namespaceLabels(w: Workloads): Map<string, Record<string, string>> {
+  return new Map(w.namespaces.map((n) => [n.name, { ...n.labels, [NAME_LABEL]: n.name }]));
 }

@@ -3,7 +3,7 @@
 import type { NormalizedPolicy, Peer, Port, Selector } from "../model/types.js";
 import { sourceIndex } from "../normalize/spec.js";
 import { rulePorts, type PortSet } from "./ports.js";
-import type { RuleRef } from "./types.js";
+import type { RuleRef } from "../model/analysis.js";
 
 export interface CompiledRule {
   ref: RuleRef;

@@ -5,7 +5,7 @@ import { blockRanges, inRanges, type IpRange } from "./cidr.js";
 import { allPorts, emptyPorts, intersect, isEmpty, rulePorts, union, type PortSet } from "./ports.js";
 import type { CompiledPolicy, CompiledRule } from "./rules.js";
 import { matches } from "./selector.js";
-import type { SideDecision } from "./types.js";
+import type { SideDecision } from "../model/analysis.js";
 import { NAME_LABEL, type Endpoint, type Universe } from "./universe.js";
 
 export type Direction = "ingress" | "egress";

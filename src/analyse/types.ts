@@ -1,6 +1,7 @@
-// Types of the analysis stage: what the drift does to traffic, and the baseline invariants. The report model
-// imports these by type only.
-import type { IPBlock, Protocol } from "../model/types.js";
+// Settings of the analysis stage. Its results (effects, violations) are model types (src/model/analysis.ts),
+// its inputs besides policies too (src/model/workloads.ts); import those from model/, never through here.
+import type { IPBlock } from "../model/types.js";
+import type { AnalysisLevel } from "../model/analysis.js";
 
 /** Settings of the analysis. The nightly config file and the CLI flags both produce one of these. */
 export interface AnalysisOptions {
@@ -30,64 +31,3 @@ export const defaultAnalysisOptions = (): AnalysisOptions => ({
   ipBlockMatchesPods: false,
   dns: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } },
 });
-
-/** A container port a named port can resolve to. */
-export interface ContainerPort {
-  name?: string;
-  port: number;
-  protocol: Protocol;
-}
-
-export interface WorkloadNamespace {
-  name: string;
-  labels: Record<string, string>;
-}
-
-export interface WorkloadPod {
-  namespace: string;
-  name: string;
-  labels: Record<string, string>;
-  ports: ContainerPort[];
-  ips: string[];
-}
-
-/** What a `kubectl get namespaces,pods -A` capture (or the cluster lister) yields. */
-export interface Workloads {
-  namespaces: WorkloadNamespace[];
-  pods: WorkloadPod[];
-  /** Where it came from, for the report. */
-  origin: string;
-}
-
-// The analysis results the report carries are part of our model (src/model/analysis.ts); re-exported here so
-// the analysis code reads them from its own folder.
-export type {
-  AnalysisInfo,
-  AnalysisLevel,
-  EffectKind,
-  Flow,
-  FlowEnd,
-  InvariantId,
-  NamespaceEffect,
-  RuleRef,
-  SideDecision,
-  Violation,
-} from "../model/analysis.js";
-import type { AnalysisLevel, SideDecision } from "../model/analysis.js";
-
-export interface EvalEndpoint {
-  /** `namespace/pod`, `namespace/{labels}` or an IP address. */
-  name: string;
-  kind: "pod" | "external";
-}
-
-export interface EvalResult {
-  allowed: boolean;
-  from: EvalEndpoint;
-  to: EvalEndpoint;
-  protocol: Protocol;
-  port: number;
-  egress: SideDecision & { allowed: boolean; reason: string };
-  ingress: SideDecision & { allowed: boolean; reason: string };
-  notes: string[];
-}

@@ -5,7 +5,7 @@ import type { NormalizedPolicy, Peer, Selector } from "../model/types.js";
 import { atomsOf, describeRanges, inRanges, parseIp, type Family, type IpRange } from "./cidr.js";
 import { canonicalSelector } from "./rules.js";
 import { labelsKey, matches, representativesOf, selectorKeys, type Labels } from "./selector.js";
-import type { ContainerPort, Workloads } from "./types.js";
+import type { ContainerPort, Workloads } from "../model/workloads.js";
 
 export const NAME_LABEL = "kubernetes.io/metadata.name";
 

@@ -7,7 +7,7 @@ import { describePorts, isEmpty, type PortSet } from "./ports.js";
 import { compilePolicy, type CompiledPolicy } from "./rules.js";
 import { labelsKey, type Labels } from "./selector.js";
 import { Side, type Direction } from "./side.js";
-import type { RuleRef, Violation } from "./types.js";
+import type { RuleRef, Violation } from "../model/analysis.js";
 import { NAME_LABEL, podLabel, type Endpoint, type ExternalClass, type PodClass, type Universe } from "./universe.js";
 
 /** Endpoints are created first, then the Side is built on all of them (it sizes its caches by their ids). */

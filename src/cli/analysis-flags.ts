@@ -1,23 +1,22 @@
 import path from "node:path";
-import type { ParseArgsConfig } from "node:util";
-import { FIELDS } from "../config/schema.js";
-import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
-import type { AnalysisOptions } from "../analyse/types.js";
 import type { z } from "zod";
-import { UsageError, ValuesFileError } from "../model/errors.js";
-import { resolveAnalysisOptions, type AnalysisSettings } from "../pipeline/analysis-options.js";
-import type { LiveSourceOptions } from "../pipeline/report.js";
-import { clusterWorkloadsFor, type WorkloadsSource } from "../pipeline/workloads.js";
+import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
+import { FIELDS } from "../config/schema.js";
 import type { AnalysisLevel } from "../model/analysis.js";
+import { UsageError } from "../model/errors.js";
+import type { AnalysisSettings, LiveSourceOptions, WorkloadsSource } from "../model/sources.js";
+import { clusterWorkloadsFor } from "../sources/workloads/index.js";
+import type { FlagValues } from "./flags.js";
 
-// Flags of the traffic analysis, shared by `report`, `check` and `eval`.
+// Flags of the traffic analysis, shared by `report`, `check`, `eval` and `diff`. The --values file is named
+// here and read by the worker (workers/inputs.ts), the same way for every command.
 export const ANALYSIS_FLAGS = {
   values: { type: "string" },
   "tenant-pattern": { type: "string" },
   "egress-allow": { type: "string", multiple: true },
   "air-gapped": { type: "string", multiple: true },
   "ipblock-matches-pods": { type: "boolean" },
-} as const satisfies ParseArgsConfig["options"];
+} as const;
 
 export const ANALYSIS_HELP = `Analysis:
   --values FILE                 Helm values: tenant.<name>.allow_internet=false marks an air-gapped tenant,
@@ -36,7 +35,7 @@ export const ANALYSIS_HELP = `Analysis:
 // How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
 export const LEVEL_FLAGS = {
   analysis: { type: "string" },
-} as const satisfies ParseArgsConfig["options"];
+} as const;
 
 export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
                                 counts per namespace; off: drift only (no effects, no invariants).
@@ -58,20 +57,14 @@ export function analysisLevel(flag: string | undefined, env: NodeJS.ProcessEnv):
 export const WORKLOADS_FLAGS = {
   workloads: { type: "string" },
   "resolve-workloads": { type: "boolean" },
-} as const satisfies ParseArgsConfig["options"];
+} as const;
 
 export const WORKLOADS_HELP = `  --workloads FILE|-            a \`kubectl get namespaces,pods -A -o json|yaml\` capture (labels, container ports)
   --resolve-workloads           list namespaces and pods from the cluster instead (opt-in: needs RBAC list on
                                 namespaces and pods, which the default ServiceAccount does not have; see
                                 deploy/optional/workloads-reader.yaml)`;
 
-type Values = {
-  values?: string;
-  "tenant-pattern"?: string;
-  "egress-allow"?: string[];
-  "air-gapped"?: string[];
-  "ipblock-matches-pods"?: boolean;
-};
+type Values = FlagValues<typeof ANALYSIS_FLAGS>;
 
 /**
  * Flags → settings, validated; the --values file is named, not read. The NETPOL_DRIFT_* analysis variables the
@@ -123,17 +116,11 @@ function fromEnv<K extends EnvField>(
   return parsed.data as z.output<(typeof FIELDS)[K]["schema"]>;
 }
 
-/** For commands that need the options before anything else runs (check, eval): a bad --values is a usage error. */
-export async function analysisOptions(v: Values, env: NodeJS.ProcessEnv = {}): Promise<AnalysisOptions> {
-  try {
-    return await resolveAnalysisOptions(analysisSettings(v, env));
-  } catch (err) {
-    if (err instanceof ValuesFileError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
-/** --workloads / --resolve-workloads → the workloads source; the cluster one uses the live side's kubeconfig. */
+/**
+ * --workloads / --resolve-workloads → the workloads source; the cluster one uses the live side's kubeconfig.
+ * `report` and `eval` both come here, so both refuse the same combinations. NETPOL_DRIFT_RESOLVE_WORKLOADS is
+ * read only where `env` is passed (report: the in-cluster report checks what the run checks).
+ */
 export function workloadsSource(
   v: { workloads?: string; "resolve-workloads"?: boolean; "live-file"?: string },
   live: LiveSourceOptions,

@@ -1,11 +1,13 @@
-import { parseArgs } from "node:util";
+import { FAIL_ON, type FailOn } from "../model/diff.js";
 import { UsageError } from "../model/errors.js";
-import { DEFAULT_IGNORED_LABELS } from "../model/types.js";
-import { FAIL_ON, type FailOn } from "../pipeline/build-diff.js";
-import { runDiff } from "../pipeline/diff.js";
-import { DIFF_FORMATS, type DiffFormat } from "../render/diff.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisOptions } from "./analysis-flags.js";
+import type { Outcome } from "../model/outcome.js";
+import { defaultNormalizeOptions } from "../model/types.js";
+import { DIFF_FORMATS } from "../render/diff.js";
+import { type DiffOptions, runDiff } from "../workers/diff.js";
+import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisSettings } from "./analysis-flags.js";
+import { RULES_FLAGS, RULES_HELP, rulesFlag } from "./rules-flags.js";
 import type { CommandContext } from "./context.js";
+import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
 
 export const DIFF_HELP = `netpol-drift diff — what a change to the policy repo does to traffic (for the policy repo's CI)
 
@@ -21,6 +23,9 @@ current folder), read with \`git archive\`: no checkout, the working tree is not
   --repo DIR                    git repository the refs are read from (default: .)
   --default-namespace NS        namespace for files at the folder root that name none
 ${ANALYSIS_HELP}
+${RULES_HELP}
+                                (diff checks the head's rules file and lists its expired, soon-ending and
+                                unmatched waivers; it compares base and head without them)
 Output:
   -o, --output FORMAT           text (default), json, markdown (a PR/MR comment: severe first, within
                                 GitHub's comment limit), sarif (new violations at the head's file and line),
@@ -32,48 +37,50 @@ Output:
 Exit codes: 0 no effect on traffic (a rename or reorder with the same effect is none), 1 an effect (narrowed
 by --fail-on), 2 error: a side could not be read whole, bad flags.`;
 
-export async function diffCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...ANALYSIS_FLAGS,
-      base: { type: "string" },
-      head: { type: "string" },
-      desired: { type: "string" },
-      repo: { type: "string" },
-      "default-namespace": { type: "string" },
-      output: { type: "string", short: "o" },
-      out: { type: "string" },
-      "fail-on": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: false,
-    strict: true,
-  });
-  if (values.help) {
-    ctx.stdout.write(DIFF_HELP + "\n");
-    return 0;
-  }
-  if (!values.base || !values.head) throw new UsageError("diff needs both --base and --head");
-  const output = (values.output ?? "text") as DiffFormat;
-  if (!DIFF_FORMATS.includes(output))
-    throw new UsageError(`-o must be one of ${DIFF_FORMATS.join(", ")}, got "${values.output}"`);
-  const failOn = (values["fail-on"] ?? "any") as FailOn;
+const DIFF_FLAGS = {
+  ...ANALYSIS_FLAGS,
+  ...RULES_FLAGS,
+  base: { type: "string" },
+  head: { type: "string" },
+  desired: { type: "string" },
+  repo: { type: "string" },
+  "default-namespace": { type: "string" },
+  output: { type: "string", short: "o" },
+  out: { type: "string" },
+  "fail-on": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type DiffFlags = FlagValues<typeof DIFF_FLAGS>;
+
+export async function diffCommand(args: string[], ctx: CommandContext): Promise<Outcome> {
+  const flags = parseFlags(args, DIFF_FLAGS);
+  if (flags.help) return showHelp(ctx, DIFF_HELP);
+  validate(flags);
+  return emit(ctx, await runDiff(complete(flags, ctx), ctx.now));
+}
+
+function validate(flags: DiffFlags): void {
+  if (!flags.base || !flags.head) throw new UsageError("diff needs both --base and --head");
+}
+
+function complete(flags: DiffFlags, ctx: CommandContext): DiffOptions {
+  const output = formatOf(flags.output, DIFF_FORMATS, "text");
+  const failOn = (flags["fail-on"] ?? "any") as FailOn;
   if (!FAIL_ON.includes(failOn))
-    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${values["fail-on"]}"`);
-  return runDiff(
-    {
-      base: values.base,
-      head: values.head,
-      desired: values.desired ?? ".",
-      repo: values.repo ?? ".",
-      defaultNamespace: values["default-namespace"],
-      normalize: { ignoreLabels: [...DEFAULT_IGNORED_LABELS], compareAnnotations: [] },
-      analysis: await analysisOptions(values, ctx.env),
-      output,
-      outFile: values.out,
-      failOn,
-    },
-    { stdout: ctx.stdout },
-  );
+    throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${flags["fail-on"]}"`);
+  const rules = rulesFlag(flags);
+  return {
+    ...(rules !== undefined ? { rules } : {}),
+    base: flags.base as string,
+    head: flags.head as string,
+    desired: flags.desired ?? ".",
+    repo: flags.repo ?? ".",
+    defaultNamespace: flags["default-namespace"],
+    normalize: defaultNormalizeOptions(),
+    analysis: analysisSettings(flags, ctx.env),
+    output,
+    outFile: flags.out,
+    failOn,
+  };
 }

@@ -1,9 +1,19 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../model/errors.js";
-import { DEFAULT_IGNORED_LABELS, type Protocol } from "../model/types.js";
-import { runEval } from "../pipeline/eval.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisOptions, WORKLOADS_FLAGS, WORKLOADS_HELP } from "./analysis-flags.js";
+import type { Outcome } from "../model/outcome.js";
+import { defaultNormalizeOptions, type Protocol } from "../model/types.js";
+import { EVAL_FORMATS } from "../render/eval.js";
+import { type EvalOptions, runEval } from "../workers/eval.js";
+import {
+  ANALYSIS_FLAGS,
+  ANALYSIS_HELP,
+  analysisSettings,
+  WORKLOADS_FLAGS,
+  WORKLOADS_HELP,
+  workloadsSource,
+} from "./analysis-flags.js";
 import type { CommandContext } from "./context.js";
+import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
+import { liveSource } from "./source-flags.js";
 
 export const EVAL_HELP = `netpol-drift eval — is one connection allowed, and which policies and rules decide it
 
@@ -23,64 +33,63 @@ ${ANALYSIS_HELP}
 
 Exit codes (as \`kubectl auth can-i\`): 0 allowed, 1 denied, 2 error.`;
 
-export async function evalCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...ANALYSIS_FLAGS,
-      ...WORKLOADS_FLAGS,
-      desired: { type: "string" },
-      "default-namespace": { type: "string" },
-      "live-file": { type: "string" },
-      kubeconfig: { type: "string" },
-      context: { type: "string" },
-      "page-size": { type: "string" },
-      from: { type: "string" },
-      to: { type: "string" },
-      port: { type: "string" },
-      protocol: { type: "string" },
-      output: { type: "string", short: "o" },
-      "log-level": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: false,
-    strict: true,
-  });
-  if (values.help) {
-    ctx.stdout.write(EVAL_HELP + "\n");
-    return 0;
-  }
-  if (Boolean(values.desired) === Boolean(values["live-file"]))
+const EVAL_FLAGS = {
+  ...ANALYSIS_FLAGS,
+  ...WORKLOADS_FLAGS,
+  desired: { type: "string" },
+  "default-namespace": { type: "string" },
+  "live-file": { type: "string" },
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  "page-size": { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  port: { type: "string" },
+  protocol: { type: "string" },
+  output: { type: "string", short: "o" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type EvalFlags = FlagValues<typeof EVAL_FLAGS>;
+
+export async function evalCommand(args: string[], ctx: CommandContext): Promise<Outcome> {
+  const flags = parseFlags(args, EVAL_FLAGS);
+  if (flags.help) return showHelp(ctx, EVAL_HELP);
+  validate(flags);
+  const opts = complete(flags, ctx);
+  return emit(ctx, await runEval(opts, { stdin: ctx.stdin, logger: ctx.makeLogger(flags["log-level"]) }));
+}
+
+function validate(flags: EvalFlags): void {
+  if (Boolean(flags.desired) === Boolean(flags["live-file"]))
     throw new UsageError("pass exactly one of --desired DIR and --live-file FILE");
-  if (values.workloads && values["resolve-workloads"])
-    throw new UsageError("--workloads and --resolve-workloads are two sources of workloads: pass one");
-  if (!values.from || !values.to || !values.port) throw new UsageError("--from, --to and --port are required");
-  const port = Number(values.port);
+  if (!flags.from || !flags.to || !flags.port) throw new UsageError("--from, --to and --port are required");
+}
+
+/**
+ * The live side and the workloads go through the same pieces as `report`'s (source-flags, analysis-flags), so
+ * eval refuses what report refuses: a capture with --resolve-workloads, both on stdin, a page size out of range.
+ */
+function complete(flags: EvalFlags, ctx: CommandContext): EvalOptions {
+  const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    throw new UsageError(`--port must be a whole number from 1 to 65535, got "${values.port}"`);
-  const protocol = (values.protocol ?? "TCP").toUpperCase() as Protocol;
+    throw new UsageError(`--port must be a whole number from 1 to 65535, got "${flags.port}"`);
+  const protocol = (flags.protocol ?? "TCP").toUpperCase() as Protocol;
   if (!["TCP", "UDP", "SCTP"].includes(protocol))
-    throw new UsageError(`--protocol must be TCP, UDP or SCTP, got "${values.protocol}"`);
-  const output = values.output ?? "text";
-  if (output !== "text" && output !== "json") throw new UsageError(`-o must be text or json, got "${output}"`);
-  const pageSize = values["page-size"] === undefined ? 500 : Number(values["page-size"]);
-  if (!Number.isInteger(pageSize) || pageSize < 1)
-    throw new UsageError(`--page-size must be a positive whole number, got "${values["page-size"]}"`);
-  return runEval(
-    {
-      policies: values.desired
-        ? { kind: "desired", dir: values.desired, defaultNamespace: values["default-namespace"] }
-        : { kind: "live-file", file: values["live-file"]! },
-      workloads: values.workloads
-        ? { kind: "file", file: values.workloads }
-        : values["resolve-workloads"]
-          ? { kind: "cluster", kubeconfig: values.kubeconfig, context: values.context, pageSize }
-          : undefined,
-      query: { from: values.from, to: values.to, port, protocol },
-      normalize: { ignoreLabels: [...DEFAULT_IGNORED_LABELS], compareAnnotations: [] },
-      analysis: await analysisOptions(values, ctx.env),
-      output,
-    },
-    { stdout: ctx.stdout, stdin: ctx.stdin, logger: ctx.makeLogger(values["log-level"]) },
-  );
+    throw new UsageError(`--protocol must be TCP, UDP or SCTP, got "${flags.protocol}"`);
+  const output = formatOf(flags.output, EVAL_FORMATS, "text");
+  // The cluster eval may ask is the one workloads are resolved from; a capture stands for no cluster.
+  const live = liveSource(flags);
+  const workloads = workloadsSource(flags, live);
+  return {
+    policies: flags.desired
+      ? { kind: "desired", dir: flags.desired, defaultNamespace: flags["default-namespace"] }
+      : { kind: "live-file", file: flags["live-file"] as string },
+    ...(workloads ? { workloads } : {}),
+    query: { from: flags.from as string, to: flags.to as string, port, protocol },
+    normalize: defaultNormalizeOptions(),
+    analysis: analysisSettings(flags, ctx.env),
+    output,
+  };
 }

@@ -1,8 +1,11 @@
 import { createLogger } from "../log/logger.js";
-import { UsageError } from "../model/errors.js";
+import type { Outcome } from "../model/outcome.js";
+import { VERSION } from "../model/version.js";
 import type { CommandContext } from "./context.js";
-import { errorMessage } from "../util/errors.js";
-type Command = (args: string[], ctx: CommandContext) => Promise<number>;
+import { exitCodeOf, exitCodeOfError } from "./exit-code.js";
+
+/** Each command parses its flags, runs, and returns what it concluded (--help is "clean"); or throws. */
+export type Command = (args: string[], ctx: CommandContext) => Promise<Outcome>;
 
 // Commands load on demand: `report` should not pay for the forge clients, Slack, git and cron it never uses.
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
@@ -60,24 +63,21 @@ export async function main(argv: string[], ctx: CommandContext = processContext(
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     ctx.stdout.write(usage());
-    return name ? 0 : 2;
+    // Help asked for is an answer; no command at all is a usage mistake.
+    return exitCodeOf(name ? "clean" : "incomplete");
   }
   if (name === "--version") {
-    ctx.stdout.write("netpol-drift 0.1.0\n");
-    return 0;
+    ctx.stdout.write(`netpol-drift ${VERSION}\n`);
+    return exitCodeOf("clean");
   }
   const command = COMMANDS[name];
   if (!command) {
     ctx.stderr.write(`netpol-drift: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    return exitCodeOf("incomplete");
   }
   try {
-    return await (await command.load())(rest, ctx);
+    return exitCodeOf(await (await command.load())(rest, ctx));
   } catch (err) {
-    const isUsage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    ctx.stderr.write(`netpol-drift ${name}: ${errorMessage(err)}\n`);
-    if (isUsage) ctx.stderr.write(`(netpol-drift ${name} --help lists the flags)\n`);
-    else if (err instanceof Error && err.stack && ctx.env.NETPOL_DRIFT_DEBUG) ctx.stderr.write(err.stack + "\n");
-    return 2;
+    return exitCodeOfError(err, { command: name, stderr: ctx.stderr, env: ctx.env });
   }
 }

@@ -2,7 +2,9 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../model/errors.js";
 import { makeNightlyJob } from "../pipeline/run-job.js";
+import type { Outcome } from "../model/outcome.js";
 import type { CommandContext } from "./context.js";
+import { showHelp } from "./flags.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
 export const RUN_HELP = `netpol-drift run — the nightly job: detect drift, record it in git, open or update the PR/MR, notify Slack
@@ -53,13 +55,11 @@ export async function prepareRun(args: string[], ctx: CommandContext): Promise<(
   return makeNightlyJob(config, { logger, now: ctx.now, sources, stdin: ctx.stdin, env: ctx.env });
 }
 
-export async function runCommand(args: string[], ctx: CommandContext): Promise<number> {
+export async function runCommand(args: string[], ctx: CommandContext): Promise<Outcome> {
   const job = await prepareRun(args, ctx);
-  if (job === "help") {
-    ctx.stdout.write(RUN_HELP + "\n");
-    return 0;
-  }
-  return job();
+  if (job === "help") return showHelp(ctx, RUN_HELP);
+  // The nightly job still answers 0 (did its job) or 2 (anything failed): as an Outcome for cli/exit-code.ts.
+  return (await job()) === 0 ? "clean" : "incomplete";
 }
 
 /** For `schedule`: the job a slot runs, with the flags and configuration checked once up front. */

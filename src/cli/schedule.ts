@@ -1,5 +1,6 @@
 import { UsageError } from "../model/errors.js";
 import { DEFAULT_TIMEZONE, runSchedule, validateSchedule } from "../pipeline/schedule.js";
+import type { Outcome } from "../model/outcome.js";
 import type { CommandContext } from "./context.js";
 import { makeRunJob } from "./run.js";
 
@@ -23,9 +24,10 @@ export interface ScheduleCommandDeps {
   signals: Pick<NodeJS.EventEmitter, "on" | "off">;
 }
 
-export function scheduleCommand(args: string[], ctx: CommandContext): Promise<number> {
+export async function scheduleCommand(args: string[], ctx: CommandContext): Promise<Outcome> {
   // The run's own flag parsing and config loading happen once at start (a bad setting fails now, not at 2 a.m.).
-  return scheduleCommandWith(args, ctx, { makeJob: makeRunJob, signals: process });
+  await scheduleCommandWith(args, ctx, { makeJob: makeRunJob, signals: process });
+  return "clean"; // it returns once stopped by a signal; anything wrong before that is thrown
 }
 
 export async function scheduleCommandWith(

@@ -1,9 +1,11 @@
-import type { ParseArgsConfig } from "node:util";
+// Flags of the live side and the comparison, shared by every command that reads them (report, run; eval for
+// its live capture and the cluster it resolves workloads from): one parser, so all refuse the same things.
 import { UsageError } from "../model/errors.js";
+import type { LiveSourceOptions, SourceOptions } from "../model/sources.js";
 import { DEFAULT_IGNORED_LABELS, type NormalizeOptions } from "../model/types.js";
-import type { SourceOptions } from "../pipeline/report.js";
+import { globProblem } from "../util/glob.js";
+import type { FlagValues } from "./flags.js";
 
-// Flags shared by every command that reads both sides (report, run).
 export const SOURCE_FLAGS = {
   desired: { type: "string" },
   "default-namespace": { type: "string" },
@@ -19,7 +21,7 @@ export const SOURCE_FLAGS = {
   "compare-annotation": { type: "string", multiple: true },
   "cluster-name": { type: "string" },
   "log-level": { type: "string" },
-} as const satisfies ParseArgsConfig["options"];
+} as const;
 
 export const SOURCE_HELP = `Sources:
   --desired DIR                 desired-state folder (required by report)
@@ -38,31 +40,23 @@ export const SOURCE_HELP = `Sources:
   --cluster-name NAME           name of the cluster in the report (default: from the kubeconfig)
   --log-level LEVEL             pino level (default info; NETPOL_DRIFT_LOG_LEVEL)`;
 
-type Values = {
-  [K in keyof typeof SOURCE_FLAGS]?: (typeof SOURCE_FLAGS)[K] extends { multiple: true }
-    ? string[]
-    : (typeof SOURCE_FLAGS)[K] extends { type: "boolean" }
-      ? boolean
-      : string;
-};
+type Values = FlagValues<typeof SOURCE_FLAGS>;
+type LiveFlags = Pick<Values, "live-file" | "kubeconfig" | "context" | "page-size" | "all-namespaces">;
+
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Flags → validated source options (kubectl's complete/validate step). */
 export function sourceOptions(v: Values, defaults: { desired?: string } = {}): SourceOptions {
-  if (v["live-file"] && (v.kubeconfig || v.context)) {
-    throw new UsageError("--live-file and --kubeconfig/--context are two different live sources: pass one");
-  }
-  const pageSize = v["page-size"] === undefined ? 500 : Number(v["page-size"]);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) {
-    throw new UsageError(`--page-size must be a whole number from 1 to 100000, got "${v["page-size"]}"`);
-  }
+  const live = liveSource(v);
   for (const ns of v.namespace ?? []) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns))
-      throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
+    if (!NAMESPACE_NAME.test(ns)) throw new UsageError(`--namespace "${ns}" is not a valid namespace name`);
   }
-  // Every root-level policy would land in it: a typo here would be reported as policies "missing".
-  const defaultNs = v["default-namespace"];
-  if (defaultNs !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNs)) {
-    throw new UsageError(`--default-namespace "${defaultNs}" is not a valid namespace name`);
+  validateDefaultNamespace(v["default-namespace"]);
+  for (const flag of ["exclude-namespace", "ignore-label", "compare-annotation"] as const) {
+    for (const g of v[flag] ?? []) {
+      const bad = globProblem(g);
+      if (bad) throw new UsageError(`--${flag} "${g}" is not a glob: ${bad}`);
+    }
   }
   const normalize: NormalizeOptions = {
     ignoreLabels: [...(v["no-default-ignore-labels"] ? [] : DEFAULT_IGNORED_LABELS), ...(v["ignore-label"] ?? [])],
@@ -71,11 +65,29 @@ export function sourceOptions(v: Values, defaults: { desired?: string } = {}): S
   return {
     desired: v.desired ?? defaults.desired ?? "desired",
     defaultNamespace: v["default-namespace"],
-    live: v["live-file"]
-      ? { kind: "file", file: v["live-file"], allNamespaces: v["all-namespaces"] === true }
-      : { kind: "cluster", kubeconfig: v.kubeconfig, context: v.context, pageSize },
+    live,
     scope: { namespaces: v.namespace ?? [], exclude: v["exclude-namespace"] ?? [] },
     normalize,
     clusterName: v["cluster-name"],
   };
+}
+
+/** The live side: a capture, or the cluster of the kubeconfig (paged). Never both. */
+export function liveSource(v: LiveFlags): LiveSourceOptions {
+  if (v["live-file"] && (v.kubeconfig || v.context)) {
+    throw new UsageError("--live-file and --kubeconfig/--context are two different live sources: pass one");
+  }
+  const pageSize = v["page-size"] === undefined ? 500 : Number(v["page-size"]);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000) {
+    throw new UsageError(`--page-size must be a whole number from 1 to 100000, got "${v["page-size"]}"`);
+  }
+  return v["live-file"]
+    ? { kind: "file", file: v["live-file"], allNamespaces: v["all-namespaces"] === true }
+    : { kind: "cluster", kubeconfig: v.kubeconfig, context: v.context, pageSize };
+}
+
+/** Every root-level policy would land in it: a typo here would be reported as policies "missing". */
+export function validateDefaultNamespace(ns: string | undefined): void {
+  if (ns !== undefined && !NAMESPACE_NAME.test(ns))
+    throw new UsageError(`--default-namespace "${ns}" is not a valid namespace name`);
 }

@@ -1,26 +1,37 @@
-// Typed errors carry where they came from: a desired file and line, or the API call.
+// One error model, after netpol-analyzer's NetpolError: a source that cannot be read whole throws a
+// SourceError carrying the Problem (what went wrong, and where: file and line, or the API call). Workers turn it
+// into a problem of their result; `cli/exit-code.ts` turns anything left into exit code 2. A UsageError is a
+// command line that cannot run as given: exit 2, and the hint that --help lists the flags.
+import { fileLine } from "../util/location.js";
+import type { Problem } from "./types.js";
 
-export class DesiredFileError extends Error {
+export class SourceError extends Error {
   constructor(
-    readonly file: string,
-    readonly line: number | undefined,
-    message: string,
+    readonly problem: Problem,
+    options?: { cause?: unknown; status?: number },
   ) {
-    super(line ? `${file}:${line}: ${message}` : `${file}: ${message}`);
-    this.name = "DesiredFileError";
+    super(problemMessage(problem), options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "SourceError";
+    this.status = options?.status;
   }
+  /** The HTTP status an API call answered with, when it answered. */
+  readonly status: number | undefined;
 }
 
-export class LiveSourceError extends Error {
-  constructor(
-    /** e.g. "list networking.k8s.io/v1 networkpolicies (all namespaces)" or a file name. */
-    readonly call: string,
-    readonly detail: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(`${call}: ${detail}`, options);
+/**
+ * The live or workloads side could not be read whole: a SourceError whose problem names the API call or the
+ * capture (`call`). Kept as a constructor so the listers say `new LiveSourceError(call, detail)`.
+ */
+export class LiveSourceError extends SourceError {
+  constructor(call: string, detail: string, status?: number, options?: { cause?: unknown }) {
+    super({ call, message: detail }, { cause: options?.cause, status });
     this.name = "LiveSourceError";
+  }
+  get call(): string {
+    return this.problem.call ?? "";
+  }
+  get detail(): string {
+    return this.problem.message;
   }
 }
 
@@ -31,16 +42,8 @@ export class UsageError extends Error {
   }
 }
 
-/** The Helm values file of the traffic analysis cannot be read, or holds an entry that is wrong. */
-export class ValuesFileError extends Error {
-  constructor(
-    /** As the user named it: the --values argument, or the path inside the policy repo. */
-    readonly file: string,
-    readonly detail: string,
-    /** The setting that pointed at it: "--values" or "NETPOL_DRIFT_VALUES". */
-    readonly setting: string,
-  ) {
-    super(`${setting} ${file}: ${detail}`);
-    this.name = "ValuesFileError";
-  }
+/** `file:line: message`, `call: message`, or the message: how a problem reads as one line. */
+export function problemMessage(p: Problem): string {
+  const where = fileLine(p) || (p.call ?? "");
+  return where ? `${where}: ${p.message}` : p.message;
 }

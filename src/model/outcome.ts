@@ -9,3 +9,9 @@
  * - run: recorded and delivered (drift is the job's normal business, not a failure) / incomplete or undelivered.
  */
 export type Outcome = "clean" | "findings" | "incomplete";
+
+/** What a worker hands the command line: its Outcome, and the text for stdout ("" when it went to `--out`). */
+export interface WorkerResult {
+  outcome: Outcome;
+  stdout: string;
+}

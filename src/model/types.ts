@@ -108,9 +108,60 @@ export interface DriftItem extends PolicyKey {
   /** Unified diff of the normalised YAML (desired → live). */
   diff: string;
   changedBy?: ChangedBy;
+  /** The waiver that covered this drift ran out (`.netpol-drift.yaml`): drift again, and it says so. */
+  waiverExpired?: WaiverRef;
 }
 
+/** A waiver of the rules file as a report names it. */
+export interface WaiverRef {
+  /** `file:line` of the waiver. */
+  rule: string;
+  reason: string;
+  owner: string;
+  /** The last day it holds (YYYY-MM-DD, UTC). */
+  expires: string;
+}
+
+/** A drift item an active waiver covers: shown, counted apart, not drift for the exit code nor the nightly record. */
+export interface WaivedItem extends DriftItem {
+  waiver: WaiverRef & {
+    /** The waiver ends within 7 days. */
+    expiresSoon?: boolean;
+  };
+}
+
+/** A live-only policy the rules file's unmanaged allow-list expects. */
+export interface ExpectedItem extends PolicyKey {
+  /** `file:line` of the allow-list entry. */
+  rule: string;
+  reason?: string;
+}
+
+/** What the rules file did besides waiving (the waived items are `Report.waived`). */
+export interface ReportRules {
+  /** The rules file read (relative to the repo root when it was found there). */
+  file: string;
+  expected: ExpectedItem[];
+  /** Live-only policies in namespaces the desired folder has no policy in (`unmanagedIn: desired-namespaces`). */
+  outsideDesiredNamespaces: number;
+  /** Active waivers that end within 7 days (whether or not they matched). */
+  expiringSoon: WaiverRef[];
+  /** Waivers past their date; the drift they covered is drift again, flagged `waiverExpired`. */
+  expired: WaiverRef[];
+  /** Active waivers that cover no drift item: stale, or a typo in the match. */
+  unmatched: WaiverRef[];
+}
+
+/**
+ * Something that kept a result from being whole, and where: a desired file and line, the API call, the
+ * namespace it makes uncertain. One shape for every stage (thrown inside a SourceError, listed in a report).
+ */
 export interface Problem {
+  /**
+   * "error" (also when absent, as in every report so far): the result is incomplete, exit 2. "warning": said,
+   * but the verdict stands (e.g. `eval` answering from a desired folder with a broken file).
+   */
+  severity?: "error" | "warning";
   file?: string;
   line?: number;
   /** The API call a live-side problem came from, e.g. "GET /apis/networking.k8s.io/v1/networkpolicies". */
@@ -137,12 +188,22 @@ export interface Summary {
   missing: number;
   unmanaged: number;
   modified: number;
+  /** With a rules file: drift items an active waiver covers (not counted above). */
+  waived?: number;
+  /** With a rules file: live-only policies it expects (allow-list, `unmanagedIn`), not counted as unmanaged. */
+  expected?: number;
+  /** With a rules file: policies an ignore rule leaves out whole. */
+  ignored?: number;
 }
 
 export interface Report {
   complete: boolean;
   summary: Summary;
   drift: DriftItem[];
+  /** With a rules file: drift an active waiver covers, with its reason and date. */
+  waived?: WaivedItem[];
+  /** With a rules file: what it did besides waiving. */
+  rules?: ReportRules;
   skipped: Skipped[];
   problems: Problem[];
   generatedAt: string;

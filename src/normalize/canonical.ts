@@ -3,7 +3,29 @@
 
 /** JSON with object keys sorted; the identity of a value for set comparison. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  // Written directly rather than as JSON.stringify(sortKeys(value)): the same text without a sorted copy of
+  // every rule and peer of every policy (the normaliser keys each set element by it).
+  return value === undefined ? (undefined as unknown as string) : writeSorted(value);
+}
+
+function writeSorted(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) {
+    let s = "[";
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? "," : "") + writeSorted(v[i]);
+    return `${s}]`;
+  }
+  const obj = v as Record<string, unknown>;
+  let s = "{";
+  let first = true;
+  for (const key of Object.keys(obj).sort()) {
+    const item = obj[key];
+    if (item === undefined) continue;
+    s += `${first ? "" : ","}${JSON.stringify(key)}:${writeSorted(item)}`;
+    first = false;
+  }
+  return `${s}}`;
 }
 
 export function sortKeys(value: unknown): unknown {
@@ -21,6 +43,7 @@ export function sortKeys(value: unknown): unknown {
 
 /** Sorted copy without duplicates: a set has no order and no repeats. */
 export function asSortedSet<T>(items: readonly T[]): T[] {
+  if (items.length === 1) return [items[0] as T]; // most rules have one peer and one port
   const byKey = new Map<string, T>();
   for (const item of items) byKey.set(canonicalJson(item), item);
   return [...byKey.keys()].sort().map((k) => byKey.get(k) as T);

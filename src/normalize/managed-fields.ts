@@ -63,12 +63,6 @@ function timeString(value: unknown): string | undefined {
   return text ? text.replace(/\.000Z$/, "Z") : undefined;
 }
 
-/** The newest entry as a plain ChangedBy. */
-export function lastChangedBy(managedFields: unknown): ChangedBy | undefined {
-  const m = newest(fieldManagers(managedFields));
-  return m && asChangedBy(m);
-}
-
 export function asChangedBy(m: ChangedBy): ChangedBy {
   return m.time
     ? { manager: m.manager, operation: m.operation, time: m.time }

@@ -1,4 +1,4 @@
-import type { NamespaceEffect } from "../analyse/types.js";
+import type { NamespaceEffect } from "../model/analysis.js";
 import type { Report } from "../model/types.js";
 import { EFFECT_SEVERITY, flowCounts, flowText, rankFlows } from "../render/effects.js";
 import type { Digest, DigestEffect, DigestKind, DigestNamespace } from "../sinks/notify-types.js";

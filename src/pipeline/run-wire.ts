@@ -4,10 +4,10 @@ import type { Logger } from "../log/logger.js";
 import { createPlatform, type ForgeConfig } from "../sinks/forge/index.js";
 import type { RetryPolicy } from "../sinks/retry.js";
 import { createSlackNotifier } from "../sinks/slack/send.js";
-import type { AnalysisSettings } from "./analysis-options.js";
-import { detectFromSources, type SourceOptions } from "./report.js";
+import type { AnalysisSettings, SourceOptions, WorkloadsSource } from "../model/sources.js";
+import { clusterWorkloadsFor } from "../sources/workloads/index.js";
+import { detectFromSources } from "../workers/report.js";
 import type { RunDeps } from "./run.js";
-import { clusterWorkloadsFor, type WorkloadsSource } from "./workloads.js";
 
 // Config → the adapters runNightly takes. Shared by the CLI and the tests, so both wire the same pieces.
 

@@ -2,20 +2,14 @@
 // narrows, then the policies and their diffs collapsed. Forges cap a comment (GitHub 65,536 characters), so
 // the body is built against a budget: every widening namespace and every new violation is kept — in full
 // while there is room, as one line each when there is not — and only the tail below them is summarised.
-import type { Flow, NamespaceEffect, Violation } from "../analyse/types.js";
-import type { DiffResult } from "../pipeline/build-diff.js";
+import type { Flow, NamespaceEffect, Violation } from "../model/analysis.js";
+import type { DiffResult } from "../model/diff.js";
 import { decisionText, shownFlows } from "./effects.js";
-import {
-  diffHeadline,
-  diffVerdict,
-  diffViolationText,
-  joinRoot,
-  policySummary,
-  rankEffects,
-  sideText,
-} from "./diff.js";
+import { diffHeadline, diffVerdict, diffViolationText, policySummary, rankEffects, sideText } from "./diff.js";
 import { markdownCode, markdownFence, markdownText, visible } from "./escape.js";
 import { valueText } from "./format.js";
+import { pathUnder } from "../util/location.js";
+import { checkWaiverLines } from "./rules.js";
 
 /** GitHub's comment limit, less room for a CI's own wrapper text. */
 export const COMMENT_LIMIT = 65_000;
@@ -54,7 +48,7 @@ export function renderDiffMarkdown(r: DiffResult, opts: { maxLength?: number } =
   const tailNote = 200;
   // What the severe items need at the least (one line each); each is given in full while that still leaves room.
   let owed = groups.reduce((n, g) => n + g.title.length + g.items.reduce((m, it) => m + it.compact.length, 0), 0);
-  let out = head + problemsBlock(r);
+  let out = head + problemsBlock(r) + waiversBlock(r);
   let lost = 0;
   for (const g of groups) {
     out += g.title;
@@ -115,13 +109,18 @@ function violationLine(v: Violation, root: string): string {
   return cell(diffViolationText(v, root));
 }
 
+function waiversBlock(r: DiffResult): string {
+  const lines = checkWaiverLines(r.waivers);
+  return lines.length === 0 ? "" : ["### Waivers", "", ...lines.map((l) => `- ${markdownText(l)}`), "", ""].join("\n");
+}
+
 function problemsBlock(r: DiffResult): string {
   if (r.problems.length === 0) return "";
   const lines = r.problems
     .slice(0, 50)
     .map(
       (p) =>
-        `- [${p.side}] ${p.file ? `${code(joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file))}${p.line ? `:${p.line}` : ""}: ` : ""}${cell(p.message)}`,
+        `- [${p.side}] ${p.file ? `${code(pathUnder(p.side === "base" ? r.base.root : r.head.root, p.file))}${p.line ? `:${p.line}` : ""}: ` : ""}${cell(p.message)}`,
     );
   if (r.problems.length > 50) lines.push(`- … and ${r.problems.length - 50} more`);
   return [`### Problems (${r.problems.length}) — no verdict until they are fixed`, "", ...lines, "", ""].join("\n");
@@ -166,7 +165,7 @@ function policiesBlock(r: DiffResult) {
   if (r.policies.length === 0) return { what: "the policy table", text: "" };
   const rows = r.policies.map(
     (p) =>
-      `| ${p.change} | ${code(p.namespace)} | ${code(p.name)} | ${p.file ? code(joinRoot(p.change === "removed" ? r.base.root : r.head.root, p.file)) : ""} | ${cell(
+      `| ${p.change} | ${code(p.namespace)} | ${code(p.name)} | ${p.file ? code(pathUnder(p.change === "removed" ? r.base.root : r.head.root, p.file)) : ""} | ${cell(
         p.changes
           .map((c) => `${c.path}: ${valueText(c.base)} → ${valueText(c.head)}`)
           .join("; ")

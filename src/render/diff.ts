@@ -1,9 +1,11 @@
 // `netpol-drift diff` for the terminal and as JSON. The Markdown form (a PR/MR comment) is in diff-markdown.ts.
-import type { NamespaceEffect, Violation } from "../analyse/types.js";
-import type { DiffResult, DiffSide } from "../pipeline/build-diff.js";
+import type { NamespaceEffect, Violation } from "../model/analysis.js";
+import type { DiffResult, DiffSide } from "../model/diff.js";
 import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
 import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
+import { fileLine, pathUnder } from "../util/location.js";
+import { checkWaiverLines } from "./rules.js";
 
 export type DiffFormat = "text" | "json" | "markdown" | "sarif" | "junit";
 export const DIFF_FORMATS: readonly DiffFormat[] = ["text", "json", "markdown", "sarif", "junit"];
@@ -59,12 +61,8 @@ export function diffHeadline(e: NamespaceEffect): string {
 
 export function diffViolationText(v: Violation, root: string): string {
   const rule = v.policy ? ` (${v.policy}${v.rule ? ` ${v.rule}` : ""})` : "";
-  const where = v.file ? ` at ${joinRoot(root, v.file)}${v.line ? `:${v.line}` : ""}` : "";
+  const where = v.file ? ` at ${fileLine(v, root)}` : "";
   return `${v.invariant} in ${v.namespace}${rule}: ${v.message}${where}`;
-}
-
-export function joinRoot(root: string, file: string): string {
-  return root && root !== "." ? `${root.replace(/\/+$/, "")}/${file}` : file;
 }
 
 export function renderDiffText(r: DiffResult): string {
@@ -89,7 +87,7 @@ export function renderDiffText(r: DiffResult): string {
     if (shown.moreClosed > 0) out.push(`  - … and ${shown.moreClosed} more closed (-o json lists all)`);
     for (const p of r.policies.filter((x) => x.namespace === e.namespace)) {
       out.push(
-        `  ${CHANGE_MARK[p.change]} ${p.change.padEnd(7)} ${p.name}${p.file ? `  [${joinRoot(p.change === "removed" ? r.base.root : r.head.root, p.file)}]` : ""}`,
+        `  ${CHANGE_MARK[p.change]} ${p.change.padEnd(7)} ${p.name}${p.file ? `  [${pathUnder(p.change === "removed" ? r.base.root : r.head.root, p.file)}]` : ""}`,
       );
       for (const ch of p.changes) out.push(`      ${ch.path}: ${valueText(ch.base)} → ${valueText(ch.head)}`);
     }
@@ -106,9 +104,11 @@ export function renderDiffText(r: DiffResult): string {
     out.push("", `problems (${r.problems.length}):`);
     for (const p of r.problems)
       out.push(
-        `  [${p.side}] ${p.file ? `${joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file)}${p.line ? `:${p.line}` : ""}: ` : ""}${p.message}`,
+        `  [${p.side}] ${p.file ? `${fileLine(p, p.side === "base" ? r.base.root : r.head.root)}: ` : ""}${p.message}`,
       );
   }
+  const waivers = checkWaiverLines(r.waivers);
+  if (waivers.length > 0) out.push("", ...waivers.map((w) => `rules: ${w}`));
   for (const n of r.analysis.notes) out.push(`note: ${n}`);
   // Our lines carry no control characters of their own: whatever the terminal would act on came from a file.
   return out.map(terminal).join("\n") + "\n";

@@ -3,15 +3,14 @@
 import type {
   AnalysisInfo,
   EffectKind,
-  EvalResult,
   Flow,
   FlowEnd,
   NamespaceEffect,
   SideDecision,
   Violation,
-} from "../analyse/types.js";
+} from "../model/analysis.js";
 import { ruleName } from "../analyse/rules.js";
-import { markdownCode, markdownText, terminal } from "./escape.js";
+import { markdownCode, markdownText } from "./escape.js";
 
 /** Most severe first: a widening is an incident, an equivalent rewrite is not. */
 export const EFFECT_SEVERITY: Record<EffectKind, number> = { widens: 3, changes: 2, narrows: 1, none: 0 };
@@ -184,13 +183,4 @@ export function violationText(v: Violation): string {
 
 export function analysisNote(info: AnalysisInfo | undefined): string[] {
   return info ? info.notes : [];
-}
-
-/** `netpol-drift eval` in the terminal: the verdict, then each side and why. */
-export function evalText(r: EvalResult): string {
-  const out = [`${r.allowed ? "ALLOWED" : "DENIED"}: ${r.from.name} → ${r.to.name}  ${r.protocol} ${r.port}`];
-  out.push(`  egress  (sender):   ${r.egress.allowed ? "allows" : "denies"} — ${r.egress.reason}`);
-  out.push(`  ingress (receiver): ${r.ingress.allowed ? "allows" : "denies"} — ${r.ingress.reason}`);
-  for (const n of r.notes) out.push(`  note: ${n}`);
-  return out.map(terminal).join("\n") + "\n";
 }

@@ -1,3 +1,4 @@
+import { problemMessage } from "../model/errors.js";
 import type { ChangedBy, DriftItem, Report } from "../model/types.js";
 
 // Small pieces every renderer shares, so text, Markdown, Slack and the change record say the same thing.
@@ -15,6 +16,10 @@ export function groupByNamespace(items: DriftItem[]): Map<string, DriftItem[]> {
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const parts = [`${s.modified} modified`, `${s.missing} missing`, `${s.unmanaged} unmanaged`, `${s.inSync} in sync`];
+  // What a rules file set aside is counted apart, and only said when there is some.
+  if (s.waived) parts.push(`${s.waived} waived`);
+  if (s.expected) parts.push(`${s.expected} expected`);
+  if (s.ignored) parts.push(`${s.ignored} ignored`);
   return `${parts.join(", ")} (desired ${s.desired}, live ${s.live})`;
 }
 
@@ -25,7 +30,7 @@ export function changedByText(c: ChangedBy | undefined): string {
 
 export function valueText(v: unknown): string {
   if (v === undefined) return "(absent)";
-  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return JSON.stringify(v);
 }
 
 export function verdictLine(report: Report): string {
@@ -35,10 +40,8 @@ export function verdictLine(report: Report): string {
     : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
 }
 
-export function problemText(p: Report["problems"][number]): string {
-  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ""}` : (p.call ?? "");
-  return where ? `${where}: ${p.message}` : p.message;
-}
+/** A problem as one line: `file:line: message`, `call: message`; the same words its SourceError says. */
+export const problemText = problemMessage;
 
 export const STATE_MARK: Record<DriftItem["state"], string> = { modified: "~", missing: "-", unmanaged: "+" };
 

@@ -1,6 +1,7 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
+import { rulesMarkdownLines, waiverExpiredText } from "./rules.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 import type { ChangedBy } from "../model/types.js";
 
@@ -38,11 +39,12 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     head.push("| | namespace | policy | state | last changed by |", "|---|---|---|---|---|");
     for (const d of report.drift) {
       head.push(
-        `| ${STATE_MARK[d.state]} | ${markdownCode(d.namespace, { table: true })} | ${markdownCode(d.name, { table: true })} | ${d.state} | ${changedByMarkdown(d.changedBy) || "—"} |`,
+        `| ${STATE_MARK[d.state]} | ${markdownCode(d.namespace, { table: true })} | ${markdownCode(d.name, { table: true })} | ${d.state}${d.waiverExpired ? " (waiver expired)" : ""} | ${changedByMarkdown(d.changedBy) || "—"} |`,
       );
     }
     head.push("");
   }
+  head.push(...rulesMarkdownLines(report.waived, report.rules));
   if (report.violations && report.violations.length > 0) {
     head.push(`### Baseline invariants violated (${report.violations.length})`, "");
     for (const v of report.violations) head.push(`- ${markdownText(violationText(v))}`);
@@ -63,6 +65,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
         `#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
         "",
       );
+      if (d.waiverExpired) part.push(`**${markdownText(waiverExpiredText(d.waiverExpired))}**`, "");
       for (const ch of d.changes)
         part.push(
           `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,

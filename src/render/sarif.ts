@@ -1,9 +1,8 @@
 // `check` as SARIF 2.1.0 (OASIS), the format GitHub code scanning and other CI systems annotate files from.
-import type { CheckResult } from "./junit.js";
+import { type CheckResult, INVARIANTS } from "../model/check.js";
+import { VERSION } from "../model/version.js";
 import { sarifText, sarifUri } from "./escape.js";
-import { fileOf, INVARIANTS } from "./junit.js";
-
-const VERSION = "0.1.0";
+import { pathUnder } from "../util/location.js";
 
 export function renderSarif(r: CheckResult): string {
   const rules = [
@@ -22,8 +21,8 @@ export function renderSarif(r: CheckResult): string {
   ];
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const location = (file: string | undefined, line: number | undefined) => {
-    const uri = fileOf(r.root, file);
-    if (!uri) return [];
+    if (!file) return [];
+    const uri = pathUnder(r.root, file);
     return [
       {
         physicalLocation: {

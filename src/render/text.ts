@@ -1,6 +1,7 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, effectLines, effectOf, effectsSummary, violationText } from "./effects.js";
 import { terminal as t } from "./escape.js";
+import { rulesTextLines, waiverExpiredText } from "./rules.js";
 import {
   changedByText,
   groupByNamespace,
@@ -55,11 +56,13 @@ export function renderText(report: Report, opts: TextOptions): string {
       out.push(
         `  ${c(color, `${STATE_MARK[item.state]} ${item.state.padEnd(9)}`)} ${t(item.name)}${c("dim", src + who)}`,
       );
+      if (item.waiverExpired) out.push(`      ${c("red", t(waiverExpiredText(item.waiverExpired)))}`);
       for (const ch of item.changes)
         out.push(`      ${t(`${ch.path}: ${valueText(ch.desired)} → ${valueText(ch.live)}`)}`);
       if (item.state === "modified") out.push(indentDiff(item.diff, c));
     }
   }
+  out.push(...rulesTextLines(report.waived, report.rules).map((line) => (line ? c("dim", line) : line)));
   if (report.violations && report.violations.length > 0) {
     out.push("", c("red", `baseline invariants violated (${report.violations.length}):`));
     for (const v of report.violations) out.push(`  ${t(violationText(v))}`);

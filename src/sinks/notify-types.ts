@@ -1,7 +1,7 @@
 // The digest the nightly run hands to a notifier (Slack today). Plain data: the sender renders it
 // (Block Kit, limits, "and N more"); the run only decides whether there is something to say.
 
-import type { EffectKind } from "../analyse/types.js";
+import type { EffectKind } from "../model/analysis.js";
 import type { DriftState, Summary } from "../model/types.js";
 
 /** new: drift appeared; changed: drift differs from the last record; resolved: drift is gone;

@@ -133,6 +133,15 @@ describe("least privilege, proven on a real API server", () => {
     expect(result.code).toBe(2);
     expect(report.complete).toBe(false);
     expect(report.problems.map((p: { message: string }) => p.message).join("\n")).toMatch(/HTTP 403/);
+    // The problem names the API call and the optional role to apply; the policies were still listed and
+    // compared: only the analysis is in doubt.
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0].call).toMatch(/^list (namespaces|pods in all namespaces) at https:\/\//);
+    expect(report.problems[0].message).toMatch(
+      /^HTTP 403 — .*`list` on namespaces and pods: deploy\/optional\/workloads-reader\.yaml/,
+    );
+    expect(report.summary.live).toBeGreaterThan(0);
+    expect(report.withheld).not.toContain("*");
   });
 
   it("with deploy/optional applied, --resolve-workloads analyses the real pods instead of representatives", async () => {

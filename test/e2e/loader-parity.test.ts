@@ -5,8 +5,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultNormalizeOptions, type DesiredState } from "../../src/model/types.js";
-import { normalizeLive } from "../../src/pipeline/build-report.js";
-import { loadDesired } from "../../src/sources/desired/index.js";
+import { normalizerFor } from "../../src/core/normalizer.js";
+import { loadNormalized } from "../helpers/desired.js";
 import { fieldPaths } from "../../src/sources/desired/schema.js";
 import { ROOT } from "./helpers/cli.js";
 import { envtest } from "./helpers/setup.js";
@@ -34,7 +34,7 @@ async function loadOne(file: string, name: string): Promise<DesiredState> {
   const root = await mkdtemp(path.join(os.tmpdir(), "netpol-drift-parity-"));
   await mkdir(path.join(root, NS));
   await copyFile(file, path.join(root, NS, `${name}.yaml`));
-  return loadDesired(root, { normalize: defaultNormalizeOptions() });
+  return loadNormalized(root, { normalize: defaultNormalizeOptions() });
 }
 
 describe("loader parity with the real kube-apiserver", () => {
@@ -123,7 +123,7 @@ describe("loader parity with the real kube-apiserver", () => {
 
   it("an accepted file reads to the value the server stored (YAML 1.1 numbers and keys included)", () => {
     for (const c of cases.filter((x) => x.kind === "accepted" && x.server.ok)) {
-      const stored = c.server.ok ? normalizeLive([c.server.object], defaultNormalizeOptions())[0] : undefined;
+      const stored = c.server.ok ? normalizerFor(defaultNormalizeOptions())(c.server.object) : undefined;
       const ours = c.loaded.policies[0];
       expect({ labels: ours?.labels, annotations: ours?.annotations, spec: ours?.spec }, c.name).toEqual({
         labels: stored?.labels,

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Report } from "../../model/types.js";
-import type { NamespaceEffect } from "../../analyse/types.js";
+import type { NamespaceEffect } from "../../model/analysis.js";
 import { EFFECT_SEVERITY, flowCounts } from "../../render/effects.js";
 import { markdownCode } from "../../render/escape.js";
 import { summaryLine } from "../../render/format.js";

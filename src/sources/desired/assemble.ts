@@ -1,6 +1,6 @@
-import type { DesiredState, NormalizedPolicy, NormalizeOptions, Problem } from "../../model/types.js";
+import type { RawPolicy } from "../../model/sources.js";
+import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../util/values.js";
-import { normalizePolicy } from "../../normalize/policy.js";
 import { parseManifestText } from "./parse.js";
 import { namespaceError } from "./validate.js";
 import { nsOf, type ManifestFile } from "./walk.js";
@@ -8,19 +8,32 @@ import { nsOf, type ManifestFile } from "./walk.js";
 export interface AssembleOptions {
   /** Namespace for objects that name none and sit at the root of the desired folder. */
   defaultNamespace?: string;
-  normalize: NormalizeOptions;
   /** Parse every file with the position-keeping parser (the fast path's reference, for tests and bench/). */
   positions?: boolean;
 }
 
+/** What assembling yields: each policy as `keep` made it, plus what was skipped or wrong. */
+export interface Assembled<T> {
+  objects: T[];
+  skipped: Skipped[];
+  problems: Problem[];
+}
+
 /**
- * Files → desired state. Pure: the walk that read the files is the caller's. Namespace: the object's own,
+ * Files → the desired objects, each with its namespace and where it was written, handed to `keep` as found.
+ * This source never normalises: `keep` is the identity (raw objects, for core/detect to normalise) or the
+ * report's one normaliser, which the worker hands to both sides so the raw documents of a large folder are
+ * never all held at once. Pure: the walk that read the files is the caller's. Namespace: the object's own,
  * else the first folder under the root, else the default, else a problem naming the file.
  */
-export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], opts: AssembleOptions): DesiredState {
-  const state: DesiredState = { policies: [], skipped: [], problems: [...walkProblems] };
-  // Normalised as found: the raw documents of a large folder are never all held at once.
-  const byKey = new Map<string, { file: string; line: number; policy: NormalizedPolicy }>();
+export function assembleDesired<T>(
+  files: ManifestFile[],
+  walkProblems: Problem[],
+  opts: AssembleOptions,
+  keep: (found: RawPolicy) => T,
+): Assembled<T> {
+  const state: Assembled<T> = { objects: [], skipped: [], problems: [...walkProblems] };
+  const byKey = new Map<string, { file: string; line: number; policy: T }>();
   const duplicated = new Set<string>();
 
   for (const file of files) {
@@ -78,18 +91,13 @@ export function assembleDesired(files: ManifestFile[], walkProblems: Problem[], 
       byKey.set(key, {
         file: found.file,
         line: found.line,
-        policy: normalizePolicy(
-          found.raw,
-          namespace,
-          { file: found.file, line: found.line, rules: found.rules },
-          opts.normalize,
-        ),
+        policy: keep({ raw: found.raw, namespace, origin: { file: found.file, line: found.line, rules: found.rules } }),
       });
     }
   }
   for (const [key, found] of byKey) {
     if (duplicated.has(key)) continue; // which one is meant is unknown: no verdict on it
-    state.policies.push(found.policy);
+    state.objects.push(found.policy);
   }
   return state;
 }

@@ -1,11 +1,28 @@
-import type { DesiredState } from "../../model/types.js";
-import { assembleDesired, type AssembleOptions } from "./assemble.js";
+import type { RawDesired, RawPolicy } from "../../model/sources.js";
+import type { DesiredState, NormalizedPolicy, Origin } from "../../model/types.js";
+import { type AssembleOptions, assembleDesired } from "./assemble.js";
 import { walkDesired } from "./walk.js";
 
 export type { AssembleOptions } from "./assemble.js";
 
-/** Read and normalise every policy below `root`. Never throws for bad input: it is in `problems`. */
-export async function loadDesired(root: string, opts: AssembleOptions): Promise<DesiredState> {
+/** Read every policy below `root`, raw, with its origin. Never throws for bad input: it is in `problems`. */
+export async function loadDesired(root: string, opts: AssembleOptions = {}): Promise<RawDesired> {
   const walked = await walkDesired(root);
-  return assembleDesired(walked.files, walked.problems, opts);
+  return assembleDesired(walked.files, walked.problems, opts, (found: RawPolicy) => found);
+}
+
+/**
+ * As loadDesired, each policy through `normalize` as it is found: the report's one normaliser (core/normalizer),
+ * the same the live source is given, so raw and normalised copies of a large folder are never both held.
+ */
+export async function loadDesiredWith(
+  root: string,
+  normalize: (raw: Record<string, unknown>, at: { namespace: string; origin: Origin }) => NormalizedPolicy,
+  opts: AssembleOptions = {},
+): Promise<DesiredState> {
+  const walked = await walkDesired(root);
+  const { objects, ...rest } = assembleDesired(walked.files, walked.problems, opts, (found) =>
+    normalize(found.raw, { namespace: found.namespace, origin: found.origin }),
+  );
+  return { policies: objects, ...rest };
 }

@@ -170,7 +170,7 @@ function describe(v: unknown): string {
 }
 
 /** One letter changed, added, dropped, or two neighbours swapped: a typo worth naming. */
-function editDistanceAtMostOne(a: string, b: string): boolean {
+export function editDistanceAtMostOne(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1 || a === b) return false;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;

@@ -1,11 +1,14 @@
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { parseAllDocuments, LineCounter } from "yaml";
+import { LineCounter, parseAllDocuments } from "yaml";
 import { LiveSourceError } from "../../model/errors.js";
-import { isRecord } from "../../util/values.js";
-import { storableCidr } from "../desired/cidr.js";
-import { decodeUtf8, flowTooDeep, MAX_DEPTH, tooDeep } from "./text-checks.js";
-import type { CaptureFacts, LiveList } from "./types.js";
+import type { NormalizedPolicy } from "../../model/types.js";
 import { errorMessage } from "../../util/errors.js";
+import { isRecord } from "../../util/values.js";
+import { Found } from "./capture-checks.js";
+import { ItemSplitter, Unsplittable } from "./json-items.js";
+import { decodeUtf8, flowTooDeep, MAX_DEPTH } from "./text-checks.js";
+import type { LiveList, LivePolicies } from "./types.js";
 
 export interface CaptureOptions {
   /** The user said the capture covers every namespace (`-A`). */
@@ -14,65 +17,187 @@ export interface CaptureOptions {
 
 /**
  * A `kubectl get netpol -A -o json|yaml` capture (a List, a NetworkPolicyList, one object, or several YAML
- * documents). `-` reads stdin. Anything unreadable fails the whole source: a half-read capture is no capture.
+ * documents), each policy normalised by `normalize` as it is read. `-` reads stdin. Anything unreadable fails
+ * the whole source: a half-read capture is no capture.
  */
+export async function readLivePolicies(
+  file: string,
+  normalize: (raw: Record<string, unknown>) => NormalizedPolicy,
+  stdin: NodeJS.ReadableStream = process.stdin,
+  opts: CaptureOptions = {},
+): Promise<LivePolicies> {
+  const { kept, ...rest } = await readCapture(file, normalize, stdin, opts);
+  return { policies: kept, ...rest };
+}
+
+/** The capture's NetworkPolicies as the API server returned them (small captures: eval, tests). */
 export async function readLiveFile(
   file: string,
   stdin: NodeJS.ReadableStream = process.stdin,
   opts: CaptureOptions = {},
 ): Promise<LiveList> {
+  const { kept, ...rest } = await readCapture(file, (raw) => raw, stdin, opts);
+  return { objects: kept, ...rest };
+}
+
+async function readCapture<T>(
+  file: string,
+  keep: (raw: Record<string, unknown>) => T,
+  stdin: NodeJS.ReadableStream,
+  opts: CaptureOptions,
+): Promise<Omit<LiveList, "objects"> & { kept: T[] }> {
   const label = file === "-" ? "stdin" : file;
   const call = `read ${label}`;
-  let bytes: Uint8Array | undefined;
+  // stdin cannot be read twice: its bytes are kept until the capture is known to read item by item.
+  const held: Buffer[] | undefined = file === "-" ? [] : undefined;
+  let found: Found<T> | undefined;
   try {
-    bytes = file === "-" ? await readAll(stdin) : await readFile(file);
-  } catch (err) {
-    throw new LiveSourceError(call, errorMessage(err));
-  }
-  // One copy at a time: the bytes go once decoded, the text once parsed.
-  const decoded = decodeUtf8(bytes);
-  bytes = undefined;
-  if ("badLine" in decoded) {
-    throw new LiveSourceError(
+    found = await streamItems(
+      file === "-" ? stdin : createReadStream(file, { highWaterMark: 1 << 20 }),
       call,
-      `line ${decoded.badLine}: not UTF-8 (kubectl writes UTF-8; a re-encoded capture would compare changed labels)`,
+      keep,
+      held,
     );
+  } catch (err) {
+    if (err instanceof LiveSourceError) throw err;
+    if (!(err instanceof Unsplittable)) throw new LiveSourceError(call, errorMessage(err));
   }
-  const objects = parseCapture(decoded.text, label);
-  return { objects, cluster: label, origin: `file: ${label}`, requests: 1, capture: captureFacts(objects, call, opts) };
+  if (!found) {
+    // Not a JSON List read item by item (YAML, broken JSON, an unusual layout): read whole, as before.
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = held ? Buffer.concat(held) : await readFile(file);
+    } catch (err) {
+      throw new LiveSourceError(call, errorMessage(err));
+    }
+    held?.splice(0);
+    found = new Found(call, keep);
+    // One copy at a time: the bytes go once decoded, the text once parsed.
+    const decoded = decodeUtf8(bytes);
+    bytes = undefined;
+    if ("badLine" in decoded) {
+      throw new LiveSourceError(
+        call,
+        `line ${decoded.badLine}: not UTF-8 (kubectl writes UTF-8; a re-encoded capture would compare changed labels)`,
+      );
+    }
+    parseInto(decoded.text, found);
+  }
+  const kept = found.done();
+  const capture = {
+    call,
+    namespaces: [...found.namespaces].sort(),
+    allNamespaces: opts.allNamespaces === true,
+    withoutManagedFields: found.withoutManagedFields,
+  };
+  return { kept, cluster: label, origin: `file: ${label}`, requests: 1, capture };
 }
 
-function captureFacts(objects: Record<string, unknown>[], call: string, opts: CaptureOptions): CaptureFacts {
-  const namespaces = new Set<string>();
-  let withoutManagedFields = 0;
-  for (const o of objects) {
-    const meta = o.metadata as Record<string, unknown>;
-    namespaces.add(meta.namespace as string);
-    if (!Array.isArray(meta.managedFields) || meta.managedFields.length === 0) withoutManagedFields++;
+/**
+ * A JSON capture item by item: each item decoded, parsed, checked and kept before the next is read. The
+ * checks fail in the order the whole-file read fails them (nesting, then the list itself, then the items in
+ * order), so a big capture and a small one with the same fault say the same. Throws Unsplittable for what the
+ * whole-file read must decide (not JSON, not UTF-8, an unusual layout): its errors carry the line.
+ */
+async function streamItems<T>(
+  input: NodeJS.ReadableStream,
+  call: string,
+  keep: (raw: Record<string, unknown>) => T,
+  held: Buffer[] | undefined,
+): Promise<Found<T>> {
+  const found = new Found(call, keep);
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const decode = (bytes: Uint8Array): string => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new Unsplittable("not UTF-8");
+    }
+  };
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new Unsplittable("not JSON");
+    }
+  };
+  let deep = false;
+  let failure: LiveSourceError | undefined;
+  const splitter = new ItemSplitter(
+    {
+      item(bytes, tooDeep) {
+        const text = decode(bytes);
+        if (tooDeep || deep) return;
+        const value = parse(text);
+        if (failure) return; // the rest is still read: a later byte that is not UTF-8 or JSON comes first
+        if (splitter.kindBeforeItems === undefined && isRecord(value) && value.kind === undefined)
+          throw new Unsplittable("an item without a kind before the list's kind");
+        try {
+          found.item(value, splitter.kindBeforeItems);
+        } catch (err) {
+          if (!(err instanceof LiveSourceError)) throw err;
+          failure = err;
+        }
+      },
+      tooDeep() {
+        deep = true;
+      },
+    },
+    MAX_DEPTH,
+  );
+  let unsplittable: Unsplittable | undefined;
+  for await (const chunk of input) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    held?.push(bytes);
+    if (unsplittable) {
+      if (!held) break; // a file is read again, whole
+      continue; // stdin is read to its end for the whole-file read
+    }
+    try {
+      splitter.push(bytes);
+    } catch (err) {
+      if (!(err instanceof Unsplittable)) throw err;
+      unsplittable = err;
+      if (!held) break;
+    }
   }
-  return { call, namespaces: [...namespaces].sort(), allNamespaces: opts.allNamespaces === true, withoutManagedFields };
+  if (unsplittable) throw unsplittable;
+  const top = parse(decode(splitter.end()));
+  if (deep) found.fail(`nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
+  if (isRecord(top) && Array.isArray(top.items)) {
+    found.list(top);
+    if (failure) throw failure;
+  } else {
+    if (found.kept.length > 0 || failure) throw new Unsplittable("items that are not the top-level list's");
+    found.top(top);
+  }
+  return found;
 }
 
+/** A capture's text → its NetworkPolicies, raw (checked as a whole file is: see parseInto). */
 export function parseCapture(text: string, label: string): Record<string, unknown>[] {
-  const call = `read ${label}`;
-  const found = new Found(call);
+  const found = new Found(`read ${label}`, (raw) => raw);
+  parseInto(text, found);
+  return found.done();
+}
+
+function parseInto<T>(text: string, found: Found<T>): void {
   // `-o json` captures are the common case and JSON.parse is many times faster than a YAML parse of the
   // same text; anything JSON.parse refuses goes through the YAML parser, which also gives the error line.
   if (/^\s*\{/.test(text)) {
     const value = tryJson(text);
     if (value !== undefined) {
       found.top(value);
-      return found.done();
+      return;
     }
   }
-  if (flowTooDeep(text))
-    throw new LiveSourceError(call, `nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
+  if (flowTooDeep(text)) found.fail(`nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
   const counter = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
   } catch (e) {
-    if (e instanceof RangeError) throw new LiveSourceError(call, `nested too deeply to read: not a kubectl capture`);
+    if (e instanceof RangeError) found.fail(`nested too deeply to read: not a kubectl capture`);
     throw e;
   }
   let documents = 0;
@@ -80,20 +205,19 @@ export function parseCapture(text: string, label: string): Record<string, unknow
     const err = doc.errors[0];
     if (err) {
       const line = counter.linePos(err.pos[0]).line;
-      throw new LiveSourceError(call, `line ${line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
+      found.fail(`line ${line}: not valid JSON/YAML: ${err.message.split("\n")[0]}`);
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
     } catch (e) {
-      throw new LiveSourceError(call, `not valid JSON/YAML: ${errorMessage(e)}`);
+      found.fail(`not valid JSON/YAML: ${errorMessage(e)}`);
     }
     if (value === null || value === undefined) continue; // `---` alone, comments only
     documents++;
     found.top(value);
   }
-  if (documents === 0) throw new LiveSourceError(call, "the capture is empty");
-  return found.done();
+  if (documents === 0) found.fail("the capture is empty");
 }
 
 function tryJson(text: string): unknown {
@@ -102,126 +226,4 @@ function tryJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The NetworkPolicies of a capture, checked as they are found: a capture that is not the whole truth fails. */
-class Found {
-  readonly objects: Record<string, unknown>[] = [];
-  private readonly keys = new Set<string>();
-  private readonly otherKinds = new Map<string, number>();
-
-  constructor(private readonly call: string) {}
-
-  private fail(detail: string): never {
-    throw new LiveSourceError(this.call, detail);
-  }
-
-  /**
-   * A capture is a List (kubectl's `v1 List`, or a typed NetworkPolicyList from the raw API) or NetworkPolicy
-   * objects. Anything else at the top (a Status from a failed `kubectl get`, a Deployment) means the file is
-   * not what was meant: reading it as "no policies" would report every desired policy missing.
-   */
-  top(value: unknown): void {
-    if (tooDeep(value)) this.fail(`nested more than ${MAX_DEPTH} levels deep: not a kubectl capture`);
-    if (
-      isRecord(value) &&
-      typeof value.kind === "string" &&
-      !Array.isArray(value.items) &&
-      value.kind !== "NetworkPolicy"
-    ) {
-      const why = value.kind === "Status" && typeof value.message === "string" ? `: ${value.message}` : "";
-      this.fail(`not a NetworkPolicy capture: found a ${value.kind}${why}`);
-    }
-    this.collect(value);
-  }
-
-  done(): Record<string, unknown>[] {
-    // A List of Pods (the wrong `kubectl get`) would read as "no policies": every desired one "missing".
-    if (this.objects.length === 0 && this.otherKinds.size > 0) {
-      const kinds = [...this.otherKinds].map(([k, n]) => `${n} ${k}`).join(", ");
-      this.fail(`holds no NetworkPolicy, only ${kinds}: capture kubectl get networkpolicies`);
-    }
-    return this.objects;
-  }
-
-  private collect(value: unknown, implied?: string): void {
-    // The raw API's NetworkPolicyList leaves kind and apiVersion off its items; kubectl's List sets them.
-    const obj = implied && isRecord(value) && value.kind === undefined ? { ...value, kind: implied } : value;
-    if (!isRecord(obj) || typeof obj.kind !== "string")
-      this.fail("not a kubectl capture: expected a List or NetworkPolicy objects");
-    if (Array.isArray(obj.items)) {
-      this.whole(obj);
-      const itemKind = obj.kind.endsWith("List") && obj.kind !== "List" ? obj.kind.slice(0, -"List".length) : undefined;
-      for (const item of obj.items) this.collect(item, itemKind);
-      return;
-    }
-    if (obj.kind !== "NetworkPolicy") {
-      this.otherKinds.set(obj.kind, (this.otherKinds.get(obj.kind) ?? 0) + 1); // `kubectl get all`-style captures carry other kinds
-      return;
-    }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== "networking.k8s.io/v1") {
-      this.fail(`unexpected apiVersion ${String(obj.apiVersion)} for a NetworkPolicy`);
-    }
-    const meta = isRecord(obj.metadata) ? obj.metadata : {};
-    if (
-      typeof meta.name !== "string" ||
-      typeof meta.namespace !== "string" ||
-      meta.name === "" ||
-      meta.namespace === ""
-    ) {
-      this.fail("a NetworkPolicy in the capture has no metadata.name or metadata.namespace");
-    }
-    const key = `${meta.namespace}/${meta.name}`;
-    // Which copy the cluster holds is unknown: neither may win silently.
-    if (this.keys.has(key)) this.fail(`NetworkPolicy ${key} appears twice: a capture holds each policy once`);
-    this.keys.add(key);
-    const cidr = unstorableCidr(obj.spec);
-    if (cidr !== undefined)
-      this.fail(
-        `NetworkPolicy ${key} has ipBlock CIDR ${JSON.stringify(cidr)}, which no API server stores: not a capture of a cluster`,
-      );
-    this.objects.push(obj);
-  }
-
-  /** One page of a paginated list (`continue`, `remainingItemCount`) is not the cluster. */
-  private whole(list: Record<string, unknown>): void {
-    const meta = isRecord(list.metadata) ? list.metadata : {};
-    const cont = typeof meta.continue === "string" && meta.continue !== "";
-    const remaining = typeof meta.remainingItemCount === "number" && meta.remainingItemCount > 0;
-    if (cont || remaining) {
-      const which = [
-        cont ? "metadata.continue is set" : "",
-        remaining ? `metadata.remainingItemCount is ${String(meta.remainingItemCount)}` : "",
-      ]
-        .filter(Boolean)
-        .join(", ");
-      this.fail(`is one page of a paginated list (${which}), not the whole list: capture it again without a limit`);
-    }
-  }
-}
-
-/** The first ipBlock cidr/except that is not even Go-parsable (a zone, a /33), if any. */
-function unstorableCidr(spec: unknown): string | undefined {
-  if (!isRecord(spec)) return undefined;
-  for (const [dir, peers] of [
-    ["ingress", "from"],
-    ["egress", "to"],
-  ] as const) {
-    for (const rule of Array.isArray(spec[dir]) ? spec[dir] : []) {
-      for (const peer of isRecord(rule) && Array.isArray(rule[peers]) ? rule[peers] : []) {
-        const block = isRecord(peer) && isRecord(peer.ipBlock) ? peer.ipBlock : undefined;
-        if (!block) continue;
-        for (const c of [block.cidr, ...(Array.isArray(block.except) ? block.except : [])]) {
-          if (typeof c !== "string" || !storableCidr(c)) return String(c);
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks);
 }

@@ -29,9 +29,3 @@ export interface CaptureFacts {
 export interface LivePolicies extends Omit<LiveList, "objects"> {
   policies: NormalizedPolicy[];
 }
-
-/** Which namespaces to list: all (`[]`), or exactly these. Exclusion globs are applied after listing. */
-export interface NamespaceScope {
-  namespaces: string[];
-  exclude: string[];
-}

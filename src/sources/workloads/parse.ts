@@ -1,7 +1,7 @@
 // A `kubectl get namespaces,pods -A -o json|yaml` capture (or the lister's objects) → our Workloads. Pure.
 import type { Protocol } from "../../model/types.js";
 import { asArray, isRecord } from "../../util/values.js";
-import type { ContainerPort, WorkloadNamespace, WorkloadPod, Workloads } from "../../analyse/types.js";
+import type { ContainerPort, WorkloadNamespace, WorkloadPod, Workloads } from "../../model/workloads.js";
 
 export interface ParsedWorkloads extends Workloads {
   /** Pods left out, and why (finished, host network). */

@@ -6,8 +6,8 @@ import { computeEffects } from "../../../src/analyse/effects.js";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
 import { defaultNormalizeOptions, type DesiredState, type NormalizedPolicy } from "../../../src/model/types.js";
 import { comparable } from "../../../src/normalize/policy.js";
-import { buildReport } from "../../../src/pipeline/build-report.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { buildReport } from "../../helpers/report.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { parseCapture } from "../../../src/sources/live/file.js";
 import { pol, workloads } from "./helpers.js";
 
@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 let desired: DesiredState;
 let snapshot: Record<string, unknown>[];
 beforeAll(async () => {
-  desired = await loadDesired(path.join(ROOT, "desired"), { normalize: defaultNormalizeOptions() });
+  desired = await loadNormalized(path.join(ROOT, "desired"), { normalize: defaultNormalizeOptions() });
   snapshot = parseCapture(readFileSync(path.join(ROOT, "examples/live-snapshot.json"), "utf8"), "snapshot");
 });
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCidr, parseIp } from "../../../src/analyse/cidr.js";
 import { computeEffects } from "../../../src/analyse/effects.js";
-import type { Flow, FlowEnd, Workloads } from "../../../src/analyse/types.js";
+import type { Flow, FlowEnd } from "../../../src/model/analysis.js";
+import type { Workloads } from "../../../src/model/workloads.js";
 import { buildUniverse } from "../../../src/analyse/universe.js";
 import type { NormalizedPolicy } from "../../../src/model/types.js";
 import { pol } from "./helpers.js";

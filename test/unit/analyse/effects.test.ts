@@ -10,16 +10,16 @@ import {
   type Report,
 } from "../../../src/model/types.js";
 import { comparable } from "../../../src/normalize/policy.js";
-import { buildReport } from "../../../src/pipeline/build-report.js";
+import { buildReport } from "../../helpers/report.js";
 import { renderMarkdown } from "../../../src/render/markdown.js";
 import { renderText } from "../../../src/render/text.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { workloads } from "./helpers.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../../desired");
 let desired: DesiredState;
 beforeAll(async () => {
-  desired = await loadDesired(ROOT, { normalize: defaultNormalizeOptions() });
+  desired = await loadNormalized(ROOT, { normalize: defaultNormalizeOptions() });
 });
 
 type Raw = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // How a flow whose end spans many namespaces reads in text and Markdown: the first few, then how many more;
 // JSON keeps the complete lists.
 import { describe, expect, it } from "vitest";
-import type { Flow } from "../../../src/analyse/types.js";
+import type { Flow } from "../../../src/model/analysis.js";
 import { effectLines, effectMarkdown, END_ITEMS_SHOWN, endText, flowText } from "../../../src/render/effects.js";
 
 const side = { isolated: true, policies: ["*/default-deny"], rules: [] };

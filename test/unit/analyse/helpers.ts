@@ -1,7 +1,7 @@
 import type { NormalizedPolicy } from "../../../src/model/types.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { normalizePolicy } from "../../../src/normalize/policy.js";
-import type { ContainerPort, Workloads } from "../../../src/analyse/types.js";
+import type { ContainerPort, Workloads } from "../../../src/model/workloads.js";
 
 /** A policy as a manifest would state it, normalised the way both sides are. */
 export function pol(

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants } from "../../../src/analyse/invariants.js";
 import { defaultAnalysisOptions, type AnalysisOptions } from "../../../src/analyse/types.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { DENY_ALL, pol } from "./helpers.js";
 
 const DNS = {
@@ -33,7 +33,7 @@ const ids = (vs: ReturnType<typeof check>) =>
 
 describe("baseline invariants", () => {
   it("the example desired state is clean with its Helm values' allow-lists", async () => {
-    const d = await loadDesired(path.resolve(import.meta.dirname, "../../../desired"), {
+    const d = await loadNormalized(path.resolve(import.meta.dirname, "../../../desired"), {
       normalize: defaultNormalizeOptions(),
     });
     const allow = ["10.40.12.0/24", "198.51.100.0/24", "192.0.2.0/24", "203.0.113.0/24"].map((cidr) => ({ cidr }));
@@ -323,7 +323,7 @@ describe("baseline invariants", () => {
         "",
       ].join("\n"),
     );
-    const d = await loadDesired(dir, { normalize: defaultNormalizeOptions() });
+    const d = await loadNormalized(dir, { normalize: defaultNormalizeOptions() });
     const v = checkInvariants({ policies: d.policies, side: "desired", options: opts() });
     expect(v.map((x) => `${x.invariant} ${x.rule} ${x.file}:${x.line}`)).toEqual([
       "dns-egress egress[1] shop/default-deny.yaml:12",

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { buildReport } from "../../../src/pipeline/build-report.js";
+import { buildReport } from "../../helpers/report.js";
 import { buildRecord, parseRecordJson, withDelivery } from "../../../src/sinks/record/record.js";
 import { RECORD_FILE_BUDGET } from "../../../src/sinks/record/trim.js";
 

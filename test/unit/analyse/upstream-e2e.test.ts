@@ -4,7 +4,7 @@
 // ports are named serve-<port>-<protocol> as in the e2e model (model.go). Loopback is ignored, as upstream.
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../../src/analyse/eval.js";
-import type { ContainerPort } from "../../../src/analyse/types.js";
+import type { ContainerPort } from "../../../src/model/workloads.js";
 import type { Protocol } from "../../../src/model/types.js";
 import { pol, workloads } from "./helpers.js";
 

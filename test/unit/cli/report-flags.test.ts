@@ -69,7 +69,7 @@ describe("report: namespace scope", () => {
     expect(driftOf(two.stdout)).toEqual(["missing team-x/deny"]);
   });
 
-  it("leaves out --exclude-namespace globs on both sides", async () => {
+  it("leaves out --exclude-namespace globs (`*`, `?`, `{a,b}`) on both sides", async () => {
     const { desired, capture } = await setup();
     const r = await runCli([
       "report",
@@ -80,7 +80,7 @@ describe("report: namespace scope", () => {
       "--exclude-namespace",
       "kube-*",
       "--exclude-namespace",
-      "team-?",
+      "team-{y,z}",
       "-o",
       "json",
     ]);
@@ -94,7 +94,7 @@ describe("report: namespace scope", () => {
       "--exclude-namespace",
       "kube-*",
       "--exclude-namespace",
-      "team-*",
+      "team-?",
       "--exclude-namespace",
       "cart",
     ]);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeAtomically } from "../../../src/pipeline/report.js";
+import { writeAtomically } from "../../../src/sinks/file.js";
 import { runCli } from "../../fixtures/cli-context.js";
 import { kubectlList, serverPolicy } from "../../fixtures/server-shaped.js";
 import { policyYaml, put, tempTree } from "../../fixtures/temp-tree.js";

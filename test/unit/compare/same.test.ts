@@ -3,7 +3,7 @@ import { compare } from "../../../src/compare/compare.js";
 import { equalJson, sameComparable, shareInSync } from "../../../src/compare/same.js";
 import { defaultNormalizeOptions, type NormalizedPolicy } from "../../../src/model/types.js";
 import { normalizePolicy } from "../../../src/normalize/index.js";
-import { liveNormalizer } from "../../../src/normalize/live.js";
+import { normalizerFor } from "../../../src/core/normalizer.js";
 import { internPolicy, StringTable } from "../../../src/normalize/strings.js";
 import { manifest, serverPolicy, type Json } from "../../fixtures/server-shaped.js";
 
@@ -26,7 +26,7 @@ const desired = (name: string, port = 8080): NormalizedPolicy =>
     opts,
   );
 const live = (name: string, port = 8080): NormalizedPolicy =>
-  liveNormalizer(opts)(
+  normalizerFor(opts)(
     serverPolicy("shop", name, spec(port), {
       labels: { team: "payments-platform-team" },
       lastApplied: manifest(name, spec(port)),

@@ -1,8 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { fastParse } from "../../../src/sources/desired/fast-parse.js";
 import { parseManifestText } from "../../../src/sources/desired/parse.js";
 import { tempTree } from "../../fixtures/temp-tree.js";
@@ -104,7 +103,6 @@ describe("desired fast path ≡ position-keeping parse", () => {
       "b/two.yaml": `# c\n---\n${yaml11}`,
       "c/bad.yaml": yaml11.replace("In,", "Equals,"),
     });
-    const opts = { normalize: defaultNormalizeOptions() };
-    expect(await loadDesired(root, opts)).toEqual(await loadDesired(root, { ...opts, positions: true }));
+    expect(await loadNormalized(root)).toEqual(await loadNormalized(root, { positions: true }));
   });
 });

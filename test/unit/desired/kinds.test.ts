@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 
 // What is not a v1 NetworkPolicy is skipped and listed (never an error); what is meant as one but is
 // wrong is a problem with file and line.
 
-const load = (root: string) => loadDesired(root, { normalize: defaultNormalizeOptions() });
+const load = (root: string) => loadNormalized(root, { normalize: defaultNormalizeOptions() });
 const names = (s: { policies: { namespace: string; name: string }[] }) =>
   s.policies.map((p) => `${p.namespace}/${p.name}`);
 

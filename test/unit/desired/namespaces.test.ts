@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions, type DesiredState } from "../../../src/model/types.js";
-import { buildReport, exitCodeOf } from "../../../src/pipeline/build-report.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { reportOutcome } from "../../../src/core/detect.js";
+import { buildReport } from "../../helpers/report.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { serverPolicy } from "../../fixtures/server-shaped.js";
 import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 
 const load = (root: string, defaultNamespace?: string) =>
-  loadDesired(root, { normalize: defaultNormalizeOptions(), defaultNamespace });
+  loadNormalized(root, { normalize: defaultNormalizeOptions(), defaultNamespace });
 const keys = (s: DesiredState) => s.policies.map((p) => `${p.namespace}/${p.name}`);
 
 describe("desired loader: the namespace of a policy", () => {
@@ -109,7 +110,7 @@ describe("desired problems withhold verdicts instead of inventing drift", () => 
     );
     const r = report(s);
     expect(r.complete).toBe(false);
-    expect(exitCodeOf(r)).toBe(2);
+    expect(reportOutcome(r)).toBe("incomplete");
     expect(r.withheld).toEqual(["shop"]);
     expect(r.drift.map((d) => [d.state, d.namespace, d.name])).toEqual([["unmanaged", "cart", "stray"]]);
     expect(r.summary).toEqual({ desired: 2, live: 4, inSync: 2, missing: 0, unmanaged: 1, modified: 0 });
@@ -146,7 +147,7 @@ describe("desired problems withhold verdicts instead of inventing drift", () => 
       ["unmanaged", "cart", "stray"],
       ["unmanaged", "shop", "hand-made"],
     ]);
-    expect(exitCodeOf(r)).toBe(2);
+    expect(reportOutcome(r)).toBe("incomplete");
   });
 
   it("withholds everything for a broken file at the root with no namespace", async () => {

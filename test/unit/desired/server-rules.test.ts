@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { loadNormalized } from "../../helpers/desired.js";
 import { link, policyYaml, tempTree } from "../../fixtures/temp-tree.js";
 
 // What the API server refuses must be a problem with file and line, never a permanent "modified"; what
 // kubectl reads differently (YAML 1.1) must read the same here. The e2e parity suite checks the same rules
 // against a real kube-apiserver.
 
-const load = (root: string) => loadDesired(root, { normalize: defaultNormalizeOptions() });
+const load = (root: string) => loadNormalized(root, { normalize: defaultNormalizeOptions() });
 
 /** A policy whose lines 7… are `body` (lines 1-6: header, name p, `spec:`, `podSelector: {}`). */
 const policy = (body: string[], header = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy") =>

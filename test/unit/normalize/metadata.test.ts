@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { fieldChanges } from "../../../src/compare/changes.js";
 import { defaultNormalizeOptions, type NormalizeOptions } from "../../../src/model/types.js";
 import { comparable, normalizePolicy } from "../../../src/normalize/index.js";
-import { lastChangedBy } from "../../../src/normalize/managed-fields.js";
 import { NAME, NS, desiredOf, liveOf } from "../../fixtures/both-sides.js";
 import { managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 
@@ -13,6 +12,10 @@ const storedSpec = {
   policyTypes: ["Ingress"],
 };
 const opts = (o: Partial<NormalizeOptions> = {}): NormalizeOptions => ({ ...defaultNormalizeOptions(), ...o });
+/** What a live policy with these managedFields says changed it last, as normalised. */
+const lastChangedBy = (managedFields: unknown) =>
+  normalizePolicy({ metadata: { name: NAME, namespace: NS, managedFields }, spec: storedSpec }, NS, {}, opts())
+    .changedBy;
 
 function diffOf(
   desiredLabels: Record<string, string>,

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Flow, NamespaceEffect } from "../../../src/analyse/types.js";
+import type { Flow, NamespaceEffect } from "../../../src/model/analysis.js";
 import { effectLines, effectMarkdown, FLOWS_SHOWN } from "../../../src/render/effects.js";
 import { runCli } from "../../fixtures/cli-context.js";
 

@@ -3,58 +3,30 @@
 // desired state stands in a drift report, the head where the live state stands, so the effect on traffic, the
 // "no effect" of a rename or reorder, and the invariants are exactly the drift report's.
 import { analyseForReport } from "../analyse/report.js";
-import type { AnalysisInfo, AnalysisOptions, EffectKind, NamespaceEffect, Violation } from "../analyse/types.js";
 import { compare } from "../compare/compare.js";
-import type { DesiredState, Problem, Skipped } from "../model/types.js";
-
-export type PolicyChange = "added" | "removed" | "changed";
-export type FailOn = "any" | "widens" | "violation";
-export const FAIL_ON: readonly FailOn[] = ["any", "widens", "violation"];
-
-export interface DiffSide {
-  /** As the user named it: the ref or the folder. */
-  name: string;
-  /** The commit a ref resolved to; absent for a folder. */
-  commit?: string;
-  /** Path of the desired folder, as files are named in the output (repo-relative for refs). */
-  root: string;
-}
-
-export interface ChangedPolicy {
-  change: PolicyChange;
-  namespace: string;
-  name: string;
-  /** The file on the head side (the base side for a removed policy), relative to the desired folder. */
-  file?: string;
-  line?: number;
-  changes: { path: string; base?: unknown; head?: unknown }[];
-  /** Unified diff of the normalised YAML, base → head. */
-  diff: string;
-}
-
-export interface DiffResult {
-  complete: boolean;
-  base: DiffSide;
-  head: DiffSide;
-  summary: { base: number; head: number; unchanged: number; added: number; removed: number; changed: number };
-  policies: ChangedPolicy[];
-  /** One entry per namespace with a changed policy: what the change does to traffic there. */
-  effects: NamespaceEffect[];
-  /** Violations on the head side that the base side does not have, and those the change fixes. */
-  violations: { introduced: Violation[]; fixed: Violation[]; unchanged: number };
-  problems: (Problem & { side: "base" | "head" })[];
-  skipped: (Skipped & { side: "base" | "head" })[];
-  analysis: AnalysisInfo;
-}
+import type { AnalysisOptions } from "../analyse/types.js";
+import type { Violation } from "../model/analysis.js";
+import type { ChangedPolicy, DiffResult, DiffSide, FailOn, PolicyChange } from "../model/diff.js";
+import type { Outcome } from "../model/outcome.js";
+import type { DesiredState, Problem } from "../model/types.js";
+import type { Rules } from "../model/rules.js";
+import { auditWaivers } from "../compare/waivers.js";
 
 export function buildDiff(
   base: DesiredState,
   head: DesiredState,
-  opts: { base: DiffSide; head: DiffSide; analysis: AnalysisOptions },
+  opts: {
+    base: DiffSide;
+    head: DiffSide;
+    analysis: AnalysisOptions;
+    /** The rules file of the head: checked (a malformed one is a problem) and its waivers audited, not applied. */
+    rules?: { rules: Rules; problems: Problem[]; now: Date };
+  },
 ): DiffResult {
   const problems = [
     ...base.problems.map((p) => ({ ...p, side: "base" as const })),
     ...head.problems.map((p) => ({ ...p, side: "head" as const })),
+    ...(opts.rules?.problems ?? []).map((p) => ({ ...p, side: "head" as const })),
   ];
   const skipped = [
     ...base.skipped.map((s) => ({ ...s, side: "base" as const })),
@@ -115,24 +87,20 @@ export function buildDiff(
     problems,
     skipped,
     analysis: analysed.analysis,
+    ...(opts.rules?.rules.file !== undefined
+      ? { waivers: { file: opts.rules.rules.file, ...auditWaivers(opts.rules.rules, head.policies, opts.rules.now) } }
+      : {}),
   };
 }
 
-/** kubectl diff's convention, narrowed by --fail-on: 0 nothing to gate on, 1 something, 2 incomplete. */
-export function diffExitCode(r: DiffResult, failOn: FailOn = "any"): 0 | 1 | 2 {
-  if (!r.complete) return 2;
+/** kubectl diff's convention, narrowed by --fail-on: nothing to gate on, something, or incomplete. */
+export function diffOutcome(r: DiffResult, failOn: FailOn = "any"): Outcome {
+  if (!r.complete) return "incomplete";
   const opens = r.effects.some((e) => e.effect === "widens" || e.effect === "changes");
   const effect = r.effects.some((e) => e.effect !== "none");
   const violates = r.violations.introduced.length > 0;
-  if (failOn === "widens") return opens ? 1 : 0;
-  if (failOn === "violation") return violates ? 1 : 0;
-  return effect || violates ? 1 : 0;
-}
-
-export function effectCounts(effects: NamespaceEffect[]): Record<EffectKind, number> {
-  const out: Record<EffectKind, number> = { widens: 0, changes: 0, narrows: 0, none: 0 };
-  for (const e of effects) out[e.effect]++;
-  return out;
+  const found = failOn === "widens" ? opens : failOn === "violation" ? violates : effect || violates;
+  return found ? "findings" : "clean";
 }
 
 // A violation is the same on both sides when the same invariant fails for the same policy and rule; the message

@@ -2,17 +2,20 @@
 // without a checkout), load both desired states, build the diff, render, write. Read-only everywhere.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { AnalysisOptions } from "../analyse/types.js";
+import { buildDiff, diffOutcome } from "../core/diff.js";
+import { normalizerFor } from "../core/normalizer.js";
+import type { DiffSide, FailOn } from "../model/diff.js";
 import { UsageError } from "../model/errors.js";
+import type { WorkerResult } from "../model/outcome.js";
+import type { AnalysisSettings } from "../model/sources.js";
 import type { DesiredState, NormalizeOptions } from "../model/types.js";
-import { renderDiffJson, renderDiffText, joinRoot, type DiffFormat } from "../render/diff.js";
-import { renderDiffMarkdown } from "../render/diff-markdown.js";
-import { renderJunit } from "../render/junit.js";
-import { renderSarif } from "../render/sarif.js";
-import { loadDesired } from "../sources/desired/index.js";
+import type { DiffFormat } from "../render/diff.js";
+import { renderDiff } from "../render/diff-formats.js";
+import { writeAtomically } from "../sinks/file.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
 import { exportTree, isCommit } from "../sources/git/tree.js";
-import { buildDiff, diffExitCode, type DiffResult, type DiffSide, type FailOn } from "./build-diff.js";
-import { writeAtomically } from "./report.js";
+import { rulesFor } from "../rules/load.js";
+import { readAnalysisOptions } from "./inputs.js";
 
 export interface DiffOptions {
   base: string;
@@ -23,10 +26,12 @@ export interface DiffOptions {
   repo: string;
   defaultNamespace?: string;
   normalize: NormalizeOptions;
-  analysis: AnalysisOptions;
+  analysis: AnalysisSettings;
   output: DiffFormat;
   outFile?: string;
   failOn: FailOn;
+  /** The rules file: a path, none (false), or the default at the repository root (undefined). */
+  rules?: string | false;
 }
 
 interface LoadedSide {
@@ -35,25 +40,41 @@ interface LoadedSide {
   cleanup: () => Promise<void>;
 }
 
-export async function runDiff(opts: DiffOptions, io: { stdout: NodeJS.WritableStream }): Promise<number> {
+export async function runDiff(opts: DiffOptions, now: () => Date = () => new Date()): Promise<WorkerResult> {
   const sides: LoadedSide[] = [];
   try {
+    const analysis = await readAnalysisOptions(opts.analysis);
     for (const which of [opts.base, opts.head]) sides.push(await loadSide(which, opts));
     const [base, head] = sides as [LoadedSide, LoadedSide];
-    const result = buildDiff(base.state, head.state, { base: base.side, head: head.side, analysis: opts.analysis });
+    const rules = await headRules(opts);
+    const result = buildDiff(base.state, head.state, {
+      base: base.side,
+      head: head.side,
+      analysis,
+      rules: { ...rules, now: now() },
+    });
     const text = renderDiff(result, opts.output);
     if (opts.outFile) await writeAtomically(opts.outFile, text);
-    else io.stdout.write(text);
-    return diffExitCode(result, opts.failOn);
+    return { outcome: diffOutcome(result, opts.failOn), stdout: opts.outFile ? "" : text };
   } finally {
     await Promise.all(sides.map((s) => s.cleanup()));
   }
 }
 
+/**
+ * The rules file the change leaves: `--rules`, else `.netpol-drift.yaml` at the root of the head folder's
+ * repository, or of the working tree of the repository refs are read from (the checked-out head in CI). Named
+ * from the head's desired root, as the head's other files are.
+ */
+async function headRules(opts: DiffOptions) {
+  const from = (await isDirectory(opts.head)) ? path.join(opts.head, opts.desired) : path.join(opts.repo, opts.desired);
+  return rulesFor(from, opts.rules, { relativeTo: from });
+}
+
 /** A folder when one exists at that path, else a commit; the name says which it was in the output. */
 async function loadSide(name: string, opts: DiffOptions): Promise<LoadedSide> {
-  const load = (dir: string) =>
-    loadDesired(dir, { defaultNamespace: opts.defaultNamespace, normalize: opts.normalize });
+  const normalize = normalizerFor(opts.normalize);
+  const load = (dir: string) => loadDesiredWith(dir, normalize, { defaultNamespace: opts.defaultNamespace });
   if (await isDirectory(name)) {
     const dir = path.join(name, opts.desired);
     if (!(await isDirectory(dir))) throw new UsageError(`${dir} is not a folder`);
@@ -73,24 +94,4 @@ async function isDirectory(p: string): Promise<boolean> {
     (s) => s.isDirectory(),
     () => false,
   );
-}
-
-export function renderDiff(r: DiffResult, format: DiffFormat): string {
-  if (format === "json") return renderDiffJson(r);
-  if (format === "markdown") return renderDiffMarkdown(r);
-  if (format === "text") return renderDiffText(r);
-  // SARIF and JUnit annotate the head's files: the violations the change introduces, and what failed to load.
-  const check = {
-    namespaces: [...new Set(r.effects.map((e) => e.namespace))].sort(),
-    violations: r.violations.introduced.map((v) => ({
-      ...v,
-      ...(v.file ? { file: joinRoot(r.head.root, v.file) } : {}),
-    })),
-    problems: r.problems.map((p) => ({
-      ...p,
-      ...(p.file ? { file: joinRoot(p.side === "base" ? r.base.root : r.head.root, p.file) } : {}),
-    })),
-    root: ".",
-  };
-  return format === "sarif" ? renderSarif(check) : renderJunit(check);
 }

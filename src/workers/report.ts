@@ -1,0 +1,168 @@
+// `netpol-drift report`, and the detection the nightly `run` shares: gather both sides and the analysis inputs
+// (sources/), call core/detect, render, write. Read-only: nothing here writes to the cluster.
+import { detect, reportOutcome } from "../core/detect.js";
+import { type Normalizer, normalizerFor } from "../core/normalizer.js";
+import type { AnalysisOptions } from "../analyse/types.js";
+import { defaultAnalysisOptions } from "../analyse/types.js";
+import type { Logger } from "../log/logger.js";
+import { SourceError } from "../model/errors.js";
+import type { WorkerResult } from "../model/outcome.js";
+import type { LiveInput, SourceOptions } from "../model/sources.js";
+import type { Problem, Report } from "../model/types.js";
+import type { Workloads } from "../model/workloads.js";
+import { type OutputFormat, render } from "../render/index.js";
+import { writeAtomically } from "../sinks/file.js";
+import { loadDesiredWith } from "../sources/desired/index.js";
+import { captureScope } from "../sources/live/capture-scope.js";
+import { readLivePolicies } from "../sources/live/file.js";
+import type { CaptureFacts } from "../sources/live/types.js";
+import { rulesFor } from "../rules/load.js";
+import { readWorkloads } from "../sources/workloads/index.js";
+import { readAnalysisOptions } from "./inputs.js";
+
+export interface ReportOptions extends SourceOptions {
+  output: OutputFormat;
+  outFile?: string;
+  color: boolean;
+}
+
+export interface DetectIO {
+  stdin?: NodeJS.ReadableStream;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** `netpol-drift report`: detect, render, write to --out or hand the text back for stdout. */
+export async function runReport(opts: ReportOptions, io: DetectIO): Promise<WorkerResult> {
+  const report = await detectFromSources(opts, io);
+  const text = render(report, opts.output, { color: opts.color && !opts.outFile });
+  if (opts.outFile) await writeAtomically(opts.outFile, text);
+  return { outcome: reportOutcome(report), stdout: opts.outFile ? "" : text };
+}
+
+/**
+ * Wire the real sources (fs, the API server) and detect; shared by `report` and the nightly `run`. The desired
+ * folder is read while the live list is in flight (the list waits on the API server, the load on the disk and
+ * the CPU); a capture is read whole first, where overlapping would only stack the two peaks of memory.
+ */
+export async function detectFromSources(opts: SourceOptions, io: DetectIO): Promise<Report> {
+  const log = io.logger;
+  const started = Date.now();
+  const normalize = normalizerFor(opts.normalize);
+  const listed = listLive(opts, io, normalize);
+  // Both sources get the one normaliser: each object is normalised as it is read, on either side.
+  const readDesired = () => loadDesiredWith(opts.desired, normalize, { defaultNamespace: opts.defaultNamespace });
+  const desiredRead = opts.live.kind === "file" ? listed.then(readDesired) : readDesired();
+  const [desired, live, analysis, rules] = await Promise.all([
+    desiredRead,
+    listed,
+    analysisInputs(opts, io),
+    rulesFor(opts.desired, opts.rules),
+  ]);
+  const covered =
+    "capture" in live && live.capture
+      ? { ...live, coverage: captureScope(live.capture, opts.scope, namespacesOf(desired.policies)) }
+      : live;
+  const report = detect({
+    desired,
+    live: covered,
+    analysis,
+    rules,
+    scope: opts.scope,
+    normalize,
+    naming: {
+      desired: opts.desiredLabel ?? opts.desired,
+      ...(opts.clusterName ? { cluster: opts.clusterName } : {}),
+      generatedAt: io.now().toISOString(),
+    },
+  });
+  for (const p of report.problems) log.error({ problem: p }, "report is incomplete");
+  const fields = {
+    summary: report.summary,
+    complete: report.complete,
+    requests: report.sources.requests,
+    ms: Date.now() - started,
+  };
+  if (!report.complete) log.error(fields, "report incomplete: no verdict for what is listed under problems");
+  else
+    log.info(
+      fields,
+      report.drift.length === 0
+        ? "in sync: no drift"
+        : `drift detected: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`,
+    );
+  return report;
+}
+
+function namespacesOf(objects: { namespace: string }[]): Set<string> {
+  return new Set(objects.map((o) => o.namespace));
+}
+
+/** The live side as the sources hand it over; a capture says what it holds, judged against the desired side. */
+type Listed = LiveInput & { capture?: CaptureFacts };
+
+/** The live side, normalised as listed; a source that could not be read whole is a LiveFailure, never partial. */
+async function listLive(opts: SourceOptions, io: DetectIO, normalize: Normalizer): Promise<Listed> {
+  const known: { context?: string } = {};
+  try {
+    return await listWith(opts, io, normalize, known);
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err;
+    // A failed list still knows which cluster it was about: the one its kubeconfig context names.
+    return {
+      problem: err.problem,
+      origin: err.problem.call ?? "",
+      ...(known.context ? { cluster: known.context } : {}),
+    };
+  }
+}
+
+async function listWith(
+  opts: SourceOptions,
+  io: DetectIO,
+  normalize: Normalizer,
+  known: { context?: string },
+): Promise<Listed> {
+  const live = opts.live;
+  // The same normaliser as the desired side's, each policy normalised as it is read (page or capture item).
+  if (live.kind === "file")
+    return readLivePolicies(live.file, (raw) => normalize(raw), io.stdin, { allNamespaces: live.allNamespaces });
+  // client-node takes most of a second to load: only a cluster source pays for it.
+  const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
+  const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });
+  known.context = kc.getCurrentCluster()?.name || kc.getCurrentContext();
+  return listCluster(kc, {
+    namespaces: opts.scope.namespaces,
+    normalize: (raw) => normalize(raw),
+    pageSize: live.pageSize,
+    onPage: ({ namespace, page, items }) => {
+      // Long lists say how far they got; short ones stay quiet at info level.
+      const level = page % 20 === 0 ? "info" : "debug";
+      io.logger[level]({ namespace, page, items }, "listed a page of NetworkPolicies");
+    },
+    onRestart: ({ namespace, page }) =>
+      io.logger.warn({ namespace, page }, "the continue token expired (410 Gone): listing again from the start, once"),
+  });
+}
+
+/** Settings and workloads; a failure to read either becomes a problem of the report, never a silent default. */
+async function analysisInputs(
+  opts: SourceOptions,
+  io: DetectIO,
+): Promise<{ options: AnalysisOptions; workloads?: Workloads; problems?: Problem[] }> {
+  const problems: Problem[] = [];
+  const asProblem = (err: unknown) => {
+    if (!(err instanceof SourceError)) throw err;
+    problems.push(err.problem);
+    return undefined;
+  };
+  const [options, workloads] = await Promise.all([
+    opts.analysis ? readAnalysisOptions(opts.analysis).catch(asProblem) : undefined,
+    opts.workloads ? readWorkloads(opts.workloads, io).catch(asProblem) : undefined,
+  ]);
+  return {
+    options: options ?? defaultAnalysisOptions(),
+    ...(workloads ? { workloads } : {}),
+    ...(problems.length > 0 ? { problems } : {}),
+  };
+}
