@@ -108,6 +108,9 @@ export interface DriftItem extends PolicyKey {
   /** Unified diff of the normalised YAML (desired → live). */
   diff: string;
   changedBy?: ChangedBy;
+  /** sha256 of the canonical comparable objects of both sides (the whole object for missing and unmanaged):
+   *  what the nightly fingerprint rests on, so it never hashes presentation. */
+  hash?: string;
 }
 
 export interface Problem {

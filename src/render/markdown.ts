@@ -1,6 +1,7 @@
 import type { Report } from "../model/types.js";
 import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
+import { truncateMarkdown } from "./phrases.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 import type { ChangedBy } from "../model/types.js";
 
@@ -92,25 +93,7 @@ function fit(head: string, sections: string[], opts: MarkdownOptions): string {
 
 /** Cut at the last whole line that leaves room for the note, so no table row or fence is left half-written. */
 function cutAtLine(text: string, max: number, tail: string): string {
-  const probe = text.slice(0, Math.max(0, max - tail.length));
-  const open = openFence(probe);
-  const room = Math.max(0, max - tail.length - (open ? open.length + 1 : 0));
-  const lastNewline = text.lastIndexOf("\n", room);
-  const kept = text.slice(0, lastNewline > 0 ? lastNewline : room);
-  const still = openFence(kept);
-  return (kept + (still ? `\n${still}` : "") + tail).slice(0, max);
-}
-
-/** The fence of a code block left open at the end of `text`, if any (a fence closes only with one as long). */
-function openFence(text: string): string | undefined {
-  let open: string | undefined;
-  for (const line of text.split("\n")) {
-    const m = /^(`{3,})(.*)$/.exec(line);
-    if (!m) continue;
-    if (!open) open = m[1];
-    else if (m[1]!.length >= open.length && m[2]!.trim() === "") open = undefined;
-  }
-  return open;
+  return truncateMarkdown(text, { chars: max }, tail);
 }
 
 /** Who changed a policy last, for a table cell: the manager verbatim in code (it is any string its writer chose). */

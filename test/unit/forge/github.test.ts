@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { truncateMarkdown } from "../../../src/render/phrases.js";
 import { GitHubPlatform, GITHUB_BODY_LIMIT } from "../../../src/sinks/forge/github/github.js";
 import { ForgeError } from "../../../src/sinks/forge/platform.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
@@ -80,15 +81,20 @@ describe("GitHubPlatform against the fake GitHub API", () => {
     expect(gh.requests.filter((r) => r.method === "PATCH").at(-1)!.body).toEqual({ state: "closed" });
   });
 
-  it("cuts a body over 65,536 characters to fit, on create and update", async () => {
+  it("refuses a body over 65,536 characters before any request; the renderer cuts it, once, to `limits.body` (F-D7)", async () => {
     const huge = `## report\n${"x".repeat(80)}\n`.repeat(2_000);
     expect(huge.length).toBeGreaterThan(GITHUB_BODY_LIMIT);
     const p = platform();
-    const pr = await p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "t", body: huge });
-    expect(gh.pulls[0]!.body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
-    expect(gh.pulls[0]!.body).toMatch(/cut to fit/);
-    await p.update(pr.id, { title: "t", body: huge + huge });
-    expect(gh.pulls[0]!.body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    await expect(
+      p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "t", body: huge }),
+    ).rejects.toMatchObject({ name: "ForgeError", kind: "invalid" });
+    expect(gh.requests).toHaveLength(0);
+    const fitted = truncateMarkdown(huge, p.limits.body, "\n\n_…cut to fit._\n");
+    const pr = await p.create({ sourceBranch: BRANCH, targetBranch: "main", title: "t", body: fitted });
+    expect(gh.pulls[0]!.body).toBe(fitted);
+    expect(fitted.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    await expect(p.update(pr.id, { title: "t", body: huge + huge })).rejects.toMatchObject({ kind: "invalid" });
+    expect(gh.pulls[0]!.body).toBe(fitted);
   });
 
   it("on 422 'A pull request already exists' finds the existing PR and updates it instead of opening a second", async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clip, truncateMarkdown } from "../../../src/render/phrases.js";
 import {
   GITLAB_DESCRIPTION_LIMIT,
   GITLAB_TITLE_LIMIT,
@@ -109,10 +110,17 @@ describe("GitLabPlatform against the fake GitLab API", () => {
     );
   });
 
-  it("cuts an over-long description (counted in UTF-8 bytes) and title to GitLab's limits", async () => {
+  it("refuses an over-long description (counted in UTF-8 bytes) or title before any request; the renderer fits them (F-D7)", async () => {
     const huge = "## ünïcødé report ✓\n".repeat(60_000);
     expect(Buffer.byteLength(huge)).toBeGreaterThan(GITLAB_DESCRIPTION_LIMIT);
-    await platform().create({ sourceBranch: BRANCH, targetBranch: "main", title: "T".repeat(400), body: huge });
+    const p = platform();
+    const create = (title: string, body: string) =>
+      p.create({ sourceBranch: BRANCH, targetBranch: "main", title, body });
+    await expect(create("t", huge)).rejects.toMatchObject({ name: "ForgeError", kind: "invalid" });
+    await expect(create("T".repeat(400), "b")).rejects.toMatchObject({ kind: "invalid" });
+    expect(gl.requests).toHaveLength(0);
+    const fitted = truncateMarkdown(huge, p.limits.body, "\n\n_…cut to fit._\n");
+    await create(clip("T".repeat(400), p.limits.title), fitted);
     const mr = gl.mrs[0]!;
     expect(Buffer.byteLength(mr.description)).toBeLessThanOrEqual(GITLAB_DESCRIPTION_LIMIT);
     expect(mr.description).toMatch(/cut to fit/);

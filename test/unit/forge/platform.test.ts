@@ -2,9 +2,14 @@ import { describe, expect, it } from "vitest";
 import { GitHubPlatform } from "../../../src/sinks/forge/github/github.js";
 import { GitLabPlatform } from "../../../src/sinks/forge/gitlab/gitlab.js";
 import { createPlatform } from "../../../src/sinks/forge/index.js";
-import { errorKind, fitBody } from "../../../src/sinks/forge/platform.js";
+import { truncateMarkdown } from "../../../src/render/phrases.js";
+import { errorKind } from "../../../src/sinks/forge/platform.js";
 
-describe("fitBody", () => {
+// The one Markdown truncator (render/phrases.ts), tested as fitBody was when the forges cut bodies themselves.
+const NOTE = "\n\n_…cut to fit the size limit of this forge._\n";
+const fitBody = (body: string, limit: { chars: number; bytes?: number }) => truncateMarkdown(body, limit, NOTE);
+
+describe("truncateMarkdown", () => {
   it("leaves a body within the limit alone", () => {
     expect(fitBody("short", { chars: 10 })).toBe("short");
   });

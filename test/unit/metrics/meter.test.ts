@@ -37,25 +37,18 @@ describe("meterRun against a real Pushgateway", () => {
       .filter((s) => s.name === name && s.labels.cluster === cluster)
       .map((s) => ({ labels: s.labels, value: s.value }));
 
-  it("pushes the drift the run detected, its duration and success", async () => {
+  it("pushes the drift of the report the run returned, its duration and success", async () => {
     const { logger } = memoryLogger();
-    const deps = {
-      detect: async (_dir: string) =>
-        report([
-          ["modified", "shop", "a"],
-          ["missing", "shop", "b"],
-        ]),
-      other: 42,
-    };
-    const code = await meterRun(
-      deps,
-      async (d) => {
-        expect(d.other).toBe(42);
-        await d.detect("/clone/policies");
-        return 0;
-      },
-      { push: { url: pgw.url }, cluster: "meter-a", logger, now: clock(1_000) },
-    );
+    const detected = report([
+      ["modified", "shop", "a"],
+      ["missing", "shop", "b"],
+    ]);
+    const code = await meterRun(async () => ({ code: 0, report: detected }), {
+      push: { url: pgw.url },
+      cluster: "meter-a",
+      logger,
+      now: clock(1_000),
+    });
     expect(code).toBe(0);
     expect(
       (await series(METRIC.policies, "meter-a"))
@@ -69,9 +62,8 @@ describe("meterRun against a real Pushgateway", () => {
 
   it("a run that exits 2 or throws is pushed as failed; the exit code or error is the run's", async () => {
     const { logger } = memoryLogger();
-    const deps = { detect: async (_dir: string) => report([]) };
     expect(
-      await meterRun(deps, async (d) => (await d.detect("x"), 2), {
+      await meterRun(async () => ({ code: 2, report: report([]) }), {
         push: { url: pgw.url },
         cluster: "meter-a",
         logger,
@@ -81,7 +73,7 @@ describe("meterRun against a real Pushgateway", () => {
     expect(await series(METRIC.success, "meter-a")).toMatchObject([{ value: 0 }]);
     expect(await series(METRIC.lastSuccess, "meter-a")).toMatchObject([{ value: 1_010 }]);
 
-    const boom = meterRun(deps, async () => Promise.reject(new Error("boom")), {
+    const boom = meterRun(async () => Promise.reject(new Error("boom")), {
       push: { url: pgw.url },
       cluster: "meter-b",
       logger,
@@ -92,12 +84,11 @@ describe("meterRun against a real Pushgateway", () => {
     expect(await series(METRIC.lastSuccess, "meter-b")).toEqual([]);
   });
 
-  it("without a Pushgateway the run is called with its own deps and nothing is pushed", async () => {
+  it("without a Pushgateway the run is called and nothing is pushed", async () => {
     const { logger } = memoryLogger();
-    const deps = { detect: async (_dir: string) => report([]) };
     let same = false;
     expect(
-      await meterRun(deps, async (d) => ((same = d === deps), 0), {
+      await meterRun(async () => ((same = true), { code: 0, report: report([]) }), {
         push: undefined,
         cluster: "meter-off",
         logger,
@@ -111,7 +102,7 @@ describe("meterRun against a real Pushgateway", () => {
   it("a Pushgateway that is down is logged and does not change the run's exit code", async () => {
     const { logger, lines } = memoryLogger();
     const url = `http://127.0.0.1:${await freePort()}`;
-    const code = await meterRun({ detect: async (_dir: string) => report([]) }, async () => 0, {
+    const code = await meterRun(async () => ({ code: 0, report: report([]) }), {
       push: { url, timeoutMs: 2000 },
       cluster: "x",
       logger,

@@ -9,15 +9,15 @@ import { defaultNormalizeOptions, type DesiredState, type Report } from "../../.
 import { normalizePolicy } from "../../../src/normalize/index.js";
 import { buildReport } from "../../../src/pipeline/build-report.js";
 import { renderCheck } from "../../../src/pipeline/check.js";
-import { changeRequestBody } from "../../../src/pipeline/run-deliver.js";
-import { buildDigest } from "../../../src/pipeline/run-digest.js";
+import { changeRequestBody } from "../../../src/render/nightly/change-request.js";
+import { buildDigest } from "../../../src/render/nightly/digest.js";
 import { evalText } from "../../../src/render/effects.js";
 import { visible } from "../../../src/render/escape.js";
 import { renderJson, renderMarkdown, renderText } from "../../../src/render/index.js";
 import type { CheckResult } from "../../../src/render/junit.js";
-import { entryText, parseChangelog } from "../../../src/sinks/changelog/changelog.js";
-import { buildRecord } from "../../../src/sinks/record/record.js";
-import { buildDigestMessage, type SlackBlock } from "../../../src/sinks/slack/blocks.js";
+import { entryText, parseChangelog } from "../../../src/render/nightly/changelog.js";
+import { buildRecord } from "../../../src/render/nightly/record.js";
+import { buildDigestMessage, type SlackBlock } from "../../../src/render/nightly/slack.js";
 import { validateSlackMessage } from "../../helpers/fake-slack.js";
 import { managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 

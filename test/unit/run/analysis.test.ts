@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
 import type { Mutation } from "../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, makeWorld, recordJson, records, type World } from "./fixture.js";

@@ -5,7 +5,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CommandContext } from "../../../src/cli/context.js";
 import { main } from "../../../src/cli/main.js";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import { FakeGitLab } from "../../helpers/fake-gitlab.js";
 import { FakeHttpServer } from "../../helpers/fake-http.js";
 import { createBareRepo, tempDir, type BareRepo } from "../../helpers/git-server.js";

@@ -3,7 +3,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { silentLogger } from "../../../src/log/logger.js";
 import { UsageError } from "../../../src/model/errors.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { makeNightlyJob } from "../../../src/pipeline/run-job.js";
+import { makeNightlyJob } from "../../../src/workers/nightly/job.js";
 import { base, failure, file } from "./config-fixture.js";
 
 // The traffic-analysis settings of the nightly run: environment and YAML keys, each validated on its own.

@@ -5,12 +5,13 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { loadConfig, type RunConfig } from "../../../src/config/index.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { runNightly, type RunDeps } from "../../../src/pipeline/run.js";
-import { wireRun } from "../../../src/pipeline/run-wire.js";
+import { runNightly } from "../../../src/workers/nightly/index.js";
+import { nightlyExitCode } from "../../../src/workers/nightly/job.js";
+import { type NightlyDeps, wireNightly } from "../../../src/workers/nightly/wire.js";
 import { FakeGitHub } from "../../helpers/fake-github.js";
 import { FakeHttpServer, type Fault, type RecordedRequest } from "../../helpers/fake-http.js";
 import { afterEach, beforeEach, expect } from "vitest";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import { createBareRepo, tempDir, type BareRepo } from "../../helpers/git-server.js";
 import { DESIRED_FIXTURE, DESIRED_PATH, writeLive, type Mutation } from "../../helpers/policy-repo.js";
 
@@ -38,7 +39,7 @@ export interface World {
     opts?: {
       day?: number;
       env?: Record<string, string>;
-      deps?: Partial<RunDeps>;
+      deps?: Partial<NightlyDeps>;
       repoUrl?: string;
       timeoutMs?: number;
     },
@@ -84,7 +85,7 @@ export async function makeWorld(): Promise<World> {
         env: world.env({ ...(opts.repoUrl ? { NETPOL_DRIFT_REPO: opts.repoUrl } : {}), ...opts.env }),
       });
       const now = () => new Date(Date.UTC(2025, 5, opts.day ?? n, 2, 30));
-      const deps = wireRun(config, {
+      const deps = wireNightly(config, {
         logger,
         now,
         sources: {
@@ -100,7 +101,7 @@ export async function makeWorld(): Promise<World> {
         },
         scratchRoot: root,
       });
-      return runNightly(config, { ...deps, ...opts.deps });
+      return nightlyExitCode((await runNightly(config, { ...deps, ...opts.deps })).outcome);
     },
     async close() {
       await github.close();

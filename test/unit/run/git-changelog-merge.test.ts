@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../../src/model/types.js";
-import { appendEntry, parseChangelog, type EntryInput } from "../../../src/sinks/changelog/changelog.js";
-import { entryBlocks, mergeChangelog } from "../../../src/sinks/changelog/merge.js";
+import { appendEntry, parseChangelog, type EntryInput } from "../../../src/render/nightly/changelog.js";
+import { entryBlocks, mergeChangelog } from "../../../src/render/nightly/changelog-merge.js";
 
 // The CHANGELOG resolution used when main is merged into the drift branch: main's text as it is, then our
 // entries main lacks, in the branch's order.

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import { writeFile } from "node:fs/promises";
 import { git, holdFirstPush, waitForFile } from "../../helpers/git-server.js";
 import { driftA, driftATouchedAgain, driftB, inSync } from "../../helpers/policy-repo.js";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { writeFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import {
   git,
   holdFirstPush,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { parseChangelog } from "../../../src/sinks/changelog/changelog.js";
+import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import { driftA, driftATouchedAgain, driftB, inSync } from "../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, CLUSTER, useWorld, recordJson, records, RECORDS, type World } from "./fixture.js";
 

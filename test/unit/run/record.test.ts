@@ -1,22 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { DriftItem, Report } from "../../../src/model/types.js";
-import { digestKind } from "../../../src/pipeline/run-deliver.js";
-import { buildDigest } from "../../../src/pipeline/run-digest.js";
-import { decide } from "../../../src/pipeline/run-record.js";
+import { decide, digestKind } from "../../../src/core/nightly-plan.js";
+import { latestRecordFile, parseRecordJson } from "../../../src/core/records.js";
+import type { RecordMeta } from "../../../src/model/nightly.js";
+import { buildDigest } from "../../../src/render/nightly/digest.js";
 import {
   appendEntry,
   CHANGELOG_HEADER,
   parseChangelog,
   type EntryInput,
-} from "../../../src/sinks/changelog/changelog.js";
-import {
-  buildRecord,
-  latestRecordFile,
-  parseRecordJson,
-  withDelivery,
-  type RecordMeta,
-} from "../../../src/sinks/record/record.js";
-import { fingerprint, NO_DRIFT } from "../../../src/sinks/record/fingerprint.js";
+} from "../../../src/render/nightly/changelog.js";
+import { buildRecord, withDelivery } from "../../../src/render/nightly/record.js";
+import { fingerprint, NO_DRIFT } from "../../../src/core/fingerprint.js";
 
 const item = (over: Partial<DriftItem> = {}): DriftItem => ({
   state: "modified",
@@ -71,38 +66,39 @@ describe("fingerprint", () => {
     ).not.toBe(a);
     expect(fingerprint([item()])).not.toBe(a);
     expect(fingerprint([item({ state: "unmanaged", changes: [] }), missing])).not.toBe(a);
-    expect(fingerprint([])).toBe(NO_DRIFT);
+    // F-Q2: a literal, not NO_DRIFT itself: sha256("[]"), what resolution records of every version hold.
+    expect(fingerprint([])).toBe("4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945");
+    expect(NO_DRIFT).toBe(fingerprint([]));
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
 describe("decide", () => {
-  const meta = (kind: RecordMeta["kind"], fp: string) => ({ kind, fingerprint: fp }) as RecordMeta;
+  const meta = (kind: RecordMeta["kind"], fp: string) =>
+    ({ kind, fingerprint: fp, fingerprintVersion: 2 }) as RecordMeta;
+  const r = { drift: [] };
   it("turns the last record and today's fingerprint into news or nothing", () => {
-    expect(decide(undefined, NO_DRIFT)).toBeUndefined();
-    expect(decide(undefined, "f1")).toBe("new");
-    expect(decide(meta("new", "f1"), "f1")).toBeUndefined();
-    expect(decide(meta("new", "f1"), "f2")).toBe("changed");
-    expect(decide(meta("changed", "f2"), NO_DRIFT)).toBe("resolved");
-    expect(decide(meta("resolved", NO_DRIFT), NO_DRIFT)).toBeUndefined();
-    expect(decide(meta("resolved", NO_DRIFT), "f3")).toBe("new");
+    expect(decide(undefined, r, NO_DRIFT)).toBeUndefined();
+    expect(decide(undefined, r, "f1")).toBe("new");
+    expect(decide(meta("new", "f1"), r, "f1")).toBeUndefined();
+    expect(decide(meta("new", "f1"), r, "f2")).toBe("changed");
+    expect(decide(meta("changed", "f2"), r, NO_DRIFT)).toBe("resolved");
+    expect(decide(meta("resolved", NO_DRIFT), r, NO_DRIFT)).toBeUndefined();
+    expect(decide(meta("resolved", NO_DRIFT), r, "f3")).toBe("new");
   });
 });
 
 describe("digestKind", () => {
-  const cur = (kind: RecordMeta["kind"], slack?: boolean) => ({
-    meta: { kind, delivery: slack ? { slack: { sentAt: "t" } } : {} } as RecordMeta,
-    report: report([]),
-    jsonPath: "x",
-  });
+  const cur = (kind: RecordMeta["kind"], slack?: boolean) =>
+    ({ kind, delivery: slack ? { slack: { sentAt: "t" } } : {} }) as RecordMeta;
   it("sends news once, a missed digest later, and every run only under always", () => {
-    expect(digestKind("changes", { current: cur("new"), written: true })).toBe("new");
-    expect(digestKind("changes", { current: cur("new", true), written: false })).toBeUndefined();
-    expect(digestKind("changes", { current: cur("changed"), written: false })).toBe("changed");
-    expect(digestKind("changes", { written: false })).toBeUndefined();
-    expect(digestKind("always", { current: cur("new", true), written: false })).toBe("unchanged");
-    expect(digestKind("always", { written: false })).toBe("unchanged");
-    expect(digestKind("never", { current: cur("new"), written: true })).toBeUndefined();
+    expect(digestKind("changes", cur("new"), true)).toBe("new");
+    expect(digestKind("changes", cur("new", true), false)).toBeUndefined();
+    expect(digestKind("changes", cur("changed"), false)).toBe("changed");
+    expect(digestKind("changes", undefined, false)).toBeUndefined();
+    expect(digestKind("always", cur("new", true), false)).toBe("unchanged");
+    expect(digestKind("always", undefined, false)).toBe("unchanged");
+    expect(digestKind("never", cur("new"), true)).toBeUndefined();
   });
 });
 

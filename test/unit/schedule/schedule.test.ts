@@ -1,7 +1,7 @@
 import { getTasks } from "node-cron";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../src/model/errors.js";
-import { localTime, runSchedule, ScheduleConfigError, validateSchedule } from "../../../src/pipeline/schedule.js";
+import { localTime, runSchedule, ScheduleConfigError, validateSchedule } from "../../../src/workers/schedule.js";
 import { gate, memoryLogger, msg, settle, type Gate } from "./helpers.js";
 
 // Real node-cron on a seconds-level expression. Assertions count runs and concurrency; none measures time.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Digest, DigestNamespace } from "../../../src/sinks/notify-types.js";
-import { buildDigestMessage, escapeMrkdwn, SLACK_LIMITS, type SlackBlock } from "../../../src/sinks/slack/blocks.js";
+import type { Digest, DigestNamespace } from "../../../src/model/nightly.js";
+import { buildDigestMessage, escapeMrkdwn, SLACK_LIMITS, type SlackBlock } from "../../../src/render/nightly/slack.js";
 import { mrkdwnProblems, validateSlackMessage } from "../../helpers/fake-slack.js";
 
 function digest(over: Partial<Digest> = {}): Digest {

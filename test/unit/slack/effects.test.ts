@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Flow, NamespaceEffect } from "../../../src/analyse/types.js";
 import type { DriftItem, Report } from "../../../src/model/types.js";
-import { buildDigest } from "../../../src/pipeline/run-digest.js";
-import { buildDigestMessage, type SlackBlock } from "../../../src/sinks/slack/blocks.js";
+import { buildDigest } from "../../../src/render/nightly/digest.js";
+import { buildDigestMessage, type SlackBlock } from "../../../src/render/nightly/slack.js";
 import { createSlackNotifier } from "../../../src/sinks/slack/send.js";
 import { FakeSlack, validateSlackMessage } from "../../helpers/fake-slack.js";
 
@@ -80,7 +80,7 @@ describe("Slack digest: effects", () => {
       "beta narrows",
       "alpha none",
     ]);
-    await createSlackNotifier({ webhookUrl: slack.url, retries: 0 }).send(digest);
+    await createSlackNotifier({ webhookUrl: slack.url, retries: 0 }).send(buildDigestMessage(digest));
     const msg = slack.messages[0] as { text: string; blocks: SlackBlock[] };
     expect(msg.text).toContain("widens traffic in 1 namespace");
     const sections = texts(msg.blocks);

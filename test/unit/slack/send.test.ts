@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Digest } from "../../../src/sinks/notify-types.js";
+import type { Digest } from "../../../src/model/nightly.js";
+import { buildDigestMessage } from "../../../src/render/nightly/slack.js";
 import { createSlackNotifier, SlackError, type SlackOptions } from "../../../src/sinks/slack/send.js";
 import { FakeSlack, WEBHOOK_PATH } from "../../helpers/fake-slack.js";
 
@@ -26,6 +27,7 @@ const digest: Digest = {
   complete: true,
   generatedAt: "2024-05-01T02:00:00Z",
 };
+const message = buildDigestMessage(digest);
 
 describe("Slack notifier against the fake incoming webhook", () => {
   let slack: FakeSlack;
@@ -49,7 +51,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
   });
 
   it("posts one message: JSON with the fallback text and Block Kit blocks", async () => {
-    await notifier().send(digest);
+    await notifier().send(message);
     expect(slack.requests).toHaveLength(1);
     const req = slack.requests[0]!;
     expect(req.method).toBe("POST");
@@ -61,7 +63,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
 
   it("429 with Retry-After: waits what Slack asked, then posts once", async () => {
     slack.inject({ status: 429, headers: { "retry-after": "3" }, body: "rate_limited" });
-    await notifier().send(digest);
+    await notifier().send(message);
     expect(waits).toEqual([3_000]);
     expect(slack.requests).toHaveLength(2);
     expect(slack.messages).toHaveLength(1);
@@ -69,7 +71,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
 
   it("429 asking for longer than the cap fails at once as rate-limited", async () => {
     slack.inject({ status: 429, headers: { "retry-after": "900" }, body: "rate_limited" });
-    await expect(notifier({ maxRetryAfterMs: 60_000 }).send(digest)).rejects.toMatchObject({
+    await expect(notifier({ maxRetryAfterMs: 60_000 }).send(message)).rejects.toMatchObject({
       kind: "rate-limited",
       status: 429,
     });
@@ -78,14 +80,14 @@ describe("Slack notifier against the fake incoming webhook", () => {
 
   it("500 is retried with backoff; a persistent one ends in a SlackError after the configured retries", async () => {
     slack.inject({ status: 500, body: "rollup_error" });
-    await notifier({ baseDelayMs: 10 }).send(digest);
+    await notifier({ baseDelayMs: 10 }).send(message);
     expect(waits).toEqual([10]);
     expect(slack.messages).toHaveLength(1);
 
     waits = [];
     slack.inject({ status: 503, body: "service_unavailable", times: Infinity });
     const err = await notifier({ retries: 2, baseDelayMs: 10 })
-      .send(digest)
+      .send(message)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlackError);
     expect(err).toMatchObject({ kind: "server", status: 503, detail: "service_unavailable", attempts: 3 });
@@ -102,7 +104,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
     async (status, reason) => {
       slack.inject({ status, body: reason });
       const err = (await notifier()
-        .send(digest)
+        .send(message)
         .catch((e: unknown) => e)) as SlackError;
       expect(err).toBeInstanceOf(SlackError);
       expect(err).toMatchObject({ kind: "rejected", status, detail: reason, attempts: 1 });
@@ -114,7 +116,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
 
   it("a webhook URL that does not exist: the fake answers no_service like Slack", async () => {
     const err = await notifier({ webhookUrl: slack.url.replace("fakeWebhookSecret", "wrong") })
-      .send(digest)
+      .send(message)
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: "rejected", status: 404, detail: "no_service" });
   });
@@ -122,7 +124,7 @@ describe("Slack notifier against the fake incoming webhook", () => {
   it("a server that never answers: gives up after the configured timeout, without posting twice", async () => {
     slack.inject({ hang: true, times: Infinity });
     const err = await notifier({ timeoutMs: 150 })
-      .send(digest)
+      .send(message)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlackError);
     expect(err).toMatchObject({ kind: "timeout", status: undefined, attempts: 1 });

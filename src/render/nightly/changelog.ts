@@ -1,11 +1,10 @@
-import path from "node:path";
+import type { NamespaceEffect } from "../../model/analysis.js";
+import type { RecordKind } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
-import type { NamespaceEffect } from "../../analyse/types.js";
-import { EFFECT_SEVERITY, flowCounts } from "../../render/effects.js";
-import { markdownCode } from "../../render/escape.js";
-import { summaryLine } from "../../render/format.js";
-import { shortFingerprint } from "../record/fingerprint.js";
-import { itemLine, type RecordKind } from "../record/record.js";
+import { markdownCode } from "../escape.js";
+import { summaryLine } from "../format.js";
+import { bySeverity, flowCountText, flowCounts, policies, shortFingerprint } from "../phrases.js";
+import { baseName, itemLine } from "./record.js";
 
 // The CHANGELOG is append-only: an entry is added at the end and earlier text is never touched, so the
 // file reads as history and concurrent human entries above ours survive. Each of our entries ends with an
@@ -44,7 +43,10 @@ const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fin
 
 export function entryText(input: EntryInput): string {
   const when = input.now.toISOString().slice(0, 16).replace("T", " ");
-  const link = path.posix.relative(path.posix.dirname(input.changelogPath), input.recordPath);
+  const link = relativePath(
+    input.changelogPath.slice(0, Math.max(0, input.changelogPath.lastIndexOf("/"))),
+    input.recordPath,
+  );
   const lines = [`## ${when} UTC — ${markdownCode(input.cluster)}: ${headline(input)}`, ""];
   if (input.kind === "resolved") {
     const n = input.resolvedCount ?? 0;
@@ -59,7 +61,7 @@ export function entryText(input: EntryInput): string {
     const more = input.report.drift.length - ENTRY_ITEMS;
     if (more > 0) lines.push(`- … and ${more} more (the change record lists all)`);
   }
-  lines.push("", `Change record: [${path.posix.basename(input.recordPath)}](${encodeURI(link)})`, "");
+  lines.push("", `Change record: [${baseName(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
 }
@@ -67,14 +69,10 @@ export function entryText(input: EntryInput): string {
 /** One line, most severe first: "Effect on traffic: **WIDENS** in `a` (3 flows opened, 0 closed); none in `b`." */
 export function effectLine(effects: NamespaceEffect[] | undefined): string {
   if (!effects || effects.length === 0) return "";
-  const ranked = [...effects].sort(
-    (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
-  );
+  const ranked = bySeverity(effects);
   const part = (e: NamespaceEffect) => {
     const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
-    const n = flowCounts(e);
-    const flows =
-      e.effect === "none" ? "" : ` (${n.opened} flow${n.opened === 1 ? "" : "s"} opened, ${n.closed} closed)`;
+    const flows = e.effect === "none" ? "" : ` (${flowCountText(flowCounts(e))})`;
     return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
   const more = ranked.length - ENTRY_ITEMS;
@@ -82,8 +80,7 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
 }
 
 function headline(input: EntryInput): string {
-  const n = input.report.drift.length;
-  const count = `${n} ${n === 1 ? "policy" : "policies"}`;
+  const count = policies(input.report.drift.length);
   if (input.kind === "resolved") return "drift resolved";
   return `${input.kind === "new" ? "drift detected" : "drift changed"}, ${count} (\`${shortFingerprint(input.fingerprint)}\`)`;
 }
@@ -108,4 +105,13 @@ export function appendEntry(existing: string | undefined, input: EntryInput): st
   if (last && last.fingerprint === input.fingerprint && last.kind === input.kind) return base;
   const sep = base.endsWith("\n\n") ? "" : base.endsWith("\n") ? "\n" : "\n\n";
   return `${base}${sep}${entryText(input)}`;
+}
+
+/** `to` relative to the folder `fromDir` (both repository paths, "" is the root), as a Markdown link wants it. */
+export function relativePath(fromDir: string, to: string): string {
+  const from = fromDir.split("/").filter(Boolean);
+  const parts = to.split("/").filter(Boolean);
+  let common = 0;
+  while (common < from.length && common < parts.length - 1 && from[common] === parts[common]) common++;
+  return [...from.slice(common).map(() => ".."), ...parts.slice(common)].join("/");
 }

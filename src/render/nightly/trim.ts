@@ -1,4 +1,7 @@
+import type { Trimmed } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
+
+export type { Trimmed };
 
 // What a change record leaves out to stay small. The record is committed to the policy repository on every
 // change: at a thousand drifted namespaces the full JSON report runs to megabytes (the per-policy diffs and
@@ -8,20 +11,6 @@ import type { Report } from "../../model/types.js";
 
 /** Each file of a record stays under this many bytes (GitHub refuses 100 MB; reviews give up much earlier). */
 export const RECORD_FILE_BUDGET = 512 * 1024;
-
-/** What a trimmed record left out, in its `record` field. */
-export interface Trimmed {
-  /** Unified diffs dropped (the field changes stay unless `changes` is counted too). */
-  diffs: number;
-  /** Flows dropped: effects carry their kind and counts only. */
-  flows: number;
-  /** Field changes dropped from drift items. */
-  changes?: number;
-  /** Violations dropped (their count stays in `trimmed`). */
-  violations?: number;
-  /** Drift items dropped past the budget, last ones first. */
-  driftItems?: number;
-}
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -39,7 +28,8 @@ export function fitReport(
   const flows = (report.effects ?? []).reduce((n, e) => n + e.opened.length + e.closed.length, 0);
   const summary = {
     ...report,
-    drift: report.drift.map((d) => ({ ...d, diff: "" })),
+    // The per-item hash goes with the diffs: the record's fingerprint already holds what it was for.
+    drift: report.drift.map(({ hash: _hash, ...d }) => ({ ...d, diff: "" })),
     ...(report.effects
       ? {
           effects: report.effects.map((e) => ({

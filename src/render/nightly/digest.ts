@@ -1,8 +1,12 @@
-import type { NamespaceEffect } from "../analyse/types.js";
-import type { Report } from "../model/types.js";
-import { EFFECT_SEVERITY, flowCounts, flowText, rankFlows } from "../render/effects.js";
-import type { Digest, DigestEffect, DigestKind, DigestNamespace } from "../sinks/notify-types.js";
-import type { RecordMeta } from "../sinks/record/record.js";
+import type { NamespaceEffect } from "../../model/analysis.js";
+import type { Digest, DigestEffect, DigestKind, DigestNamespace, RecordMeta } from "../../model/nightly.js";
+import type { Report } from "../../model/types.js";
+import { cmp } from "../../util/compare.js";
+import { flowText, rankFlows } from "../effects.js";
+import { EFFECT_SEVERITY, flowCounts, shortFingerprint } from "../phrases.js";
+
+// The digest a notifier gets: plain data from the report and the record it is about. The Slack message is
+// rendered from it in slack.ts.
 
 /** Pure: the Slack digest for a run, from the report and the record it is about. */
 export function buildDigest(input: {
@@ -48,7 +52,7 @@ export function buildDigest(input: {
     total: namespaces.reduce((n, ns) => n + ns.items.length, 0),
     ...(input.prUrl ? { prUrl: input.prUrl } : {}),
     ...(record ? { recordPath: record.markdown } : {}),
-    fingerprint: (record?.fingerprint ?? input.fingerprint).slice(0, 12),
+    fingerprint: shortFingerprint(record?.fingerprint ?? input.fingerprint),
     complete: report.complete,
     generatedAt: report.generatedAt,
   };
@@ -66,8 +70,4 @@ function digestEffect(e: NamespaceEffect): DigestEffect {
           .slice(0, DIGEST_FLOWS)
           .map((f) => ({ change: "closed" as const, text: flowText(f) }));
   return { effect: e.effect, ...flowCounts(e), flows };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,8 +5,19 @@
 // no escape, so every value from a cluster or a file (names, field managers, paths, flows) is set in inline code
 // by slackCode (src/render/escape.ts), where nothing formats.
 
-import { slackCode, slackEntities, slackPlain } from "../../render/escape.js";
-import type { Digest, DigestEffect, DigestItem, DigestNamespace } from "../notify-types.js";
+import type {
+  Digest,
+  DigestEffect,
+  DigestItem,
+  DigestNamespace,
+  Mrkdwn,
+  SlackBlock,
+  SlackMessage,
+} from "../../model/nightly.js";
+import { slackCode, slackEntities, slackPlain } from "../escape.js";
+import { clip, count, EFFECT_ORDER, flowCountText, policies } from "../phrases.js";
+
+export type { SlackBlock, SlackMessage };
 
 export const SLACK_LIMITS = {
   blocks: 50,
@@ -14,20 +25,6 @@ export const SLACK_LIMITS = {
   headerText: 150,
   contextElements: 10,
 } as const;
-
-export type PlainText = { type: "plain_text"; text: string; emoji?: boolean };
-export type Mrkdwn = { type: "mrkdwn"; text: string };
-export type SlackBlock =
-  | { type: "header"; text: PlainText }
-  | { type: "section"; text: Mrkdwn | PlainText }
-  | { type: "divider" }
-  | { type: "context"; elements: (Mrkdwn | PlainText)[] };
-
-export interface SlackMessage {
-  /** Fallback for notifications and clients without blocks; mrkdwn-escaped. */
-  text: string;
-  blocks: SlackBlock[];
-}
 
 export interface DigestMessageOptions {
   /** Policies listed before "…and N more"; default 25. */
@@ -94,7 +91,7 @@ function summaryText(d: Digest): string {
     );
   else
     lines.push(
-      `*${d.total} ${d.total === 1 ? "policy" : "policies"} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`,
+      `*${policies(d.total)} drifted*: ${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged · ${inSync}`,
     );
   const effects = effectCounts(d);
   if (effects) lines.push(`Effect on traffic: ${effects}`);
@@ -110,8 +107,7 @@ function widening(d: Digest): DigestNamespace[] {
 function effectCounts(d: Digest): string {
   const counts = new Map<string, number>();
   for (const ns of d.namespaces) if (ns.effect) counts.set(ns.effect.effect, (counts.get(ns.effect.effect) ?? 0) + 1);
-  return (["widens", "changes", "narrows", "none"] as const)
-    .filter((k) => counts.has(k))
+  return EFFECT_ORDER.filter((k) => counts.has(k))
     .map((k) => (k === "widens" ? `*${counts.get(k)} widens*` : `${counts.get(k)} ${k}`))
     .join(", ");
 }
@@ -128,8 +124,7 @@ function namespaceHeading(ns: DigestNamespace): string {
   const head = `*${code(ns.namespace)}* (${ns.items.length})`;
   const e = ns.effect;
   if (!e) return head;
-  const counts =
-    e.effect === "none" ? " on traffic" : `: ${e.opened} flow${e.opened === 1 ? "" : "s"} opened, ${e.closed} closed`;
+  const counts = e.effect === "none" ? " on traffic" : `: ${flowCountText(e)}`;
   const flows = e.flows
     .map((f) => `\n    ${f.change === "opened" ? "+ opened" : "− closed"} ${code(clip(f.text, 300))}`)
     .join("");
@@ -194,7 +189,7 @@ function fallbackText(d: Digest): string {
   const c = d.counts;
   const what = d.kind === "unchanged" ? "unchanged" : d.kind === "changed" ? "changed" : "detected";
   const wide = widening(d).length;
-  const widens = wide > 0 ? `, widens traffic in ${wide} namespace${wide === 1 ? "" : "s"}` : "";
+  const widens = wide > 0 ? `, widens traffic in ${count(wide, "namespace")}` : "";
   return `NetworkPolicy drift ${what} in ${cluster}: ${d.total} drifted (${c.modified} modified, ${c.missing} missing, ${c.unmanaged} unmanaged)${widens}${d.complete ? "" : ", incomplete run"}.`;
 }
 
@@ -223,15 +218,5 @@ function link(url: string, label: string): string {
 }
 
 function linkLabel(url: string): string {
-  if (/\/merge_requests\/\d+/.test(url)) return "Merge request";
-  if (/\/pull\/\d+/.test(url)) return "Pull request";
-  return "Change record";
-}
-
-/** Cut to at most `max` characters, marking the cut, never inside a surrogate pair. */
-function clip(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let head = s.slice(0, max - 1);
-  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  return `${head}…`;
+  return /\/merge_requests\/\d+/.test(url) ? "Merge request" : "Pull request";
 }

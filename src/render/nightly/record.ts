@@ -1,42 +1,15 @@
-import path from "node:path";
+import { recordBaseName, recordFolder, parseRecordJson } from "../../core/records.js";
+import type { Delivery, RecordKind, RecordMeta } from "../../model/nightly.js";
 import type { DriftItem, Report } from "../../model/types.js";
-import { markdownCode, markdownText } from "../../render/escape.js";
-import { STATE_MARK, summaryLine } from "../../render/format.js";
-import { renderJson } from "../../render/json.js";
-import { renderMarkdown } from "../../render/markdown.js";
-import { shortFingerprint } from "./fingerprint.js";
+import { markdownCode, markdownText } from "../escape.js";
+import { STATE_MARK, summaryLine } from "../format.js";
+import { renderJson } from "../json.js";
+import { renderMarkdown } from "../markdown.js";
+import { shortFingerprint } from "../phrases.js";
 import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
-import { errorMessage } from "../../util/errors.js";
 
 // A change record is two files in the policy repo: Markdown for people (summary, diffs, who changed what)
 // and the JSON report beside it, with a `record` field that the next run reads to know what it last said.
-
-export type RecordKind = "new" | "changed" | "resolved";
-
-/** What was delivered for a record, written back by a follow-up commit so a re-run knows what is missing. */
-export interface Delivery {
-  /** The PR/MR opened or updated for the record; for a resolution, `closed` once it was closed (id and url
-   *  absent when none was open). */
-  changeRequest?: { id?: number; url?: string; closed?: boolean };
-  slack?: { sentAt: string };
-}
-
-export interface RecordMeta {
-  schema: 1;
-  cluster: string;
-  kind: RecordKind;
-  fingerprint: string;
-  previousFingerprint?: string;
-  sequence: number;
-  createdAt: string;
-  /** The Markdown file, relative to the repository root. */
-  markdown: string;
-  /** Present when the JSON report was too big for the record: what it left out (see trim.ts). */
-  trimmed?: Trimmed;
-  /** Resolution records: the policies that had drifted and are back in sync. */
-  resolved?: { namespace: string; name: string; state: DriftItem["state"] }[];
-  delivery: Delivery;
-}
 
 export interface RecordFiles {
   meta: RecordMeta;
@@ -58,53 +31,14 @@ export interface RecordInput {
   now: Date;
 }
 
-export class RecordError extends Error {
-  constructor(
-    readonly file: string,
-    detail: string,
-  ) {
-    super(`${file}: ${detail}`);
-    this.name = "RecordError";
-  }
-}
-
-export function recordFolder(recordsDir: string, cluster: string): string {
-  return path.posix.join(recordsDir, cluster);
-}
-
-/** `0007-20250601T023000Z-changed`: the sequence orders records even when two share a timestamp. */
-export function recordBaseName(sequence: number, now: Date, kind: RecordKind): string {
-  const stamp = now
-    .toISOString()
-    .replace(/\.\d{3}Z$/, "Z")
-    .replace(/[-:]/g, "");
-  return `${String(sequence).padStart(4, "0")}-${stamp}-${kind}`;
-}
-
-const RECORD_JSON = /^(\d{4,})-\d{8}T\d{6}Z-(new|changed|resolved)\.json$/;
-
-/** The newest record among a folder's file names (by sequence), or undefined. */
-export function latestRecordFile(names: readonly string[]): { name: string; sequence: number } | undefined {
-  let best: { name: string; sequence: number } | undefined;
-  for (const name of names) {
-    const m = RECORD_JSON.exec(name);
-    if (!m) continue;
-    const sequence = Number(m[1]);
-    if (!best || sequence > best.sequence) best = { name, sequence };
-  }
-  return best;
-}
-
 export function buildRecord(input: RecordInput): RecordFiles {
-  const base = path.posix.join(
-    recordFolder(input.recordsDir, input.cluster),
-    recordBaseName(input.sequence, input.now, input.kind),
-  );
+  const base = `${recordFolder(input.recordsDir, input.cluster)}/${recordBaseName(input.sequence, input.now, input.kind)}`;
   const meta: RecordMeta = {
     schema: 1,
     cluster: input.cluster,
     kind: input.kind,
     fingerprint: input.fingerprint,
+    fingerprintVersion: 2,
     ...(input.previous ? { previousFingerprint: input.previous.meta.fingerprint } : {}),
     sequence: input.sequence,
     createdAt: input.now.toISOString(),
@@ -140,21 +74,6 @@ export function recordJson(meta: RecordMeta, report: Report): string {
   return renderJson({ record: meta, ...report } as unknown as Report);
 }
 
-export function parseRecordJson(text: string, file: string): { meta: RecordMeta; report: Report } {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new RecordError(file, `not valid JSON: ${errorMessage(err)}`);
-  }
-  if (typeof data !== "object" || data === null) throw new RecordError(file, "not a change record");
-  const { record, ...report } = data as { record?: RecordMeta } & Report;
-  if (record?.schema !== 1 || typeof record.fingerprint !== "string" || typeof record.sequence !== "number") {
-    throw new RecordError(file, "has no valid `record` field (schema 1, fingerprint, sequence)");
-  }
-  return { meta: { ...record, delivery: record.delivery ?? {} }, report: report as Report };
-}
-
 /** The same record with what has been delivered merged in. */
 export function withDelivery(text: string, file: string, delivery: Delivery): string {
   const { meta, report } = parseRecordJson(text, file);
@@ -167,7 +86,7 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     "",
     `- Recorded: ${meta.createdAt}`,
     `- Fingerprint: \`${shortFingerprint(meta.fingerprint)}\`${meta.previousFingerprint ? ` (previous \`${shortFingerprint(meta.previousFingerprint)}\`)` : ""}`,
-    `- JSON report: \`${path.posix.basename(meta.markdown, ".md")}.json\``,
+    `- JSON report: \`${baseName(meta.markdown, ".md")}.json\``,
     "",
   ];
   if (input.kind === "resolved") {
@@ -190,7 +109,8 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
       "",
     );
   const text = head.join("\n");
-  return `${text}\n${renderMarkdown(input.report, { moreFlowsHint: where, maxLength: Math.floor((RECORD_FILE_BUDGET - Buffer.byteLength(text, "utf8")) * 0.85), fullReportHint: where })}`;
+  const maxLength = Math.floor((RECORD_FILE_BUDGET - Buffer.byteLength(text, "utf8")) * 0.85);
+  return `${text}\n${renderMarkdown(input.report, { moreFlowsHint: where, maxLength, fullReportHint: where })}`;
 }
 
 function trimmedText(t: Trimmed): string {
@@ -206,6 +126,12 @@ function trimmedText(t: Trimmed): string {
 
 function titleOf(kind: RecordKind): string {
   return kind === "new" ? "new drift" : kind === "changed" ? "drift changed" : "drift resolved";
+}
+
+/** The last segment of a repository path, without `ext`. */
+export function baseName(repoPath: string, ext = ""): string {
+  const name = repoPath.slice(repoPath.lastIndexOf("/") + 1);
+  return ext && name.endsWith(ext) ? name.slice(0, -ext.length) : name;
 }
 
 export function itemLine(d: DriftItem): string {
