@@ -114,3 +114,17 @@ describe("redact", () => {
     expect(safeUrl("https://user:pw@git.example.com/a.git")).toBe("https://git.example.com/a.git");
   });
 });
+
+describe("run --help", () => {
+  it("is generated from the settings table: every key and environment name, with its default", async () => {
+    const { RUN_HELP } = await import("../../../src/cli/run.js");
+    const { FIELDS } = await import("../../../src/config/schema.js");
+    for (const [key, f] of Object.entries(FIELDS)) {
+      expect(RUN_HELP).toContain(`  ${key} `);
+      expect(RUN_HELP).toContain(f.env);
+    }
+    expect(RUN_HELP).toContain("NETPOL_DRIFT_PUSH_RETRIES (default 4)");
+    expect(RUN_HELP).toContain("NETPOL_DRIFT_BRANCH (default main)");
+    expect(RUN_HELP).toContain("--dry-run");
+  });
+});
