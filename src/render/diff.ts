@@ -1,7 +1,8 @@
 // `netpol-drift diff` for the terminal and as JSON. The Markdown form (a PR/MR comment) is in diff-markdown.ts.
+import { bySeverity, location } from "./phrases.js";
 import type { NamespaceEffect, Violation } from "../analyse/types.js";
 import type { DiffResult, DiffSide } from "../pipeline/build-diff.js";
-import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
+import { decisionText, flowText, shownFlows } from "./effects.js";
 import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
 
@@ -37,9 +38,7 @@ export function policySummary(r: DiffResult): string {
 
 /** Widest first, then by name: the order every diff output uses. */
 export function rankEffects(effects: NamespaceEffect[]): NamespaceEffect[] {
-  return [...effects].sort(
-    (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
-  );
+  return bySeverity(effects);
 }
 
 export function diffHeadline(e: NamespaceEffect): string {
@@ -59,7 +58,7 @@ export function diffHeadline(e: NamespaceEffect): string {
 
 export function diffViolationText(v: Violation, root: string): string {
   const rule = v.policy ? ` (${v.policy}${v.rule ? ` ${v.rule}` : ""})` : "";
-  const where = v.file ? ` at ${joinRoot(root, v.file)}${v.line ? `:${v.line}` : ""}` : "";
+  const where = v.file ? ` at ${location(joinRoot(root, v.file), v.line)}` : "";
   return `${v.invariant} in ${v.namespace}${rule}: ${v.message}${where}`;
 }
 

@@ -1,3 +1,4 @@
+import { location, policies } from "./phrases.js";
 import type { ChangedBy, DriftItem, Report } from "../model/types.js";
 
 // Small pieces every renderer shares, so text, Markdown, Slack and the change record say the same thing.
@@ -30,13 +31,11 @@ export function valueText(v: unknown): string {
 
 export function verdictLine(report: Report): string {
   if (!report.complete) return "INCOMPLETE: no verdict can be trusted for what is listed under problems";
-  return report.drift.length === 0
-    ? "in sync: no drift"
-    : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
+  return report.drift.length === 0 ? "in sync: no drift" : `drift: ${policies(report.drift.length)}`;
 }
 
 export function problemText(p: Report["problems"][number]): string {
-  const where = p.file ? `${p.file}${p.line ? `:${p.line}` : ""}` : (p.call ?? "");
+  const where = location(p.file, p.line) || (p.call ?? "");
   return where ? `${where}: ${p.message}` : p.message;
 }
 

@@ -3,6 +3,7 @@
 // of it is listed in its one failure. Locations go in the failure text and system-out as `file:line`: the
 // `file`/`line` attributes some readers accept break the strict JUnit schema others validate against.
 // A namespace whose desired state did not load whole gets skipped testcases: nothing there is known to pass.
+import { location } from "./phrases.js";
 import type { InvariantId, Violation } from "../analyse/types.js";
 import type { Problem } from "../model/types.js";
 import { xmlAttr, xmlText } from "./escape.js";
@@ -32,7 +33,7 @@ export function fileOf(root: string, file: string | undefined): string | undefin
 /** `file:line`, or the file, or nothing. */
 export function whereOf(root: string, x: { file?: string; line?: number }): string {
   const file = fileOf(root, x.file);
-  return file ? `${file}${x.line ? `:${x.line}` : ""}` : "";
+  return location(file, x.line);
 }
 
 /** Namespaces whose verdicts cannot be trusted, with the problems that make them so ("*": every namespace). */

@@ -1,7 +1,7 @@
 import type { Report } from "../model/types.js";
-import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
+import { analysisNote, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
-import { truncateMarkdown } from "./phrases.js";
+import { bySeverity, truncateMarkdown } from "./phrases.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
 import type { ChangedBy } from "../model/types.js";
 
@@ -26,9 +26,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.effects && report.effects.length > 0) {
     // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
     head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
-    const ranked = [...report.effects].sort(
-      (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
-    );
+    const ranked = bySeverity(report.effects);
     for (const e of ranked)
       head.push(
         `| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`,
