@@ -9,7 +9,7 @@ import { normalizePolicy } from "../../../src/normalize/index.js";
 import { buildReport } from "../../../src/pipeline/build-report.js";
 
 // planNightly as a table, the gitops-engine way: (report, branch tip, settings) → the plan, as plain data. No
-// git, no HTTP; the worlds in test/unit/run prove that the worker carries a plan out.
+// git, no HTTP; the worlds in test/unit/workers/nightly prove that the worker carries a plan out.
 
 const NOW = new Date("2025-06-02T02:30:00Z");
 const item = (name: string, state: DriftItem["state"], hash: string): DriftItem => ({
