@@ -3,7 +3,7 @@ import type { RecordKind } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
 import { markdownCode } from "../escape.js";
 import { summaryLine } from "../format.js";
-import { bySeverity, flowCountText, flowCounts, policies, shortFingerprint } from "../phrases.js";
+import { bySeverity, count, EFFECT_ORDER, flowCountText, flowCounts, policies, shortFingerprint } from "../phrases.js";
 import { baseName, itemLine } from "./record.js";
 
 // The CHANGELOG is append-only: an entry is added at the end and earlier text is never touched, so the
@@ -36,8 +36,13 @@ export interface ChangelogEntry {
   fingerprint: string;
 }
 
-/** Drifted policies and namespaces' effects an entry names; the change record has the rest. */
-export const ENTRY_ITEMS = 25;
+/** Drifted policies an entry names, severe ones first; the change record has the rest. */
+export const ENTRY_ITEMS = 10;
+
+/** Namespaces whose effect an entry names one by one (widens, changes); the others are counted. */
+export const ENTRY_NAMESPACES = 10;
+
+const SEVERE = new Set(["widens", "changes"]);
 
 const MARKER = /^<!-- netpol-drift cluster=(\S+) kind=(new|changed|resolved) fingerprint=([0-9a-f]+) -->$/gm;
 
@@ -56,9 +61,12 @@ export function entryText(input: EntryInput): string {
     lines.push(`${summaryLine(input.report)}.`, "");
     const effects = effectLine(input.report.effects);
     if (effects) lines.push(effects, "");
-    // The CHANGELOG grows by one entry per record: past a screenful the record lists the rest.
-    for (const d of input.report.drift.slice(0, ENTRY_ITEMS)) lines.push(itemLine(d));
-    const more = input.report.drift.length - ENTRY_ITEMS;
+    const violations = input.report.violations?.length ?? 0;
+    if (violations > 0) lines.push(`Baseline invariants violated: ${violations} (the change record lists them).`, "");
+    // The CHANGELOG grows by one entry per record: a summary, the severe items, and the record for the rest.
+    const shown = entryItems(input.report);
+    for (const d of shown) lines.push(itemLine(d));
+    const more = input.report.drift.length - shown.length;
     if (more > 0) lines.push(`- … and ${more} more (the change record lists all)`);
   }
   lines.push("", `Change record: [${baseName(input.recordPath)}](${encodeURI(link)})`, "");
@@ -66,7 +74,19 @@ export function entryText(input: EntryInput): string {
   return lines.join("\n") + "\n";
 }
 
-/** One line, most severe first: "Effect on traffic: **WIDENS** in `a` (3 flows opened, 0 closed); none in `b`." */
+/** The drifted policies an entry names: those in widening or changing namespaces first, at most ENTRY_ITEMS. */
+function entryItems(report: Report): Report["drift"] {
+  const severe = new Set((report.effects ?? []).filter((e) => SEVERE.has(e.effect)).map((e) => e.namespace));
+  const first = report.drift.filter((d) => severe.has(d.namespace));
+  const rest = report.drift.filter((d) => !severe.has(d.namespace));
+  return [...first, ...rest].slice(0, ENTRY_ITEMS);
+}
+
+/**
+ * One line, most severe first: "Effect on traffic: **WIDENS** in `a` (3 flows opened, 0 closed); none in `b`."
+ * Past ENTRY_NAMESPACES, only widening and changing namespaces are named (the first ENTRY_NAMESPACES); the rest
+ * are counted by kind.
+ */
 export function effectLine(effects: NamespaceEffect[] | undefined): string {
   if (!effects || effects.length === 0) return "";
   const ranked = bySeverity(effects);
@@ -75,8 +95,13 @@ export function effectLine(effects: NamespaceEffect[] | undefined): string {
     const flows = e.effect === "none" ? "" : ` (${flowCountText(flowCounts(e))})`;
     return `${word} in ${markdownCode(e.namespace)}${flows}`;
   };
-  const more = ranked.length - ENTRY_ITEMS;
-  return `Effect on traffic: ${ranked.slice(0, ENTRY_ITEMS).map(part).join("; ")}${more > 0 ? `; … and ${more} more namespaces` : ""}.`;
+  const severe = ranked.filter((e) => SEVERE.has(e.effect));
+  const named = ranked.length <= ENTRY_NAMESPACES ? ranked : severe.slice(0, Math.max(ENTRY_NAMESPACES, 1));
+  const rest = ranked.slice(named.length);
+  const counted = EFFECT_ORDER.map((k) => [k, rest.filter((e) => e.effect === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k === "widens" ? "**WIDENS**" : k} in ${count(n, "more namespace")}`);
+  return `Effect on traffic: ${[...named.map(part), ...counted].join("; ")}.`;
 }
 
 function headline(input: EntryInput): string {

@@ -7,6 +7,7 @@ import { buildDigest } from "../../../../src/render/nightly/digest.js";
 import {
   appendEntry,
   CHANGELOG_HEADER,
+  entryText,
   parseChangelog,
   type EntryInput,
 } from "../../../../src/render/nightly/changelog.js";
@@ -226,6 +227,28 @@ describe("CHANGELOG", () => {
     expect(twice.startsWith(once)).toBe(true);
     expect(twice).toContain("The 2 drifted policies are back in sync");
     expect(parseChangelog(twice).map((e) => e.kind)).toEqual(["new", "resolved"]);
+  });
+
+  it("stays bounded for a big first run: the summary, the severe namespaces and their policies, a pointer (issue 13)", () => {
+    const drift = Array.from({ length: 406 }, (_, i) =>
+      item({ namespace: `team-${String(i % 40).padStart(2, "0")}`, name: `np-${i}`, changedBy: undefined }),
+    );
+    const effects = Array.from({ length: 40 }, (_, i) => ({
+      namespace: `team-${String(i).padStart(2, "0")}`,
+      effect: (i === 31 ? "widens" : i === 7 ? "changes" : "narrows") as "widens" | "changes" | "narrows",
+      opened: [],
+      closed: [],
+      counts: { opened: i === 31 ? 3 : 0, closed: 1 },
+    }));
+    const text = entryText(input({ report: { ...report(drift), effects } }));
+    expect(text.split("\n").length).toBeLessThan(30);
+    expect(text).toContain(
+      "Effect on traffic: **WIDENS** in `team-31` (3 flows opened, 1 closed); changes in `team-07` (0 flows opened, 1 closed); narrows in 38 more namespaces.",
+    );
+    const items = text.split("\n").filter((l) => l.startsWith("- `"));
+    expect(items).toHaveLength(10);
+    expect(items.slice(0, 10).every((l) => /team-(31|07)\//.test(l))).toBe(true);
+    expect(text).toContain("- … and 396 more (the change record lists all)");
   });
 
   it("does not append the same entry twice, but does for another cluster", () => {
