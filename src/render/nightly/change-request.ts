@@ -1,8 +1,8 @@
 import type { RecordMeta, TextLimit } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
 import { markdownCode } from "../escape.js";
-import { renderMarkdown } from "../markdown.js";
 import { clip, policies, shortFingerprint, truncateMarkdown } from "../phrases.js";
+import { renderChangeRequestMarkdown } from "./change-request-body.js";
 
 // The PR/MR title, description and closing comment. The forge declares its limits (sinks/forge/<forge>/);
 // the text is cut here, once, to fit them.
@@ -20,17 +20,12 @@ export function changeRequestBody(
   meta: Pick<RecordMeta, "markdown" | "fingerprint">,
   limit: TextLimit = DEFAULT_BODY,
 ): string {
-  const head = `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.\n\n`;
-  // renderMarkdown drops whole namespace sections first and says where the rest is; bytes are at least chars.
-  const chars = Math.min(limit.chars, limit.bytes ?? Infinity) - head.length;
-  const body =
-    head +
-    renderMarkdown(report, {
-      maxLength: Math.max(0, chars),
-      fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
-      moreFlowsHint: `the record's JSON on this branch lists all`,
-    });
-  return truncateMarkdown(body, limit, "\n\n_…cut to fit the size limit of this forge._\n");
+  const head = `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.\n`;
+  return renderChangeRequestMarkdown(report, head, {
+    limit,
+    fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
+    moreFlowsHint: `the record's JSON on this branch lists all`,
+  });
 }
 
 export function closeComment(cluster: string, recordPath: string, limit?: TextLimit): string {
