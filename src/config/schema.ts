@@ -89,7 +89,7 @@ export const FIELDS = {
   },
   recordsDir: {
     env: "NETPOL_DRIFT_RECORDS_DIR",
-    help: "where change records go (default DESIRED_PATH/change-records)",
+    help: "where change records go (default change-records, at the repo root: outside the desired folder)",
     schema: repoPath.optional(),
   },
   push: {
@@ -196,6 +196,8 @@ type Parsed = { [K in FieldName]: z.output<(typeof FIELDS)[K]["schema"]> };
 export interface RunConfig extends Omit<Parsed, "changelog" | "recordsDir"> {
   changelog: string;
   recordsDir: string;
+  /** Unset recordsDir: the folder records defaulted to before (inside the desired path), read as a fallback. */
+  legacyRecordsDir?: string;
 }
 
 /** Keys that hold secrets: their values are masked in every log line and error. */

@@ -17,7 +17,7 @@ import { DESIRED_FIXTURE, DESIRED_PATH, writeLive, type Mutation } from "./polic
 
 export const CLUSTER = "prod-eu";
 export const BRANCH = `netpol-drift/${CLUSTER}`;
-export const RECORDS = `${DESIRED_PATH}/change-records/${CLUSTER}`;
+export const RECORDS = `change-records/${CLUSTER}`;
 export const CHANGELOG = `${DESIRED_PATH}/CHANGELOG.md`;
 
 export interface World {

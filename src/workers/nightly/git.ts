@@ -1,7 +1,7 @@
 import type { RunConfig } from "../../config/schema.js";
 import { commitBranch } from "../../core/nightly-plan.js";
 import { latestRecordFile, parseRecordJson, recordFolder } from "../../core/records.js";
-import type { BranchState, NightlyPlan } from "../../model/nightly.js";
+import type { BranchState, LastRecord, NightlyPlan } from "../../model/nightly.js";
 import { mergeChangelog } from "../../render/nightly/changelog-merge.js";
 import { mergeBaseMessage } from "../../render/nightly/commit.js";
 import type { PublishBase } from "../../sinks/git/publish.js";
@@ -13,17 +13,23 @@ import type { Logger } from "../../log/logger.js";
 /** The newest change record for the cluster and the CHANGELOG, as the checked-out tip has them. */
 export async function readTip(
   repo: PolicyRepo,
-  config: Pick<RunConfig, "recordsDir" | "cluster" | "changelog">,
+  config: Pick<RunConfig, "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog">,
 ): Promise<BranchState> {
-  const folder = recordFolder(config.recordsDir, config.cluster);
-  const latest = latestRecordFile(await repo.list(folder));
-  const jsonPath = latest && `${folder}/${latest.name}`;
-  const text = jsonPath && (await repo.read(jsonPath));
+  // A repo upgraded from the old default keeps its history there until the first record in the new folder.
+  const record =
+    (await lastRecordIn(repo, config.recordsDir, config.cluster)) ??
+    (config.legacyRecordsDir ? await lastRecordIn(repo, config.legacyRecordsDir, config.cluster) : undefined);
   const changelog = await repo.read(config.changelog);
-  return {
-    ...(jsonPath && text !== undefined ? { record: { ...parseRecordJson(text, jsonPath), jsonPath } } : {}),
-    ...(changelog !== undefined ? { changelog } : {}),
-  };
+  return { ...(record ? { record } : {}), ...(changelog !== undefined ? { changelog } : {}) };
+}
+
+async function lastRecordIn(repo: PolicyRepo, recordsDir: string, cluster: string): Promise<LastRecord | undefined> {
+  const folder = recordFolder(recordsDir, cluster);
+  const latest = latestRecordFile(await repo.list(folder));
+  if (!latest) return undefined;
+  const jsonPath = `${folder}/${latest.name}`;
+  const text = await repo.read(jsonPath);
+  return text === undefined ? undefined : { ...parseRecordJson(text, jsonPath), jsonPath };
 }
 
 /**

@@ -10,7 +10,9 @@ describe("run configuration", () => {
       branch: "main",
       desiredPath: "ops/k8s/network-policies",
       changelog: "ops/k8s/network-policies/CHANGELOG.md",
-      recordsDir: "ops/k8s/network-policies/change-records",
+      // Issue 13: outside the desired folder, so nothing that applies it loads a record; the old default is read back.
+      recordsDir: "change-records",
+      legacyRecordsDir: "ops/k8s/network-policies/change-records",
       push: "pr",
       forge: "none",
       notify: "changes",
@@ -20,7 +22,8 @@ describe("run configuration", () => {
     expect(moved).toMatchObject({
       desiredPath: "k8s/netpol",
       changelog: "k8s/netpol/CHANGELOG.md",
-      recordsDir: "k8s/netpol/change-records",
+      recordsDir: "change-records",
+      legacyRecordsDir: "k8s/netpol/change-records",
     });
   });
 

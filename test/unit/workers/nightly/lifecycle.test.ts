@@ -34,7 +34,7 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
       { cluster: CLUSTER, kind: "new", fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
     expect(log1).toContain("`database/api-to-postgres` modified");
-    expect(log1).toContain("(change-records/prod-eu/0001-20250601T023000Z-new.md)");
+    expect(log1).toContain("(../../../change-records/prod-eu/0001-20250601T023000Z-new.md)");
     expect(w.bare.show("main", CHANGELOG)).toBeUndefined(); // PR mode: main is untouched
     expect(w.github.pulls).toHaveLength(1);
     expect(w.github.pulls[0]).toMatchObject({ state: "open", head: BRANCH, base: "main" });
