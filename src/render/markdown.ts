@@ -3,7 +3,7 @@ import { analysisNote, effectMarkdown, effectOf, flowCounts, violationText } fro
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
 import { bySeverity, truncateMarkdown } from "./phrases.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
-import type { ChangedBy } from "../model/types.js";
+import type { ChangedBy, DriftItem } from "../model/types.js";
 
 export interface MarkdownOptions {
   /** Forges cap a PR/MR body; past this many characters the diffs are cut and the reader pointed elsewhere. */
@@ -57,18 +57,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     const part: string[] = [`### Namespace ${markdownCode(ns)}`, ""];
     const effect = effectOf(report.effects, ns);
     if (effect) part.push(...effectMarkdown(effect, opts.moreFlowsHint ? { moreHint: opts.moreFlowsHint } : {}));
-    for (const d of items) {
-      part.push(
-        `#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
-        "",
-      );
-      for (const ch of d.changes)
-        part.push(
-          `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
-        );
-      if (d.changes.length > 0) part.push("");
-      part.push(markdownFence(d.diff.trimEnd(), "diff"), "");
-    }
+    for (const d of items) part.push(...driftItemMarkdown(d, "#### "));
     sections.push(part.join("\n"));
   }
   return fit(head.join("\n"), sections, opts);
@@ -92,6 +81,21 @@ function fit(head: string, sections: string[], opts: MarkdownOptions): string {
 /** Cut at the last whole line that leaves room for the note, so no table row or fence is left half-written. */
 function cutAtLine(text: string, max: number, tail: string): string {
   return truncateMarkdown(text, { chars: max }, tail);
+}
+
+/** One drifted policy: its heading (after `prefix`), the field changes, the diff. */
+export function driftItemMarkdown(d: DriftItem, prefix: string): string[] {
+  const out = [
+    `${prefix}${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
+    "",
+  ];
+  for (const ch of d.changes)
+    out.push(
+      `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
+    );
+  if (d.changes.length > 0) out.push("");
+  out.push(markdownFence(d.diff.trimEnd(), "diff"), "");
+  return out;
 }
 
 /** Who changed a policy last, for a table cell: the manager verbatim in code (it is any string its writer chose). */

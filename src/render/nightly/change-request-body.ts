@@ -2,9 +2,9 @@ import type { NamespaceEffect } from "../../model/analysis.js";
 import type { TextLimit } from "../../model/nightly.js";
 import type { DriftItem, Report } from "../../model/types.js";
 import { effectMarkdown, violationText } from "../effects.js";
-import { markdownCode, markdownFence, markdownText } from "../escape.js";
-import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "../format.js";
-import { changedByMarkdown } from "../markdown.js";
+import { markdownCode, markdownText } from "../escape.js";
+import { groupByNamespace, problemText, STATE_MARK, summaryLine, verdictLine } from "../format.js";
+import { changedByMarkdown, driftItemMarkdown } from "../markdown.js";
 import { bySeverity, count, flowCountText, flowCounts, truncateMarkdown } from "../phrases.js";
 
 // The PR/MR description leads with what decides the review: the namespaces whose drift widens traffic and the
@@ -158,18 +158,7 @@ function diffBlocks(byNs: Map<string, DriftItem[]>): Block[] {
       `#### ${markdownCode(ns)}`,
       "",
     ];
-    for (const d of items) {
-      part.push(
-        `${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
-        "",
-      );
-      for (const ch of d.changes)
-        part.push(
-          `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
-        );
-      if (d.changes.length > 0) part.push("");
-      part.push(markdownFence(d.diff.trimEnd(), "diff"), "");
-    }
+    for (const d of items) part.push(...driftItemMarkdown(d, ""));
     part.push("</details>", "");
     out.push({ full: part.join("\n"), what: "diff" });
   }
