@@ -7,7 +7,7 @@ import { groupByNamespace, problemText, STATE_MARK, summaryLine, verdictLine } f
 import { changedByMarkdown, driftItemMarkdown } from "../markdown.js";
 import { bySeverity, count, flowCountText, flowCounts, truncateMarkdown } from "../phrases.js";
 
-// The PR/MR description leads with what decides the review: the namespaces whose drift widens traffic and the
+// The PR/MR description (and the change record's Markdown, in the same order) leads with what decides the review: the namespaces whose drift widens traffic and the
 // broken baseline invariants, then the narrowing and changing ones, then the per-policy table and the diffs
 // (folded in <details>). It is built within the forge's limit from the top: the severe items are always there
 // (each at least as one line), and what does not fit of the tail is counted and pointed to, never half-cut.
@@ -32,7 +32,7 @@ interface Block {
   structural?: boolean;
 }
 
-export function renderChangeRequestMarkdown(report: Report, head: string, opts: BodyOptions): string {
+export function renderDriftMarkdown(report: Report, head: string, opts: BodyOptions): string {
   const effects = bySeverity(report.effects ?? []);
   const byNs = groupByNamespace(report.drift);
   const widening = effects.filter((e) => e.effect === "widens");

@@ -2,7 +2,7 @@ import type { RecordMeta, TextLimit } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
 import { markdownCode } from "../escape.js";
 import { clip, policies, shortFingerprint, truncateMarkdown } from "../phrases.js";
-import { renderChangeRequestMarkdown } from "./change-request-body.js";
+import { renderDriftMarkdown } from "./change-request-body.js";
 
 // The PR/MR title, description and closing comment. The forge declares its limits (sinks/forge/<forge>/);
 // the text is cut here, once, to fit them.
@@ -21,7 +21,7 @@ export function changeRequestBody(
   limit: TextLimit = DEFAULT_BODY,
 ): string {
   const head = `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.\n`;
-  return renderChangeRequestMarkdown(report, head, {
+  return renderDriftMarkdown(report, head, {
     limit,
     fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
     moreFlowsHint: `the record's JSON on this branch lists all`,

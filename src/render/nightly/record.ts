@@ -4,7 +4,7 @@ import type { DriftItem, Report } from "../../model/types.js";
 import { markdownCode, markdownText } from "../escape.js";
 import { STATE_MARK, summaryLine } from "../format.js";
 import { renderJson } from "../json.js";
-import { renderMarkdown } from "../markdown.js";
+import { renderDriftMarkdown } from "./change-request-body.js";
 import { shortFingerprint } from "../phrases.js";
 import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
 
@@ -99,7 +99,6 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     }
     return head.join("\n");
   }
-  // maxLength counts characters, the budget bytes: the margin covers the few non-ASCII ones (→, —).
   const where = meta.trimmed
     ? "`netpol-drift report -o json` lists all; this record's JSON keeps kinds and counts"
     : "the JSON report lists all";
@@ -109,8 +108,9 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
       "",
     );
   const text = head.join("\n");
-  const maxLength = Math.floor((RECORD_FILE_BUDGET - Buffer.byteLength(text, "utf8")) * 0.85);
-  return `${text}\n${renderMarkdown(input.report, { moreFlowsHint: where, maxLength, fullReportHint: where })}`;
+  // The same order as the PR/MR body: widening namespaces and violations first, the table and diffs after.
+  const limit = { chars: RECORD_FILE_BUDGET, bytes: RECORD_FILE_BUDGET };
+  return renderDriftMarkdown(input.report, `${text}\n`, { limit, moreFlowsHint: where, fullReportHint: where });
 }
 
 function trimmedText(t: Trimmed): string {
