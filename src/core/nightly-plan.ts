@@ -95,16 +95,17 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
   const written = kind !== undefined;
   const changeRequest = current && changeRequestStep(report, current.meta, written, settings);
   const digestOwed = settings.digest ? digestKind(settings.notify, current?.meta, written) : undefined;
-  const digest: Digest | undefined = digestOwed && {
-    ...buildDigest({
+  const prUrl = current?.meta.delivery.changeRequest?.url;
+  const digest: Digest | undefined =
+    digestOwed &&
+    buildDigest({
       kind: digestOwed,
       cluster: settings.cluster,
       report,
       fingerprint: fp,
       ...(current ? { record: current.meta } : {}),
-      ...(current?.meta.delivery.changeRequest?.url ? { prUrl: current.meta.delivery.changeRequest.url } : {}),
-    }),
-  };
+      ...(prUrl ? { prUrl } : {}),
+    });
   return {
     ...(kind ? { kind } : {}),
     fingerprint: fp,
