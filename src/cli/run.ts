@@ -1,33 +1,36 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../model/errors.js";
-import { makeNightlyJob } from "../pipeline/run-job.js";
+import { FIELDS } from "../config/schema.js";
+import { makeNightlyJob } from "../workers/nightly/job.js";
 import type { Outcome } from "../model/outcome.js";
 import type { CommandContext } from "./context.js";
 import { showHelp } from "./flags.js";
 import { SOURCE_FLAGS, SOURCE_HELP, sourceOptions } from "./source-flags.js";
 
+/** One line per setting, from the table that validates them: key, environment name, default, meaning. */
+function settingsHelp(): string {
+  return Object.entries(FIELDS)
+    .map(([key, f]) => {
+      const parsed = f.schema.safeParse(undefined);
+      const def = parsed.success && parsed.data !== undefined ? ` (default ${String(parsed.data)})` : "";
+      return `  ${key.padEnd(17)} ${f.env}${def}\n${" ".repeat(20)}${f.help}`;
+    })
+    .join("\n");
+}
+
 export const RUN_HELP = `netpol-drift run — the nightly job: detect drift, record it in git, open or update the PR/MR, notify Slack
 
-Usage: netpol-drift run [--config FILE] [--kubeconfig FILE | --live-file FILE]
+Usage: netpol-drift run [--config FILE] [--dry-run] [--kubeconfig FILE | --live-file FILE]
 
-  --config FILE                 YAML file of settings (keys: cluster, repo, branch, desiredPath, changelog,
-                                recordsDir, push, forge, forgeUrl, forgeRepo, forgeToken, gitToken, gitUsername,
-                                slackWebhook, notify, authorName, authorEmail, pushRetries, tenantPattern,
-                                egressAllow, airGapped, values, resolveWorkloads)
+  --config FILE                 YAML file of settings (the keys below)
+  --dry-run                     print what the run would commit (files and sizes), open, update or close, and
+                                send; push nothing, call no forge, post nothing
 
-Every setting can come from the environment instead, which wins over the file: NETPOL_DRIFT_CLUSTER,
-NETPOL_DRIFT_REPO, NETPOL_DRIFT_BRANCH (main), NETPOL_DRIFT_DESIRED_PATH (ops/k8s/network-policies),
-NETPOL_DRIFT_CHANGELOG, NETPOL_DRIFT_RECORDS_DIR, NETPOL_DRIFT_PUSH (pr|direct), NETPOL_DRIFT_FORGE
-(github|gitlab|none), NETPOL_DRIFT_FORGE_URL, NETPOL_DRIFT_FORGE_REPO, NETPOL_DRIFT_FORGE_TOKEN,
-NETPOL_DRIFT_GIT_TOKEN, NETPOL_DRIFT_GIT_USERNAME, NETPOL_DRIFT_SLACK_WEBHOOK, NETPOL_DRIFT_NOTIFY
-(changes|always|never), NETPOL_DRIFT_AUTHOR_NAME, NETPOL_DRIFT_AUTHOR_EMAIL, NETPOL_DRIFT_PUSH_RETRIES.
-The traffic analysis (as report's flags): NETPOL_DRIFT_TENANT_PATTERN (tenant-*), NETPOL_DRIFT_EGRESS_ALLOW
-(comma-separated CIDRs, exceptions after '!': 10.40.12.0/24,203.0.113.0/24!203.0.113.128/25),
-NETPOL_DRIFT_AIR_GAPPED (comma-separated tenant names or namespaces), NETPOL_DRIFT_VALUES (the Helm values
-file, relative to the policy repo's root, read from the clone), NETPOL_DRIFT_RESOLVE_WORKLOADS (true|false:
-list namespaces and pods from the cluster; needs deploy/optional/workloads-reader.yaml). In the YAML file,
+Settings: the YAML key, then its environment variable, which wins over the file. In the YAML file,
 egressAllow and airGapped may also be lists.
+${settingsHelp()}
+
 NETPOL_DRIFT_PUSHGATEWAY (URL) pushes the run's metrics; NETPOL_DRIFT_WORKDIR holds the scratch clone.
 The desired state is read from the cloned repo, so --desired does not apply.
 
@@ -35,7 +38,12 @@ ${SOURCE_HELP}
 
 Exit codes: 0 the run did its job (drift or not), 2 anything failed (git, forge, Slack, an incomplete report).`;
 
-const RUN_FLAGS = { ...SOURCE_FLAGS, config: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+const RUN_FLAGS = {
+  ...SOURCE_FLAGS,
+  config: { type: "string" },
+  "dry-run": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** Parse the flags and validate the configuration once; the returned job runs the nightly pipeline. */
 export async function prepareRun(args: string[], ctx: CommandContext): Promise<(() => Promise<number>) | "help"> {
@@ -52,7 +60,14 @@ export async function prepareRun(args: string[], ctx: CommandContext): Promise<(
   });
   const { desired: _unused, ...sources } = sourceOptions(values);
   const logger = ctx.makeLogger(values["log-level"]);
-  return makeNightlyJob(config, { logger, now: ctx.now, sources, stdin: ctx.stdin, env: ctx.env });
+  return makeNightlyJob(config, {
+    logger,
+    now: ctx.now,
+    sources,
+    stdin: ctx.stdin,
+    env: ctx.env,
+    ...(values["dry-run"] ? { dryRun: ctx.stdout } : {}),
+  });
 }
 
 export async function runCommand(args: string[], ctx: CommandContext): Promise<Outcome> {
@@ -66,5 +81,6 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<O
 export async function makeRunJob(args: string[], ctx: CommandContext): Promise<() => Promise<number>> {
   const job = await prepareRun(args, ctx);
   if (job === "help") throw new UsageError("--help is not a run flag to schedule");
+  if (args.includes("--dry-run")) throw new UsageError("--dry-run is not a run flag to schedule: use `run --dry-run`");
   return job;
 }

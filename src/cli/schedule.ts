@@ -1,5 +1,5 @@
 import { UsageError } from "../model/errors.js";
-import { DEFAULT_TIMEZONE, runSchedule, validateSchedule } from "../pipeline/schedule.js";
+import { DEFAULT_TIMEZONE, runSchedule, validateSchedule } from "../workers/schedule.js";
 import type { Outcome } from "../model/outcome.js";
 import type { CommandContext } from "./context.js";
 import { makeRunJob } from "./run.js";

@@ -4,6 +4,8 @@ import { changedByFor } from "./changed-by.js";
 import { fieldChanges } from "./changes.js";
 import { sameComparable } from "./same.js";
 import { unifiedDiff } from "./unified.js";
+import { canonicalJson } from "../normalize/canonical.js";
+import { sha256 } from "../util/hash.js";
 
 export interface Comparison {
   drift: DriftItem[];
@@ -73,6 +75,7 @@ function item(
 ): DriftItem {
   const base = (d ?? l) as NormalizedPolicy;
   const out: DriftItem = { state, namespace: base.namespace, name: base.name, changes, diff: unifiedDiff(d, l) };
+  out.hash = sha256(canonicalJson({ desired: d && comparable(d), live: l && comparable(l) }));
   if (d?.origin.file) out.source = d.origin.file;
   const who = l && changedByFor(l, changes);
   if (who) out.changedBy = who;

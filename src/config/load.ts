@@ -48,11 +48,17 @@ export async function loadConfig(opts: LoadOptions): Promise<RunConfig> {
   const config: RunConfig = {
     ...partial,
     changelog: partial.changelog ?? `${partial.desiredPath}/CHANGELOG.md`,
-    recordsDir: partial.recordsDir ?? `${partial.desiredPath}/change-records`,
+    // Outside the desired folder, so nothing that applies that folder (Argo CD, kubectl apply -R) loads a record.
+    recordsDir: partial.recordsDir ?? DEFAULT_RECORDS_DIR,
+    // Where records went by default before: read back when the new folder has none for the cluster yet.
+    ...(partial.recordsDir === undefined ? { legacyRecordsDir: `${partial.desiredPath}/change-records` } : {}),
   };
   crossCheck(config, found);
   return config;
 }
+
+/** The default records folder, at the repository's root. */
+export const DEFAULT_RECORDS_DIR = "change-records";
 
 function crossCheck(config: RunConfig, found: Map<FieldName, Found>): void {
   const need = (k: FieldName, why: string): void => {

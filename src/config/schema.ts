@@ -66,32 +66,126 @@ const nameList = z.string().transform((s, ctx): string[] => {
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 
 export const FIELDS = {
-  cluster: { env: "NETPOL_DRIFT_CLUSTER", schema: clusterName },
-  repo: { env: "NETPOL_DRIFT_REPO", schema: z.string().min(1, "is required") },
-  branch: { env: "NETPOL_DRIFT_BRANCH", schema: branchName.default("main") },
-  desiredPath: { env: "NETPOL_DRIFT_DESIRED_PATH", schema: repoPath.default("ops/k8s/network-policies") },
-  changelog: { env: "NETPOL_DRIFT_CHANGELOG", schema: repoPath.optional() },
-  recordsDir: { env: "NETPOL_DRIFT_RECORDS_DIR", schema: repoPath.optional() },
-  push: { env: "NETPOL_DRIFT_PUSH", schema: z.enum(["pr", "direct"]).default("pr") },
-  forge: { env: "NETPOL_DRIFT_FORGE", schema: z.enum(["github", "gitlab", "none"]).default("none") },
-  forgeUrl: { env: "NETPOL_DRIFT_FORGE_URL", schema: z.url({ protocol: /^https?$/ }).optional() },
-  forgeRepo: { env: "NETPOL_DRIFT_FORGE_REPO", schema: z.string().min(1).optional() },
-  forgeToken: { env: "NETPOL_DRIFT_FORGE_TOKEN", schema: z.string().min(1).optional() },
-  gitToken: { env: "NETPOL_DRIFT_GIT_TOKEN", schema: z.string().min(1).optional() },
-  gitUsername: { env: "NETPOL_DRIFT_GIT_USERNAME", schema: z.string().min(1).optional() },
-  slackWebhook: { env: "NETPOL_DRIFT_SLACK_WEBHOOK", schema: z.url({ protocol: /^https?$/ }).optional() },
-  notify: { env: "NETPOL_DRIFT_NOTIFY", schema: z.enum(["changes", "always", "never"]).default("changes") },
-  authorName: { env: "NETPOL_DRIFT_AUTHOR_NAME", schema: z.string().min(1).default("netpol-drift[bot]") },
-  authorEmail: { env: "NETPOL_DRIFT_AUTHOR_EMAIL", schema: z.email().default("netpol-drift@noreply.invalid") },
-  pushRetries: { env: "NETPOL_DRIFT_PUSH_RETRIES", schema: positiveInt.default(4) },
+  cluster: {
+    env: "NETPOL_DRIFT_CLUSTER",
+    help: "the cluster's name: the record folder, the drift branch netpol-drift/NAME, commit trailers (required)",
+    schema: clusterName,
+  },
+  repo: {
+    env: "NETPOL_DRIFT_REPO",
+    help: "the policy repo's clone URL (https, ssh or file; required)",
+    schema: z.string().min(1, "is required"),
+  },
+  branch: { env: "NETPOL_DRIFT_BRANCH", help: "the target branch", schema: branchName.default("main") },
+  desiredPath: {
+    env: "NETPOL_DRIFT_DESIRED_PATH",
+    help: "the desired-state folder inside the repo",
+    schema: repoPath.default("ops/k8s/network-policies"),
+  },
+  changelog: {
+    env: "NETPOL_DRIFT_CHANGELOG",
+    help: "the CHANGELOG (default DESIRED_PATH/CHANGELOG.md)",
+    schema: repoPath.optional(),
+  },
+  recordsDir: {
+    env: "NETPOL_DRIFT_RECORDS_DIR",
+    help: "where change records go (default change-records, at the repo root: outside the desired folder)",
+    schema: repoPath.optional(),
+  },
+  push: {
+    env: "NETPOL_DRIFT_PUSH",
+    help: "pr: records on netpol-drift/CLUSTER with a PR/MR; direct: onto the target branch",
+    schema: z.enum(["pr", "direct"]).default("pr"),
+  },
+  forge: {
+    env: "NETPOL_DRIFT_FORGE",
+    help: "where PRs/MRs are opened: github, gitlab or none",
+    schema: z.enum(["github", "gitlab", "none"]).default("none"),
+  },
+  forgeUrl: {
+    env: "NETPOL_DRIFT_FORGE_URL",
+    help: "API URL (GitHub Enterprise https://HOST/api/v3) or GitLab root URL",
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+  },
+  forgeRepo: {
+    env: "NETPOL_DRIFT_FORGE_REPO",
+    help: "owner/name (GitHub) or group/project (GitLab)",
+    schema: z.string().min(1).optional(),
+  },
+  forgeToken: {
+    env: "NETPOL_DRIFT_FORGE_TOKEN",
+    help: "the forge's API token (also used for git over https)",
+    schema: z.string().min(1).optional(),
+  },
+  gitToken: {
+    env: "NETPOL_DRIFT_GIT_TOKEN",
+    help: "a separate token for git over https",
+    schema: z.string().min(1).optional(),
+  },
+  gitUsername: {
+    env: "NETPOL_DRIFT_GIT_USERNAME",
+    help: "the username with the token (default x-access-token on GitHub, oauth2 on GitLab)",
+    schema: z.string().min(1).optional(),
+  },
+  slackWebhook: {
+    env: "NETPOL_DRIFT_SLACK_WEBHOOK",
+    help: "the Slack incoming webhook that gets the digest",
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+  },
+  notify: {
+    env: "NETPOL_DRIFT_NOTIFY",
+    help: "changes: a digest per new record; always: every run; never",
+    schema: z.enum(["changes", "always", "never"]).default("changes"),
+  },
+  authorName: {
+    env: "NETPOL_DRIFT_AUTHOR_NAME",
+    help: "the commits' author name",
+    schema: z.string().min(1).default("netpol-drift[bot]"),
+  },
+  authorEmail: {
+    env: "NETPOL_DRIFT_AUTHOR_EMAIL",
+    help: "the commits' author email",
+    schema: z.email().default("netpol-drift@noreply.invalid"),
+  },
+  pushRetries: {
+    env: "NETPOL_DRIFT_PUSH_RETRIES",
+    help: "times to fetch, re-apply and push again when the remote moved (0-20)",
+    schema: positiveInt.default(4),
+  },
   // The traffic analysis (as report's flags): tenants, the egress allow-list, air-gapped tenants, Helm values.
-  tenantPattern: { env: "NETPOL_DRIFT_TENANT_PATTERN", schema: tenantPattern.optional() },
-  egressAllow: { env: "NETPOL_DRIFT_EGRESS_ALLOW", schema: egressAllow.optional(), list: true },
-  airGapped: { env: "NETPOL_DRIFT_AIR_GAPPED", schema: nameList.optional(), list: true },
-  values: { env: "NETPOL_DRIFT_VALUES", schema: repoPath.optional() },
-  resolveWorkloads: { env: "NETPOL_DRIFT_RESOLVE_WORKLOADS", schema: bool.default(false) },
+  tenantPattern: {
+    env: "NETPOL_DRIFT_TENANT_PATTERN",
+    help: "tenant namespaces, one '*' for the tenant's name (as report's --tenant-pattern)",
+    schema: tenantPattern.optional(),
+  },
+  egressAllow: {
+    env: "NETPOL_DRIFT_EGRESS_ALLOW",
+    help: "allowed external egress: comma-separated CIDRs, exceptions after '!' (10.40.12.0/24,203.0.113.0/24!203.0.113.128/25)",
+    schema: egressAllow.optional(),
+    list: true,
+  },
+  airGapped: {
+    env: "NETPOL_DRIFT_AIR_GAPPED",
+    help: "comma-separated tenant names or namespaces without any external egress",
+    schema: nameList.optional(),
+    list: true,
+  },
+  values: {
+    env: "NETPOL_DRIFT_VALUES",
+    help: "the Helm values file, relative to the repo's root, read from the clone",
+    schema: repoPath.optional(),
+  },
+  resolveWorkloads: {
+    env: "NETPOL_DRIFT_RESOLVE_WORKLOADS",
+    help: "list namespaces and pods from the cluster (needs deploy/optional/workloads-reader.yaml)",
+    schema: bool.default(false),
+  },
   // How much analysis the report, record and digest carry: full (flows), summary (kinds and counts), off.
-  analysis: { env: "NETPOL_DRIFT_ANALYSIS", schema: z.enum(["full", "summary", "off"]).default("full") },
+  analysis: {
+    env: "NETPOL_DRIFT_ANALYSIS",
+    help: "how much traffic analysis the record and digest carry: full, summary or off",
+    schema: z.enum(["full", "summary", "off"]).default("full"),
+  },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;
@@ -102,6 +196,8 @@ type Parsed = { [K in FieldName]: z.output<(typeof FIELDS)[K]["schema"]> };
 export interface RunConfig extends Omit<Parsed, "changelog" | "recordsDir"> {
   changelog: string;
   recordsDir: string;
+  /** Unset recordsDir: the folder records defaulted to before (inside the desired path), read as a fallback. */
+  legacyRecordsDir?: string;
 }
 
 /** Keys that hold secrets: their values are masked in every log line and error. */

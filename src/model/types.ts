@@ -110,6 +110,9 @@ export interface DriftItem extends PolicyKey {
   changedBy?: ChangedBy;
   /** The waiver that covered this drift ran out (`.netpol-drift.yaml`): drift again, and it says so. */
   waiverExpired?: WaiverRef;
+  /** sha256 of the canonical comparable objects of both sides (the whole object for missing and unmanaged):
+   *  what the nightly fingerprint rests on, so it never hashes presentation. */
+  hash?: string;
 }
 
 /** A waiver of the rules file as a report names it. */

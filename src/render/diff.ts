@@ -1,7 +1,8 @@
 // `netpol-drift diff` for the terminal and as JSON. The Markdown form (a PR/MR comment) is in diff-markdown.ts.
 import type { NamespaceEffect, Violation } from "../model/analysis.js";
 import type { DiffResult, DiffSide } from "../model/diff.js";
-import { decisionText, EFFECT_SEVERITY, flowText, shownFlows } from "./effects.js";
+import { decisionText, flowText, shownFlows } from "./effects.js";
+import { bySeverity } from "./phrases.js";
 import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
 import { fileLine, pathUnder } from "../util/location.js";
@@ -39,9 +40,7 @@ export function policySummary(r: DiffResult): string {
 
 /** Widest first, then by name: the order every diff output uses. */
 export function rankEffects(effects: NamespaceEffect[]): NamespaceEffect[] {
-  return [...effects].sort(
-    (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
-  );
+  return bySeverity(effects);
 }
 
 export function diffHeadline(e: NamespaceEffect): string {

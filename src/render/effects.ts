@@ -10,20 +10,15 @@ import type {
   Violation,
 } from "../model/analysis.js";
 import { ruleName } from "../analyse/rules.js";
-import { markdownCode, markdownText } from "./escape.js";
+import { markdownCode, markdownText, terminal } from "./escape.js";
+import { EFFECT_ORDER, EFFECT_SEVERITY, flowCounts, flows, location } from "./phrases.js";
 
-/** Most severe first: a widening is an incident, an equivalent rewrite is not. */
-export const EFFECT_SEVERITY: Record<EffectKind, number> = { widens: 3, changes: 2, narrows: 1, none: 0 };
-
-/** How many flows opened and closed: listed ones, or the counts of `--analysis summary`. */
-export function flowCounts(e: NamespaceEffect): { opened: number; closed: number } {
-  return e.counts ?? { opened: e.opened.length, closed: e.closed.length };
-}
+export { EFFECT_SEVERITY, flowCounts };
 
 export function effectHeadline(e: NamespaceEffect): string {
   const n = flowCounts(e);
-  const o = `${n.opened} flow${n.opened === 1 ? "" : "s"} opened`;
-  const c = `${n.closed} flow${n.closed === 1 ? "" : "s"} closed`;
+  const o = `${flows(n.opened)} opened`;
+  const c = `${flows(n.closed)} closed`;
   switch (e.effect) {
     case "widens":
       return `WIDENS — ${o}: live allows traffic the desired state does not`;
@@ -89,9 +84,7 @@ export function effectsSummary(effects: NamespaceEffect[] | undefined): string {
   if (!effects || effects.length === 0) return "";
   const counts = new Map<EffectKind, number>();
   for (const e of effects) counts.set(e.effect, (counts.get(e.effect) ?? 0) + 1);
-  return (Object.keys(EFFECT_SEVERITY) as EffectKind[])
-    .sort((a, b) => EFFECT_SEVERITY[b] - EFFECT_SEVERITY[a])
-    .filter((k) => counts.has(k))
+  return EFFECT_ORDER.filter((k) => counts.has(k))
     .map((k) => `${counts.get(k)} ${k}`)
     .join(", ");
 }
@@ -137,7 +130,7 @@ export function shownFlows(
 }
 
 function moreText(n: number, change: "opened" | "closed", hint: string): string {
-  return `… and ${n} more ${change} flow${n === 1 ? "" : "s"} (${hint})`;
+  return `… and ${n} more ${change} ${n === 1 ? "flow" : "flows"} (${hint})`;
 }
 
 /** Plain lines for the terminal, indented by the caller. */
@@ -177,7 +170,7 @@ export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): 
 }
 
 export function violationText(v: Violation): string {
-  const where = v.file ? ` (${v.file}${v.line ? `:${v.line}` : ""})` : "";
+  const where = v.file ? ` (${location(v.file, v.line)})` : "";
   return `[${v.side}] ${v.invariant}: ${v.message}${where}`;
 }
 

@@ -1,4 +1,5 @@
 import { problemMessage } from "../model/errors.js";
+import { policies } from "./phrases.js";
 import type { ChangedBy, DriftItem, Report } from "../model/types.js";
 
 // Small pieces every renderer shares, so text, Markdown, Slack and the change record say the same thing.
@@ -35,9 +36,7 @@ export function valueText(v: unknown): string {
 
 export function verdictLine(report: Report): string {
   if (!report.complete) return "INCOMPLETE: no verdict can be trusted for what is listed under problems";
-  return report.drift.length === 0
-    ? "in sync: no drift"
-    : `drift: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`;
+  return report.drift.length === 0 ? "in sync: no drift" : `drift: ${policies(report.drift.length)}`;
 }
 
 /** A problem as one line: `file:line: message`, `call: message`; the same words its SourceError says. */

@@ -1,9 +1,10 @@
 import type { Report } from "../model/types.js";
-import { analysisNote, EFFECT_SEVERITY, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
+import { analysisNote, effectMarkdown, effectOf, flowCounts, violationText } from "./effects.js";
 import { markdownCode, markdownFence, markdownText } from "./escape.js";
 import { rulesMarkdownLines, waiverExpiredText } from "./rules.js";
+import { bySeverity, truncateMarkdown } from "./phrases.js";
 import { groupByNamespace, problemText, STATE_MARK, summaryLine, valueText, verdictLine } from "./format.js";
-import type { ChangedBy } from "../model/types.js";
+import type { ChangedBy, DriftItem } from "../model/types.js";
 
 export interface MarkdownOptions {
   /** Forges cap a PR/MR body; past this many characters the diffs are cut and the reader pointed elsewhere. */
@@ -26,9 +27,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   if (report.effects && report.effects.length > 0) {
     // The effect comes before the diff, most severe first: it is what decides whether this is an incident.
     head.push("| effect on traffic | namespace | opened | closed |", "|---|---|---|---|");
-    const ranked = [...report.effects].sort(
-      (a, b) => EFFECT_SEVERITY[b.effect] - EFFECT_SEVERITY[a.effect] || a.namespace.localeCompare(b.namespace),
-    );
+    const ranked = bySeverity(report.effects);
     for (const e of ranked)
       head.push(
         `| **${e.effect}** | ${markdownCode(e.namespace, { table: true })} | ${flowCounts(e).opened} | ${flowCounts(e).closed} |`,
@@ -60,19 +59,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     const part: string[] = [`### Namespace ${markdownCode(ns)}`, ""];
     const effect = effectOf(report.effects, ns);
     if (effect) part.push(...effectMarkdown(effect, opts.moreFlowsHint ? { moreHint: opts.moreFlowsHint } : {}));
-    for (const d of items) {
-      part.push(
-        `#### ${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
-        "",
-      );
-      if (d.waiverExpired) part.push(`**${markdownText(waiverExpiredText(d.waiverExpired))}**`, "");
-      for (const ch of d.changes)
-        part.push(
-          `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
-        );
-      if (d.changes.length > 0) part.push("");
-      part.push(markdownFence(d.diff.trimEnd(), "diff"), "");
-    }
+    for (const d of items) part.push(...driftItemMarkdown(d, "#### "));
     sections.push(part.join("\n"));
   }
   return fit(head.join("\n"), sections, opts);
@@ -95,25 +82,23 @@ function fit(head: string, sections: string[], opts: MarkdownOptions): string {
 
 /** Cut at the last whole line that leaves room for the note, so no table row or fence is left half-written. */
 function cutAtLine(text: string, max: number, tail: string): string {
-  const probe = text.slice(0, Math.max(0, max - tail.length));
-  const open = openFence(probe);
-  const room = Math.max(0, max - tail.length - (open ? open.length + 1 : 0));
-  const lastNewline = text.lastIndexOf("\n", room);
-  const kept = text.slice(0, lastNewline > 0 ? lastNewline : room);
-  const still = openFence(kept);
-  return (kept + (still ? `\n${still}` : "") + tail).slice(0, max);
+  return truncateMarkdown(text, { chars: max }, tail);
 }
 
-/** The fence of a code block left open at the end of `text`, if any (a fence closes only with one as long). */
-function openFence(text: string): string | undefined {
-  let open: string | undefined;
-  for (const line of text.split("\n")) {
-    const m = /^(`{3,})(.*)$/.exec(line);
-    if (!m) continue;
-    if (!open) open = m[1];
-    else if (m[1]!.length >= open.length && m[2]!.trim() === "") open = undefined;
-  }
-  return open;
+/** One drifted policy: its heading (after `prefix`), the field changes, the diff. */
+export function driftItemMarkdown(d: DriftItem, prefix: string): string[] {
+  const out = [
+    `${prefix}${STATE_MARK[d.state]} ${markdownCode(d.name)} — ${d.state}${d.source ? ` (${markdownCode(d.source)})` : ""}`,
+    "",
+  ];
+  if (d.waiverExpired) out.push(`**${markdownText(waiverExpiredText(d.waiverExpired))}**`, "");
+  for (const ch of d.changes)
+    out.push(
+      `- ${markdownCode(ch.path)}: ${markdownText(valueText(ch.desired))} → ${markdownText(valueText(ch.live))}`,
+    );
+  if (d.changes.length > 0) out.push("");
+  out.push(markdownFence(d.diff.trimEnd(), "diff"), "");
+  return out;
 }
 
 /** Who changed a policy last, for a table cell: the manager verbatim in code (it is any string its writer chose). */

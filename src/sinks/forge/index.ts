@@ -1,12 +1,14 @@
-// Config → Platform. The run builds ForgeConfig from its own settings; nothing here reads the environment.
+// Settings → Platform, and the git credentials each forge wants: everything the nightly run needs to know
+// about a forge is in this folder. Nothing here reads the environment.
 
 import type { Logger } from "../../log/logger.js";
 import type { RetryPolicy } from "../retry.js";
-import { GitHubPlatform } from "./github/github.js";
-import { GitLabPlatform } from "./gitlab/gitlab.js";
+import type { GitAuth } from "../git/repo.js";
+import { GITHUB_GIT_USERNAME, GitHubPlatform } from "./github/github.js";
+import { GITLAB_GIT_USERNAME, GitLabPlatform } from "./gitlab/gitlab.js";
 import type { Platform } from "./platform.js";
 
-export type { ChangeRequest, ChangeRequestInput, ForgeErrorKind, Platform } from "./platform.js";
+export type { ChangeRequest, ChangeRequestInput, ForgeErrorKind, ForgeLimits, Platform } from "./platform.js";
 export { ForgeError } from "./platform.js";
 
 interface Common {
@@ -72,4 +74,47 @@ export function createPlatform(config: ForgeConfig | undefined, deps: ForgeDeps 
         logger: deps.logger,
       });
   }
+}
+
+/** The run's forge settings (the shape of the validated configuration's keys). */
+export interface ForgeSettings {
+  forge: "github" | "gitlab" | "none";
+  push: "pr" | "direct";
+  forgeUrl?: string;
+  forgeRepo?: string;
+  forgeToken?: string;
+}
+
+/** Per-attempt timeout and retries for tests; production takes the defaults. */
+export interface ForgeEdge {
+  timeoutMs?: number;
+  retries?: number;
+}
+
+/** The forge to open change requests on: none in direct mode or without a token and repository. */
+export function forgeConfigFor(s: ForgeSettings, edge: ForgeEdge = {}): ForgeConfig | undefined {
+  if (s.forge === "none" || s.push === "direct" || !s.forgeToken || !s.forgeRepo) return undefined;
+  const common = { token: s.forgeToken, timeoutMs: edge.timeoutMs, retries: edge.retries };
+  return s.forge === "github"
+    ? { ...common, kind: "github", repository: s.forgeRepo, ...(s.forgeUrl ? { apiUrl: s.forgeUrl } : {}) }
+    : { ...common, kind: "gitlab", project: s.forgeRepo, ...(s.forgeUrl ? { host: s.forgeUrl } : {}) };
+}
+
+/**
+ * The credentials for cloning and pushing over https: the git token (else the forge token) under the
+ * username the forge expects. None for ssh or file URLs and for a URL that carries its own credentials.
+ */
+export function gitAuthFor(s: {
+  repo: string;
+  forge: ForgeSettings["forge"];
+  gitToken?: string;
+  forgeToken?: string;
+  gitUsername?: string;
+}): GitAuth | undefined {
+  if (!/^https?:\/\//i.test(s.repo) || /^https?:\/\/[^/]*@/i.test(s.repo)) return undefined;
+  const token = s.gitToken ?? s.forgeToken;
+  if (!token) return undefined;
+  const username =
+    s.gitUsername ?? (s.forge === "gitlab" ? GITLAB_GIT_USERNAME : s.forge === "github" ? GITHUB_GIT_USERNAME : "git");
+  return { username, token };
 }

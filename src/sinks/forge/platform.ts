@@ -1,3 +1,5 @@
+import type { TextLimit } from "../../model/nightly.js";
+
 // One small interface for the forges (Renovate's shape): the nightly run talks to this, never to a forge's API.
 // The branch name is the key: one open change request per branch, found again on every run.
 
@@ -14,18 +16,35 @@ export interface ChangeRequestInput {
   sourceBranch: string;
   targetBranch: string;
   title: string;
-  /** Markdown; the implementation cuts it to the forge's size limit. */
+  /** Markdown within `Platform.limits.body` (a longer one is refused, not cut). */
   body: string;
 }
 
 export interface Platform {
   readonly name: "github" | "gitlab";
+  /** The forge's size limits; the caller renders within them (render/nightly/change-request.ts). */
+  readonly limits: ForgeLimits;
   /** The open PR/MR whose source branch is `sourceBranch`, if any. */
   findOpen(sourceBranch: string, targetBranch: string): Promise<ChangeRequest | undefined>;
   create(input: ChangeRequestInput): Promise<ChangeRequest>;
   update(id: number, input: Pick<ChangeRequestInput, "title" | "body">): Promise<ChangeRequest>;
   comment(id: number, body: string): Promise<void>;
   close(id: number): Promise<void>;
+}
+
+export interface ForgeLimits {
+  body: TextLimit;
+  comment: TextLimit;
+  title: number;
+}
+
+/** A text the forge would refuse or cut silently: refused here, before any request (the renderer fits it). */
+export function checkLimit(forge: Platform["name"], call: string, what: string, text: string, limit: TextLimit): void {
+  const bytes = limit.bytes === undefined ? 0 : Buffer.byteLength(text, "utf8");
+  if (text.length <= limit.chars && (limit.bytes === undefined || bytes <= limit.bytes)) return;
+  const size = limit.bytes === undefined ? `${text.length} characters` : `${bytes} bytes`;
+  const max = limit.bytes === undefined ? `${limit.chars} characters` : `${limit.bytes} bytes`;
+  throw new ForgeError(forge, call, "invalid", undefined, `the ${what} is ${size}, over the forge's limit of ${max}`);
 }
 
 export type ForgeErrorKind =
@@ -63,30 +82,4 @@ export function errorKind(status: number | undefined, timedOut = false): ForgeEr
   if (status === 429) return "rate-limited";
   if (status >= 500) return "server";
   return "invalid";
-}
-
-/**
- * Cut Markdown to a forge's limit, counted both in UTF-16 units (JS length, ≥ code points) and, when given, in
- * UTF-8 bytes; cut at a line end where one is near, never inside a surrogate pair, and say so at the end.
- */
-export function fitBody(body: string, limit: { chars: number; bytes?: number }): string {
-  const fits = (s: string) =>
-    s.length <= limit.chars && (limit.bytes === undefined || Buffer.byteLength(s, "utf8") <= limit.bytes);
-  if (fits(body)) return body;
-  const note = "\n\n_…cut to fit the size limit of this forge._\n";
-  const reserve = note + "\n```"; // room for closing a fence the cut leaves open
-  let keep = Math.min(body.length, limit.chars);
-  for (;;) {
-    const candidate = body.slice(0, keep) + reserve;
-    if (keep <= 0 || fits(candidate)) break;
-    // Each UTF-16 unit is at least one UTF-8 byte, so dropping the excess converges in a step or two.
-    const overBytes = limit.bytes === undefined ? 0 : Buffer.byteLength(candidate, "utf8") - limit.bytes;
-    keep -= Math.max(1, overBytes, candidate.length - limit.chars);
-  }
-  let head = body.slice(0, Math.max(0, keep));
-  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
-  const lineEnd = head.lastIndexOf("\n");
-  if (lineEnd > head.length - 2_000) head = head.slice(0, lineEnd);
-  if ((head.match(/^```/gm) ?? []).length % 2 === 1) head += "\n```";
-  return head + note;
 }

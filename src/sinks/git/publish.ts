@@ -1,8 +1,18 @@
 import type { Logger } from "../../log/logger.js";
+import type { PlannedCommit } from "../../model/nightly.js";
 import { mergeBaseInto, type Resolver } from "./merge.js";
 import { GitSinkError, type PolicyRepo } from "./repo.js";
 
-export interface PublishOptions {
+export interface PublishOptions extends PublishBase<void> {
+  /**
+   * Called on a clean checkout of the remote tip. Reads what is there, writes what is missing and returns
+   * the commit message and the paths it wrote, or undefined when the remote already has everything.
+   */
+  apply: (repo: PolicyRepo, attempt: number) => Promise<{ message: string; paths: string[] } | undefined>;
+}
+
+/** Where and how to publish; `T` is what the caller decided on the tip of the attempt that landed. */
+export interface PublishBase<T> {
   /** Where the commit goes (netpol-drift/<cluster>, or the target branch in direct mode). */
   branch: string;
   /** Where `branch` starts when it is not on the remote yet. */
@@ -10,16 +20,11 @@ export interface PublishOptions {
   /** How many times to start over when the remote moved between fetch and push. */
   retries: number;
   /**
-   * Called on a clean checkout of the remote tip. Reads what is there, writes what is missing and returns
-   * the commit message and the paths it wrote, or undefined when the remote already has everything.
-   */
-  apply: (repo: PolicyRepo, attempt: number) => Promise<{ message: string; paths: string[] } | undefined>;
-  /**
    * A branch that lives on next to `base` (PR mode): merge `base` in first when it moved, so the change
    * request stays mergeable. `pushAlone` says, after `apply`, whether such a merge is worth a push when
    * `apply` wrote nothing (an open change request: yes; a branch whose drift was resolved: no).
    */
-  mergeBase?: { message: string; resolve: Resolver; pushAlone: () => boolean };
+  mergeBase?: { message: string; resolve: Resolver; pushAlone: (decided: T) => boolean };
   logger: Logger;
   /** Wait before retrying a push that lost the race inside the server (another push held the ref). */
   sleep?: (ms: number) => Promise<void>;
@@ -44,6 +49,35 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * were about to write (a concurrent run for the same cluster).
  */
 export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<PublishResult> {
+  const { value: _none, ...result } = await publishLoop(repo, opts, async (r, attempt) => ({
+    change: await opts.apply(r, attempt),
+    value: undefined,
+  }));
+  return result;
+}
+
+/**
+ * publish() for a caller that decides on each attempt's tip what to commit: `decide` returns the commit (its
+ * files are written here) and a value, and the value of the attempt that landed comes back with the result.
+ */
+export async function publishDecided<T>(
+  repo: PolicyRepo,
+  opts: PublishBase<T>,
+  decide: (repo: PolicyRepo, attempt: number) => Promise<{ commit?: PlannedCommit; value: T }>,
+): Promise<PublishResult & { value: T }> {
+  return publishLoop(repo, opts, async (r, attempt) => {
+    const { commit, value } = await decide(r, attempt);
+    if (!commit) return { value };
+    for (const f of commit.files) await r.write(f.path, f.text);
+    return { change: { message: commit.message, paths: commit.files.map((f) => f.path) }, value };
+  });
+}
+
+async function publishLoop<T>(
+  repo: PolicyRepo,
+  opts: PublishBase<T>,
+  step: (repo: PolicyRepo, attempt: number) => Promise<{ change?: { message: string; paths: string[] }; value: T }>,
+): Promise<PublishResult & { value: T }> {
   let last = "";
   for (let attempt = 1; attempt <= opts.retries + 1; attempt++) {
     const { tip, existed } = await repo.syncTo(opts.branch, opts.base);
@@ -51,14 +85,14 @@ export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<P
     const merged =
       existed && opts.branch !== opts.base && opts.mergeBase ? await bringInBase(repo, opts, opts.mergeBase) : false;
     // `merged` is true only when a merge commit holds something the base lacks: worth a push on its own.
-    const change = await opts.apply(repo, attempt);
+    const { change, value } = await step(repo, attempt);
     const sha = change ? await repo.commit(change.message, change.paths) : undefined;
-    if (!sha && !(merged && opts.mergeBase?.pushAlone())) return { outcome: "nothing", attempts: attempt };
+    if (!sha && !(merged && opts.mergeBase?.pushAlone(value))) return { outcome: "nothing", attempts: attempt, value };
     const pushed = await repo.push(opts.branch);
     const head = sha ?? (await repo.head());
     if (pushed.outcome === "pushed") {
       opts.logger.info({ branch: opts.branch, sha: head, attempt, merged }, "pushed");
-      return { outcome: "pushed", sha: head, attempts: attempt, ...(merged ? { merged } : {}) };
+      return { outcome: "pushed", sha: head, attempts: attempt, ...(merged ? { merged } : {}), value };
     }
     last = pushed.detail;
     opts.logger.warn(
@@ -75,10 +109,10 @@ export async function publish(repo: PolicyRepo, opts: PublishOptions): Promise<P
   );
 }
 
-async function bringInBase(
+async function bringInBase<T>(
   repo: PolicyRepo,
-  opts: PublishOptions,
-  merge: NonNullable<PublishOptions["mergeBase"]>,
+  opts: PublishBase<T>,
+  merge: NonNullable<PublishBase<T>["mergeBase"]>,
 ): Promise<boolean> {
   const res = await mergeBaseInto(repo, {
     branch: opts.branch,

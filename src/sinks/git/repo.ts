@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
-import { redact } from "../../config/redact.js";
+import { redact } from "../../util/redact.js";
 import { errorMessage } from "../../util/errors.js";
 
 // The policy repo, cloned shallowly into a scratch folder. Credentials never touch the command line or
@@ -181,15 +181,6 @@ export class PolicyRepo {
 
   async head(): Promise<string> {
     return (await this.run("git rev-parse HEAD", () => this.git.revparse(["HEAD"]))).trim();
-  }
-
-  /** Commit messages of the last `n` commits on HEAD (shallow clones may have fewer). */
-  async log(n: number): Promise<string[]> {
-    const out = await this.run("git log", () => this.git.raw(["log", `-${n}`, "--format=%B%x00"]));
-    return out
-      .split("\0")
-      .map((s) => s.trim())
-      .filter(Boolean);
   }
 
   private async run<T>(call: string, fn: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 export { METRIC, buildRunRegistry, type RunMetricsInput } from "./registry.js";
-export { meterRun, type MeterOptions } from "./meter.js";
+export { type MeteredResult, meterRun, type MeterOptions } from "./meter.js";
 export {
   MetricsPushError,
   PUSH_JOB,

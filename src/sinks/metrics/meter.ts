@@ -1,10 +1,10 @@
-// Wraps one run so its metrics are pushed whatever happens: the report is caught on its way out of
-// `detect`, the exit code decides success. A failed push is logged, never turned into a failed run: the
+// Meters one run so its metrics are pushed whatever happens: the run returns its exit code and the report it
+// acted on, and the metrics read that report. A failed push is logged, never turned into a failed run: the
 // staleness of netpol_drift_last_success_timestamp_seconds is what alerts then.
+import { safeUrl } from "../../util/redact.js";
 import type { Logger } from "../../log/logger.js";
 import type { Report } from "../../model/types.js";
-import { safeUrl } from "../../config/redact.js";
-import { pushRunMetrics, type PushOptions } from "./push.js";
+import { type PushOptions, pushRunMetrics } from "./push.js";
 
 export interface MeterOptions {
   /** Where to push; undefined = metrics off (NETPOL_DRIFT_PUSHGATEWAY unset). */
@@ -14,28 +14,28 @@ export interface MeterOptions {
   now: () => Date;
 }
 
-/**
- * Runs `run(deps')` where deps'.detect is deps.detect with the report kept, then pushes. Success means exit
- * code 0 (the nightly run's "did its job"); anything else is a failed run.
- */
-export async function meterRun<D extends { detect: (desiredDir: string, repoRoot?: string) => Promise<Report> }>(
-  deps: D,
-  run: (deps: D) => Promise<number>,
-  opts: MeterOptions,
-): Promise<number> {
-  if (!opts.push) return run(deps);
-  let report: Report | undefined;
-  const metered: D = {
-    ...deps,
-    detect: async (dir: string, repoRoot?: string) => (report = await deps.detect(dir, repoRoot)),
-  };
+/** What a metered run hands back: its exit code and, when it got that far, the report. */
+export interface MeteredResult {
+  code: number;
+  report?: Report;
+}
+
+/** Runs `run`, then pushes. Success means exit code 0 (the nightly run's "did its job"); a throw counts as 2. */
+export async function meterRun(run: () => Promise<MeteredResult>, opts: MeterOptions): Promise<number> {
+  if (!opts.push) return (await run()).code;
   const startedAt = opts.now();
-  let code = 2;
+  let result: MeteredResult = { code: 2 };
   try {
-    code = await run(metered);
-    return code;
+    result = await run();
+    return result.code;
   } finally {
-    const input = { cluster: opts.cluster, success: code === 0, startedAt, finishedAt: opts.now(), report };
+    const input = {
+      cluster: opts.cluster,
+      success: result.code === 0,
+      startedAt,
+      finishedAt: opts.now(),
+      report: result.report,
+    };
     try {
       const { method } = await pushRunMetrics(opts.push, input);
       opts.logger.debug({ pushgateway: safeUrl(opts.push.url), method, success: input.success }, "metrics pushed");

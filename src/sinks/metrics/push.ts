@@ -10,7 +10,7 @@
 // there would erase them, and an "empty" drift family cannot be POSTed to clear stale series (the
 // Pushgateway drops a family without samples), so failed runs never touch the drift gauges.
 import { Pushgateway } from "prom-client";
-import { redact, safeUrl } from "../../config/redact.js";
+import { redact, safeUrl } from "../../util/redact.js";
 import { buildRunRegistry, type RunMetricsInput } from "./registry.js";
 import { errorMessage } from "../../util/errors.js";
 

@@ -12,9 +12,8 @@ import {
   type FetchFunction,
 } from "@slack/webhook";
 import type { Logger } from "../../log/logger.js";
-import type { Digest } from "../notify-types.js";
+import type { SlackMessage } from "../../model/nightly.js";
 import { nextDelay, retryAfterMs, retryPolicy, type RetryPolicy } from "../retry.js";
-import { buildDigestMessage, type DigestMessageOptions, type SlackMessage } from "./blocks.js";
 import { errorMessage } from "../../util/errors.js";
 
 export type SlackErrorKind = "rejected" | "rate-limited" | "server" | "timeout" | "network";
@@ -33,7 +32,7 @@ export class SlackError extends Error {
   }
 }
 
-export interface SlackOptions extends DigestMessageOptions {
+export interface SlackOptions {
   webhookUrl: string;
   /** Per attempt; default 30 s. */
   timeoutMs?: number;
@@ -48,13 +47,13 @@ export interface SlackOptions extends DigestMessageOptions {
 }
 
 export interface SlackNotifier {
-  /** Posts one message for this digest. The caller decides whether a digest is worth sending. */
-  send(digest: Digest): Promise<void>;
+  /** Posts one message, rendered by render/nightly/slack.ts. The caller decides whether it is worth sending. */
+  send(message: SlackMessage): Promise<void>;
 }
 
 export function createSlackNotifier(opts: SlackOptions): SlackNotifier {
   if (!opts.webhookUrl) throw new Error("slack: a webhook URL is required");
-  return { send: (digest) => postMessage(buildDigestMessage(digest, opts), opts) };
+  return { send: (message) => postMessage(message, opts) };
 }
 
 export async function postMessage(message: SlackMessage, opts: SlackOptions): Promise<void> {

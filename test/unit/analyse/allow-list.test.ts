@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AnalysisOptionsError, parseAllowList } from "../../../src/analyse/options.js";
 import { analysisSettings } from "../../../src/cli/analysis-flags.js";
 import { loadConfig } from "../../../src/config/index.js";
-import { base, failure } from "../run/config-fixture.js";
+import { base, failure } from "../../helpers/run-config.js";
 
 // One grammar for the egress allow-list, flag and environment alike: entries by commas, exceptions after "!".
 // The two forms that used to widen the list (an exception dropped, an exception read as an allowed range) are

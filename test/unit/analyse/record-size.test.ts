@@ -3,9 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { buildReport } from "../../helpers/report.js";
-import { buildRecord, parseRecordJson, withDelivery } from "../../../src/sinks/record/record.js";
-import { RECORD_FILE_BUDGET } from "../../../src/sinks/record/trim.js";
+import { buildReport } from "../../../src/pipeline/build-report.js";
+import { parseRecordJson } from "../../../src/core/records.js";
+import { buildRecord, withDelivery } from "../../../src/render/nightly/record.js";
+import { RECORD_FILE_BUDGET } from "../../../src/render/nightly/trim.js";
 
 const NAME = "kubernetes.io/metadata.name";
 function firstRun(namespaces: number): Record<string, unknown>[] {

@@ -8,9 +8,10 @@ import type { Octokit } from "@octokit/rest";
 import type { Logger } from "../../../log/logger.js";
 import { retryPolicy, type RetryPolicy } from "../../retry.js";
 import {
+  checkLimit,
   errorKind,
-  fitBody,
   ForgeError,
+  type ForgeLimits,
   type ChangeRequest,
   type ChangeRequestInput,
   type Platform,
@@ -20,6 +21,11 @@ import { errorMessage } from "../../../util/errors.js";
 
 /** GitHub's limit for a PR body and a comment, in characters. */
 export const GITHUB_BODY_LIMIT = 65_536;
+
+/** The git username GitHub wants with a token over https. */
+export const GITHUB_GIT_USERNAME = "x-access-token";
+
+const LIMITS: ForgeLimits = { body: { chars: GITHUB_BODY_LIMIT }, comment: { chars: GITHUB_BODY_LIMIT }, title: 256 };
 
 export interface GitHubOptions {
   token: string;
@@ -43,6 +49,7 @@ interface PullLike {
 
 export class GitHubPlatform implements Platform {
   readonly name = "github" as const;
+  readonly limits = LIMITS;
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly repo: string;
@@ -78,6 +85,7 @@ export class GitHubPlatform implements Platform {
   }
 
   async create(input: ChangeRequestInput): Promise<ChangeRequest> {
+    checkLimit("github", "pulls.create", "body", input.body, LIMITS.body);
     try {
       const pull = await this.call("pulls.create", "POST", "/pulls", () =>
         this.octokit.rest.pulls.create({
@@ -86,7 +94,7 @@ export class GitHubPlatform implements Platform {
           title: input.title,
           head: input.sourceBranch,
           base: input.targetBranch,
-          body: fitBody(input.body, { chars: GITHUB_BODY_LIMIT }),
+          body: input.body,
         }),
       );
       return toChangeRequest(pull as PullLike);
@@ -101,25 +109,27 @@ export class GitHubPlatform implements Platform {
   }
 
   async update(id: number, input: Pick<ChangeRequestInput, "title" | "body">): Promise<ChangeRequest> {
+    checkLimit("github", "pulls.update", "body", input.body, LIMITS.body);
     const pull = await this.call("pulls.update", "PATCH", `/pulls/${id}`, () =>
       this.octokit.rest.pulls.update({
         owner: this.owner,
         repo: this.repo,
         pull_number: id,
         title: input.title,
-        body: fitBody(input.body, { chars: GITHUB_BODY_LIMIT }),
+        body: input.body,
       }),
     );
     return toChangeRequest(pull as PullLike);
   }
 
   async comment(id: number, body: string): Promise<void> {
+    checkLimit("github", "issues.createComment", "comment", body, LIMITS.comment);
     await this.call("issues.createComment", "POST", `/issues/${id}/comments`, () =>
       this.octokit.rest.issues.createComment({
         owner: this.owner,
         repo: this.repo,
         issue_number: id,
-        body: fitBody(body, { chars: GITHUB_BODY_LIMIT }),
+        body,
       }),
     );
   }

@@ -10,9 +10,10 @@ import { MergeRequestNotes, MergeRequests } from "@gitbeaker/rest";
 import type { Logger } from "../../../log/logger.js";
 import { retryPolicy, type RetryPolicy } from "../../retry.js";
 import {
+  checkLimit,
   errorKind,
-  fitBody,
   ForgeError,
+  type ForgeLimits,
   type ChangeRequest,
   type ChangeRequestInput,
   type Platform,
@@ -23,6 +24,15 @@ import { errorMessage } from "../../../util/errors.js";
 export const GITLAB_DESCRIPTION_LIMIT = 1_048_576;
 export const GITLAB_NOTE_LIMIT = 1_000_000;
 export const GITLAB_TITLE_LIMIT = 255;
+
+/** The git username GitLab wants with a token over https. */
+export const GITLAB_GIT_USERNAME = "oauth2";
+
+const LIMITS: ForgeLimits = {
+  body: { chars: GITLAB_DESCRIPTION_LIMIT, bytes: GITLAB_DESCRIPTION_LIMIT },
+  comment: { chars: GITLAB_NOTE_LIMIT, bytes: GITLAB_NOTE_LIMIT },
+  title: GITLAB_TITLE_LIMIT,
+};
 
 export interface GitLabOptions {
   token: string;
@@ -45,6 +55,7 @@ interface MrLike {
 
 export class GitLabPlatform implements Platform {
   readonly name = "gitlab" as const;
+  readonly limits = LIMITS;
   private readonly mrs: InstanceType<typeof MergeRequests<false>>;
   private readonly notes: InstanceType<typeof MergeRequestNotes<false>>;
   private readonly project: string | number;
@@ -73,10 +84,11 @@ export class GitLabPlatform implements Platform {
   }
 
   async create(input: ChangeRequestInput): Promise<ChangeRequest> {
+    checkText("MergeRequests.create", input);
     try {
       const mr = await this.call("MergeRequests.create", "POST", "/merge_requests", () =>
-        this.mrs.create(this.project, input.sourceBranch, input.targetBranch, title(input.title), {
-          description: description(input.body),
+        this.mrs.create(this.project, input.sourceBranch, input.targetBranch, input.title, {
+          description: input.body,
         }),
       );
       return toChangeRequest(mr as unknown as MrLike);
@@ -90,15 +102,17 @@ export class GitLabPlatform implements Platform {
   }
 
   async update(id: number, input: Pick<ChangeRequestInput, "title" | "body">): Promise<ChangeRequest> {
+    checkText("MergeRequests.edit", input);
     const mr = await this.call("MergeRequests.edit", "PUT", `/merge_requests/${id}`, () =>
-      this.mrs.edit(this.project, id, { title: title(input.title), description: description(input.body) }),
+      this.mrs.edit(this.project, id, { title: input.title, description: input.body }),
     );
     return toChangeRequest(mr as unknown as MrLike);
   }
 
   async comment(id: number, body: string): Promise<void> {
+    checkLimit("gitlab", "MergeRequestNotes.create", "note", body, LIMITS.comment);
     await this.call("MergeRequestNotes.create", "POST", `/merge_requests/${id}/notes`, () =>
-      this.notes.create(this.project, id, fitBody(body, { chars: GITLAB_NOTE_LIMIT, bytes: GITLAB_NOTE_LIMIT })),
+      this.notes.create(this.project, id, body),
     );
   }
 
@@ -127,12 +141,9 @@ export class GitLabPlatform implements Platform {
   }
 }
 
-function title(t: string): string {
-  return t.length <= GITLAB_TITLE_LIMIT ? t : `${t.slice(0, GITLAB_TITLE_LIMIT - 1)}…`;
-}
-
-function description(body: string): string {
-  return fitBody(body, { chars: GITLAB_DESCRIPTION_LIMIT, bytes: GITLAB_DESCRIPTION_LIMIT });
+function checkText(call: string, input: Pick<ChangeRequestInput, "title" | "body">): void {
+  checkLimit("gitlab", call, "title", input.title, { chars: GITLAB_TITLE_LIMIT });
+  checkLimit("gitlab", call, "description", input.body, LIMITS.body);
 }
 
 function toChangeRequest(m: MrLike): ChangeRequest {

@@ -1,0 +1,179 @@
+import type {
+  BranchState,
+  ChangeRequestStep,
+  Delivered,
+  Digest,
+  DigestKind,
+  FileWrite,
+  NightlyPlan,
+  NightlySettings,
+  PlannedCommit,
+  RecordKind,
+  RecordMeta,
+} from "../model/nightly.js";
+import type { Report } from "../model/types.js";
+import { appendEntry } from "../render/nightly/changelog.js";
+import { changeRequestBody, changeRequestTitle, closeComment } from "../render/nightly/change-request.js";
+import { deliveredCommitMessage, recordCommitMessage } from "../render/nightly/commit.js";
+import { buildDigest } from "../render/nightly/digest.js";
+import { buildRecord, withDelivery } from "../render/nightly/record.js";
+import { fingerprint, NO_DRIFT, sameDrift } from "./fingerprint.js";
+
+// Everything the nightly run decides, as values: whether today's drift is news, the commit that records it,
+// the PR/MR step and the digest still owed. The worker reads the branch tip, calls this, and carries the plan
+// out; the last record's `delivery` says what an earlier run already did, so a re-run after a crash plans
+// exactly what is missing. Pure: no git, no HTTP, no clock.
+
+export function driftBranch(cluster: string): string {
+  return `netpol-drift/${cluster}`;
+}
+
+/** Where the run commits: the cluster's drift branch (PR mode) or the target branch itself. */
+export function commitBranch(settings: Pick<NightlySettings, "push" | "cluster" | "branch">): string {
+  return settings.push === "pr" ? driftBranch(settings.cluster) : settings.branch;
+}
+
+/** What today's drift is, next to the last record: news of some kind, or nothing to write. */
+export function decide(
+  last: RecordMeta | undefined,
+  report: Pick<Report, "drift">,
+  fp: string,
+): RecordKind | undefined {
+  if (!last) return fp === NO_DRIFT ? undefined : "new";
+  if (sameDrift(last, report.drift, fp)) return undefined;
+  if (fp === NO_DRIFT) return "resolved";
+  return last.kind === "resolved" ? "new" : "changed";
+}
+
+export function planNightly(report: Report, tip: BranchState, settings: NightlySettings, now: Date): NightlyPlan {
+  const fp = fingerprint(report.drift);
+  const branch = commitBranch(settings);
+  // A failed list or a broken desired file would read as "drift resolved" or as new drift: plan nothing.
+  if (!report.complete) return { fingerprint: fp, branch };
+  const last = tip.record;
+  const kind = decide(last?.meta, report, fp);
+  let current = last && { meta: last.meta, jsonPath: last.jsonPath };
+  let commit: PlannedCommit | undefined;
+  if (kind) {
+    const files = buildRecord({
+      report,
+      kind,
+      cluster: settings.cluster,
+      fingerprint: fp,
+      recordsDir: settings.recordsDir,
+      now,
+      sequence: (last?.meta.sequence ?? 0) + 1,
+      ...(last ? { previous: { meta: last.meta, report: last.report } } : {}),
+    });
+    const changelog = appendEntry(tip.changelog, {
+      cluster: settings.cluster,
+      kind,
+      report,
+      fingerprint: fp,
+      now,
+      recordPath: files.markdownPath,
+      changelogPath: settings.changelog,
+      resolvedCount: last?.report.drift.length,
+    });
+    const writes: FileWrite[] = [
+      { path: files.markdownPath, text: files.markdown },
+      { path: files.jsonPath, text: files.json },
+      { path: settings.changelog, text: changelog },
+    ];
+    commit = {
+      message: recordCommitMessage({
+        cluster: settings.cluster,
+        kind,
+        drifted: report.drift.length,
+        fingerprint: fp,
+        recordPath: files.markdownPath,
+      }),
+      files: writes,
+    };
+    current = { meta: files.meta, jsonPath: files.jsonPath };
+  }
+  const written = kind !== undefined;
+  const changeRequest = current && changeRequestStep(report, current.meta, written, settings);
+  const digestOwed = settings.digest ? digestKind(settings.notify, current?.meta, written) : undefined;
+  const prUrl = current?.meta.delivery.changeRequest?.url;
+  const digest: Digest | undefined =
+    digestOwed &&
+    buildDigest({
+      kind: digestOwed,
+      cluster: settings.cluster,
+      report,
+      fingerprint: fp,
+      ...(current ? { record: current.meta } : {}),
+      ...(prUrl ? { prUrl } : {}),
+    });
+  return {
+    ...(kind ? { kind } : {}),
+    fingerprint: fp,
+    branch,
+    ...(current ? { record: current } : {}),
+    ...(commit ? { commit } : {}),
+    ...(changeRequest ? { changeRequest } : {}),
+    ...(digest ? { digest } : {}),
+  };
+}
+
+/** Which digest this run owes, if any: news once, a missed one again, everything under `always`. */
+export function digestKind(
+  notify: NightlySettings["notify"],
+  current: RecordMeta | undefined,
+  written: boolean,
+): DigestKind | undefined {
+  if (notify === "never") return undefined;
+  const owed = current && (written || !current.delivery.slack) ? current.kind : undefined;
+  return owed ?? (notify === "always" ? "unchanged" : undefined);
+}
+
+function changeRequestStep(
+  report: Report,
+  meta: RecordMeta,
+  written: boolean,
+  settings: NightlySettings,
+): ChangeRequestStep | undefined {
+  const forge = settings.push === "pr" ? settings.changeRequest : undefined;
+  if (!forge) return undefined;
+  const where = { branch: driftBranch(settings.cluster), base: settings.branch };
+  const done = meta.delivery.changeRequest;
+  if (meta.kind === "resolved") {
+    if (!written && done?.closed) return undefined;
+    return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment) };
+  }
+  // Already opened for this record: a human may have closed it since; reopening nightly would be spam.
+  if (!written && done?.url) return undefined;
+  return {
+    op: "upsert",
+    ...where,
+    title: changeRequestTitle(settings.cluster, report.drift.length, forge.title),
+    body: changeRequestBody(report, meta, forge.body),
+  };
+}
+
+/**
+ * The follow-up commit that writes what was delivered into the record (read back from the tip as
+ * `recordText`), so the next run does not deliver it again; undefined when there is nothing to mark or the
+ * record file is gone from the branch.
+ */
+export function markDelivered(
+  plan: NightlyPlan,
+  delivered: Delivered,
+  recordText: string | undefined,
+  cluster: string,
+): PlannedCommit | undefined {
+  const cur = plan.record;
+  if (!cur || recordText === undefined || Object.keys(delivered.patch).length === 0) return undefined;
+  const next = withDelivery(recordText, cur.jsonPath, delivered.patch);
+  if (next === recordText) return undefined;
+  return {
+    message: deliveredCommitMessage({
+      cluster,
+      sequence: cur.meta.sequence,
+      fingerprint: cur.meta.fingerprint,
+      patch: delivered.patch,
+    }),
+    files: [{ path: cur.jsonPath, text: next }],
+  };
+}

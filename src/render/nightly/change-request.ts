@@ -1,0 +1,34 @@
+import type { RecordMeta, TextLimit } from "../../model/nightly.js";
+import type { Report } from "../../model/types.js";
+import { markdownCode } from "../escape.js";
+import { clip, policies, shortFingerprint, truncateMarkdown } from "../phrases.js";
+import { renderDriftMarkdown } from "./change-request-body.js";
+
+// The PR/MR title, description and closing comment. The forge declares its limits (sinks/forge/<forge>/);
+// the text is cut here, once, to fit them.
+
+/** GitHub's limit, the default when no forge says otherwise (the body test renders without a forge). */
+const DEFAULT_BODY: TextLimit = { chars: 65_536 };
+
+export function changeRequestTitle(cluster: string, drifted: number, max = 255): string {
+  return clip(`NetworkPolicy drift on ${cluster}: ${policies(drifted)}`, max);
+}
+
+/** The PR/MR description: which record it is about, then the report's Markdown, cut to the forge's limit. */
+export function changeRequestBody(
+  report: Report,
+  meta: Pick<RecordMeta, "markdown" | "fingerprint">,
+  limit: TextLimit = DEFAULT_BODY,
+): string {
+  const head = `Change record ${markdownCode(meta.markdown)} (fingerprint \`${shortFingerprint(meta.fingerprint)}\`), opened by netpol-drift.\n`;
+  return renderDriftMarkdown(report, head, {
+    limit,
+    fullReportHint: `the full report is in ${markdownCode(meta.markdown)} on this branch`,
+    moreFlowsHint: `the record's JSON on this branch lists all`,
+  });
+}
+
+export function closeComment(cluster: string, recordPath: string, limit?: TextLimit): string {
+  const text = `Drift on ${markdownCode(cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(recordPath)}. Closed.`;
+  return limit ? truncateMarkdown(text, limit, "…") : text;
+}

@@ -1,2 +1,0 @@
-export { fingerprint, NO_DRIFT, shortFingerprint } from "./fingerprint.js";
-export * from "./record.js";

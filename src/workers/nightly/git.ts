@@ -1,0 +1,60 @@
+import type { RunConfig } from "../../config/schema.js";
+import { commitBranch } from "../../core/nightly-plan.js";
+import { latestRecordFile, parseRecordJson, recordFolder } from "../../core/records.js";
+import type { BranchState, LastRecord, NightlyPlan } from "../../model/nightly.js";
+import { mergeChangelog } from "../../render/nightly/changelog-merge.js";
+import { mergeBaseMessage } from "../../render/nightly/commit.js";
+import type { PublishBase } from "../../sinks/git/publish.js";
+import type { PolicyRepo } from "../../sinks/git/repo.js";
+import type { Logger } from "../../log/logger.js";
+
+// The git side of the nightly worker: what the branch tip holds, and how to publish onto it.
+
+/** The newest change record for the cluster and the CHANGELOG, as the checked-out tip has them. */
+export async function readTip(
+  repo: PolicyRepo,
+  config: Pick<RunConfig, "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog">,
+): Promise<BranchState> {
+  // A repo upgraded from the old default keeps its history there until the first record in the new folder.
+  const record =
+    (await lastRecordIn(repo, config.recordsDir, config.cluster)) ??
+    (config.legacyRecordsDir ? await lastRecordIn(repo, config.legacyRecordsDir, config.cluster) : undefined);
+  const changelog = await repo.read(config.changelog);
+  return { ...(record ? { record } : {}), ...(changelog !== undefined ? { changelog } : {}) };
+}
+
+async function lastRecordIn(repo: PolicyRepo, recordsDir: string, cluster: string): Promise<LastRecord | undefined> {
+  const folder = recordFolder(recordsDir, cluster);
+  const latest = latestRecordFile(await repo.list(folder));
+  if (!latest) return undefined;
+  const jsonPath = `${folder}/${latest.name}`;
+  const text = await repo.read(jsonPath);
+  return text === undefined ? undefined : { ...parseRecordJson(text, jsonPath), jsonPath };
+}
+
+/**
+ * Publishing options for the run's branch. PR mode: merge the target branch into the drift branch when it
+ * moved, so the change request never goes stale with a CHANGELOG conflict. Only the CHANGELOG is settled
+ * automatically (both sides append to it); a merge alone is pushed while the change request is open, not onto
+ * the branch of a resolved drift.
+ */
+export function publishOptions(config: RunConfig, log: Logger): PublishBase<NightlyPlan | undefined> {
+  const branch = commitBranch(config);
+  return {
+    branch,
+    base: config.branch,
+    retries: config.pushRetries,
+    logger: log,
+    ...(config.push === "pr"
+      ? {
+          mergeBase: {
+            message: mergeBaseMessage({ cluster: config.cluster, base: config.branch, branch }),
+            resolve: (file: string, ours: string, theirs: string) =>
+              file === config.changelog ? mergeChangelog(ours, theirs) : undefined,
+            pushAlone: (plan: NightlyPlan | undefined) =>
+              plan?.record !== undefined && plan.record.meta.kind !== "resolved",
+          },
+        }
+      : {}),
+  };
+}
