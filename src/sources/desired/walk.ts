@@ -10,6 +10,14 @@ export interface ManifestFile {
   text: string;
 }
 
+export interface WalkOptions {
+  /**
+   * Folders never entered, as paths like `root` (absolute, or relative to the working directory): the change
+   * records are JSON/YAML that are no manifests, and wherever the configuration puts them they are not policies.
+   */
+  skip?: string[];
+}
+
 export interface WalkResult {
   files: ManifestFile[];
   problems: Problem[];
@@ -42,7 +50,7 @@ const io = limiter(64);
  * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
  * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
  */
-export async function walkDesired(root: string): Promise<WalkResult> {
+export async function walkDesired(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
   const result: WalkResult = { files: [], problems: [] };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
@@ -53,7 +61,8 @@ export async function walkDesired(root: string): Promise<WalkResult> {
     });
     return result;
   }
-  await walkDir(root, "", [await realpath(root)], result);
+  const skip = new Set((opts.skip ?? []).map((p) => path.resolve(p)));
+  await walkDir(root, "", [await realpath(root)], result, skip);
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
 }
@@ -62,7 +71,13 @@ export async function walkDesired(root: string): Promise<WalkResult> {
  * `ancestors`: real paths of the folders being read, outermost first. Only a folder that contains itself is
  * a loop; the same folder linked into two namespace folders (a shared default-deny) is read under each.
  */
-async function walkDir(root: string, relDir: string, ancestors: string[], out: WalkResult): Promise<void> {
+async function walkDir(
+  root: string,
+  relDir: string,
+  ancestors: string[],
+  out: WalkResult,
+  skip: Set<string>,
+): Promise<void> {
   const dir = path.join(root, relDir);
   let names: string[];
   try {
@@ -82,7 +97,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
       .filter((n) => !n.startsWith("."))
       .map(async (name) => {
         const part: WalkResult = { files: [], problems: [] };
-        await walkEntry(root, relDir, name, ancestors, part);
+        await walkEntry(root, relDir, name, ancestors, part, skip);
         return part;
       }),
   );
@@ -98,6 +113,7 @@ async function walkEntry(
   name: string,
   ancestors: string[],
   out: WalkResult,
+  skip: Set<string>,
 ): Promise<void> {
   const rel = relDir ? `${relDir}/${name}` : name;
   const full = path.join(root, rel);
@@ -127,11 +143,12 @@ async function walkEntry(
   }
   if (target.isDirectory()) {
     const real = await realpath(full);
+    if (skip.has(path.resolve(full)) || skip.has(real)) return;
     if (ancestors.includes(real)) {
       out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
       return;
     }
-    await walkDir(root, rel, [...ancestors, real], out);
+    await walkDir(root, rel, [...ancestors, real], out, skip);
   } else if (target.isFile() && YAML_FILE.test(name)) {
     await readManifest(full, rel, target.size, out);
   }
