@@ -26,7 +26,7 @@ const hostile = [
   `$(touch ${pwned})`,
   `"; touch ${pwned}; "`,
   "`id`",
-  "${HOME}",
+  "$" + "{HOME}", // a parameter expansion, spelt so the linter does not take it for a template
   "back\\slash",
   "-n",
   "*",
