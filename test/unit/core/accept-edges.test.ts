@@ -1,0 +1,230 @@
+import { describe, expect, it } from "vitest";
+import { type AcceptItem, acceptDrift } from "../../../src/core/accept.js";
+import { revertSteps } from "../../../src/core/revert.js";
+import { defaultNormalizeOptions } from "../../../src/model/types.js";
+import { normalizeLive } from "../../../src/normalize/live.js";
+import { YAML_OPTIONS } from "../../../src/sources/desired/parse.js";
+import { serverPolicy } from "../../fixtures/server-shaped.js";
+import { accept, detect, roundTrip } from "./accept-world.js";
+
+const normalize = defaultNormalizeOptions();
+const unmanaged = (namespace: string, name: string): AcceptItem => ({
+  state: "unmanaged",
+  live: normalizeLive(
+    [serverPolicy(namespace, name, { podSelector: {}, policyTypes: ["Ingress"] })],
+    normalize,
+  )[0] as never,
+});
+const run = (items: AcceptItem[], paths: string[] = [], reserved?: string[]) =>
+  acceptDrift({ files: new Map(), paths, items, reserved }, { normalize, yaml: YAML_OPTIONS() });
+
+const web = (extra = "") => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  labels:
+    app: web
+    app.kubernetes.io/managed-by: Helm${extra}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+`;
+
+describe("accept: names from the cluster are untrusted", () => {
+  it.each([
+    ["../etc", "passwd"],
+    ["shop", "../../etc/passwd"],
+    ["a/b", "web"],
+    ["shop", "web/../../x"],
+    ["shop", ".hidden"],
+    ["Shop", "web"],
+    ["shop", "web..x"],
+    ["shop", ""],
+    ["x".repeat(64), "web"],
+  ])("refuses namespace %j name %j, writing nothing", (ns, name) => {
+    const result = run([unmanaged(ns, name)]);
+    expect(result.edits).toEqual([]);
+    expect(result.refused).toEqual([{ state: "unmanaged", namespace: ns, name, reason: "bad-name" }]);
+  });
+
+  it("takes a dotted name (a DNS-1123 subdomain) as a file name", () => {
+    expect(run([unmanaged("shop", "web.v2")]).edits.map((e) => e.path)).toEqual(["shop/web.v2.yaml"]);
+  });
+
+  it("never writes into the records folder, nor under a namespace folder that is a file", () => {
+    expect(run([unmanaged("change-records", "x")], [], ["change-records/"]).refused[0]?.reason).toBe("reserved-folder");
+    expect(run([unmanaged("ops", "x")], [], ["ops/records"]).edits.map((e) => e.path)).toEqual(["ops/x.yaml"]);
+    expect(run([unmanaged("shop", "x")], ["shop"]).refused[0]?.reason).toBe("folder-is-a-file");
+  });
+});
+
+describe("accept: what it will not edit", () => {
+  it("refuses a policy that uses anchors or aliases, and writes nothing for it", async () => {
+    const anchored = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector: &sel {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{podSelector: *sel}]
+`;
+    const live = [
+      serverPolicy("shop", "web", {
+        podSelector: { matchLabels: { app: "api" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: "web" } } }] }],
+      }),
+    ];
+    const world = await detect({ "shop/web.yaml": anchored }, live);
+    expect(world.drift.map((d) => d.state)).toEqual(["modified"]);
+    expect(accept(world)).toEqual({
+      edits: [],
+      refused: [
+        { state: "modified", namespace: "shop", name: "web", file: "shop/web.yaml", reason: "yaml-references" },
+      ],
+    });
+  });
+
+  it("refuses when the file is not the one the loader read (gone, changed, or broken)", async () => {
+    const live = [serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress", "Egress"] })];
+    const world = await detect({ "shop/web.yaml": web() }, live);
+    const attempt = (text: string | undefined) =>
+      acceptDrift(
+        { files: new Map(text === undefined ? [] : [["shop/web.yaml", text]]), paths: [], items: world.items },
+        { normalize, yaml: YAML_OPTIONS() },
+      ).refused.map((r) => r.reason);
+    expect(attempt(undefined)).toEqual(["not-found"]);
+    expect(attempt(web().replace("name: web", "name: other"))).toEqual(["not-found"]);
+    expect(attempt(`${web()}  bad: [\n`)).toEqual(["unparsable"]);
+    expect(attempt(web())).toEqual([]);
+  });
+});
+
+describe("accept: what is compared is what is edited", () => {
+  it("keeps labels that are not compared (tool-managed), and edits only compared annotations", async () => {
+    const opts = { ...normalize, compareAnnotations: ["owner"] };
+    const live = [
+      serverPolicy(
+        "shop",
+        "web",
+        { podSelector: {}, policyTypes: ["Ingress"] },
+        {
+          labels: { app: "web", "app.kubernetes.io/managed-by": "Argo" },
+          annotations: { owner: "team-b", "not/compared": "x" },
+        },
+      ),
+    ];
+    const { result, edited, after } = await roundTrip(
+      { "shop/web.yaml": web("\n  annotations:\n    owner: team-a\n    note: keep") },
+      live,
+      opts,
+    );
+    expect(result.refused).toEqual([]);
+    const text = edited["shop/web.yaml"] as string;
+    expect(text).toContain("    app.kubernetes.io/managed-by: Helm\n");
+    expect(text).toContain("    owner: team-b\n    note: keep\n");
+    expect(text).not.toContain("not/compared");
+    expect(after.drift).toEqual([]);
+  });
+
+  it("edits matchExpressions and ipBlock excepts as sets, keeping the items that still hold", async () => {
+    const file = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector:
+    matchExpressions:
+      - {key: tier, operator: In, values: [front, edge]}  # both tiers
+      - {key: legacy, operator: DoesNotExist}
+  policyTypes: [Egress]
+  egress:
+    - to:
+        - ipBlock:
+            cidr: 0.0.0.0/0
+            except: [10.0.0.0/8, 192.168.0.0/16]
+`;
+    const live = [
+      serverPolicy("shop", "web", {
+        podSelector: {
+          matchExpressions: [
+            { key: "tier", operator: "In", values: ["edge", "front"] },
+            { key: "canary", operator: "Exists" },
+          ],
+        },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12"] } }] }],
+      }),
+    ];
+    const { result, edited, after } = await roundTrip({ "shop/web.yaml": file }, live);
+    expect(result.refused).toEqual([]);
+    const text = edited["shop/web.yaml"] as string;
+    expect(text).toContain("      - {key: tier, operator: In, values: [front, edge]}  # both tiers\n");
+    expect(text).not.toContain("legacy");
+    expect(text).toContain("canary");
+    expect(text).toContain("except: [10.0.0.0/8, 172.16.0.0/12]");
+    expect(after.drift).toEqual([]);
+  });
+
+  it("reads a file as kubectl does (YAML 1.1): an unquoted `on` label is a boolean there, so it is no match", async () => {
+    // `enabled: on` is refused by the loader (a label must be a string): the file is broken, nothing is accepted.
+    const world = await detect({ "shop/web.yaml": web("\n    enabled: on") }, [
+      serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"] }),
+    ]);
+    expect(world.problems.length).toBeGreaterThan(0);
+    expect(world.items).toEqual([]);
+  });
+});
+
+describe("revert steps", () => {
+  it("applies a one-policy file as the file, another document on stdin, with the patch apply cannot do", async () => {
+    const two = `${web()}---\n${web().replace("name: web", "name: api")}`;
+    const live = [
+      serverPolicy(
+        "shop",
+        "web",
+        { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] },
+        { labels: { app: "web", extra: "x" } },
+      ),
+      serverPolicy("shop", "api", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, { labels: { app: "web" } }),
+    ];
+    const single = await detect({ "shop/web.yaml": web() }, live.slice(0, 1));
+    expect(
+      revertSteps(
+        { items: single.items, files: new Map(Object.entries(single.files)), desiredDir: "ops/policies/" },
+        YAML_OPTIONS(),
+      ),
+    ).toEqual([
+      {
+        state: "modified",
+        namespace: "shop",
+        name: "web",
+        file: "ops/policies/shop/web.yaml",
+        patch: { metadata: { labels: { extra: null } }, spec: { egress: null, policyTypes: ["Ingress"] } },
+      },
+    ]);
+    const multi = await detect({ "shop/both.yaml": two }, live);
+    const steps = revertSteps(
+      { items: multi.items, files: new Map(Object.entries(multi.files)), desiredDir: "" },
+      YAML_OPTIONS(),
+    );
+    expect(steps.map((s) => [s.name, s.file, s.document?.includes(`name: ${s.name}\n`)])).toEqual([
+      ["api", undefined, true],
+      ["web", undefined, true],
+    ]);
+    expect(steps[0]?.document).toBe(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+  labels:
+    app: web
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+`);
+  });
+});
