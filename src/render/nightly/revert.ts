@@ -1,4 +1,4 @@
-import { markdownCode, markdownFence, visible } from "../escape.js";
+import { markdownCode, markdownFence, markdownText, visible } from "../escape.js";
 
 // Revert = one command per policy, for the PR/MR body and the change record: what puts the cluster back to git.
 //
@@ -52,17 +52,67 @@ export function revertCommands(steps: readonly RevertStep[]): string[] {
   return out;
 }
 
-/** The PR/MR body's revert section: the commands in one fenced block, and what they do. */
-export function revertMarkdown(steps: readonly RevertStep[]): string {
+/**
+ * The PR/MR body's revert section: what the commands do, then the commands in one fenced block inside
+ * `<details>` (they can be long). Over `maxChars` the block keeps the first commands that fit and says how many
+ * more there are and where they all are (`moreHint`, e.g. the change record).
+ */
+export function revertMarkdown(
+  steps: readonly RevertStep[],
+  opts: { maxChars?: number; moreHint?: string } = {},
+): string {
   if (steps.length === 0) return "";
+  const commands = revertCommands(steps);
+  const budget = opts.maxChars ?? Number.POSITIVE_INFINITY;
+  const kept: string[] = [];
+  let used = 0;
+  for (const c of commands) {
+    if (used + c.length + 1 > budget && kept.length > 0) break;
+    kept.push(c);
+    used += c.length + 1;
+  }
+  const rest = commands.length - kept.length;
   const lines = [
     "### Revert instead: put the cluster back to git",
     "",
     `Run these against the cluster (server-side apply as field manager ${markdownCode(REVERT_FIELD_MANAGER)}, taking the drifted fields back from whoever changed them); the next run then reports the drift resolved, and this PR can be closed.`,
     "",
-    markdownFence(revertCommands(steps).join("\n"), "sh"),
+    `<details><summary>Commands (${commands.length})</summary>`,
+    "",
+    markdownFence(kept.join("\n"), "sh"),
+    "",
+    ...(rest > 0 ? [`_…${rest} more not shown${opts.moreHint ? `: ${opts.moreHint}` : ""}._`, ""] : []),
+    "</details>",
   ];
   return lines.join("\n");
+}
+
+/** One policy accept could not write into the desired folder, as core/accept reports it. */
+export interface AcceptRefused {
+  namespace: string;
+  name: string;
+  file?: string;
+  reason: string;
+}
+
+const REFUSAL_TEXT: Record<string, string> = {
+  "not-found": "its file no longer holds it as the run read it",
+  unparsable: "its file does not parse",
+  "yaml-references": "it uses YAML anchors, aliases or merge keys, which one edit cannot change alone",
+  "bad-name": "its name or namespace is not a valid Kubernetes name, so it cannot become a file name",
+  "folder-is-a-file": "its namespace folder's name is taken by a file",
+  "reserved-folder": "its namespace folder is the change records folder",
+  "no-equivalent-edit": "no edit that reads back as the live policy was found",
+};
+
+/** The PR/MR body's note on the drift that merging does not accept: those stay drifting until edited by hand. */
+export function acceptRefusedMarkdown(refused: readonly AcceptRefused[]): string {
+  if (refused.length === 0) return "";
+  const items = refused.map((r) => {
+    const where = r.file ? ` in ${markdownCode(r.file)}` : "";
+    return `- ${markdownCode(`${r.namespace}/${r.name}`)}${where}: ${REFUSAL_TEXT[r.reason] ?? markdownText(r.reason)}`;
+  });
+  return ["Merging does not accept the drift of these; edit them by hand to accept it:", "", ...items].join("\n");
 }
 
 /**

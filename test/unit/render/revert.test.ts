@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  acceptRefusedMarkdown,
   REVERT_FIELD_MANAGER,
   revertCommands,
   revertMarkdown,
@@ -108,8 +109,35 @@ describe("revert: the commands", () => {
     expect(md).toContain("`netpol-drift-revert`");
     const fence = /^(`{3,})sh$/m.exec(md)?.[1] as string;
     expect(fence.length).toBeGreaterThan(3);
-    expect(md.trimEnd().endsWith(fence)).toBe(true);
+    expect(md.endsWith(`\n${fence}\n\n</details>`)).toBe(true);
     expect(md).toContain("-f 'a/```/b.yaml'");
     expect(revertMarkdown([])).toBe("");
+  });
+});
+
+describe("revert: the Markdown section and the accept refusals", () => {
+  it("keeps the commands that fit the budget and says how many more there are and where", () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      state: "unmanaged" as const,
+      namespace: "ns",
+      name: `p-${i}`,
+    }));
+    const md = revertMarkdown(many, { maxChars: 200, moreHint: "the change record lists all" });
+    const shown = md.match(/^kubectl delete/gm)?.length ?? 0;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(50);
+    expect(md).toContain(`_…${50 - shown} more not shown: the change record lists all._`);
+    expect(md).toContain("<details><summary>Commands (50)</summary>");
+    expect(revertMarkdown(many)).not.toContain("more not shown");
+  });
+
+  it("names what merging does not accept, each name as code", () => {
+    const md = acceptRefusedMarkdown([
+      { namespace: "shop", name: "web", file: "shop/*web*.yaml", reason: "yaml-references" },
+      { namespace: "x", name: "[y](http://evil)", reason: "bad-name" },
+    ]);
+    expect(md).toContain("- `shop/web` in `shop/*web*.yaml`: it uses YAML anchors");
+    expect(md).toContain("- `x/[y](http://evil)`: its name or namespace is not a valid Kubernetes name");
+    expect(acceptRefusedMarkdown([])).toBe("");
   });
 });
