@@ -37,6 +37,11 @@ export interface AcceptInput {
   paths: Iterable<string>;
   /** Folders under the desired root nothing is written into (the records folder, when it sits there). */
   reserved?: string[];
+  /**
+   * Files the loader reached through a symbolic link (a default-deny shared by several namespace folders):
+   * never edited, since writing one would change the policy of every folder that links it.
+   */
+  linked?: Iterable<string>;
   items: AcceptItem[];
 }
 
@@ -58,7 +63,8 @@ export type RefusalReason =
   | "bad-name"
   | "folder-is-a-file"
   | "reserved-folder"
-  | "no-equivalent-edit";
+  | "no-equivalent-edit"
+  | "linked-file";
 
 export interface AcceptRefusal {
   state: AcceptItem["state"];
@@ -95,11 +101,12 @@ export function acceptItemsOf(
 export function acceptDrift(input: AcceptInput, opts: AcceptOptions): AcceptResult {
   const result: AcceptResult = { edits: [], refused: [] };
   const byFile = new Map<string, (AcceptItem & { state: "modified" | "missing" })[]>();
+  const linked = new Set(input.linked ?? []);
   for (const item of input.items) {
     if (item.state === "unmanaged") continue;
     const file = item.desired.origin.file;
-    if (!file) {
-      result.refused.push(refusal(item, "not-found"));
+    if (!file || linked.has(file)) {
+      result.refused.push(refusal(item, file ? "linked-file" : "not-found"));
       continue;
     }
     byFile.set(file, [...(byFile.get(file) ?? []), item]);
@@ -196,7 +203,9 @@ function tryEdit(
   const after = kept.map((d) => d.toString(style)).join("");
   let out = carryLineChanges(text, before, after);
   if (!sameValues(out, after, opts)) out = after; // the line merge could not place an edit: the tree's text
-  for (const item of items) if (!readsBack(out, item, opts)) refused.push(refusal(item, "no-equivalent-edit", file));
+  const reread = readValues(out, opts);
+  for (const item of items)
+    if (!reread || !readsBack(reread, item, opts)) refused.push(refusal(item, "no-equivalent-edit", file));
   return { text: out, refused };
 }
 
@@ -247,24 +256,20 @@ function usesReferences(doc: Document, path: (string | number)[]): boolean {
 }
 
 function sameValues(a: string, b: string, opts: AcceptOptions): boolean {
-  const values = (t: string) => {
-    const docs = parseAllDocuments(t, opts.yaml);
-    if (!Array.isArray(docs) || docs.some((d) => d.errors[0])) return undefined;
-    return JSON.stringify(docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown));
-  };
-  const x = values(a);
-  return x !== undefined && x === values(b);
+  const x = readValues(a, opts);
+  return x !== undefined && JSON.stringify(x) === JSON.stringify(readValues(b, opts));
 }
 
-/** The edited file read as the loader reads it: the modified policy equals the live one, a missing one is gone. */
-function readsBack(text: string | null, item: FileItem, opts: AcceptOptions): boolean {
-  if (text === null) return item.state === "missing";
+/** Each document's value as the loader reads it; undefined when the text does not parse. */
+function readValues(text: string, opts: AcceptOptions): unknown[] | undefined {
   const docs = parseAllDocuments(text, opts.yaml);
-  if (!Array.isArray(docs) || docs.some((d) => d.errors[0])) return false;
-  const found = locate(
-    docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown),
-    item.desired,
-  );
+  if (!Array.isArray(docs) || docs.some((d) => d.errors[0])) return undefined;
+  return docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+}
+
+/** The edited file read back: the modified policy equals the live one, a missing one is gone. */
+function readsBack(values: unknown[], item: FileItem, opts: AcceptOptions): boolean {
+  const found = locate(values, item.desired);
   if (item.state === "missing") return found === undefined;
   if (!found) return false;
   const reread = normalizePolicy(found.value, item.live.namespace, {}, opts.normalize);

@@ -54,12 +54,13 @@ export function revertCommands(steps: readonly RevertStep[]): string[] {
 
 /**
  * The PR/MR body's revert section: what the commands do, then the commands in one fenced block inside
- * `<details>` (they can be long). Over `maxChars` the block keeps the first commands that fit and says how many
+ * `<details>` (they can be long). `-f` paths are from the repository root of `base`, the branch whose files
+ * are git's state (the PR's own branch holds the accepted live state). Over `maxChars` the block keeps the first commands that fit and says how many
  * more there are and where they all are (`moreHint`, e.g. the change record).
  */
 export function revertMarkdown(
   steps: readonly RevertStep[],
-  opts: { maxChars?: number; moreHint?: string } = {},
+  opts: { maxChars?: number; moreHint?: string; base?: string } = {},
 ): string {
   if (steps.length === 0) return "";
   const commands = revertCommands(steps);
@@ -75,7 +76,7 @@ export function revertMarkdown(
   const lines = [
     "### Revert instead: put the cluster back to git",
     "",
-    `Run these against the cluster (server-side apply as field manager ${markdownCode(REVERT_FIELD_MANAGER)}, taking the drifted fields back from whoever changed them); the next run then reports the drift resolved, and this PR can be closed.`,
+    `Run these against the cluster${opts.base ? `, from the root of a checkout of ${markdownCode(opts.base)} (this branch holds the live state, not git's)` : ""}: server-side apply as field manager ${markdownCode(REVERT_FIELD_MANAGER)}, taking the drifted fields back from whoever changed them. The next run then reports the drift resolved, and this PR can be closed.`,
     "",
     `<details><summary>Commands (${commands.length})</summary>`,
     "",
@@ -103,6 +104,7 @@ const REFUSAL_TEXT: Record<string, string> = {
   "folder-is-a-file": "its namespace folder's name is taken by a file",
   "reserved-folder": "its namespace folder is the change records folder",
   "no-equivalent-edit": "no edit that reads back as the live policy was found",
+  "linked-file": "its file is a symbolic link shared with other folders, and editing it would change them too",
 };
 
 /** The PR/MR body's note on the drift that merging does not accept: those stay drifting until edited by hand. */

@@ -87,6 +87,19 @@ spec:
     });
   });
 
+  it("never edits a file reached through a symbolic link (shared by several folders)", async () => {
+    const live = [serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress", "Egress"] })];
+    const world = await detect({ "shop/web.yaml": web() }, live);
+    const result = acceptDrift(
+      { files: new Map(Object.entries(world.files)), paths: [], items: world.items, linked: ["shop/web.yaml"] },
+      { normalize, yaml: YAML_OPTIONS() },
+    );
+    expect(result).toEqual({
+      edits: [],
+      refused: [{ state: "modified", namespace: "shop", name: "web", file: "shop/web.yaml", reason: "linked-file" }],
+    });
+  });
+
   it("refuses when the file is not the one the loader read (gone, changed, or broken)", async () => {
     const live = [serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress", "Egress"] })];
     const world = await detect({ "shop/web.yaml": web() }, live);

@@ -107,6 +107,9 @@ describe("revert: the commands", () => {
   it("is a fenced block in Markdown that backticks in a path cannot close", () => {
     const md = revertMarkdown([{ state: "missing", namespace: "ns", name: "p", file: "a/```/b.yaml" }]);
     expect(md).toContain("`netpol-drift-revert`");
+    expect(revertMarkdown([{ state: "unmanaged", namespace: "ns", name: "p" }], { base: "main" })).toContain(
+      "from the root of a checkout of `main` (this branch holds the live state, not git's)",
+    );
     const fence = /^(`{3,})sh$/m.exec(md)?.[1] as string;
     expect(fence.length).toBeGreaterThan(3);
     expect(md.endsWith(`\n${fence}\n\n</details>`)).toBe(true);
