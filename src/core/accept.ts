@@ -201,9 +201,15 @@ function tryEdit(
   const kept = edit.filter((_, i) => !dropDoc.has(i));
   if (kept.every((d) => d.contents === null || d.contents === undefined)) return { text: null, refused: [] };
   const after = kept.map((d) => d.toString(style)).join("");
-  let out = carryLineChanges(text, before, after);
-  if (!sameValues(out, after, opts)) out = after; // the line merge could not place an edit: the tree's text
-  const reread = readValues(out, opts);
+  // A file already spelt as the tree writes it takes the tree's text; another gets the changed lines only,
+  // unless the line merge could not place them (then the tree's text, which is right if less like the file).
+  let out = after;
+  let reread = readValues(after, opts);
+  if (before !== text) {
+    const merged = carryLineChanges(text, before, after);
+    const values = readValues(merged, opts);
+    if (values && JSON.stringify(values) === JSON.stringify(reread)) [out, reread] = [merged, values];
+  }
   for (const item of items)
     if (!reread || !readsBack(reread, item, opts)) refused.push(refusal(item, "no-equivalent-edit", file));
   return { text: out, refused };
@@ -253,11 +259,6 @@ function usesReferences(doc: Document, path: (string | number)[]): boolean {
     },
   });
   return found;
-}
-
-function sameValues(a: string, b: string, opts: AcceptOptions): boolean {
-  const x = readValues(a, opts);
-  return x !== undefined && JSON.stringify(x) === JSON.stringify(readValues(b, opts));
 }
 
 /** Each document's value as the loader reads it; undefined when the text does not parse. */
