@@ -238,6 +238,7 @@ function editStringMap(
   }
   for (const k of gone) ctx.doc.deleteIn([...path, k]);
   const map = ctx.doc.getIn(path, true);
+  if (isMap(map)) blockIfEmpty(map);
   for (const [k, v] of Object.entries(want)) {
     if (have[k] !== undefined && have[k] !== null && labelValue(have[k]) === v) continue;
     if (isMap(map) && !map.has(k)) map.items.push(ctx.doc.createPair(key(k), node(ctx, v)) as never);
@@ -270,17 +271,24 @@ function set(ctx: EditContext, path: Path, value: unknown): void {
   const last = path[path.length - 1] as string | number;
   const parent = parentPath.length === 0 ? ctx.doc.contents : ctx.doc.getIn(parentPath, true);
   if (isMap(parent) && typeof last === "string" && !parent.has(last)) {
+    blockIfEmpty(parent);
     parent.items.push(ctx.doc.createPair(key(last), node(ctx, value)) as never);
     return;
   }
   const old = ctx.doc.getIn(path, true);
   const fresh = node(ctx, value);
-  // A collection replaced by one of its kind keeps its flow or block style and its comment.
+  // A collection replaced by one of its kind keeps its flow or block style (an empty `{}` or `[]` says nothing
+  // of the style: block) and its comment.
   if ((isMap(old) && isMap(fresh)) || (isSeq(old) && isSeq(fresh))) {
-    (fresh as YAMLMap).flow = old.flow;
+    (fresh as YAMLMap).flow = old.flow && old.items.length > 0;
     fresh.comment = old.comment;
   }
   ctx.doc.setIn(path, fresh);
+}
+
+/** An empty flow map (`podSelector: {}`) that is given content is written as a block, as people write it. */
+function blockIfEmpty(map: YAMLMap): void {
+  if (map.flow && map.items.length === 0) map.flow = false;
 }
 
 /** A scalar's value changed in place, so its comment and its quoting stay. */

@@ -191,6 +191,51 @@ spec:
   });
 });
 
+describe("accept: empty collections given content", () => {
+  it("writes `{}` and `[]` that gain content as blocks, and the next run is in sync", async () => {
+    const file = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  labels: {}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: []
+`;
+    const live = [
+      serverPolicy(
+        "shop",
+        "web",
+        {
+          podSelector: { matchLabels: { app: "web" } },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [{ podSelector: {} }] }],
+        },
+        { labels: { app: "web" } },
+      ),
+    ];
+    const { result, edited, after } = await roundTrip({ "shop/web.yaml": file }, live);
+    expect(result.refused).toEqual([]);
+    expect(edited["shop/web.yaml"]).toBe(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  labels:
+    app: web
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - podSelector: {}
+`);
+    expect(after.drift).toEqual([]);
+  });
+});
+
 describe("revert steps", () => {
   it("applies a one-policy file as the file, another document on stdin, with the patch apply cannot do", async () => {
     const two = `${web()}---\n${web().replace("name: web", "name: api")}`;
