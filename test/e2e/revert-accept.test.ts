@@ -30,42 +30,36 @@ describe("revert and accept close the loop", () => {
     const copy = await prefixedCopy(path.join(ROOT, "desired"), prefix);
     await applyFolders(k, copy.root, copy.namespaces);
     const ns = (n: string) => `${prefix}-${n}`;
-    await k([
-      "patch",
-      "networkpolicy",
-      "api-to-postgres",
-      "-n",
-      ns("stratmaster"),
-      "--type=json",
-      "--field-manager",
-      "e2e-port",
-      "-p",
-      JSON.stringify([{ op: "replace", path: "/spec/egress/0/ports/0/port", value: 5433 }]),
-    ]);
-    await k([
-      "patch",
-      "networkpolicy",
-      "default-deny",
-      "-n",
-      ns("tenant-globex"),
-      "--type=merge",
-      "--field-manager",
-      "e2e-allow-all",
-      "-p",
-      JSON.stringify({ spec: { ingress: [{}] } }),
-    ]);
-    await k([
-      "label",
-      "networkpolicy",
-      "default-deny",
-      "-n",
-      ns("retrieval"),
-      "hand=on",
-      "component=hand-edited",
-      "--overwrite",
-      "--field-manager",
-      "e2e-labeler",
-    ]);
+    // Each change by its own field manager: [policy, namespace, manager, patch type, patch].
+    const patches: [string, string, string, string, unknown][] = [
+      [
+        "api-to-postgres",
+        "stratmaster",
+        "e2e-port",
+        "json",
+        [{ op: "replace", path: "/spec/egress/0/ports/0/port", value: 5433 }],
+      ],
+      ["default-deny", "tenant-globex", "e2e-allow-all", "merge", { spec: { ingress: [{}] } }],
+      [
+        "default-deny",
+        "retrieval",
+        "e2e-labeler",
+        "merge",
+        { metadata: { labels: { hand: "on", component: "hand-edited" } } },
+      ],
+    ];
+    for (const [name, n, manager, type, patch] of patches)
+      await k([
+        "patch",
+        "networkpolicy",
+        name,
+        "-n",
+        ns(n),
+        `--type=${type}`,
+        `--field-manager=${manager}`,
+        "-p",
+        JSON.stringify(patch),
+      ]);
     await k(["delete", "networkpolicy", "api-to-temporal", "-n", ns("temporal")]);
     await k(
       ["create", "--field-manager", "e2e-creator", "-f", "-"],

@@ -5,7 +5,7 @@ import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { normalizeLive } from "../../../src/normalize/live.js";
 import { YAML_OPTIONS } from "../../../src/sources/desired/parse.js";
 import { serverPolicy } from "../../fixtures/server-shaped.js";
-import { accept, detect, roundTrip } from "./accept-world.js";
+import { accept, detect, ingressSpec, policyText, roundTrip } from "./accept-world.js";
 
 const normalize = defaultNormalizeOptions();
 const unmanaged = (namespace: string, name: string): AcceptItem => ({
@@ -18,17 +18,17 @@ const unmanaged = (namespace: string, name: string): AcceptItem => ({
 const run = (items: AcceptItem[], paths: string[] = [], reserved?: string[]) =>
   acceptDrift({ files: new Map(), paths, items, reserved }, { normalize, yaml: YAML_OPTIONS() });
 
-const web = (extra = "") => `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web
-  labels:
+const web = (extra = "") =>
+  policyText(
+    "web",
+    `  labels:
     app: web
     app.kubernetes.io/managed-by: Helm${extra}
 spec:
   podSelector: {}
   policyTypes: [Ingress]
-`;
+`,
+  );
 
 describe("accept: names from the cluster are untrusted", () => {
   it.each([
@@ -60,16 +60,15 @@ describe("accept: names from the cluster are untrusted", () => {
 
 describe("accept: what it will not edit", () => {
   it("refuses a policy that uses anchors or aliases, and writes nothing for it", async () => {
-    const anchored = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web
-spec:
+    const anchored = policyText(
+      "web",
+      `spec:
   podSelector: &sel {matchLabels: {app: web}}
   policyTypes: [Ingress]
   ingress:
     - from: [{podSelector: *sel}]
-`;
+`,
+    );
     const live = [
       serverPolicy("shop", "web", {
         podSelector: { matchLabels: { app: "api" } },
@@ -143,11 +142,9 @@ describe("accept: what is compared is what is edited", () => {
   });
 
   it("edits matchExpressions and ipBlock excepts as sets, keeping the items that still hold", async () => {
-    const file = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web
-spec:
+    const file = policyText(
+      "web",
+      `spec:
   podSelector:
     matchExpressions:
       - {key: tier, operator: In, values: [front, edge]}  # both tiers
@@ -158,7 +155,8 @@ spec:
         - ipBlock:
             cidr: 0.0.0.0/0
             except: [10.0.0.0/8, 192.168.0.0/16]
-`;
+`,
+    );
     const live = [
       serverPolicy("shop", "web", {
         podSelector: {
@@ -193,35 +191,22 @@ spec:
 
 describe("accept: empty collections given content", () => {
   it("writes `{}` and `[]` that gain content as blocks, and the next run is in sync", async () => {
-    const file = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web
-  labels: {}
+    const file = policyText(
+      "web",
+      `  labels: {}
 spec:
   podSelector: {}
   policyTypes: [Ingress]
   ingress: []
-`;
-    const live = [
-      serverPolicy(
-        "shop",
-        "web",
-        {
-          podSelector: { matchLabels: { app: "web" } },
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [{ podSelector: {} }] }],
-        },
-        { labels: { app: "web" } },
-      ),
-    ];
+`,
+    );
+    const live = [serverPolicy("shop", "web", ingressSpec("web", [{ podSelector: {} }]), { labels: { app: "web" } })];
     const { result, edited, after } = await roundTrip({ "shop/web.yaml": file }, live);
     expect(result.refused).toEqual([]);
-    expect(edited["shop/web.yaml"]).toBe(`apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: web
-  labels:
+    expect(edited["shop/web.yaml"]).toBe(
+      policyText(
+        "web",
+        `  labels:
     app: web
 spec:
   podSelector:
@@ -231,7 +216,9 @@ spec:
   ingress:
     - from:
         - podSelector: {}
-`);
+`,
+      ),
+    );
     expect(after.drift).toEqual([]);
   });
 });
@@ -272,17 +259,18 @@ describe("revert steps", () => {
       ["api", undefined, true],
       ["web", undefined, true],
     ]);
-    expect(steps[0]?.document).toBe(`apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: api
-  namespace: shop
+    expect(steps[0]?.document).toBe(
+      policyText(
+        "api",
+        `  namespace: shop
   labels:
     app: web
 spec:
   podSelector: {}
   policyTypes:
     - Ingress
-`);
+`,
+      ),
+    );
   });
 });

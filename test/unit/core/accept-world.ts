@@ -89,3 +89,17 @@ export function changedLines(a: string, b: string): { from: string[]; to: string
   const y = b.split("\n");
   return { from: x.filter((l) => !y.includes(l)), to: y.filter((l) => !x.includes(l)) };
 }
+
+/** A v1 NetworkPolicy's text: the header, then `rest` (the lines after `name:`, as the test writes them). */
+export function policyText(name: string, rest: string): string {
+  return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n${rest}`;
+}
+
+/** A stored spec selecting `app=<app>` with one ingress rule (from these peers, on these ports). */
+export function ingressSpec(app: string, from: Raw[], ports?: Raw[]): Raw {
+  return {
+    podSelector: { matchLabels: { app } },
+    policyTypes: ["Ingress"],
+    ingress: [ports ? { from, ports } : { from }],
+  };
+}

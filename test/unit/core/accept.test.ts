@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serverPolicy } from "../../fixtures/server-shaped.js";
-import { accept, applied, changedLines, detect, roundTrip, seed } from "./accept-world.js";
+import { accept, applied, changedLines, detect, ingressSpec, policyText, roundTrip, seed } from "./accept-world.js";
 
 const postgres = `# API -> Postgres (database namespace). The database side is database/api-to-postgres.yaml.
 apiVersion: networking.k8s.io/v1
@@ -68,13 +68,11 @@ describe("accept: a modified policy is edited in place", () => {
     const { result, edited, after } = await roundTrip(files, live);
     expect(result.refused).toEqual([]);
     const text = edited["stratmaster/api-to-postgres.yaml"] as string;
-    expect(text).toContain('    enabled: "on"\n');
-    expect(text).toContain('    port: "8080"\n');
-    expect(text).toContain('    empty: ""\n');
-    expect(text).toContain('    octal: "0o17"\n');
-    expect(text).toContain('    "yes": "y"\n');
+    const lines = text.split("\n");
+    for (const quoted of ['enabled: "on"', 'port: "8080"', 'empty: ""', 'octal: "0o17"', '"yes": "y"'])
+      expect(lines, quoted).toContain(`    ${quoted}`);
+    expect(lines).toContain("    app: stratmaster  # the product");
     expect(text).not.toContain("component: api");
-    expect(text).toContain("    app: stratmaster  # the product\n");
     expect(after.drift).toEqual([]);
   });
 
@@ -177,19 +175,14 @@ spec:
       serverPolicy(
         "shop",
         "web",
-        {
-          podSelector: { matchLabels: { app: "web" } },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [{ podSelector: {} }],
-              ports: [
-                { protocol: "TCP", port: 80 },
-                { protocol: "TCP", port: 443 },
-              ],
-            },
+        ingressSpec(
+          "web",
+          [{ podSelector: {} }],
+          [
+            { protocol: "TCP", port: 80 },
+            { protocol: "TCP", port: 443 },
           ],
-        },
+        ),
         { labels: { app: "web", tier: "front" } },
       ),
     ];
@@ -263,19 +256,14 @@ describe("accept: an unmanaged policy becomes a new file", () => {
       serverPolicy(
         "tenant-acme",
         "hotfix",
-        {
-          podSelector: { matchLabels: { app: "web" } },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [{ namespaceSelector: {} }],
-              ports: [
-                { protocol: "TCP", port: 8080 },
-                { protocol: "UDP", port: 53 },
-              ],
-            },
+        ingressSpec(
+          "web",
+          [{ namespaceSelector: {} }],
+          [
+            { protocol: "TCP", port: 8080 },
+            { protocol: "UDP", port: 53 },
           ],
-        },
+        ),
         { labels: { team: "on", "app.kubernetes.io/managed-by": "Helm" }, annotations: { note: "x" } },
       ),
     ];
@@ -284,11 +272,9 @@ describe("accept: an unmanaged policy becomes a new file", () => {
     expect(result.edits).toEqual([
       {
         path: "tenant-acme/hotfix.yaml",
-        text: `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: hotfix
-  namespace: tenant-acme
+        text: policyText(
+          "hotfix",
+          `  namespace: tenant-acme
   labels:
     team: "on"
 spec:
@@ -305,6 +291,7 @@ spec:
           port: 53
         - port: 8080
 `,
+        ),
       },
     ]);
     expect(after.drift).toEqual([]);
