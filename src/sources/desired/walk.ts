@@ -10,17 +10,14 @@ export interface ManifestFile {
   text: string;
 }
 
-export interface WalkOptions {
-  /**
-   * Folders never entered, as paths like `root` (absolute, or relative to the working directory): the change
-   * records are JSON/YAML that are no manifests, and wherever the configuration puts them they are not policies.
-   */
-  skip?: string[];
-}
-
 export interface WalkResult {
   files: ManifestFile[];
   problems: Problem[];
+  /**
+   * Folders never entered, as resolved paths (and their real paths): the change records are JSON/YAML that
+   * are no manifests, and wherever the configuration puts them they are not policies.
+   */
+  skip?: Set<string>;
 }
 
 // A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
@@ -50,8 +47,8 @@ const io = limiter(64);
  * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
  * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
  */
-export async function walkDesired(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [] };
+export async function walkDesired(root: string, skip: string[] = []): Promise<WalkResult> {
+  const result: WalkResult = { files: [], problems: [], skip: new Set(skip.map((p) => path.resolve(p))) };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
     result.problems.push({
@@ -61,8 +58,7 @@ export async function walkDesired(root: string, opts: WalkOptions = {}): Promise
     });
     return result;
   }
-  const skip = new Set((opts.skip ?? []).map((p) => path.resolve(p)));
-  await walkDir(root, "", [await realpath(root)], result, skip);
+  await walkDir(root, "", [await realpath(root)], result);
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
 }
@@ -71,13 +67,7 @@ export async function walkDesired(root: string, opts: WalkOptions = {}): Promise
  * `ancestors`: real paths of the folders being read, outermost first. Only a folder that contains itself is
  * a loop; the same folder linked into two namespace folders (a shared default-deny) is read under each.
  */
-async function walkDir(
-  root: string,
-  relDir: string,
-  ancestors: string[],
-  out: WalkResult,
-  skip: Set<string>,
-): Promise<void> {
+async function walkDir(root: string, relDir: string, ancestors: string[], out: WalkResult): Promise<void> {
   const dir = path.join(root, relDir);
   let names: string[];
   try {
@@ -96,8 +86,8 @@ async function walkDir(
     names
       .filter((n) => !n.startsWith("."))
       .map(async (name) => {
-        const part: WalkResult = { files: [], problems: [] };
-        await walkEntry(root, relDir, name, ancestors, part, skip);
+        const part: WalkResult = { files: [], problems: [], skip: out.skip };
+        await walkEntry(root, relDir, name, ancestors, part);
         return part;
       }),
   );
@@ -113,7 +103,6 @@ async function walkEntry(
   name: string,
   ancestors: string[],
   out: WalkResult,
-  skip: Set<string>,
 ): Promise<void> {
   const rel = relDir ? `${relDir}/${name}` : name;
   const full = path.join(root, rel);
@@ -143,12 +132,12 @@ async function walkEntry(
   }
   if (target.isDirectory()) {
     const real = await realpath(full);
-    if (skip.has(path.resolve(full)) || skip.has(real)) return;
+    if (out.skip?.has(path.resolve(full)) || out.skip?.has(real)) return;
     if (ancestors.includes(real)) {
       out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
       return;
     }
-    await walkDir(root, rel, [...ancestors, real], out, skip);
+    await walkDir(root, rel, [...ancestors, real], out);
   } else if (target.isFile() && YAML_FILE.test(name)) {
     await readManifest(full, rel, target.size, out);
   }
