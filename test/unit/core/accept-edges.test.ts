@@ -189,6 +189,25 @@ describe("accept: what is compared is what is edited", () => {
   });
 });
 
+describe("accept: hostile values from the cluster", () => {
+  it("writes an annotation with newlines, quotes and control characters so that it reads back exactly", async () => {
+    const opts = { ...normalize, compareAnnotations: ["note"] };
+    const note = "line 1\n  line 2: 'x' \"y\" # not a comment\u001b[31m\u202e\t---\n...";
+    const live = [
+      serverPolicy("shop", "web", { podSelector: {}, policyTypes: ["Ingress"] }, { annotations: { note } }),
+      serverPolicy("shop", "new", { podSelector: {}, policyTypes: ["Ingress"] }, { annotations: { note } }),
+    ];
+    const { result, after } = await roundTrip(
+      { "shop/web.yaml": policyText("web", "spec:\n  podSelector: {}\n") },
+      live,
+      opts,
+    );
+    expect(result.refused).toEqual([]);
+    expect(result.edits.map((e) => e.path).sort()).toEqual(["shop/new.yaml", "shop/web.yaml"]);
+    expect(after.drift).toEqual([]);
+  });
+});
+
 describe("accept: empty collections given content", () => {
   it("writes `{}` and `[]` that gain content as blocks, and the next run is in sync", async () => {
     const file = policyText(
