@@ -93,7 +93,7 @@ describe("revert and accept close the loop", () => {
     d.map((x) => `${x.state} ${x.namespace}/${x.name}`);
 
   let revert: { before: string[]; after: string[]; commands: string[] };
-  let accept: { before: string[]; after: string[]; refused: unknown[]; problems: unknown[] };
+  let accept: { before: string[]; after: string[]; refused: unknown[]; problems: unknown[]; dryRun: string[] };
 
   beforeAll(async () => {
     {
@@ -124,7 +124,12 @@ describe("revert and accept close the loop", () => {
         else await writeFile(full, e.text);
       }
       const after = await detect(copy.root, copy.namespaces);
+      // What the folder now holds is what the API server takes (the root's Helm values.yaml is no manifest).
+      const dryRun: string[] = [];
+      for (const n of copy.namespaces)
+        dryRun.push(await k(["apply", "--dry-run=server", "-R", "-n", n, "-f", path.join(copy.root, n)]));
       accept = {
+        dryRun,
         before: seen(before.cmp.drift),
         after: seen(after.cmp.drift),
         refused: result.refused,
@@ -154,5 +159,6 @@ describe("revert and accept close the loop", () => {
     expect(accept.refused).toEqual([]);
     expect(accept.problems).toEqual([]);
     expect(accept.after).toEqual([]);
+    expect(accept.dryRun.join("")).toMatch(/networkpolicy\S*\/debug-allow-all \w+ \(server dry run\)/);
   });
 });
