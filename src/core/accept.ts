@@ -1,17 +1,10 @@
-import {
-  type Document,
-  type DocumentOptions,
-  isNode,
-  type ParseOptions,
-  parseAllDocuments,
-  type SchemaOptions,
-  visit,
-} from "yaml";
+import { type Document, parseAllDocuments } from "yaml";
 import type { DriftItem, NormalizedPolicy, NormalizeOptions } from "../model/types.js";
 import { sameComparable } from "../compare/same.js";
 import { normalizePolicy } from "../normalize/policy.js";
 import { isRecord } from "../util/values.js";
 import { editPolicy } from "./accept-edit.js";
+import { locate, readValues, usesReferences, type YamlReadOptions } from "./accept-find.js";
 import { humanPolicy, isDns1123Label, isDns1123Subdomain, newFileText } from "./accept-manifest.js";
 import { carryLineChanges, styleOf } from "./accept-text.js";
 
@@ -27,8 +20,7 @@ export type AcceptItem =
   | { state: "missing"; desired: NormalizedPolicy }
   | { state: "unmanaged"; live: NormalizedPolicy };
 
-/** How the loader reads YAML (sources/desired's YAML_OPTIONS: go-yaml v2 scalars, unique keys, merges). */
-export type YamlReadOptions = ParseOptions & DocumentOptions & SchemaOptions;
+export type { YamlReadOptions } from "./accept-find.js";
 
 export interface AcceptInput {
   /** The text of each desired file that holds a modified or missing policy, by its path under the desired root. */
@@ -109,7 +101,9 @@ export function acceptDrift(input: AcceptInput, opts: AcceptOptions): AcceptResu
       result.refused.push(refusal(item, file ? "linked-file" : "not-found"));
       continue;
     }
-    byFile.set(file, [...(byFile.get(file) ?? []), item]);
+    const list = byFile.get(file) ?? [];
+    if (list.length === 0) byFile.set(file, list);
+    list.push(item);
   }
   for (const [file, items] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const text = input.files.get(file);
@@ -147,11 +141,11 @@ function editFile(
   let todo = items;
   for (;;) {
     const attempt = tryEdit(file, text, todo, opts);
+    if (attempt.refused.length === 0) return { text: attempt.text === undefined ? text : attempt.text, refused };
+    // The refused are left as they are; the file is edited again for the others.
     refused.push(...attempt.refused);
-    const failed = attempt.refused.map((r) => `${r.namespace}/${r.name}`);
-    if (failed.length === 0 || attempt.text === undefined)
-      return { text: attempt.text === undefined ? text : attempt.text, refused };
-    todo = todo.filter((i) => !failed.includes(`${keyOf(i)}`));
+    const failed = new Set(attempt.refused.map((r) => `${r.namespace}/${r.name}`));
+    todo = todo.filter((i) => !failed.has(keyOf(i)));
     if (todo.length === 0) return { text, refused };
   }
 }
@@ -204,68 +198,15 @@ function tryEdit(
   // A file already spelt as the tree writes it takes the tree's text; another gets the changed lines only,
   // unless the line merge could not place them (then the tree's text, which is right if less like the file).
   let out = after;
-  let reread = readValues(after, opts);
+  let reread = readValues(after, opts.yaml);
   if (before !== text) {
     const merged = carryLineChanges(text, before, after);
-    const values = readValues(merged, opts);
+    const values = readValues(merged, opts.yaml);
     if (values && JSON.stringify(values) === JSON.stringify(reread)) [out, reread] = [merged, values];
   }
   for (const item of items)
     if (!reread || !readsBack(reread, item, opts)) refused.push(refusal(item, "no-equivalent-edit", file));
   return { text: out, refused };
-}
-
-/** The document (and List item) of a policy, by its name and namespace as the loader read them. */
-function locate(
-  values: unknown[],
-  p: NormalizedPolicy,
-): { doc: number; path: (string | number)[]; value: Record<string, unknown> } | undefined {
-  const found: { doc: number; path: (string | number)[]; value: Record<string, unknown> }[] = [];
-  values.forEach((v, doc) => {
-    if (!isRecord(v)) return;
-    if (isPolicy(v, p)) found.push({ doc, path: [], value: v });
-    else if (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items))
-      v.items.forEach((item, i) => {
-        // A typed NetworkPolicyList (a raw API response) leaves apiVersion and kind off its items.
-        const typed = v.kind === "NetworkPolicyList" && isRecord(item) && item.kind === undefined;
-        const asPolicy = typed ? { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", ...item } : item;
-        if (isRecord(item) && isPolicy(asPolicy, p)) found.push({ doc, path: ["items", i], value: item });
-      });
-  });
-  return found.length === 1 ? found[0] : undefined;
-}
-
-function isPolicy(v: unknown, p: { namespace: string; name: string }): boolean {
-  if (!isRecord(v) || v.apiVersion !== "networking.k8s.io/v1" || v.kind !== "NetworkPolicy") return false;
-  const meta = isRecord(v.metadata) ? v.metadata : {};
-  const ns = typeof meta.namespace === "string" && meta.namespace ? meta.namespace : undefined;
-  return meta.name === p.name && (ns === undefined || ns === p.namespace);
-}
-
-/** An anchor, alias or merge key in the policy: editing one use would edit the others, or none. */
-function usesReferences(doc: Document, path: (string | number)[]): boolean {
-  const root = path.length === 0 ? doc.contents : doc.getIn(path, true);
-  let found = false;
-  visit(isNode(root) ? root : (doc.contents as never), {
-    Node(_, n) {
-      if ((n as { anchor?: string }).anchor) found = true;
-    },
-    Alias() {
-      found = true;
-      return visit.BREAK;
-    },
-    Pair(_, pair) {
-      if ((pair.key as { value?: unknown } | null)?.value === "<<") found = true;
-    },
-  });
-  return found;
-}
-
-/** Each document's value as the loader reads it; undefined when the text does not parse. */
-function readValues(text: string, opts: AcceptOptions): unknown[] | undefined {
-  const docs = parseAllDocuments(text, opts.yaml);
-  if (!Array.isArray(docs) || docs.some((d) => d.errors[0])) return undefined;
-  return docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
 }
 
 /** The edited file read back: the modified policy equals the live one, a missing one is gone. */

@@ -84,6 +84,17 @@ describe("accept: what it will not edit", () => {
         { state: "modified", namespace: "shop", name: "web", file: "shop/web.yaml", reason: "yaml-references" },
       ],
     });
+
+    // The other policies of that file are still accepted, and only the refused one keeps drifting.
+    const files = { "shop/web.yaml": `${anchored}---\n${web().replace("name: web", "name: other")}` };
+    const both = [
+      ...live,
+      serverPolicy("shop", "other", { podSelector: {}, policyTypes: ["Egress"] }, { labels: { app: "web" } }),
+    ];
+    const { result, after } = await roundTrip(files, both);
+    expect(result.refused.map((r) => `${r.name} ${r.reason}`)).toEqual(["web yaml-references"]);
+    expect(result.edits.map((e) => e.path)).toEqual(["shop/web.yaml"]);
+    expect(after.drift.map((d) => `${d.state} ${d.name}`)).toEqual(["modified web"]);
   });
 
   it("never edits a file reached through a symbolic link (shared by several folders)", async () => {
