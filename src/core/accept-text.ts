@@ -9,7 +9,9 @@ import { type Node, Scalar, visit } from "yaml";
 
 /** `original` with the line changes that turn `before` into `after`. */
 export function carryLineChanges(original: string, before: string, after: string): string {
-  const src = original.split("\n");
+  // A CRLF file is merged as LF and written back CRLF, so no line comes out with the other ending.
+  const crlf = original.includes("\r\n");
+  const src = (crlf ? original.replace(/\r\n/g, "\n") : original).split("\n");
   const old = before.split("\n");
   const next = after.split("\n");
   // Which line of the file each line of `before` is: the same text, or the same number of lines re-spaced in
@@ -65,7 +67,7 @@ export function carryLineChanges(original: string, before: string, after: string
     at = end;
   }
   out.push(...src.slice(at));
-  return out.join("\n");
+  return crlf ? out.join("\r\n") : out.join("\n");
 }
 
 function indentOf(line: string): number {

@@ -139,6 +139,11 @@ describe("carryLineChanges: the file's own spelling where nothing changed", () =
     expect(carryLineChanges(text, before, after)).toBe("a:   {x: 1}\nb: 5    # two\nc: [ 3 ]\nd: 4\n");
   });
 
+  it("keeps a CRLF file CRLF, the new lines included", () => {
+    const text = "a:   1\r\nb: 2\r\n";
+    expect(carryLineChanges(text, "a: 1\nb: 2\n", "a: 1\nb: 3\nc: 4\n")).toBe("a:   1\r\nb: 3\r\nc: 4\r\n");
+  });
+
   it("removes lines and inserts them between lines the file spells as the tree does", () => {
     const text = "k:\n  - a\n  - b\n  - c\n";
     expect(carryLineChanges(text, text, "k:\n  - a\n  - c\n  - d\n")).toBe("k:\n  - a\n  - c\n  - d\n");

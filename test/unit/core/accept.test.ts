@@ -61,6 +61,20 @@ describe("accept: a modified policy is edited in place", () => {
     expect(after.drift).toEqual([]);
   });
 
+  it("keeps a CRLF file's line endings", async () => {
+    const crlf = postgres.replace(/\n/g, "\r\n");
+    const files = { "stratmaster/api-to-postgres.yaml": crlf };
+    const live = [
+      serverPolicy("stratmaster", "api-to-postgres", liveSpec(5433), { labels: { ...liveLabels, x: "y" } }),
+    ];
+    const { result, edited, after } = await roundTrip(files, live);
+    expect(result.refused).toEqual([]);
+    const text = edited["stratmaster/api-to-postgres.yaml"] as string;
+    expect(text.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(text).toContain("          port: 5433   # postgres\r\n");
+    expect(after.drift).toEqual([]);
+  });
+
   it("adds and removes labels, and writes values YAML 1.1 would not read as strings quoted", async () => {
     const files = { "stratmaster/api-to-postgres.yaml": postgres };
     const labels = { app: "stratmaster", enabled: "on", port: "8080", empty: "", octal: "0o17", yes: "y" };
