@@ -9,9 +9,9 @@ import { revertSteps } from "../../src/core/revert.js";
 import { defaultNormalizeOptions } from "../../src/model/types.js";
 import { normalizeLive } from "../../src/normalize/live.js";
 import { revertCommands } from "../../src/render/nightly/revert.js";
-import { loadDesired } from "../../src/sources/desired/index.js";
 import { YAML_OPTIONS } from "../../src/sources/desired/parse.js";
 import { parseCapture } from "../../src/sources/live/file.js";
+import { normalisedDesired } from "../unit/core/accept-world.js";
 import { ROOT } from "./helpers/cli.js";
 import { applyFolders, prefixedCopy } from "./helpers/namespaces.js";
 import { envtest } from "./helpers/setup.js";
@@ -74,7 +74,7 @@ describe("revert and accept close the loop", () => {
   }
 
   async function detect(root: string, namespaces: string[]) {
-    const desired = await loadDesired(root, { normalize });
+    const desired = await normalisedDesired(root, normalize);
     const lists = await Promise.all(
       namespaces.map((n) => k(["get", "networkpolicy", "-n", n, "-o", "json", "--show-managed-fields"])),
     );
