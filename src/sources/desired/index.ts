@@ -5,9 +5,9 @@ import { walkDesired } from "./walk.js";
 
 export type { AssembleOptions } from "./assemble.js";
 
-/** Read every policy below `root`, raw, with its origin. Never throws for bad input: it is in `problems`. */
-export async function loadDesired(root: string, opts: AssembleOptions = {}): Promise<RawDesired> {
-  const walked = await walkDesired(root);
+/** Read every policy below `root` (never entering the folders in `skip`: the change records), raw, with its origin. Never throws for bad input: it is in `problems`. */
+export async function loadDesired(root: string, opts: AssembleOptions & { skip?: string[] } = {}): Promise<RawDesired> {
+  const walked = await walkDesired(root, opts.skip);
   return assembleDesired(walked.files, walked.problems, opts, (found: RawPolicy) => found);
 }
 
@@ -18,9 +18,9 @@ export async function loadDesired(root: string, opts: AssembleOptions = {}): Pro
 export async function loadDesiredWith(
   root: string,
   normalize: (raw: Record<string, unknown>, at: { namespace: string; origin: Origin }) => NormalizedPolicy,
-  opts: AssembleOptions = {},
+  opts: AssembleOptions & { skip?: string[] } = {},
 ): Promise<DesiredState> {
-  const walked = await walkDesired(root);
+  const walked = await walkDesired(root, opts.skip);
   const { objects, ...rest } = assembleDesired(walked.files, walked.problems, opts, (found) =>
     normalize(found.raw, { namespace: found.namespace, origin: found.origin }),
   );

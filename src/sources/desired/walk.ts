@@ -13,6 +13,11 @@ export interface ManifestFile {
 export interface WalkResult {
   files: ManifestFile[];
   problems: Problem[];
+  /**
+   * Folders never entered, as resolved paths (and their real paths): the change records are JSON/YAML that
+   * are no manifests, and wherever the configuration puts them they are not policies.
+   */
+  skip?: Set<string>;
 }
 
 // A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
@@ -42,8 +47,8 @@ const io = limiter(64);
  * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
  * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
  */
-export async function walkDesired(root: string): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [] };
+export async function walkDesired(root: string, skip: string[] = []): Promise<WalkResult> {
+  const result: WalkResult = { files: [], problems: [], skip: new Set(skip.map((p) => path.resolve(p))) };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
     result.problems.push({
@@ -81,7 +86,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
     names
       .filter((n) => !n.startsWith("."))
       .map(async (name) => {
-        const part: WalkResult = { files: [], problems: [] };
+        const part: WalkResult = { files: [], problems: [], skip: out.skip };
         await walkEntry(root, relDir, name, ancestors, part);
         return part;
       }),
@@ -127,6 +132,7 @@ async function walkEntry(
   }
   if (target.isDirectory()) {
     const real = await realpath(full);
+    if (out.skip?.has(path.resolve(full)) || out.skip?.has(real)) return;
     if (ancestors.includes(real)) {
       out.problems.push({ file: rel, message: "symlink loop: this folder contains itself", namespace: nsOf(rel) });
       return;
