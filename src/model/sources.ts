@@ -37,6 +37,8 @@ export interface SourceOptions {
   desired: string;
   /** How the report names the desired side (`sources.desired`); default: the `desired` folder. */
   desiredLabel?: string;
+  /** Folders below `desired` never read as manifests (the nightly run's change records). */
+  skip?: string[];
   defaultNamespace?: string;
   live: LiveSourceOptions;
   scope: Scope;

@@ -51,7 +51,11 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
   const normalize = normalizerFor(opts.normalize);
   const listed = listLive(opts, io, normalize);
   // Both sources get the one normaliser: each object is normalised as it is read, on either side.
-  const readDesired = () => loadDesiredWith(opts.desired, normalize, { defaultNamespace: opts.defaultNamespace });
+  const readDesired = () =>
+    loadDesiredWith(opts.desired, normalize, {
+      defaultNamespace: opts.defaultNamespace,
+      ...(opts.skip ? { skip: opts.skip } : {}),
+    });
   const desiredRead = opts.live.kind === "file" ? listed.then(readDesired) : readDesired();
   const [desired, live, analysis, rules] = await Promise.all([
     desiredRead,

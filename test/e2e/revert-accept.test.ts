@@ -7,7 +7,7 @@ import { compare } from "../../src/compare/compare.js";
 import { acceptDrift, acceptItemsOf } from "../../src/core/accept.js";
 import { revertSteps } from "../../src/core/revert.js";
 import { defaultNormalizeOptions } from "../../src/model/types.js";
-import { normalizeLive } from "../../src/normalize/live.js";
+import { normalizeLive } from "../helpers/normalize.js";
 import { revertCommands } from "../../src/render/nightly/revert.js";
 import { YAML_OPTIONS } from "../../src/sources/desired/parse.js";
 import { parseCapture } from "../../src/sources/live/file.js";

@@ -3,9 +3,9 @@ import { secretsOf, type RunConfig } from "../../config/schema.js";
 import type { Logger } from "../../log/logger.js";
 import type { NightlySettings, SlackMessage } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
-import type { AnalysisSettings } from "../../pipeline/analysis-options.js";
-import { detectFromSources, type SourceOptions } from "../../pipeline/report.js";
-import { clusterWorkloadsFor, type WorkloadsSource } from "../../pipeline/workloads.js";
+import type { AnalysisSettings, SourceOptions, WorkloadsSource } from "../../model/sources.js";
+import { clusterWorkloadsFor } from "../../sources/workloads/index.js";
+import { detectFromSources } from "../report.js";
 import { createPlatform, forgeConfigFor, gitAuthFor, type Platform } from "../../sinks/forge/index.js";
 import { PolicyRepo } from "../../sinks/git/repo.js";
 import type { RetryPolicy } from "../../sinks/retry.js";
@@ -57,7 +57,7 @@ export function runWorkloadsOf(config: RunConfig, live: SourceOptions["live"]): 
   return config.resolveWorkloads ? clusterWorkloadsFor(live, "NETPOL_DRIFT_RESOLVE_WORKLOADS") : undefined;
 }
 
-/** The one call into detection: swapping it for core/detect is this function's body. */
+/** The one call into detection: the desired folder of the clone, the live side as configured. */
 export async function detectNightly(
   config: RunConfig,
   opts: Pick<WireOptions, "sources" | "logger" | "now" | "stdin">,
@@ -68,14 +68,15 @@ export async function detectNightly(
   const sources: SourceOptions = {
     ...opts.sources,
     desired: desiredDir,
+    // The scratch path changes every run; the record names where the desired state really lives.
+    desiredLabel: `${safeUrl(config.repo)} ${config.branch}:${config.desiredPath}`,
+    // Change records are JSON/YAML but no manifests, wherever the configuration puts them (the old default too).
+    skip: [path.join(repoRoot, config.recordsDir), path.join(repoRoot, config.desiredPath, "change-records")],
     clusterName: config.cluster,
     analysis: analysisSettingsOf(config, repoRoot),
     ...(workloads ? { workloads } : {}),
   };
-  const report = await detectFromSources(sources, { logger: opts.logger, now: opts.now, stdin: opts.stdin });
-  // The scratch path changes every run; the record names where the desired state really lives.
-  const desired = `${safeUrl(config.repo)} ${config.branch}:${config.desiredPath}`;
-  return { ...report, sources: { ...report.sources, desired } };
+  return detectFromSources(sources, { logger: opts.logger, now: opts.now, stdin: opts.stdin });
 }
 
 export function wireNightly(config: RunConfig, opts: WireOptions): NightlyDeps {

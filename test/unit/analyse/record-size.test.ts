@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultAnalysisOptions } from "../../../src/analyse/types.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { buildReport } from "../../../src/pipeline/build-report.js";
+import { buildReport } from "../../helpers/report.js";
 import { parseRecordJson } from "../../../src/core/records.js";
 import { buildRecord, withDelivery } from "../../../src/render/nightly/record.js";
 import { RECORD_FILE_BUDGET } from "../../../src/render/nightly/trim.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type AcceptItem, acceptDrift } from "../../../src/core/accept.js";
 import { revertSteps } from "../../../src/core/revert.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { normalizeLive } from "../../../src/normalize/live.js";
+import { normalizeLive } from "../../helpers/normalize.js";
 import { YAML_OPTIONS } from "../../../src/sources/desired/parse.js";
 import { serverPolicy } from "../../fixtures/server-shaped.js";
 import { accept, detect, ingressSpec, policyText, roundTrip } from "./accept-world.js";

@@ -10,8 +10,9 @@ import {
   type DriftItem,
   type NormalizeOptions,
 } from "../../../src/model/types.js";
-import { normalizeLive } from "../../../src/normalize/live.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
+import { normalizeLive } from "../../helpers/normalize.js";
+import { normalizerFor } from "../../../src/core/normalizer.js";
+import { loadDesiredWith } from "../../../src/sources/desired/index.js";
 import { YAML_OPTIONS } from "../../../src/sources/desired/parse.js";
 import { tempTree } from "../../fixtures/temp-tree.js";
 
@@ -23,7 +24,7 @@ export type Raw = Record<string, unknown>;
  * when the loader hands raw objects to core/detect, this is the line to change.
  */
 export async function normalisedDesired(root: string, normalize: NormalizeOptions): Promise<DesiredState> {
-  return loadDesired(root, { normalize });
+  return loadDesiredWith(root, normalizerFor(normalize));
 }
 
 export interface World {

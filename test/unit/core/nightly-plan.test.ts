@@ -6,7 +6,7 @@ import { parseRecordJson } from "../../../src/core/records.js";
 import type { BranchState, Delivery, NightlyPlan, NightlySettings, RecordMeta } from "../../../src/model/nightly.js";
 import { defaultNormalizeOptions, type DriftItem, type Report } from "../../../src/model/types.js";
 import { normalizePolicy } from "../../../src/normalize/index.js";
-import { buildReport } from "../../../src/pipeline/build-report.js";
+import { buildReport } from "../../helpers/report.js";
 
 // planNightly as a table, the gitops-engine way: (report, branch tip, settings) → the plan, as plain data. No
 // git, no HTTP; the worlds in test/unit/workers/nightly prove that the worker carries a plan out.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Flow, NamespaceEffect } from "../../../../src/analyse/types.js";
+import type { Flow, NamespaceEffect } from "../../../../src/model/analysis.js";
 import type { DriftItem, Report } from "../../../../src/model/types.js";
 import { buildDigest } from "../../../../src/render/nightly/digest.js";
 import { buildDigestMessage, type SlackBlock } from "../../../../src/render/nightly/slack.js";

@@ -1,7 +1,11 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions, type DesiredState } from "../../../../src/model/types.js";
-import { loadDesired } from "../../../../src/sources/desired/index.js";
+import { normalizerFor } from "../../../../src/core/normalizer.js";
+import { loadDesiredWith } from "../../../../src/sources/desired/index.js";
+
+const loadDesired = (root: string, opts: { skip?: string[] } = {}) =>
+  loadDesiredWith(root, normalizerFor(defaultNormalizeOptions()), opts);
 import { link, policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 // A change record is JSON or YAML without apiVersion/kind: were it read, it would be a skipped file at best and,
@@ -16,16 +20,13 @@ describe("desired loader: the records folder is never read", () => {
       "change-records/prod/0001-x-new.yaml": record,
       "change-records-2/shop/api.yaml": policyYaml("api", { namespace: "shop" }),
     });
-    const skipped = await loadDesired(root, {
-      normalize: defaultNormalizeOptions(),
-      skip: [path.join(root, "change-records")],
-    });
+    const skipped = await loadDesired(root, { skip: [path.join(root, "change-records")] });
     expect(skipped.problems).toEqual([]);
     expect(skipped.skipped).toEqual([]);
     expect(keys(skipped)).toEqual(["shop/api", "shop/web"]);
 
     // Without the option the same record is read, and its broken header is a problem: the test can fail.
-    const read = await loadDesired(root, { normalize: defaultNormalizeOptions() });
+    const read = await loadDesired(root);
     expect(read.problems.map((p) => p.file)).toEqual(["change-records/prod/0001-x-new.yaml"]);
   });
 
@@ -33,7 +34,7 @@ describe("desired loader: the records folder is never read", () => {
     const outside = await tempTree({ "prod/0001.yaml": record });
     const root = await tempTree({ "shop/web.yaml": policyYaml("web") });
     await link(root, "records", outside);
-    const s = await loadDesired(root, { normalize: defaultNormalizeOptions(), skip: [outside] });
+    const s = await loadDesired(root, { skip: [outside] });
     expect(s.problems).toEqual([]);
     expect(keys(s)).toEqual(["shop/web"]);
   });
@@ -45,7 +46,7 @@ describe("desired loader: the records folder is never read", () => {
       "ops/other.yaml": policyYaml("other", { namespace: "ops" }),
     });
     const rel = path.relative(process.cwd(), path.join(root, "ops/records"));
-    const s = await loadDesired(root, { normalize: defaultNormalizeOptions(), skip: [rel] });
+    const s = await loadDesired(root, { skip: [rel] });
     expect(s.problems).toEqual([]);
     expect(keys(s)).toEqual(["ops/other", "shop/web"]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../../src/log/logger.js";
 import { defaultNormalizeOptions } from "../../../../src/model/types.js";
-import { detectFromSources } from "../../../../src/pipeline/report.js";
+import { detectFromSources } from "../../../../src/workers/report.js";
 import { parseChangelog } from "../../../../src/render/nightly/changelog.js";
 import { startHttpGitServer } from "../../../helpers/git-server.js";
 import { driftA } from "../../../helpers/policy-repo.js";
