@@ -19,7 +19,16 @@ export interface InvariantInput {
   options: AnalysisOptions;
   /** Namespace labels from a workloads capture; otherwise a namespace is known by its name label only. */
   nsLabels?: Map<string, Labels>;
+  /** Shared by the checks of the two sides (see InvariantMemo). */
+  memo?: InvariantMemo;
 }
+
+/**
+ * A namespace whose policies on this side are the other side's (the same labels and spec objects, as
+ * compare/same.ts leaves in-sync pairs), among the same tenants, breaks the same invariants: only the side
+ * and where each fault points (file, line) differ. At 50,000 policies in sync that halves the check.
+ */
+export type InvariantMemo = Map<string, { tenants: string; list: NormalizedPolicy[]; violations: Violation[] }>;
 
 /** How many other tenants a message names before it only counts them. */
 const MAX_NAMED = 5;
@@ -41,7 +50,14 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   // policies alone (its egress for what leaves, its ingress for what arrives): one namespace at a time, so
   // memory stays that of the largest namespace.
   const out: Violation[] = [];
+  const tenants = input.memo ? [...tenantNs].sort().join("\n") : "";
   for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
+    const seen = input.memo?.get(ns);
+    if (seen && seen.tenants === tenants && samePolicies(seen.list, list)) {
+      for (const v of seen.violations) out.push(relocated(v, sideName, list));
+      continue;
+    }
+    const start = out.length;
     const probes = new Probes(input.nsLabels);
     const { compiled, byKey } = compileAll(list);
     const ctx: Ctx = {
@@ -61,8 +77,37 @@ export function checkInvariants(input: InvariantInput): Violation[] {
     }
     ctx.side = probes.sideFor(compiled, options);
     for (const run of plans) out.push(...run());
+    input.memo?.set(ns, { tenants, list, violations: out.slice(start) });
   }
   return out;
+}
+
+function samePolicies(a: NormalizedPolicy[], b: NormalizedPolicy[]): boolean {
+  if (a.length !== b.length) return false;
+  const byName = new Map(a.map((p) => [p.name, p]));
+  return b.every((p) => {
+    const q = byName.get(p.name);
+    return q !== undefined && q.spec === p.spec && q.labels === p.labels && q.annotations === p.annotations;
+  });
+}
+
+/** The other side's violation, pointing where this side's policies are (the three ways a fault is placed). */
+function relocated(v: Violation, side: Violation["side"], list: NormalizedPolicy[]): Violation {
+  const { file: _f, line: _l, ...rest } = v;
+  const p = v.policy === undefined ? undefined : list.find((x) => x.name === v.policy);
+  const rule = v.rule === undefined ? undefined : /^(ingress|egress)\[(\d+)\]$/.exec(v.rule);
+  const where = !p
+    ? firstFile(list)
+    : rule
+      ? ruleWhere(p, { direction: rule[1] as Direction, index: Number(rule[2]) })
+      : ruleWhere(p, { direction: "egress" });
+  // the keys in the order the checks write them: where a fault points comes just before the message
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(rest)) {
+    if (k === "message") Object.assign(out, where);
+    out[k] = k === "side" ? side : val;
+  }
+  return out as unknown as Violation;
 }
 
 interface Ctx {

@@ -157,7 +157,12 @@ function splitKey(text: string): { key: string; rest: string } {
     const c = text.indexOf(":");
     if (c <= 0) throw BAIL;
     key = text.slice(0, c);
-    if (!PLAIN_KEY.test(key) || key.endsWith(" ") || resolvePlain(key) !== undefined) throw BAIL;
+    let plain = plainKeys.get(key);
+    if (plain === undefined) {
+      plain = PLAIN_KEY.test(key) && !key.endsWith(" ") && resolvePlain(key) === undefined;
+      remember(plainKeys, key, plain);
+    }
+    if (!plain) throw BAIL;
     after = c;
   }
   if (key === "__proto__") throw BAIL;
@@ -174,13 +179,27 @@ function scalar(text: string): unknown {
     if (!m) throw BAIL; // flow collections with content: the general parsers
     return m[1] === "{}" ? {} : [];
   }
+  const known = plainValues.get(text);
+  if (known !== undefined) return known.value;
   if ("|>!&*%@`?:,]}#".includes(c) || (c === "-" && (text.length === 1 || text[1] === " "))) throw BAIL;
   const hash = text.indexOf(" #");
   const plain = (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
   if (/: |:$|[[\]{},]/.test(plain)) throw BAIL;
   const r = resolvePlain(plain);
-  return r ? r.value : plain;
+  const value = r ? r.value : flat(plain);
+  remember(plainValues, text, { value });
+  return value;
 }
+
+// Tens of thousands of files repeat the same keys and values (TCP, Ingress, app names): each is resolved once.
+const plainKeys = new Map<string, boolean>();
+const plainValues = new Map<string, { value: unknown }>();
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= 20_000) cache.clear();
+  cache.set(flat(key), value);
+}
+// A slice of a file's text keeps the whole text alive; a cached one must not (see normalize/strings.ts).
+const flat = (s: string) => (s.length < 13 ? s : ` ${s}`.slice(1));
 
 function quoted(text: string): string {
   const q = text[0] as string;
