@@ -11,11 +11,24 @@ import { internPolicy, StringTable } from "./strings.js";
 export function liveNormalizer(
   opts: NormalizeOptions,
   table: StringTable = new StringTable(),
+  /** Swaps in the desired side's equal parts (compare/same.ts), before interning: shared parts are interned. */
+  share?: (p: NormalizedPolicy) => NormalizedPolicy,
 ): (raw: Record<string, unknown>) => NormalizedPolicy {
   return (raw) => {
     const meta = isRecord(raw.metadata) ? raw.metadata : {};
-    return internPolicy(normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts), table);
+    const own = normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
+    const p = share ? share(own) : own;
+    if (p === own) return internPolicy(p, table);
+    return internShell(p, table);
   };
+}
+
+const EMPTY_SPEC = { podSelector: {}, policyTypes: [] } as unknown as NormalizedPolicy["spec"];
+
+/** Interns what a shared policy holds of its own (names, managers); the shared parts already are. */
+function internShell(p: NormalizedPolicy, table: StringTable): NormalizedPolicy {
+  const shell = internPolicy({ ...p, labels: {}, annotations: {}, spec: EMPTY_SPEC }, table);
+  return { ...shell, labels: p.labels, annotations: p.annotations, spec: p.spec };
 }
 
 export function normalizeLive(objects: Record<string, unknown>[], opts: NormalizeOptions): NormalizedPolicy[] {

@@ -2,11 +2,12 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Scope } from "../compare/scope.js";
 import type { Logger } from "../log/logger.js";
-import type { NormalizeOptions, Report } from "../model/types.js";
+import type { NormalizedPolicy, NormalizeOptions, Report } from "../model/types.js";
 import { render, type OutputFormat } from "../render/index.js";
 import { loadDesired } from "../sources/desired/index.js";
 import { readLivePolicies } from "../sources/live/file.js";
 import type { LivePolicies } from "../sources/live/types.js";
+import { InSyncSharing } from "../compare/same.js";
 import { liveNormalizer } from "../normalize/live.js";
 import { internPolicy, StringTable } from "../normalize/strings.js";
 import { resolveAnalysisOptions, type AnalysisSettings } from "./analysis-options.js";
@@ -52,18 +53,31 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
   const known: { context?: string } = {};
   // Both sides repeat the same names and label values tens of thousands of times: one copy of each.
   const strings = new StringTable();
+  // In-sync live policies take the desired side's objects as they are read (compare/same.ts). A capture is
+  // read once the desired side is loaded, so every one of them can; a cluster list overlaps the load.
+  const sharing = new InSyncSharing();
+  const desiredLoaded = (async () => {
+    const desired = await loadDesired(opts.desired, {
+      defaultNamespace: opts.defaultNamespace,
+      normalize: opts.normalize,
+    });
+    for (const p of desired.policies) internPolicy(p, strings);
+    sharing.use(desired.policies);
+    return desired;
+  })();
   const report = await detect(
     {
-      loadDesired: async () => {
-        const desired = await loadDesired(opts.desired, {
-          defaultNamespace: opts.defaultNamespace,
-          normalize: opts.normalize,
-        });
-        for (const p of desired.policies) internPolicy(p, strings);
-        return desired;
+      loadDesired: () => desiredLoaded,
+      listLive: async () => {
+        if (opts.live.kind === "file") await desiredLoaded;
+        return listLive(
+          opts,
+          io,
+          liveNormalizer(opts.normalize, strings, (p) => sharing.share(p)),
+          known,
+        );
       },
-      listLive: () => listLive(opts, io, strings, known),
-      order: opts.live.kind === "file" ? "live-first" : "together",
+      order: "together",
       now: io.now,
       ...(analysis ? { loadAnalysisOptions: () => resolveAnalysisOptions(analysis) } : {}),
       ...(workloads ? { loadWorkloads: () => readWorkloads(workloads, { stdin: io.stdin, logger: log }) } : {}),
@@ -93,11 +107,10 @@ export async function detectFromSources(opts: SourceOptions, io: Omit<ReportIO, 
 async function listLive(
   opts: SourceOptions,
   io: Omit<ReportIO, "stdout">,
-  strings: StringTable,
+  normalize: (raw: Record<string, unknown>) => NormalizedPolicy,
   known: { context?: string },
 ): Promise<LivePolicies> {
   const live = opts.live;
-  const normalize = liveNormalizer(opts.normalize, strings);
   if (live.kind === "file")
     return readLivePolicies(live.file, normalize, io.stdin, { allNamespaces: live.allNamespaces });
   // client-node takes most of a second to load: only a cluster source pays for it.
