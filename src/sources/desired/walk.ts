@@ -9,11 +9,15 @@ export interface ManifestFile {
   /** Path relative to the desired root, with `/` separators. */
   rel: string;
   text: string;
+  /** What `each` made of the text (the text is then dropped). */
+  prepared?: unknown;
 }
 
 export interface WalkResult {
   files: ManifestFile[];
   problems: Problem[];
+  /** Called on each file as it is read: 50,000 files are then never all held as text at once. */
+  each?: (file: ManifestFile) => ManifestFile;
 }
 
 // A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
@@ -43,8 +47,8 @@ const io = limiter(64);
  * Every `*.yaml`/`*.yml` below `root`, read as text. Hidden folders (.git) are not entered; symlinks are
  * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
  */
-export async function walkDesired(root: string): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [] };
+export async function walkDesired(root: string, each?: WalkResult["each"]): Promise<WalkResult> {
+  const result: WalkResult = { files: [], problems: [], each };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
     result.problems.push({
@@ -84,7 +88,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
     entries
       .filter((e) => !e.name.startsWith("."))
       .map(async (e) => {
-        const part: WalkResult = { files: [], problems: [] };
+        const part: WalkResult = { files: [], problems: [], each: out.each };
         await walkEntry(root, relDir, e, ancestors, part);
         return part;
       }),
@@ -170,7 +174,8 @@ async function readManifest(full: string, rel: string, out: WalkResult): Promise
     });
     return;
   }
-  out.files.push({ rel, text: decoded.text });
+  const file = { rel, text: decoded.text };
+  out.files.push(out.each ? out.each(file) : file);
 }
 
 let readsSinceYield = 0;
