@@ -16,13 +16,15 @@ export function liveNormalizer(
 ): (raw: Record<string, unknown>) => NormalizedPolicy {
   return (raw) => {
     const meta = isRecord(raw.metadata) ? raw.metadata : {};
-    const own = normalizePolicy(raw, String(meta.namespace ?? ""), {}, opts);
+    const own = normalizePolicy(raw, String(meta.namespace ?? ""), LIVE_ORIGIN, opts);
     const p = share ? share(own) : own;
     if (p === own) return internPolicy(p, table);
     return internShell(p, table);
   };
 }
 
+// A live policy comes from no file: one (frozen) empty origin for all of them.
+const LIVE_ORIGIN = Object.freeze({});
 const EMPTY_SPEC = { podSelector: {}, policyTypes: [] } as unknown as NormalizedPolicy["spec"];
 
 /** Interns what a shared policy holds of its own (names, managers); the shared parts already are. */
