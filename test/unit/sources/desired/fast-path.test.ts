@@ -1,15 +1,15 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
-import { fastParse } from "../../../src/sources/desired/fast-parse.js";
-import { parseManifestText } from "../../../src/sources/desired/parse.js";
-import { tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions } from "../../../../src/model/types.js";
+import { loadDesired } from "../../../../src/sources/desired/index.js";
+import { fastParse } from "../../../../src/sources/desired/fast-parse.js";
+import { parseManifestText } from "../../../../src/sources/desired/parse.js";
+import { tempTree } from "../../../fixtures/temp-tree.js";
 
 // The fast path (js-yaml) and the position-keeping parse (yaml) must read every file to identical values,
 // lines and problems under the YAML 1.1 rules kubectl reads with.
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../../../..");
 
 async function yamlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

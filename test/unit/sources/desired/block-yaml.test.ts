@@ -2,12 +2,12 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { parseBlockYaml } from "../../../src/sources/desired/block-yaml.js";
-import { YAML_OPTIONS } from "../../../src/sources/desired/parse.js";
+import { parseBlockYaml } from "../../../../src/sources/desired/block-yaml.js";
+import { YAML_OPTIONS } from "../../../../src/sources/desired/parse.js";
 
 // The line-by-line reader of plain block YAML must read exactly what the position-keeping parse reads, or
 // decline the file.
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../../../..");
 
 async function yamlFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

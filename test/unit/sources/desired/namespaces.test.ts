@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions, type DesiredState } from "../../../src/model/types.js";
-import { buildReport, exitCodeOf } from "../../../src/pipeline/build-report.js";
-import { loadDesired } from "../../../src/sources/desired/index.js";
-import { serverPolicy } from "../../fixtures/server-shaped.js";
-import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions, type DesiredState } from "../../../../src/model/types.js";
+import { buildReport, exitCodeOf } from "../../../../src/pipeline/build-report.js";
+import { loadDesired } from "../../../../src/sources/desired/index.js";
+import { serverPolicy } from "../../../fixtures/server-shaped.js";
+import { policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 const load = (root: string, defaultNamespace?: string) =>
   loadDesired(root, { normalize: defaultNormalizeOptions(), defaultNamespace });
