@@ -17,7 +17,11 @@ export function normalizeAnnotations(raw: unknown, opts: NormalizeOptions): Reco
 function pickStrings(raw: unknown, keep: (key: string) => boolean): Record<string, string> {
   if (!isRecord(raw)) return NONE;
   let out: Record<string, string> | undefined;
-  for (const key of Object.keys(raw).sort()) if (keep(key)) (out ??= {})[key] = labelValue(raw[key]);
+  for (const key of Object.keys(raw).sort()) {
+    if (!keep(key)) continue;
+    out ??= {};
+    out[key] = labelValue(raw[key]);
+  }
   return out ?? NONE;
 }
 
