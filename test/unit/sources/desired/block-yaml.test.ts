@@ -1,23 +1,14 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { REPO_ROOT, yamlFiles } from "../../../fixtures/yaml-files.js";
 import { parseAllDocuments } from "yaml";
 import { parseBlockYaml } from "../../../../src/sources/desired/block-yaml.js";
 import { YAML_OPTIONS } from "../../../../src/sources/desired/parse.js";
 
 // The line-by-line reader of plain block YAML must read exactly what the position-keeping parse reads, or
 // decline the file.
-const ROOT = path.resolve(import.meta.dirname, "../../../..");
-
-async function yamlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await yamlFiles(full)));
-    else if (/\.ya?ml$/.test(e.name)) out.push(full);
-  }
-  return out.sort();
-}
+const ROOT = REPO_ROOT;
 
 const reference = (text: string) => parseAllDocuments(text, YAML_OPTIONS()).map((d) => d.toJS() as unknown);
 
