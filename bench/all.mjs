@@ -50,7 +50,7 @@ if (CASES.has("live")) {
   });
   for (const r of results) {
     out(
-      `   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`,
+      `   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (CPU ${fmt.s(r.report.cpuMs)}, ${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`,
     );
     if (r.baseline)
       out(
@@ -100,7 +100,7 @@ try {
       );
       results.push(r);
       out(
-        `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+        `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
       );
       if (values.baseline) {
         const b = await repeat(n >= 50000 ? 1 : RUNS, () =>
@@ -125,7 +125,7 @@ try {
       const r = await benchRun(path.join(scratch, `run-${n}`), n);
       results.push(r);
       out(
-        `   ${String(n).padStart(6)} namespaces: ${fmt.s(r.ms)}, peak RSS ${fmt.mb(r.rssMB)}, exit ${r.code}; committed ${r.files.map((f) => `${path.posix.basename(f.path)} ${fmt.size(f.bytes)}`).join(", ") || "nothing"}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+        `   ${String(n).padStart(6)} namespaces: ${fmt.s(r.ms)} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, exit ${r.code}; committed ${r.files.map((f) => `${path.posix.basename(f.path)} ${fmt.size(f.bytes)}`).join(", ") || "nothing"}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
       );
     }
     if (results.length === 2) out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])}`);

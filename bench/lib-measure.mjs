@@ -16,7 +16,7 @@ function nodeWrapper(bin) {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "netpol-bench-")), "wrapper.mjs");
     writeFileSync(
       file,
-      `process.on("exit", () => { process.stderr.write("\\nMAXRSS_KB " + process.resourceUsage().maxRSS + "\\n"); });\nprocess.argv.splice(1, 1);\nawait import(${JSON.stringify(bin)});\n`,
+      `process.on("exit", () => { const u = process.resourceUsage(); process.stderr.write("\\nMAXRSS_KB " + u.maxRSS + " CPU_US " + (u.userCPUTime + u.systemCPUTime) + "\\n"); });\nprocess.argv.splice(1, 1);\nawait import(${JSON.stringify(bin)});\n`,
     );
     wrappers.set(bin, file);
   }
@@ -50,13 +50,16 @@ function measure(cmd, args, { env, cwd }) {
     child.on("close", (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const m = /MAXRSS_KB (\d+)/.exec(stderr);
+      const cpu = /CPU_US (\d+)/.exec(stderr);
       resolve({
         code,
         signal,
         ms,
         rssMB: m ? Number(m[1]) / 1024 : NaN,
+        // user + system CPU of the child: on a shared machine the figure that other loads do not inflate
+        cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN,
         stdoutBytes,
-        stderr: stderr.replace(/\n?MAXRSS_KB \d+\n?/, "").slice(-600),
+        stderr: stderr.replace(/\n?MAXRSS_KB \d+( CPU_US \d+)?\n?/, "").slice(-600),
       });
     });
   });

@@ -12,7 +12,10 @@ import { tenantOf } from "./tenants.js";
 import type { AnalysisOptions } from "./types.js";
 import type { RuleRef, Violation } from "../model/analysis.js";
 import { NAME_LABEL, peersOf, type Endpoint, type PodClass } from "./universe.js";
+import { firstFile, type InvariantMemo, relocated, samePolicies } from "./invariant-reuse.js";
 import { compileAll, Probes, responsible, ruleLabel, ruleWhere, witnessOf, witnessText } from "./witness.js";
+
+export type { InvariantMemo } from "./invariant-reuse.js";
 
 export interface InvariantInput {
   policies: NormalizedPolicy[];
@@ -20,6 +23,8 @@ export interface InvariantInput {
   options: AnalysisOptions;
   /** Namespace labels from a workloads capture; otherwise a namespace is known by its name label only. */
   nsLabels?: Map<string, Labels>;
+  /** Shared by the checks of the two sides (see InvariantMemo). */
+  memo?: InvariantMemo;
 }
 
 /** How many other tenants a message names before it only counts them. */
@@ -42,7 +47,14 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   // policies alone (its egress for what leaves, its ingress for what arrives): one namespace at a time, so
   // memory stays that of the largest namespace.
   const out: Violation[] = [];
+  const tenants = input.memo ? [...tenantNs].sort().join("\n") : "";
   for (const [ns, list] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
+    const seen = input.memo?.get(ns);
+    if (seen && seen.tenants === tenants && samePolicies(seen.list, list)) {
+      for (const v of seen.violations) out.push(relocated(v, sideName, list));
+      continue;
+    }
+    const start = out.length;
     const probes = new Probes(input.nsLabels);
     const { compiled, byKey } = compileAll(list);
     const ctx: Ctx = {
@@ -62,6 +74,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
     }
     ctx.side = probes.sideFor(compiled, options);
     for (const run of plans) out.push(...run());
+    input.memo?.set(ns, { tenants, list, violations: out.slice(start) });
   }
   return out;
 }
@@ -388,13 +401,4 @@ function namesIn(sel: Selector): string[] {
     .filter((r) => r.key === NAME_LABEL && r.operator === "In")
     .flatMap((r) => r.values ?? []);
   return [...(sel.matchLabels?.[NAME_LABEL] ? [sel.matchLabels[NAME_LABEL]] : []), ...fromExpr];
-}
-
-/** A namespace-level fault points at the namespace's first file, so CI has somewhere to annotate. */
-function firstFile(list: NormalizedPolicy[]): { file?: string } {
-  const files = list
-    .map((p) => p.origin.file)
-    .filter((f): f is string => Boolean(f))
-    .sort();
-  return files[0] ? { file: files[0] } : {};
 }

@@ -2,7 +2,7 @@
 // core/detect (report, run) and core/diff call analyseForReport; `check` calls checkInvariants, `eval` evaluate.
 import type { NormalizedPolicy } from "../model/types.js";
 import { computeEffects, infoOf } from "./effects.js";
-import { checkInvariants } from "./invariants.js";
+import { checkInvariants, type InvariantMemo } from "./invariants.js";
 import { NAME_LABEL } from "./universe.js";
 import type { AnalysisInfo, NamespaceEffect, Violation } from "../model/analysis.js";
 import type { AnalysisOptions } from "./types.js";
@@ -66,9 +66,10 @@ export function analyseForReport(input: ReportAnalysisInput): {
   });
   // Invariants judge each side as it is, in scope only: the desired side's own policies, uncertain or not.
   const nsLabels = input.workloads ? namespaceLabels(input.workloads) : undefined;
+  const memo: InvariantMemo = new Map();
   const violations = [
-    ...checkInvariants({ policies: input.desired, side: "desired", options: input.options, nsLabels }),
-    ...checkInvariants({ policies: input.live, side: "live", options: input.options, nsLabels }),
+    ...checkInvariants({ policies: input.desired, side: "desired", options: input.options, nsLabels, memo }),
+    ...checkInvariants({ policies: input.live, side: "live", options: input.options, nsLabels, memo }),
   ];
   if (level === "summary") {
     // Kinds and counts only: the flows are computed (the kind rests on them) but not carried.

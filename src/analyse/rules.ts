@@ -32,15 +32,10 @@ export interface CompiledPolicy {
 
 export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
   const key = `${p.namespace}/${p.name}`;
-  const selector = `${key}#${JSON.stringify(p.spec.podSelector)}`;
-  const out: CompiledPolicy = {
-    key,
-    policy: p,
-    specKey: {
-      ingress: `${selector}#${p.spec.policyTypes.includes("Ingress")}#${JSON.stringify(p.spec.ingress ?? [])}`,
-      egress: `${selector}#${p.spec.policyTypes.includes("Egress")}#${JSON.stringify(p.spec.egress ?? [])}`,
-    },
-  };
+  const out = { key, policy: p } as CompiledPolicy;
+  // Only the effects of drifted namespaces compare these; invariants over 50,000 policies never read them.
+  let keys: CompiledPolicy["specKey"] | undefined;
+  Object.defineProperty(out, "specKey", { enumerable: true, get: () => (keys ??= specKeys(p, key)) });
   if (p.spec.policyTypes.includes("Ingress")) {
     out.ingress = (p.spec.ingress ?? []).map((r, index) =>
       compileRule(p, "ingress", sourceIndex(r) ?? index, r.from, r.ports),
@@ -52,6 +47,14 @@ export function compilePolicy(p: NormalizedPolicy): CompiledPolicy {
     );
   }
   return out;
+}
+
+function specKeys(p: NormalizedPolicy, key: string): CompiledPolicy["specKey"] {
+  const selector = `${key}#${JSON.stringify(p.spec.podSelector)}`;
+  return {
+    ingress: `${selector}#${p.spec.policyTypes.includes("Ingress")}#${JSON.stringify(p.spec.ingress ?? [])}`,
+    egress: `${selector}#${p.spec.policyTypes.includes("Egress")}#${JSON.stringify(p.spec.egress ?? [])}`,
+  };
 }
 
 function compileRule(

@@ -36,10 +36,27 @@ export function equalJson(a: unknown, b: unknown): boolean {
  * that follows settles them by identity. Returns a new array; the policies passed in are not changed.
  */
 export function shareInSync(desired: NormalizedPolicy[], live: NormalizedPolicy[]): NormalizedPolicy[] {
-  const byKey = new Map(desired.map((p) => [`${p.namespace}/${p.name}`, p]));
-  return live.map((l) => {
-    const d = byKey.get(`${l.namespace}/${l.name}`);
-    if (!d || !sameComparable(d, l)) return l;
+  const sharing = new InSyncSharing();
+  sharing.use(desired);
+  return live.map((l) => sharing.share(l));
+}
+
+/**
+ * shareInSync one live policy at a time, as the live side is read: a policy shared on arrival leaves its own
+ * copies to the young generation's collector instead of holding them until the compare. Policies that arrive
+ * before the desired side is known (a cluster list overlapping the desired load) are returned as they are.
+ */
+export class InSyncSharing {
+  private byKey: Map<string, NormalizedPolicy> | undefined;
+
+  use(desired: NormalizedPolicy[]): void {
+    this.byKey = new Map(desired.map((p) => [`${p.namespace}/${p.name}`, p]));
+  }
+
+  share(l: NormalizedPolicy): NormalizedPolicy {
+    const d = this.byKey?.get(`${l.namespace}/${l.name}`);
+    if (!d || (d.spec === l.spec && d.labels === l.labels && d.annotations === l.annotations)) return l;
+    if (!sameComparable(d, l)) return l;
     return { ...l, labels: d.labels, annotations: d.annotations, spec: d.spec };
-  });
+  }
 }

@@ -16,12 +16,29 @@ export type Normalizer = (raw: Record<string, unknown>, at?: { namespace: string
  * Both sides repeat the same names and label values tens of thousands of times: the normaliser keeps one copy
  * of each for everything it normalises in one run.
  */
-export function normalizerFor(opts: NormalizeOptions, strings: StringTable = new StringTable()): Normalizer {
+export function normalizerFor(
+  opts: NormalizeOptions,
+  strings: StringTable = new StringTable(),
+  /** For live objects: swaps in the desired side's equal parts (compare/same.ts) before interning. */
+  share?: (p: NormalizedPolicy) => NormalizedPolicy,
+): Normalizer {
   return (raw, at) => {
     const meta = isRecord(raw.metadata) ? raw.metadata : {};
-    const namespace = at ? at.namespace : String(meta.namespace ?? "");
-    return internPolicy(normalizePolicy(raw, namespace, at?.origin ?? {}, opts), strings);
+    if (at) return internPolicy(normalizePolicy(raw, at.namespace, at.origin, opts), strings);
+    const own = normalizePolicy(raw, String(meta.namespace ?? ""), LIVE_ORIGIN, opts);
+    const p = share ? share(own) : own;
+    return p === own ? internPolicy(p, strings) : internShell(p, strings);
   };
+}
+
+// A live policy comes from no file: one (frozen) empty origin for all of them.
+const LIVE_ORIGIN: Origin = Object.freeze({});
+const EMPTY_SPEC = { podSelector: {}, policyTypes: [] } as unknown as NormalizedPolicy["spec"];
+
+/** Interns what a shared policy holds of its own (names, managers); the shared parts already are. */
+function internShell(p: NormalizedPolicy, strings: StringTable): NormalizedPolicy {
+  const shell = internPolicy({ ...p, labels: {}, annotations: {}, spec: EMPTY_SPEC }, strings);
+  return { ...shell, labels: p.labels, annotations: p.annotations, spec: p.spec };
 }
 
 /** Raw live objects (a capture) through the normaliser, each raw object released once normalised. */

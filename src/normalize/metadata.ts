@@ -15,8 +15,15 @@ export function normalizeAnnotations(raw: unknown, opts: NormalizeOptions): Reco
 }
 
 function pickStrings(raw: unknown, keep: (key: string) => boolean): Record<string, string> {
-  if (!isRecord(raw)) return {};
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(raw).sort()) if (keep(key)) out[key] = labelValue(raw[key]);
-  return out;
+  if (!isRecord(raw)) return NONE;
+  let out: Record<string, string> | undefined;
+  for (const key of Object.keys(raw).sort()) {
+    if (!keep(key)) continue;
+    out ??= {};
+    out[key] = labelValue(raw[key]);
+  }
+  return out ?? NONE;
 }
+
+// Most policies keep no annotation, many no label: one (frozen) empty map for all of them, not 100,000.
+const NONE: Record<string, string> = Object.freeze({}) as Record<string, string>;

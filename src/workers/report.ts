@@ -2,6 +2,8 @@
 // (sources/), call core/detect, render, write. Read-only: nothing here writes to the cluster.
 import { detect, reportOutcome } from "../core/detect.js";
 import { type Normalizer, normalizerFor } from "../core/normalizer.js";
+import { InSyncSharing } from "../compare/same.js";
+import { StringTable } from "../normalize/strings.js";
 import type { AnalysisOptions } from "../analyse/types.js";
 import { defaultAnalysisOptions } from "../analyse/types.js";
 import type { Logger } from "../log/logger.js";
@@ -43,20 +45,26 @@ export async function runReport(opts: ReportOptions, io: DetectIO): Promise<Work
 /**
  * Wire the real sources (fs, the API server) and detect; shared by `report` and the nightly `run`. The desired
  * folder is read while the live list is in flight (the list waits on the API server, the load on the disk and
- * the CPU); a capture is read whole first, where overlapping would only stack the two peaks of memory.
+ * the CPU); a capture is read after the desired load, item by item, so its in-sync policies share the desired
+ * side's objects.
  */
 export async function detectFromSources(opts: SourceOptions, io: DetectIO): Promise<Report> {
   const log = io.logger;
   const started = Date.now();
-  const normalize = normalizerFor(opts.normalize);
-  const listed = listLive(opts, io, normalize);
+  // In-sync live policies take the desired side's objects as they are read (compare/same.ts): a capture is read
+  // once the desired side is loaded, so every one of them can; a cluster list overlaps the load.
+  const sharing = new InSyncSharing();
+  const normalize = normalizerFor(opts.normalize, new StringTable(), (p) => sharing.share(p));
   // Both sources get the one normaliser: each object is normalised as it is read, on either side.
-  const readDesired = () =>
-    loadDesiredWith(opts.desired, normalize, {
-      defaultNamespace: opts.defaultNamespace,
-      ...(opts.skip ? { skip: opts.skip } : {}),
-    });
-  const desiredRead = opts.live.kind === "file" ? listed.then(readDesired) : readDesired();
+  const desiredRead = loadDesiredWith(opts.desired, normalize, {
+    defaultNamespace: opts.defaultNamespace,
+    ...(opts.skip ? { skip: opts.skip } : {}),
+  }).then((d) => {
+    sharing.use(d.policies);
+    return d;
+  });
+  const listed =
+    opts.live.kind === "file" ? desiredRead.then(() => listLive(opts, io, normalize)) : listLive(opts, io, normalize);
   const [desired, live, analysis, rules] = await Promise.all([
     desiredRead,
     listed,

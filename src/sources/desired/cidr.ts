@@ -14,7 +14,20 @@ export type CidrResult = { cidr: Cidr } | { error: string };
 
 const SYNTAX = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
 
+// The same few CIDRs recur across tens of thousands of policies; the results are never changed by callers.
+const parsed = new Map<string, CidrResult>();
+
 export function parseCidr(value: string): CidrResult {
+  let hit = parsed.get(value);
+  if (hit === undefined) {
+    if (parsed.size >= 10_000) parsed.clear();
+    hit = parseUncached(value);
+    parsed.set(value, hit);
+  }
+  return hit;
+}
+
+function parseUncached(value: string): CidrResult {
   const slash = value.indexOf("/");
   if (slash < 0) return { error: `${SYNTAX}: no prefix length` };
   const ipText = value.slice(0, slash);

@@ -1,6 +1,7 @@
 import jsyaml from "js-yaml";
 import { isRecord } from "../../util/values.js";
 import { tooDeep } from "../live/text-checks.js";
+import { type BlockDocument, parseBlockYaml } from "./block-yaml.js";
 import { resolvePlain, type Resolved } from "./yaml11.js";
 
 // The common path of the desired load (issue 10): a policy file that is plain YAML and a valid v1
@@ -41,6 +42,15 @@ export function fastParse(
   accept: (value: Record<string, unknown>) => boolean,
 ): FastDocument[] | undefined {
   if (UNUSUAL.test(text)) return undefined;
+  const block = parseBlockYaml(text);
+  if (block) {
+    const out: FastDocument[] = [];
+    for (const d of block) {
+      if (tooDeep(d.value) || !accept(d.value)) return undefined;
+      out.push({ value: d.value, line: d.line, rules: blockRuleLines(d) });
+    }
+    return out;
+  }
   let values: unknown[];
   try {
     values = jsyaml.loadAll(text, undefined, { schema: GO_YAML_V2, json: false });
@@ -58,6 +68,13 @@ export function fastParse(
     out.push({ value, line: lines[i] as number, rules });
   }
   return out;
+}
+
+function blockRuleLines(d: BlockDocument): { ingress: number[]; egress: number[] } {
+  const spec = isRecord(d.value.spec) ? d.value.spec : {};
+  const lines = (dir: "ingress" | "egress") =>
+    Array.isArray(spec[dir]) ? [...(d.itemLines.get(spec[dir]) ?? [])] : [];
+  return { ingress: lines("ingress"), egress: lines("egress") };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadNormalized } from "../../helpers/desired.js";
-import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions } from "../../../../src/model/types.js";
+import { loadNormalized } from "../../../helpers/desired.js";
+import { policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 // What is not a v1 NetworkPolicy is skipped and listed (never an error); what is meant as one but is
 // wrong is a problem with file and line.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadNormalized } from "../../helpers/desired.js";
-import { link, policyYaml, tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions } from "../../../../src/model/types.js";
+import { loadNormalized } from "../../../helpers/desired.js";
+import { link, policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 // What the API server refuses must be a problem with file and line, never a permanent "modified"; what
 // kubectl reads differently (YAML 1.1) must read the same here. The e2e parity suite checks the same rules

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeUtf8, flowTooDeep, tooDeep } from "../../../src/sources/live/text-checks.js";
+import { decodeUtf8, flowTooDeep, tooDeep } from "../../../../src/sources/live/text-checks.js";
 
 describe("input text checks", () => {
   it("decodes UTF-8 and drops a BOM; names the line of the first invalid byte", () => {

@@ -1,24 +1,15 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadNormalized } from "../../helpers/desired.js";
-import { fastParse } from "../../../src/sources/desired/fast-parse.js";
-import { parseManifestText } from "../../../src/sources/desired/parse.js";
-import { tempTree } from "../../fixtures/temp-tree.js";
+import { REPO_ROOT, yamlFiles } from "../../../fixtures/yaml-files.js";
+import { loadNormalized } from "../../../helpers/desired.js";
+import { fastParse } from "../../../../src/sources/desired/fast-parse.js";
+import { parseManifestText } from "../../../../src/sources/desired/parse.js";
+import { tempTree } from "../../../fixtures/temp-tree.js";
 
 // The fast path (js-yaml) and the position-keeping parse (yaml) must read every file to identical values,
 // lines and problems under the YAML 1.1 rules kubectl reads with.
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-
-async function yamlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await yamlFiles(full)));
-    else if (/\.ya?ml$/.test(e.name)) out.push(full);
-  }
-  return out.sort();
-}
+const ROOT = REPO_ROOT;
 
 const both = (text: string) => [
   parseManifestText(text, "ns/f.yaml", "ns"),

@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { LiveSourceError } from "../../../src/model/errors.js";
-import { parseCapture, readLiveFile } from "../../../src/sources/live/file.js";
-import { ItemSplitter, Unsplittable } from "../../../src/sources/live/json-items.js";
-import { decodeUtf8 } from "../../../src/sources/live/text-checks.js";
-import { kubectlList, rawApiList, serverPolicy, type Json } from "../../fixtures/server-shaped.js";
+import { LiveSourceError } from "../../../../src/model/errors.js";
+import { parseCapture, readLiveFile } from "../../../../src/sources/live/file.js";
+import { ItemSplitter, Unsplittable } from "../../../../src/sources/live/json-items.js";
+import { decodeUtf8 } from "../../../../src/sources/live/text-checks.js";
+import { kubectlList, rawApiList, serverPolicy, type Json } from "../../../fixtures/server-shaped.js";
 
 // A JSON capture is read item by item (bounded memory at 50,000 policies); the whole-file read is the
 // reference. Both must yield the same policies, and for a faulty capture the same error, however the bytes

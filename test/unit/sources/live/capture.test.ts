@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../fixtures/cli-context.js";
-import { kubectlList, rawApiList, serverPolicy, type Json } from "../../fixtures/server-shaped.js";
-import { policyYaml, put, tempTree } from "../../fixtures/temp-tree.js";
+import { runCli } from "../../../fixtures/cli-context.js";
+import { kubectlList, rawApiList, serverPolicy, type Json } from "../../../fixtures/server-shaped.js";
+import { policyYaml, put, tempTree } from "../../../fixtures/temp-tree.js";
 
 // A capture that is not the whole truth (one page, the wrong kind, one namespace, two copies, bad bytes)
 // must never turn into "missing", "unmanaged" or "in sync": exit 2 naming the file.

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../fixtures/cli-context.js";
-import { kubectlList, serverPolicy } from "../../fixtures/server-shaped.js";
-import { put, tempTree } from "../../fixtures/temp-tree.js";
+import { runCli } from "../../../fixtures/cli-context.js";
+import { kubectlList, serverPolicy } from "../../../fixtures/server-shaped.js";
+import { put, tempTree } from "../../../fixtures/temp-tree.js";
 
 // A broken document that names its own namespace makes THAT namespace uncertain: its live policies are
 // withheld, never "unmanaged" — and scoping the report to that namespace must not hide the problem.

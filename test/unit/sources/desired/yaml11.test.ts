@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { goYamlTags, resolvePlain } from "../../../src/sources/desired/yaml11.js";
+import { goYamlTags, resolvePlain } from "../../../../src/sources/desired/yaml11.js";
 
 // go-yaml v2 (sigs.k8s.io/yaml, what kubectl reads manifests with) resolves plain scalars as YAML 1.1.
 describe("YAML 1.1 scalars as go-yaml v2 resolves them", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions, type DesiredState } from "../../../src/model/types.js";
-import { reportOutcome } from "../../../src/core/detect.js";
-import { buildReport } from "../../helpers/report.js";
-import { loadNormalized } from "../../helpers/desired.js";
-import { serverPolicy } from "../../fixtures/server-shaped.js";
-import { policyYaml, tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions, type DesiredState } from "../../../../src/model/types.js";
+import { reportOutcome } from "../../../../src/core/detect.js";
+import { buildReport } from "../../../helpers/report.js";
+import { loadNormalized } from "../../../helpers/desired.js";
+import { serverPolicy } from "../../../fixtures/server-shaped.js";
+import { policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 const load = (root: string, defaultNamespace?: string) =>
   loadNormalized(root, { normalize: defaultNormalizeOptions(), defaultNamespace });

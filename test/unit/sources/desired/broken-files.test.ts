@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { loadNormalized } from "../../helpers/desired.js";
-import { MAX_FILE_BYTES } from "../../../src/sources/desired/walk.js";
-import { link, policyYaml, tempTree } from "../../fixtures/temp-tree.js";
+import { defaultNormalizeOptions } from "../../../../src/model/types.js";
+import { loadNormalized } from "../../../helpers/desired.js";
+import { MAX_FILE_BYTES } from "../../../../src/sources/desired/walk.js";
+import { link, policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 // Input that cannot be read as YAML at all: each is a problem naming the file and the line, never a crash,
 // never "skipped", and the namespace the file sits in is the namespace made uncertain.
