@@ -17,6 +17,8 @@ import { changeRequestBody, changeRequestTitle, closeComment } from "../render/n
 import { deliveredCommitMessage, recordCommitMessage } from "../render/nightly/commit.js";
 import { buildDigest } from "../render/nightly/digest.js";
 import { buildRecord, withDelivery } from "../render/nightly/record.js";
+import { newlyWaived } from "../render/nightly/waived.js";
+import type { WaivedItem } from "../model/rules.js";
 import { fingerprint, NO_DRIFT, sameDrift } from "./fingerprint.js";
 
 // Everything the nightly run decides, as values: whether today's drift is news, the commit that records it,
@@ -74,6 +76,7 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
       recordPath: files.markdownPath,
       changelogPath: settings.changelog,
       resolvedCount: last?.report.drift.length,
+      ...(last ? { previous: last.report.drift } : {}),
     });
     const writes: FileWrite[] = [
       { path: files.markdownPath, text: files.markdown },
@@ -93,7 +96,8 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
     current = { meta: files.meta, jsonPath: files.jsonPath };
   }
   const written = kind !== undefined;
-  const changeRequest = current && changeRequestStep(report, current.meta, written, settings);
+  const waived = newlyWaived(report, last?.report.drift);
+  const changeRequest = current && changeRequestStep(report, current.meta, written, settings, waived);
   const digestOwed = settings.digest ? digestKind(settings.notify, current?.meta, written) : undefined;
   const prUrl = current?.meta.delivery.changeRequest?.url;
   const digest: Digest | undefined =
@@ -133,6 +137,7 @@ function changeRequestStep(
   meta: RecordMeta,
   written: boolean,
   settings: NightlySettings,
+  waived: WaivedItem[],
 ): ChangeRequestStep | undefined {
   const forge = settings.push === "pr" ? settings.changeRequest : undefined;
   if (!forge) return undefined;
@@ -140,7 +145,7 @@ function changeRequestStep(
   const done = meta.delivery.changeRequest;
   if (meta.kind === "resolved") {
     if (!written && done?.closed) return undefined;
-    return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment) };
+    return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment, waived) };
   }
   // Already opened for this record: a human may have closed it since; reopening nightly would be spam.
   if (!written && done?.url) return undefined;

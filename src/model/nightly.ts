@@ -73,6 +73,8 @@ export interface DigestItem {
   paths: string[];
   /** Who last wrote the live object: managedFields manager (and its time when known). */
   changedBy?: { manager: string; operation: string; time?: string };
+  /** The waiver that covered it ran out on this date (`.netpol-drift.yaml`): drift again. */
+  waiverExpired?: string;
 }
 
 /** What the namespace's drift does to traffic, as the report's effect says it. */

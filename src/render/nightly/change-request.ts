@@ -3,6 +3,8 @@ import type { Report } from "../../model/types.js";
 import { markdownCode } from "../escape.js";
 import { clip, policies, shortFingerprint, truncateMarkdown } from "../phrases.js";
 import { renderDriftMarkdown } from "./change-request-body.js";
+import { waivedLine } from "./waived.js";
+import type { WaivedItem } from "../../model/rules.js";
 
 // The PR/MR title, description and closing comment. The forge declares its limits (sinks/forge/<forge>/);
 // the text is cut here, once, to fit them.
@@ -28,7 +30,16 @@ export function changeRequestBody(
   });
 }
 
-export function closeComment(cluster: string, recordPath: string, limit?: TextLimit): string {
-  const text = `Drift on ${markdownCode(cluster)} is resolved: every recorded policy is back in sync. Record: ${markdownCode(recordPath)}. Closed.`;
+export function closeComment(
+  cluster: string,
+  recordPath: string,
+  limit?: TextLimit,
+  waived: readonly WaivedItem[] = [],
+): string {
+  const what =
+    waived.length === 0
+      ? "every recorded policy is back in sync. "
+      : `the recorded policies are back in sync or waived:\n\n${waived.map(waivedLine).join("\n")}\n\n`;
+  const text = `Drift on ${markdownCode(cluster)} is resolved: ${what}Record: ${markdownCode(recordPath)}. Closed.`;
   return limit ? truncateMarkdown(text, limit, "…") : text;
 }

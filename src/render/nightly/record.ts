@@ -7,6 +7,7 @@ import { renderJson } from "../json.js";
 import { renderDriftMarkdown } from "./change-request-body.js";
 import { shortFingerprint } from "../phrases.js";
 import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
+import { expiredSuffix, newlyWaived, waivedLine } from "./waived.js";
 
 // A change record is two files in the policy repo: Markdown for people (summary, diffs, who changed what)
 // and the JSON report beside it, with a `record` field that the next run reads to know what it last said.
@@ -94,8 +95,12 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     head.push(`All drift recorded for this cluster is gone: ${summaryLine(input.report)}.`, "");
     if (before.length > 0) {
       head.push(`Back in sync since record ${input.previous?.meta.sequence}:`, "");
-      for (const d of before) head.push(itemLine(d));
+      const waived = newlyWaived(input.report, before);
+      const waivedKeys = new Set(waived.map((w) => `${w.namespace}/${w.name}`));
+      for (const d of before) if (!waivedKeys.has(`${d.namespace}/${d.name}`)) head.push(itemLine(d));
       head.push("");
+      if (waived.length > 0)
+        head.push("Waived since (not drift while the waiver holds):", "", ...waived.map(waivedLine), "");
     }
     return head.join("\n");
   }
@@ -140,5 +145,5 @@ export function itemLine(d: DriftItem): string {
   const who = c
     ? `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})`
     : "";
-  return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}`;
+  return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}${expiredSuffix(d)}`;
 }

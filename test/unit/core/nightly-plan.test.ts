@@ -37,6 +37,13 @@ function report(drift: DriftItem[], complete = true): Report {
   };
 }
 
+const WAIVER = { rule: ".netpol-drift.yaml:2", reason: "INC-4711", owner: "platform-team", expires: "2025-06-01" };
+/** Today's report when an active waiver covers `drift`: no drift, the items under `waived`. */
+function waivedReport(drift: DriftItem[]): Report {
+  return { ...report([]), waived: drift.map((d) => ({ ...d, waiver: { ...WAIVER, expires: "2025-12-31" } })) };
+}
+const expired = (drift: DriftItem[]): DriftItem[] => drift.map((d) => ({ ...d, waiverExpired: WAIVER }));
+
 function tip(kind: RecordMeta["kind"], drift: DriftItem[], delivery: Delivery = {}, changelog?: string): BranchState {
   const meta: RecordMeta = {
     schema: 1,
@@ -149,6 +156,33 @@ const rows: [string, Report, BranchState, NightlySettings, ReturnType<typeof sha
     { kind: undefined, branch: "netpol-drift/prod", files: undefined, changeRequest: undefined, digest: undefined },
   ],
   [
+    "only waived drift, never recorded: nothing (a waiver is not drift)",
+    waivedReport(A),
+    {},
+    settings(),
+    { kind: undefined, branch: "netpol-drift/prod", files: undefined, changeRequest: undefined, digest: undefined },
+  ],
+  [
+    "recorded drift now waived: resolved by the waiver, the PR closed",
+    waivedReport(A),
+    tip("new", A, DONE),
+    settings(),
+    {
+      kind: "resolved",
+      branch: "netpol-drift/prod",
+      files: REC("0004", "resolved"),
+      changeRequest: "close",
+      digest: "resolved",
+    },
+  ],
+  [
+    "a waiver expired: drift again, a new record after the resolution",
+    report(expired(A)),
+    tip("resolved", [], { changeRequest: { closed: true }, slack: { sentAt: "t" } }),
+    settings(),
+    { kind: "new", branch: "netpol-drift/prod", files: REC("0004", "new"), changeRequest: "upsert", digest: "new" },
+  ],
+  [
     "a PR a human closed: not reopened, no digest again",
     report(A),
     tip("new", A, DONE),
@@ -257,6 +291,22 @@ describe("planNightly", () => {
       fingerprintVersion: 2,
       previousFingerprint: tip("new", A).record?.meta.fingerprint,
     });
+  });
+
+  it("waivers in the texts: resolved by a waiver says until when and by whom; an expired one says so", () => {
+    const waived = planNightly(waivedReport(A), tip("new", A, DONE, "# log\n"), settings(), NOW);
+    const log = waived.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(log).toContain("`shop/api` waived until 2025-12-31 by platform-team: INC-4711");
+    expect(waived.changeRequest?.op === "close" && waived.changeRequest.comment).toContain(
+      "waived until 2025-12-31 by platform-team",
+    );
+    const lapsed = planNightly(report(expired(A)), {}, settings(), NOW);
+    const entry = lapsed.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(entry).toContain("waiver expired on 2025-06-01");
+    expect(lapsed.digest?.namespaces[0]?.items[0]?.waiverExpired).toBe("2025-06-01");
+    expect(lapsed.changeRequest?.op === "upsert" && lapsed.changeRequest.body).toContain(
+      "waiver expired on 2025-06-01",
+    );
   });
 
   it("the same drift under a new diff text is not news: the fingerprint hashes the objects, not the presentation", () => {
