@@ -30,8 +30,19 @@ export interface EntryInput {
   now: Date;
   /** For a resolution: how many policies had drifted. */
   resolvedCount?: number;
+  /** A resolution of drift the PR had accepted: merged, reverted in the cluster, or some of each. */
+  outcome?: ResolvedBy;
   /** The drift the last record held: those now waived get a line saying until when and by whom. */
   previous?: readonly PolicyKey[];
+}
+
+export interface ResolvedBy {
+  /** The base branch has (some of) the accepted files: merged. */
+  accepted: boolean;
+  /** (Some of) the accepted files are not on the base branch: the cluster was put back instead. */
+  reverted: boolean;
+  /** The PR/MR as the forge names it: #12 (GitHub), !12 (GitLab). */
+  changeRequest?: string;
 }
 
 export interface ChangelogEntry {
@@ -61,7 +72,7 @@ export function entryText(input: EntryInput): string {
     const n = input.resolvedCount ?? 0;
     const what = n > 0 ? `The ${n} drifted ${n === 1 ? "policy is" : "policies are"} back in sync` : "No drift left";
     const waived = newlyWaived(input.report, input.previous);
-    lines.push(`${what}: ${summaryLine(input.report)}.`);
+    lines.push(`${what}${howResolved(input.outcome)}: ${summaryLine(input.report)}.`);
     if (waived.length > 0)
       lines.push("", `Resolved by a waiver, not in sync (${waived.length}):`, ...waived.map(waivedLine));
   } else {
@@ -82,6 +93,14 @@ export function entryText(input: EntryInput): string {
   lines.push("", `Change record: [${baseName(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
+}
+
+/** ", accepted in #12 by the merge", ", reverted in the cluster", or both. */
+function howResolved(by: ResolvedBy | undefined): string {
+  if (!by) return "";
+  const pr = by.changeRequest !== undefined ? ` in ${by.changeRequest}` : "";
+  const parts = [by.accepted ? `accepted${pr} by the merge` : "", by.reverted ? "reverted in the cluster" : ""];
+  return `, ${parts.filter(Boolean).join(", partly ")}`;
 }
 
 /** The drifted policies an entry names: those in widening or changing namespaces first, at most ENTRY_ITEMS. */

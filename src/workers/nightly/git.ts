@@ -13,14 +13,23 @@ import type { Logger } from "../../log/logger.js";
 /** The newest change record for the cluster and the CHANGELOG, as the checked-out tip has them. */
 export async function readTip(
   repo: PolicyRepo,
-  config: Pick<RunConfig, "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog">,
+  config: Pick<RunConfig, "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog" | "branch">,
 ): Promise<BranchState> {
   // A repo upgraded from the old default keeps its history there until the first record in the new folder.
   const record =
     (await lastRecordIn(repo, config.recordsDir, config.cluster)) ??
     (config.legacyRecordsDir ? await lastRecordIn(repo, config.legacyRecordsDir, config.cluster) : undefined);
   const changelog = await repo.read(config.changelog);
-  return { ...(record ? { record } : {}), ...(changelog !== undefined ? { changelog } : {}) };
+  const accepted = record?.meta.accept?.files ?? [];
+  const base = new Map<string, string | null>();
+  // Whether the merge took the accepted files: what the base branch holds of them (few files, read one by one).
+  for (const f of accepted)
+    base.set(f.path, (await repo.tryExec(["show", `refs/remotes/origin/${config.branch}:${f.path}`])) ?? null);
+  return {
+    ...(record ? { record } : {}),
+    ...(changelog !== undefined ? { changelog } : {}),
+    ...(accepted.length > 0 ? { base } : {}),
+  };
 }
 
 async function lastRecordIn(repo: PolicyRepo, recordsDir: string, cluster: string): Promise<LastRecord | undefined> {
