@@ -109,6 +109,9 @@ export function planNightly(
       { path: settings.changelog, text: changelog },
       ...(kind !== "resolved" && accepting ? acceptWrites(accepting) : []),
     ];
+    // No stale accept: a desired file an earlier run accepted on the branch and today's accept does not write
+    // goes back to the base branch's version, so merging accepts exactly today's drift.
+    if (settings.push === "pr") writes.push(...staleResets(tip.changedFromBase, writes, settings));
     commit = {
       message: recordCommitMessage({
         cluster: settings.cluster,
@@ -148,6 +151,19 @@ export function planNightly(
     ...(changeRequest ? { changeRequest } : {}),
     ...(digest ? { digest } : {}),
   };
+}
+
+function staleResets(
+  changed: BranchState["changedFromBase"],
+  writes: readonly FileWrite[],
+  settings: Pick<NightlySettings, "changelog" | "recordsDir">,
+): FileWrite[] {
+  if (!changed) return [];
+  const written = new Set(writes.map((w) => w.path));
+  const records = `${settings.recordsDir.replace(/\/+$/, "")}/`;
+  return [...changed]
+    .filter(([path]) => !written.has(path) && path !== settings.changelog && !path.startsWith(records))
+    .map(([path, text]) => ({ path, text }));
 }
 
 /** The files an accept writes, as the record keeps them to recognise the merge later. */

@@ -69,6 +69,9 @@ export interface BranchState {
   changelog?: string;
   /** The base branch's version of the files the last record accepted (null: absent there). */
   base?: ReadonlyMap<string, string | null>;
+  /** PR mode: the desired files the drift branch holds differently from the base branch, with base's version
+   *  (null: absent there), so a commit can put back those today's accept no longer writes. */
+  changedFromBase?: ReadonlyMap<string, string | null>;
 }
 
 /** new: drift appeared; changed: drift differs from the last record; resolved: drift is gone;

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../../src/render/nightly/changelog.js";
 import { git } from "../../../helpers/git-server.js";
-import { DESIRED_PATH, driftA, inSync } from "../../../helpers/policy-repo.js";
+import { DESIRED_PATH, driftA, inSync, type Mutation } from "../../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, recordJson, records, useWorld, type World } from "../../../helpers/nightly-world.js";
 
 // Accept = merge (issue 13) on real git and the GitHub stand-in: the drift branch's commit writes the live state
@@ -74,6 +74,22 @@ describe("netpol-drift run: accept = merge", () => {
     const drift = recordJson(w, last).drift as { namespace: string; name: string }[];
     expect(drift.map((d) => `${d.namespace}/${d.name}`)).toEqual(["database/api-to-postgres"]);
     expect(w.bare.show("main", EGRESS)).toBeUndefined();
+  });
+
+  it("drift that went away in the cluster is no longer accepted: its file goes back to git's version on the branch", async () => {
+    expect(await w.run(driftA)).toBe(0);
+    expect(w.bare.show(BRANCH, EGRESS)).toBeUndefined();
+    // Night 2: mcp-egress is back live, api-to-postgres still opened: changed drift.
+    const pgOnly: Mutation = (objects) => {
+      const pg = objects.find((o) => o.metadata.namespace === "database" && o.metadata.name === "api-to-postgres");
+      if (!pg) throw new Error("fixture has no database/api-to-postgres");
+      pg.spec.ingress[0].ports[0].port = 5433;
+      return objects;
+    };
+    expect(await w.run(pgOnly)).toBe(0);
+    expect(records(w).at(-1)).toMatch(/-changed\.json$/);
+    expect(w.bare.show(BRANCH, EGRESS)).toBe(w.bare.show("main", EGRESS));
+    expect(w.bare.show(BRANCH, PG)).toContain("port: 5433");
   });
 
   it("NETPOL_DRIFT_ACCEPT_MODE=off and direct mode never touch the desired files", async () => {
