@@ -309,6 +309,61 @@ describe("planNightly", () => {
     );
   });
 
+  it("accept = merge: PR mode writes the edits under the desired path, direct mode never; a merged resolution is not closed", () => {
+    const accept = {
+      desiredPath: "ops",
+      edits: [
+        { path: "shop/api.yaml", text: "kind: NetworkPolicy\n" },
+        { path: "shop/old.yaml", text: null },
+      ],
+      refused: [],
+      steps: [],
+    };
+    const pr = planNightly(report(A), {}, settings(), NOW, accept);
+    expect(pr.commit?.files.filter((f) => !f.path.includes("change-records") && f.path !== "ops/CHANGELOG.md")).toEqual(
+      [
+        { path: "ops/shop/api.yaml", text: "kind: NetworkPolicy\n" },
+        { path: "ops/shop/old.yaml", text: null },
+      ],
+    );
+    expect(pr.record?.meta.accept?.files.map((f) => f.path)).toEqual(["ops/shop/api.yaml", "ops/shop/old.yaml"]);
+    const direct = planNightly(report(A), {}, settings({ push: "direct" }), NOW, accept);
+    expect(direct.commit?.files.some((f) => f.path.startsWith("ops/shop/"))).toBe(false);
+
+    const accepted = pr.record?.meta.accept;
+    const last = tip("new", A, DONE);
+    const meta = { ...(last.record?.meta as RecordMeta), ...(accepted ? { accept: accepted } : {}) };
+    const onBase = new Map<string, string | null>([
+      ["ops/shop/api.yaml", "kind: NetworkPolicy\n"],
+      ["ops/shop/old.yaml", null],
+    ]);
+    const merged = planNightly(
+      report([]),
+      { ...last, record: { ...last.record!, meta }, base: onBase },
+      settings(),
+      NOW,
+    );
+    expect(merged.kind).toBe("resolved");
+    expect(merged.changeRequest).toBeUndefined();
+    expect(merged.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text).toContain(
+      "accepted in #7 by the merge",
+    );
+    const unmerged = new Map<string, string | null>([
+      ["ops/shop/api.yaml", "kind: NetworkPolicy # git's\n"],
+      ["ops/shop/old.yaml", "kind: NetworkPolicy # old\n"],
+    ]);
+    const reverted = planNightly(
+      report([]),
+      { ...last, record: { ...last.record!, meta }, base: unmerged },
+      settings(),
+      NOW,
+    );
+    expect(reverted.changeRequest?.op).toBe("close");
+    const entry = reverted.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(entry).toContain("reverted in the cluster");
+    expect(entry).not.toContain("accepted");
+  });
+
   it("the same drift under a new diff text is not news: the fingerprint hashes the objects, not the presentation", () => {
     const restyled = A.map((d) => ({ ...d, diff: "--- reformatted by a newer yaml library\n" }));
     expect(planNightly(report(restyled), tip("new", A, DONE), settings(), NOW).kind).toBeUndefined();
