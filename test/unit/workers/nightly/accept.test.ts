@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../../src/render/nightly/changelog.js";
 import { git } from "../../../helpers/git-server.js";
-import { DESIRED_PATH, driftA, inSync, type Mutation } from "../../../helpers/policy-repo.js";
+import { DESIRED_PATH, driftA, inSync, pgOpened } from "../../../helpers/policy-repo.js";
 import { BRANCH, CHANGELOG, recordJson, records, useWorld, type World } from "../../../helpers/nightly-world.js";
 
 // Accept = merge (issue 13) on real git and the GitHub stand-in: the drift branch's commit writes the live state
@@ -80,13 +80,7 @@ describe("netpol-drift run: accept = merge", () => {
     expect(await w.run(driftA)).toBe(0);
     expect(w.bare.show(BRANCH, EGRESS)).toBeUndefined();
     // Night 2: mcp-egress is back live, api-to-postgres still opened: changed drift.
-    const pgOnly: Mutation = (objects) => {
-      const pg = objects.find((o) => o.metadata.namespace === "database" && o.metadata.name === "api-to-postgres");
-      if (!pg) throw new Error("fixture has no database/api-to-postgres");
-      pg.spec.ingress[0].ports[0].port = 5433;
-      return objects;
-    };
-    expect(await w.run(pgOnly)).toBe(0);
+    expect(await w.run(pgOpened)).toBe(0);
     expect(records(w).at(-1)).toMatch(/-changed\.json$/);
     expect(w.bare.show(BRANCH, EGRESS)).toBe(w.bare.show("main", EGRESS));
     expect(w.bare.show(BRANCH, PG)).toContain("port: 5433");

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../../src/render/nightly/changelog.js";
-import type { Mutation } from "../../../helpers/policy-repo.js";
+import { pgOpened } from "../../../helpers/policy-repo.js";
 import {
   BRANCH,
   CHANGELOG,
@@ -17,14 +17,6 @@ vi.setConfig({ testTimeout: 180_000 });
 
 let w: World;
 useWorld((world) => (w = world), { checkGitHub: true });
-
-/** database/api-to-postgres opened to 5433 by hand; nothing else drifts. */
-const pgOpened: Mutation = (objects) => {
-  const pg = objects.find((o) => o.metadata.namespace === "database" && o.metadata.name === "api-to-postgres");
-  if (!pg) throw new Error("fixture has no database/api-to-postgres");
-  pg.spec.ingress[0].ports[0].port = 5433;
-  return objects;
-};
 
 const rules = (expires: string) => `waivers:
   - match: {namespace: database, name: api-to-postgres}
