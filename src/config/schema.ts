@@ -97,6 +97,11 @@ export const FIELDS = {
     help: "pr: records on netpol-drift/CLUSTER with a PR/MR; direct: onto the target branch",
     schema: z.enum(["pr", "direct"]).default("pr"),
   },
+  acceptMode: {
+    env: "NETPOL_DRIFT_ACCEPT_MODE",
+    help: "pr: the drift branch also writes the live state into the desired files (merge = accept); off",
+    schema: z.enum(["pr", "off"]).default("pr"),
+  },
   forge: {
     env: "NETPOL_DRIFT_FORGE",
     help: "where PRs/MRs are opened: github, gitlab or none",

@@ -17,7 +17,22 @@ import { changeRequestBody, changeRequestTitle, closeComment } from "../render/n
 import { deliveredCommitMessage, recordCommitMessage } from "../render/nightly/commit.js";
 import { buildDigest } from "../render/nightly/digest.js";
 import { buildRecord, withDelivery } from "../render/nightly/record.js";
+import { newlyWaived } from "../render/nightly/waived.js";
+import type { WaivedItem } from "../model/rules.js";
+import type { ResolvedBy } from "../render/nightly/changelog.js";
+import { sha256 } from "../util/hash.js";
+import type { RevertStep } from "../render/nightly/revert.js";
+import type { AcceptRefusal, FileEdit } from "./accept.js";
 import { fingerprint, NO_DRIFT, sameDrift } from "./fingerprint.js";
+
+/** Accept = merge: the edits the drift branch's commit makes to the desired folder, and the revert steps. */
+export interface AcceptPlan {
+  /** The desired folder from the repository root; edit paths are under it. */
+  desiredPath: string;
+  edits: FileEdit[];
+  refused: AcceptRefusal[];
+  steps: RevertStep[];
+}
 
 // Everything the nightly run decides, as values: whether today's drift is news, the commit that records it,
 // the PR/MR step and the digest still owed. The worker reads the branch tip, calls this, and carries the plan
@@ -45,7 +60,15 @@ export function decide(
   return last.kind === "resolved" ? "new" : "changed";
 }
 
-export function planNightly(report: Report, tip: BranchState, settings: NightlySettings, now: Date): NightlyPlan {
+export function planNightly(
+  report: Report,
+  tip: BranchState,
+  settings: NightlySettings,
+  now: Date,
+  accept?: AcceptPlan,
+): NightlyPlan {
+  // Only the drift branch carries the live state; direct mode never rewrites desired files.
+  const accepting = settings.push === "pr" ? accept : undefined;
   const fp = fingerprint(report.drift);
   const branch = commitBranch(settings);
   // A failed list or a broken desired file would read as "drift resolved" or as new drift: plan nothing.
@@ -54,6 +77,7 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
   const kind = decide(last?.meta, report, fp);
   let current = last && { meta: last.meta, jsonPath: last.jsonPath };
   let commit: PlannedCommit | undefined;
+  const outcome = kind === "resolved" && last ? resolvedBy(last.meta, tip.base) : undefined;
   if (kind) {
     const files = buildRecord({
       report,
@@ -64,6 +88,8 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
       now,
       sequence: (last?.meta.sequence ?? 0) + 1,
       ...(last ? { previous: { meta: last.meta, report: last.report } } : {}),
+      ...(accepting ? { revert: accepting.steps, accepted: acceptedFiles(accepting) } : {}),
+      ...(outcome ? { resolvedBy: outcome } : {}),
     });
     const changelog = appendEntry(tip.changelog, {
       cluster: settings.cluster,
@@ -74,12 +100,18 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
       recordPath: files.markdownPath,
       changelogPath: settings.changelog,
       resolvedCount: last?.report.drift.length,
+      ...(last ? { previous: last.report.drift } : {}),
+      ...(outcome ? { outcome } : {}),
     });
     const writes: FileWrite[] = [
       { path: files.markdownPath, text: files.markdown },
       { path: files.jsonPath, text: files.json },
       { path: settings.changelog, text: changelog },
+      ...(kind !== "resolved" && accepting ? acceptWrites(accepting) : []),
     ];
+    // No stale accept: a desired file an earlier run accepted on the branch and today's accept does not write
+    // goes back to the base branch's version, so merging accepts exactly today's drift.
+    if (settings.push === "pr") writes.push(...staleResets(tip.changedFromBase, writes, settings));
     commit = {
       message: recordCommitMessage({
         cluster: settings.cluster,
@@ -93,7 +125,11 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
     current = { meta: files.meta, jsonPath: files.jsonPath };
   }
   const written = kind !== undefined;
-  const changeRequest = current && changeRequestStep(report, current.meta, written, settings);
+  const waived = newlyWaived(report, last?.report.drift);
+  // Merged: the forge marks the PR merged itself; closing it would say the reverse.
+  const merged = current?.meta.resolvedBy?.accepted && !current.meta.resolvedBy.reverted;
+  const changeRequest =
+    current && !merged && changeRequestStep(report, current.meta, written, settings, waived, accepting);
   const digestOwed = settings.digest ? digestKind(settings.notify, current?.meta, written) : undefined;
   const prUrl = current?.meta.delivery.changeRequest?.url;
   const digest: Digest | undefined =
@@ -117,6 +153,50 @@ export function planNightly(report: Report, tip: BranchState, settings: NightlyS
   };
 }
 
+function staleResets(
+  changed: BranchState["changedFromBase"],
+  writes: readonly FileWrite[],
+  settings: Pick<NightlySettings, "changelog" | "recordsDir">,
+): FileWrite[] {
+  if (!changed) return [];
+  const written = new Set(writes.map((w) => w.path));
+  const records = `${settings.recordsDir.replace(/\/+$/, "")}/`;
+  return [...changed]
+    .filter(([path]) => !written.has(path) && path !== settings.changelog && !path.startsWith(records))
+    .map(([path, text]) => ({ path, text }));
+}
+
+/** The files an accept writes, as the record keeps them to recognise the merge later. */
+function acceptedFiles(accept: AcceptPlan): { path: string; sha256: string | null }[] {
+  return acceptWrites(accept).map((f) => ({ path: f.path, sha256: f.text === null ? null : sha256(f.text) }));
+}
+
+/**
+ * How recorded drift went away: the base branch holds what the drift branch accepted (merged), or not (the
+ * cluster was put back). Undefined when the record accepted nothing.
+ */
+export function resolvedBy(
+  meta: RecordMeta,
+  base: ReadonlyMap<string, string | null> | undefined,
+): ResolvedBy | undefined {
+  const files = meta.accept?.files ?? [];
+  if (files.length === 0 || !base) return undefined;
+  const merged = files.filter((f) => {
+    const text = base.get(f.path) ?? null;
+    return f.sha256 === null ? text === null : text !== null && sha256(text) === f.sha256;
+  }).length;
+  const cr = meta.delivery.changeRequest;
+  // GitLab names merge requests !N, GitHub pull requests #N.
+  const ref = cr?.id === undefined ? undefined : `${cr.url?.includes("/merge_requests/") ? "!" : "#"}${cr.id}`;
+  return { accepted: merged > 0, reverted: merged < files.length, ...(ref ? { changeRequest: ref } : {}) };
+}
+
+/** The accepted live state as files under the desired folder (null text: the file is deleted). */
+function acceptWrites(accept: AcceptPlan): FileWrite[] {
+  const dir = accept.desiredPath.replace(/\/+$/, "");
+  return accept.edits.map((e) => ({ path: dir && dir !== "." ? `${dir}/${e.path}` : e.path, text: e.text }));
+}
+
 /** Which digest this run owes, if any: news once, a missed one again, everything under `always`. */
 export function digestKind(
   notify: NightlySettings["notify"],
@@ -133,6 +213,8 @@ function changeRequestStep(
   meta: RecordMeta,
   written: boolean,
   settings: NightlySettings,
+  waived: WaivedItem[],
+  accept: AcceptPlan | undefined,
 ): ChangeRequestStep | undefined {
   const forge = settings.push === "pr" ? settings.changeRequest : undefined;
   if (!forge) return undefined;
@@ -140,7 +222,7 @@ function changeRequestStep(
   const done = meta.delivery.changeRequest;
   if (meta.kind === "resolved") {
     if (!written && done?.closed) return undefined;
-    return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment) };
+    return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment, waived) };
   }
   // Already opened for this record: a human may have closed it since; reopening nightly would be spam.
   if (!written && done?.url) return undefined;
@@ -148,7 +230,7 @@ function changeRequestStep(
     op: "upsert",
     ...where,
     title: changeRequestTitle(settings.cluster, report.drift.length, forge.title),
-    body: changeRequestBody(report, meta, forge.body),
+    body: changeRequestBody(report, meta, forge.body, accept && { ...accept, base: settings.branch }),
   };
 }
 

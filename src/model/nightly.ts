@@ -45,6 +45,13 @@ export interface RecordMeta {
   trimmed?: Trimmed;
   /** Resolution records: the policies that had drifted and are back in sync. */
   resolved?: { namespace: string; name: string; state: DriftItem["state"] }[];
+  /** PR mode with accept: the desired files the drift branch wrote (sha256 of the text; null = deleted), so a
+   *  later run tells "accepted by the merge" (the base branch has them) from "reverted in the cluster". */
+  accept?: { files: { path: string; sha256: string | null }[] };
+  /** A resolution of accepted drift: merged (the forge marks the PR merged; it is not closed), reverted, or both. */
+  resolvedBy?: { accepted: boolean; reverted: boolean };
+  /** PR mode with accept: the commands that revert the drift in the cluster instead (from a base checkout). */
+  revert?: string[];
   delivery: Delivery;
 }
 
@@ -60,6 +67,11 @@ export interface BranchState {
   record?: LastRecord;
   /** The CHANGELOG's text, undefined when the file does not exist yet. */
   changelog?: string;
+  /** The base branch's version of the files the last record accepted (null: absent there). */
+  base?: ReadonlyMap<string, string | null>;
+  /** PR mode: the desired files the drift branch holds differently from the base branch, with base's version
+   *  (null: absent there), so a commit can put back those today's accept no longer writes. */
+  changedFromBase?: ReadonlyMap<string, string | null>;
 }
 
 /** new: drift appeared; changed: drift differs from the last record; resolved: drift is gone;
@@ -73,6 +85,8 @@ export interface DigestItem {
   paths: string[];
   /** Who last wrote the live object: managedFields manager (and its time when known). */
   changedBy?: { manager: string; operation: string; time?: string };
+  /** The waiver that covered it ran out on this date (`.netpol-drift.yaml`): drift again. */
+  waiverExpired?: string;
 }
 
 /** What the namespace's drift does to traffic, as the report's effect says it. */
@@ -151,9 +165,10 @@ export interface NightlySettings {
   digest: boolean;
 }
 
+/** A file to write, or to delete (`text: null`: a desired policy's document that accept removes). */
 export interface FileWrite {
   path: string;
-  text: string;
+  text: string | null;
 }
 
 export interface PlannedCommit {

@@ -10,7 +10,7 @@ import type { Logger } from "../log/logger.js";
 import { SourceError } from "../model/errors.js";
 import type { WorkerResult } from "../model/outcome.js";
 import type { LiveInput, SourceOptions } from "../model/sources.js";
-import type { Problem, Report } from "../model/types.js";
+import type { NormalizedPolicy, Problem, Report } from "../model/types.js";
 import type { Workloads } from "../model/workloads.js";
 import { type OutputFormat, render } from "../render/index.js";
 import { writeAtomically } from "../sinks/file.js";
@@ -49,6 +49,20 @@ export async function runReport(opts: ReportOptions, io: DetectIO): Promise<Work
  * side's objects.
  */
 export async function detectFromSources(opts: SourceOptions, io: DetectIO): Promise<Report> {
+  return (await detectWithSides(opts, io)).report;
+}
+
+/** The normalised desired and live policies of the drifted keys only (what accepting the drift edits). */
+export interface DriftSides {
+  desired: NormalizedPolicy[];
+  live: NormalizedPolicy[];
+}
+
+/** detectFromSources, and both sides of what drifted (the nightly run's accept); the rest is not kept. */
+export async function detectWithSides(
+  opts: SourceOptions,
+  io: DetectIO,
+): Promise<{ report: Report; sides: DriftSides }> {
   const log = io.logger;
   const started = Date.now();
   // In-sync live policies take the desired side's objects as they are read (compare/same.ts): a capture is read
@@ -88,6 +102,12 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
       generatedAt: io.now().toISOString(),
     },
   });
+  const drifted = new Set(report.drift.map((d) => `${d.namespace}/${d.name}`));
+  const pick = (ps: readonly NormalizedPolicy[]) => ps.filter((p) => drifted.has(`${p.namespace}/${p.name}`));
+  const sides: DriftSides = {
+    desired: drifted.size > 0 ? pick(desired.policies) : [],
+    live: drifted.size > 0 && "policies" in covered ? pick(covered.policies) : [],
+  };
   for (const p of report.problems) log.error({ problem: p }, "report is incomplete");
   const fields = {
     summary: report.summary,
@@ -103,7 +123,7 @@ export async function detectFromSources(opts: SourceOptions, io: DetectIO): Prom
         ? "in sync: no drift"
         : `drift detected: ${report.drift.length} ${report.drift.length === 1 ? "policy" : "policies"}`,
     );
-  return report;
+  return { report, sides };
 }
 
 function namespacesOf(objects: { namespace: string }[]): Set<string> {

@@ -54,6 +54,12 @@ export const driftA: Mutation = (objects) => {
   return objects.filter((o) => !(o.metadata.namespace === "tenant-acme" && o.metadata.name === "mcp-egress"));
 };
 
+/** database/api-to-postgres opened to 5433 by hand; nothing else drifts. */
+export const pgOpened: Mutation = (objects) => {
+  find(objects, "database", "api-to-postgres").spec.ingress[0].ports[0].port = 5433;
+  return objects;
+};
+
 /** driftA plus an unmanaged allow-all in retrieval. */
 export const driftB: Mutation = (objects) => {
   const out = driftA(objects);

@@ -21,6 +21,8 @@ export interface BodyOptions {
   fullReportHint: string;
   /** Where every flow is listed, said after a capped flow list. */
   moreFlowsHint: string;
+  /** Set right after the widening namespaces and the violations (accept and revert), within the budget. */
+  afterSevere?: string;
 }
 
 interface Block {
@@ -77,7 +79,9 @@ export function renderDriftMarkdown(report: Report, head: string, opts: BodyOpti
     : "";
   const reserve = 400;
   const max = Math.min(opts.limit.chars, opts.limit.bytes ?? Infinity) - reserve;
+  const after = opts.afterSevere ? `${opts.afterSevere}\n` : "";
   let used =
+    after.length +
     top.length +
     severe.join("\n").length +
     violationLines.length +
@@ -91,7 +95,7 @@ export function renderDriftMarkdown(report: Report, head: string, opts: BodyOpti
       used += b.full.length - compact.length;
     } else out.push(compact);
   }
-  out.push(violationLines);
+  out.push(violationLines, after);
   const stopped = new Set<Block["what"]>(); // a group cut once stays cut, so no table loses its header
   for (const b of tail) {
     if (b.full === "") continue;

@@ -5,6 +5,8 @@ import { markdownCode } from "../escape.js";
 import { summaryLine } from "../format.js";
 import { bySeverity, count, EFFECT_ORDER, flowCountText, flowCounts, policies, shortFingerprint } from "../phrases.js";
 import { baseName, itemLine } from "./record.js";
+import { newlyWaived, waivedLine } from "./waived.js";
+import type { PolicyKey } from "../../model/types.js";
 
 // The CHANGELOG is append-only: an entry is added at the end and earlier text is never touched, so the
 // file reads as history and concurrent human entries above ours survive. Each of our entries ends with an
@@ -28,6 +30,19 @@ export interface EntryInput {
   now: Date;
   /** For a resolution: how many policies had drifted. */
   resolvedCount?: number;
+  /** A resolution of drift the PR had accepted: merged, reverted in the cluster, or some of each. */
+  outcome?: ResolvedBy;
+  /** The drift the last record held: those now waived get a line saying until when and by whom. */
+  previous?: readonly PolicyKey[];
+}
+
+export interface ResolvedBy {
+  /** The base branch has (some of) the accepted files: merged. */
+  accepted: boolean;
+  /** (Some of) the accepted files are not on the base branch: the cluster was put back instead. */
+  reverted: boolean;
+  /** The PR/MR as the forge names it: #12 (GitHub), !12 (GitLab). */
+  changeRequest?: string;
 }
 
 export interface ChangelogEntry {
@@ -56,7 +71,10 @@ export function entryText(input: EntryInput): string {
   if (input.kind === "resolved") {
     const n = input.resolvedCount ?? 0;
     const what = n > 0 ? `The ${n} drifted ${n === 1 ? "policy is" : "policies are"} back in sync` : "No drift left";
-    lines.push(`${what}: ${summaryLine(input.report)}.`);
+    const waived = newlyWaived(input.report, input.previous);
+    lines.push(`${what}${howResolved(input.outcome)}: ${summaryLine(input.report)}.`);
+    if (waived.length > 0)
+      lines.push("", `Resolved by a waiver, not in sync (${waived.length}):`, ...waived.map(waivedLine));
   } else {
     lines.push(`${summaryLine(input.report)}.`, "");
     const effects = effectLine(input.report.effects);
@@ -68,10 +86,21 @@ export function entryText(input: EntryInput): string {
     for (const d of shown) lines.push(itemLine(d));
     const more = input.report.drift.length - shown.length;
     if (more > 0) lines.push(`- … and ${more} more (the change record lists all)`);
+    const waived = newlyWaived(input.report, input.previous);
+    if (waived.length > 0)
+      lines.push("", `Waived since the last record (${waived.length}):`, ...waived.map(waivedLine));
   }
   lines.push("", `Change record: [${baseName(input.recordPath)}](${encodeURI(link)})`, "");
   lines.push(`<!-- netpol-drift cluster=${input.cluster} kind=${input.kind} fingerprint=${input.fingerprint} -->`);
   return lines.join("\n") + "\n";
+}
+
+/** ", accepted in #12 by the merge", ", reverted in the cluster", or both. */
+function howResolved(by: ResolvedBy | undefined): string {
+  if (!by) return "";
+  const pr = by.changeRequest !== undefined ? ` in ${by.changeRequest}` : "";
+  const parts = [by.accepted ? `accepted${pr} by the merge` : "", by.reverted ? "reverted in the cluster" : ""];
+  return `, ${parts.filter(Boolean).join(", partly ")}`;
 }
 
 /** The drifted policies an entry names: those in widening or changing namespaces first, at most ENTRY_ITEMS. */

@@ -33,6 +33,7 @@ export function buildDigest(input: {
         state: d.state,
         paths: d.changes.map((c) => c.path),
         ...(d.changedBy ? { changedBy: d.changedBy } : {}),
+        ...(d.waiverExpired ? { waiverExpired: d.waiverExpired.expires } : {}),
       });
     }
     for (const e of report.effects ?? []) {

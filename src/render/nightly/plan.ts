@@ -10,7 +10,8 @@ export function planText(plan: NightlyPlan, drifted: number): string {
   ];
   if (plan.commit) {
     out.push(`Would commit (${plan.kind ?? "record"}): ${plan.commit.message.split("\n")[0]}`);
-    for (const f of plan.commit.files) out.push(`  ${f.path} (${Buffer.byteLength(f.text, "utf8")} bytes)`);
+    for (const f of plan.commit.files)
+      out.push(`  ${f.path} (${f.text === null ? "deleted" : `${Buffer.byteLength(f.text, "utf8")} bytes`})`);
   } else {
     out.push(`Would commit nothing: the drift is what ${plan.record ? "the last record says" : "no record needs"}`);
   }

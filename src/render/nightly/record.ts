@@ -7,6 +7,8 @@ import { renderJson } from "../json.js";
 import { renderDriftMarkdown } from "./change-request-body.js";
 import { shortFingerprint } from "../phrases.js";
 import { fitReport, RECORD_FILE_BUDGET, type Trimmed } from "./trim.js";
+import { type RevertStep, revertCommands, revertMarkdown } from "./revert.js";
+import { expiredSuffix, newlyWaived, waivedLine } from "./waived.js";
 
 // A change record is two files in the policy repo: Markdown for people (summary, diffs, who changed what)
 // and the JSON report beside it, with a `record` field that the next run reads to know what it last said.
@@ -29,6 +31,11 @@ export interface RecordInput {
   recordsDir: string;
   sequence: number;
   now: Date;
+  /** Accept = merge in PR mode: the commands that put the cluster back to git instead. */
+  revert?: readonly RevertStep[];
+  /** The desired files the drift branch's commit writes (accept), as RecordMeta.accept keeps them. */
+  accepted?: { path: string; sha256: string | null }[];
+  resolvedBy?: { accepted: boolean; reverted: boolean };
 }
 
 export function buildRecord(input: RecordInput): RecordFiles {
@@ -51,6 +58,15 @@ export function buildRecord(input: RecordInput): RecordFiles {
             state: d.state,
           })),
         }
+      : {}),
+    ...(input.revert && input.revert.length > 0 && input.kind !== "resolved"
+      ? { revert: revertCommands(input.revert) }
+      : {}),
+    ...(input.resolvedBy && input.kind === "resolved"
+      ? { resolvedBy: { accepted: input.resolvedBy.accepted, reverted: input.resolvedBy.reverted } }
+      : {}),
+    ...(input.accepted && input.accepted.length > 0 && input.kind !== "resolved"
+      ? { accept: { files: input.accepted } }
       : {}),
     delivery: {},
   };
@@ -94,8 +110,12 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
     head.push(`All drift recorded for this cluster is gone: ${summaryLine(input.report)}.`, "");
     if (before.length > 0) {
       head.push(`Back in sync since record ${input.previous?.meta.sequence}:`, "");
-      for (const d of before) head.push(itemLine(d));
+      const waived = newlyWaived(input.report, before);
+      const waivedKeys = new Set(waived.map((w) => `${w.namespace}/${w.name}`));
+      for (const d of before) if (!waivedKeys.has(`${d.namespace}/${d.name}`)) head.push(itemLine(d));
       head.push("");
+      if (waived.length > 0)
+        head.push("Waived since (not drift while the waiver holds):", "", ...waived.map(waivedLine), "");
     }
     return head.join("\n");
   }
@@ -110,7 +130,13 @@ function recordMarkdown(input: RecordInput, meta: RecordMeta): string {
   const text = head.join("\n");
   // The same order as the PR/MR body: widening namespaces and violations first, the table and diffs after.
   const limit = { chars: RECORD_FILE_BUDGET, bytes: RECORD_FILE_BUDGET };
-  return renderDriftMarkdown(input.report, `${text}\n`, { limit, moreFlowsHint: where, fullReportHint: where });
+  const revert = input.revert ? revertMarkdown(input.revert) : "";
+  return renderDriftMarkdown(input.report, `${text}\n`, {
+    limit,
+    moreFlowsHint: where,
+    fullReportHint: where,
+    ...(revert ? { afterSevere: revert } : {}),
+  });
 }
 
 function trimmedText(t: Trimmed): string {
@@ -140,5 +166,5 @@ export function itemLine(d: DriftItem): string {
   const who = c
     ? `${markdownText(c.manager)} (${markdownText(c.operation)}${c.time ? ` at ${markdownText(c.time)}` : ""})`
     : "";
-  return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}`;
+  return `- \`${STATE_MARK[d.state]}\` ${markdownCode(`${d.namespace}/${d.name}`)} ${d.state}${paths ? `: ${paths}` : ""}${who ? ` (last changed by ${who})` : ""}${expiredSuffix(d)}`;
 }

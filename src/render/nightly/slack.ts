@@ -174,6 +174,7 @@ function itemLine(item: DigestItem): string {
     const c = item.changedBy;
     line += ` — by ${word(clip(c.manager, 100))} (${word(clip(c.operation, 30))}${c.time ? ` ${word(clip(c.time, 40))}` : ""})`;
   }
+  if (item.waiverExpired) line += ` — *waiver expired on ${word(clip(item.waiverExpired, 40))}*`;
   return line;
 }
 

@@ -68,8 +68,14 @@ export async function publishDecided<T>(
   return publishLoop(repo, opts, async (r, attempt) => {
     const { commit, value } = await decide(r, attempt);
     if (!commit) return { value };
-    for (const f of commit.files) await r.write(f.path, f.text);
-    return { change: { message: commit.message, paths: commit.files.map((f) => f.path) }, value };
+    const paths: string[] = [];
+    for (const f of commit.files) {
+      if (f.text !== null) await r.write(f.path, f.text);
+      // A deletion of a file the tip does not have is no change: git add would refuse the path.
+      else if (!(await r.remove(f.path))) continue;
+      paths.push(f.path);
+    }
+    return { change: { message: commit.message, paths }, value };
   });
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { redact } from "../../util/redact.js";
@@ -132,6 +132,17 @@ export class PolicyRepo {
   async write(rel: string, text: string): Promise<void> {
     await mkdir(path.dirname(this.path(rel)), { recursive: true });
     await writeFile(this.path(rel), text);
+  }
+
+  /** Delete a file of the working tree (staged by commit as a removal); false when there was none. */
+  async remove(rel: string): Promise<boolean> {
+    try {
+      await unlink(this.path(rel));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw err;
+    }
   }
 
   /** Stage `paths` and commit them; undefined when they hold no change. */

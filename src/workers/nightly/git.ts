@@ -13,14 +13,44 @@ import type { Logger } from "../../log/logger.js";
 /** The newest change record for the cluster and the CHANGELOG, as the checked-out tip has them. */
 export async function readTip(
   repo: PolicyRepo,
-  config: Pick<RunConfig, "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog">,
+  config: Pick<
+    RunConfig,
+    "recordsDir" | "legacyRecordsDir" | "cluster" | "changelog" | "branch" | "push" | "desiredPath"
+  >,
 ): Promise<BranchState> {
   // A repo upgraded from the old default keeps its history there until the first record in the new folder.
   const record =
     (await lastRecordIn(repo, config.recordsDir, config.cluster)) ??
     (config.legacyRecordsDir ? await lastRecordIn(repo, config.legacyRecordsDir, config.cluster) : undefined);
   const changelog = await repo.read(config.changelog);
-  return { ...(record ? { record } : {}), ...(changelog !== undefined ? { changelog } : {}) };
+  const accepted = record?.meta.accept?.files ?? [];
+  const base = new Map<string, string | null>();
+  // Whether the merge took the accepted files: what the base branch holds of them (few files, read one by one).
+  for (const f of accepted)
+    base.set(f.path, (await repo.tryExec(["show", `refs/remotes/origin/${config.branch}:${f.path}`])) ?? null);
+  const changedFromBase = config.push === "pr" ? await desiredChanges(repo, config) : new Map();
+  return {
+    ...(record ? { record } : {}),
+    ...(changelog !== undefined ? { changelog } : {}),
+    ...(accepted.length > 0 ? { base } : {}),
+    ...(changedFromBase.size > 0 ? { changedFromBase } : {}),
+  };
+}
+
+/** The desired files the checked-out drift branch holds differently from the base branch, with base's text. */
+async function desiredChanges(
+  repo: PolicyRepo,
+  config: Pick<RunConfig, "branch" | "desiredPath" | "changelog" | "recordsDir" | "legacyRecordsDir">,
+): Promise<Map<string, string | null>> {
+  const ours = [config.recordsDir, config.legacyRecordsDir].filter((d): d is string => !!d).map((d) => `${d}/`);
+  const baseRef = `refs/remotes/origin/${config.branch}`;
+  const names = await repo.tryExec(["diff", "--name-only", "--no-renames", baseRef, "HEAD", "--", config.desiredPath]);
+  const out = new Map<string, string | null>();
+  for (const file of (names ?? "").split("\n").filter(Boolean)) {
+    if (file === config.changelog || ours.some((d) => file.startsWith(d))) continue;
+    out.set(file, (await repo.tryExec(["show", `${baseRef}:${file}`])) ?? null);
+  }
+  return out;
 }
 
 async function lastRecordIn(repo: PolicyRepo, recordsDir: string, cluster: string): Promise<LastRecord | undefined> {
@@ -49,12 +79,22 @@ export function publishOptions(config: RunConfig, log: Logger): PublishBase<Nigh
       ? {
           mergeBase: {
             message: mergeBaseMessage({ cluster: config.cluster, base: config.branch, branch }),
+            // A desired file both changed: base's version, which the plan then edits again with today's accept.
             resolve: (file: string, ours: string, theirs: string) =>
-              file === config.changelog ? mergeChangelog(ours, theirs) : undefined,
+              file === config.changelog
+                ? mergeChangelog(ours, theirs)
+                : inFolder(file, config.desiredPath)
+                  ? theirs
+                  : undefined,
             pushAlone: (plan: NightlyPlan | undefined) =>
               plan?.record !== undefined && plan.record.meta.kind !== "resolved",
           },
         }
       : {}),
   };
+}
+
+function inFolder(file: string, folder: string): boolean {
+  const dir = folder.replace(/\/+$/, "");
+  return dir === "" || dir === "." || file.startsWith(`${dir}/`);
 }

@@ -18,9 +18,10 @@ export async function runNightly(config: RunConfig, deps: NightlyDeps): Promise<
     let report: Report | undefined;
     try {
       const repo = await cloneRepo(config, dir, log);
-      report = await deps.detect(repo.path(config.desiredPath), repo.path("."));
+      const detected = await deps.detect(repo.path(config.desiredPath), repo.path("."));
+      report = detected.report;
       if (!report.complete) return step.incomplete(report, log);
-      const plan = step.planOnTip(report, config, nightlySettings(config, deps), deps.now());
+      const plan = step.planOnTip(report, config, nightlySettings(config, deps), deps.now(), detected.accept);
       if (deps.dryRun) return step.printPlan(deps.dryRun, await plan(await step.checkout(repo, config)), report);
       const opts = publishOptions(config, log);
       const { value: planned, ...pushed } = await publishDecided(repo, opts, async (tip) =>

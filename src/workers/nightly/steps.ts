@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunConfig } from "../../config/schema.js";
-import { commitBranch, markDelivered, planNightly } from "../../core/nightly-plan.js";
+import { type AcceptPlan, commitBranch, markDelivered, planNightly } from "../../core/nightly-plan.js";
 import type { Logger } from "../../log/logger.js";
 import type { Delivered, NightlyPlan, NightlySettings, PlannedCommit } from "../../model/nightly.js";
 import type { Outcome } from "../../model/outcome.js";
@@ -41,9 +41,15 @@ export function incomplete(report: Report, log: Logger): NightlyResult {
 }
 
 /** The plan for a checked-out tip: read what it holds, decide. */
-export function planOnTip(report: Report, config: RunConfig, settings: NightlySettings, now: Date) {
+export function planOnTip(
+  report: Report,
+  config: RunConfig,
+  settings: NightlySettings,
+  now: Date,
+  accept?: AcceptPlan,
+) {
   return async (tip: PolicyRepo): Promise<NightlyPlan> =>
-    planNightly(report, await readTip(tip, config), settings, now);
+    planNightly(report, await readTip(tip, config), settings, now, accept);
 }
 
 /** A plan as publishDecided takes it: the commit to write, and the plan itself as the value. */

@@ -5,7 +5,9 @@ import type { NightlySettings, SlackMessage } from "../../model/nightly.js";
 import type { Report } from "../../model/types.js";
 import type { AnalysisSettings, SourceOptions, WorkloadsSource } from "../../model/sources.js";
 import { clusterWorkloadsFor } from "../../sources/workloads/index.js";
-import { detectFromSources } from "../report.js";
+import { detectWithSides } from "../report.js";
+import type { AcceptPlan } from "../../core/nightly-plan.js";
+import { prepareAccept } from "./accept.js";
 import { createPlatform, forgeConfigFor, gitAuthFor, type Platform } from "../../sinks/forge/index.js";
 import { PolicyRepo } from "../../sinks/git/repo.js";
 import type { RetryPolicy } from "../../sinks/retry.js";
@@ -18,7 +20,8 @@ export interface NightlyDeps {
   logger: Logger;
   now: () => Date;
   /** Read the desired state from `desiredDir` (inside the clone at `repoRoot`, where the Helm values are too), list live, compare. */
-  detect: (desiredDir: string, repoRoot: string) => Promise<Report>;
+  /** The report, and what accepting its drift writes (PR mode with NETPOL_DRIFT_ACCEPT_MODE=pr). */
+  detect: (desiredDir: string, repoRoot: string) => Promise<{ report: Report; accept?: AcceptPlan }>;
   platform?: Platform;
   notify?: (message: SlackMessage) => Promise<void>;
   /** Parent of the scratch clone (default: the OS temp dir). */
@@ -63,7 +66,7 @@ export async function detectNightly(
   opts: Pick<WireOptions, "sources" | "logger" | "now" | "stdin">,
   desiredDir: string,
   repoRoot: string,
-): Promise<Report> {
+): Promise<{ report: Report; accept?: AcceptPlan }> {
   const workloads = runWorkloadsOf(config, opts.sources.live);
   const sources: SourceOptions = {
     ...opts.sources,
@@ -76,7 +79,10 @@ export async function detectNightly(
     analysis: analysisSettingsOf(config, repoRoot),
     ...(workloads ? { workloads } : {}),
   };
-  return detectFromSources(sources, { logger: opts.logger, now: opts.now, stdin: opts.stdin });
+  const { report, sides } = await detectWithSides(sources, { logger: opts.logger, now: opts.now, stdin: opts.stdin });
+  if (!report.complete) return { report };
+  const accept = await prepareAccept(config, desiredDir, report, sides, opts.sources.normalize);
+  return { report, ...(accept ? { accept } : {}) };
 }
 
 export function wireNightly(config: RunConfig, opts: WireOptions): NightlyDeps {

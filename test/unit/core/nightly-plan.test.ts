@@ -37,6 +37,13 @@ function report(drift: DriftItem[], complete = true): Report {
   };
 }
 
+const WAIVER = { rule: ".netpol-drift.yaml:2", reason: "INC-4711", owner: "platform-team", expires: "2025-06-01" };
+/** Today's report when an active waiver covers `drift`: no drift, the items under `waived`. */
+function waivedReport(drift: DriftItem[]): Report {
+  return { ...report([]), waived: drift.map((d) => ({ ...d, waiver: { ...WAIVER, expires: "2025-12-31" } })) };
+}
+const expired = (drift: DriftItem[]): DriftItem[] => drift.map((d) => ({ ...d, waiverExpired: WAIVER }));
+
 function tip(kind: RecordMeta["kind"], drift: DriftItem[], delivery: Delivery = {}, changelog?: string): BranchState {
   const meta: RecordMeta = {
     schema: 1,
@@ -149,6 +156,33 @@ const rows: [string, Report, BranchState, NightlySettings, ReturnType<typeof sha
     { kind: undefined, branch: "netpol-drift/prod", files: undefined, changeRequest: undefined, digest: undefined },
   ],
   [
+    "only waived drift, never recorded: nothing (a waiver is not drift)",
+    waivedReport(A),
+    {},
+    settings(),
+    { kind: undefined, branch: "netpol-drift/prod", files: undefined, changeRequest: undefined, digest: undefined },
+  ],
+  [
+    "recorded drift now waived: resolved by the waiver, the PR closed",
+    waivedReport(A),
+    tip("new", A, DONE),
+    settings(),
+    {
+      kind: "resolved",
+      branch: "netpol-drift/prod",
+      files: REC("0004", "resolved"),
+      changeRequest: "close",
+      digest: "resolved",
+    },
+  ],
+  [
+    "a waiver expired: drift again, a new record after the resolution",
+    report(expired(A)),
+    tip("resolved", [], { changeRequest: { closed: true }, slack: { sentAt: "t" } }),
+    settings(),
+    { kind: "new", branch: "netpol-drift/prod", files: REC("0004", "new"), changeRequest: "upsert", digest: "new" },
+  ],
+  [
     "a PR a human closed: not reopened, no digest again",
     report(A),
     tip("new", A, DONE),
@@ -257,6 +291,77 @@ describe("planNightly", () => {
       fingerprintVersion: 2,
       previousFingerprint: tip("new", A).record?.meta.fingerprint,
     });
+  });
+
+  it("waivers in the texts: resolved by a waiver says until when and by whom; an expired one says so", () => {
+    const waived = planNightly(waivedReport(A), tip("new", A, DONE, "# log\n"), settings(), NOW);
+    const log = waived.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(log).toContain("`shop/api` waived until 2025-12-31 by platform-team: INC-4711");
+    expect(waived.changeRequest?.op === "close" && waived.changeRequest.comment).toContain(
+      "waived until 2025-12-31 by platform-team",
+    );
+    const lapsed = planNightly(report(expired(A)), {}, settings(), NOW);
+    const entry = lapsed.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(entry).toContain("waiver expired on 2025-06-01");
+    expect(lapsed.digest?.namespaces[0]?.items[0]?.waiverExpired).toBe("2025-06-01");
+    expect(lapsed.changeRequest?.op === "upsert" && lapsed.changeRequest.body).toContain(
+      "waiver expired on 2025-06-01",
+    );
+  });
+
+  it("accept = merge: PR mode writes the edits under the desired path, direct mode never; a merged resolution is not closed", () => {
+    const accept = {
+      desiredPath: "ops",
+      edits: [
+        { path: "shop/api.yaml", text: "kind: NetworkPolicy\n" },
+        { path: "shop/old.yaml", text: null },
+      ],
+      refused: [],
+      steps: [],
+    };
+    const pr = planNightly(report(A), {}, settings(), NOW, accept);
+    expect(pr.commit?.files.filter((f) => !f.path.includes("change-records") && f.path !== "ops/CHANGELOG.md")).toEqual(
+      [
+        { path: "ops/shop/api.yaml", text: "kind: NetworkPolicy\n" },
+        { path: "ops/shop/old.yaml", text: null },
+      ],
+    );
+    expect(pr.record?.meta.accept?.files.map((f) => f.path)).toEqual(["ops/shop/api.yaml", "ops/shop/old.yaml"]);
+    const direct = planNightly(report(A), {}, settings({ push: "direct" }), NOW, accept);
+    expect(direct.commit?.files.some((f) => f.path.startsWith("ops/shop/"))).toBe(false);
+
+    const accepted = pr.record?.meta.accept;
+    const last = tip("new", A, DONE);
+    const meta = { ...(last.record?.meta as RecordMeta), ...(accepted ? { accept: accepted } : {}) };
+    const onBase = new Map<string, string | null>([
+      ["ops/shop/api.yaml", "kind: NetworkPolicy\n"],
+      ["ops/shop/old.yaml", null],
+    ]);
+    const merged = planNightly(
+      report([]),
+      { ...last, record: { ...last.record!, meta }, base: onBase },
+      settings(),
+      NOW,
+    );
+    expect(merged.kind).toBe("resolved");
+    expect(merged.changeRequest).toBeUndefined();
+    expect(merged.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text).toContain(
+      "accepted in #7 by the merge",
+    );
+    const unmerged = new Map<string, string | null>([
+      ["ops/shop/api.yaml", "kind: NetworkPolicy # git's\n"],
+      ["ops/shop/old.yaml", "kind: NetworkPolicy # old\n"],
+    ]);
+    const reverted = planNightly(
+      report([]),
+      { ...last, record: { ...last.record!, meta }, base: unmerged },
+      settings(),
+      NOW,
+    );
+    expect(reverted.changeRequest?.op).toBe("close");
+    const entry = reverted.commit?.files.find((f) => f.path === "ops/CHANGELOG.md")?.text ?? "";
+    expect(entry).toContain("reverted in the cluster");
+    expect(entry).not.toContain("accepted");
   });
 
   it("the same drift under a new diff text is not news: the fingerprint hashes the objects, not the presentation", () => {

@@ -70,7 +70,7 @@ describe("netpol-drift run: git races and crashes", () => {
         // The desired state is read from the clone: this runs after the clone, before the branch is synced.
         detect: async (dir) => {
           w.bare.commitFile("main", CHANGELOG, "# Our changelog\n", "human changelog");
-          return detectFromSources(
+          const report = await detectFromSources(
             {
               desired: dir,
               live: { kind: "file", file: `${w.root}/live-1.json` },
@@ -80,6 +80,7 @@ describe("netpol-drift run: git races and crashes", () => {
             },
             { logger: silentLogger(), now: () => new Date("2025-06-01T02:30:00Z") },
           );
+          return { report };
         },
       },
     });
@@ -140,7 +141,7 @@ describe("netpol-drift run: git races and crashes", () => {
               normalize: defaultNormalizeOptions(),
             },
             { logger: silentLogger(), now: () => new Date() },
-          ),
+          ).then((report) => ({ report })),
       },
     });
     expect(code).toBe(2);
