@@ -10,7 +10,7 @@ import type {
   Violation,
 } from "../model/analysis.js";
 import { ruleName } from "../analyse/rules.js";
-import { markdownCode, markdownText, terminal } from "./escape.js";
+import { markdownCode, markdownText } from "./escape.js";
 import { EFFECT_ORDER, EFFECT_SEVERITY, flowCounts, flows, location } from "./phrases.js";
 
 export { EFFECT_SEVERITY, flowCounts };
