@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { firstRunPolicies } from "./lib-fixtures.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BIN = path.join(ROOT, "bin/netpol-drift.js");
@@ -29,7 +30,6 @@ const { values } = parseArgs({
 const SIZES = values.namespaces.split(",").map(Number);
 const RUNS = Number(values.runs);
 
-const NAME = "kubernetes.io/metadata.name";
 let uid = 0;
 function serverFields(obj, i) {
   const applied = JSON.stringify({
@@ -64,49 +64,7 @@ function serverFields(obj, i) {
 
 function capture(namespaces) {
   const items = [];
-  const np = (ns, name, spec) => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name, namespace: ns },
-    spec,
-  });
-  for (let i = 0; i < namespaces; i++) {
-    const ns = `team-${String(i).padStart(4, "0")}`;
-    items.push(
-      np(ns, "default-deny", {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { [NAME]: "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-              },
-            ],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-        ],
-      }),
-    );
-    items.push(
-      np(ns, "allow-ingress-nginx", {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }],
-      }),
-    );
-    items.push(
-      np(ns, "allow-same-ns", {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ podSelector: {} }] }],
-      }),
-    );
-  }
+  for (let i = 0; i < namespaces; i++) items.push(...firstRunPolicies(`team-${String(i).padStart(4, "0")}`));
   items.forEach((o, i) => serverFields(o, i));
   return { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items };
 }

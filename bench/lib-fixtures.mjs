@@ -149,47 +149,51 @@ export function writeInSync(dir, policies, namespaces) {
 
 /**
  * The first-run layout (app teams own their policies, none in git yet): per namespace `default-deny` (egress
- * only to kube-dns), `allow-ingress-nginx`, `allow-same-ns`, as the API server returns them.
+ * only to kube-dns), `allow-ingress-nginx`, `allow-same-ns`, as a person writes them.
  */
-export function writeFirstRunCapture(file, namespaces) {
+export function firstRunPolicies(namespace) {
   const NAME = "kubernetes.io/metadata.name";
-  const np = (ns, name, spec) => ({
+  const np = (name, spec) => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name, namespace: ns },
+    metadata: { name, namespace },
     spec,
   });
+  return [
+    np("default-deny", {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [NAME]: "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ],
+    }),
+    np("allow-ingress-nginx", {
+      podSelector: {},
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }],
+    }),
+    np("allow-same-ns", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
+  ];
+}
+
+/** The first-run layout as the API server returns it, written as one List capture. */
+export function writeFirstRunCapture(file, namespaces) {
   const fd = openSync(file, "w");
   writeSync(fd, '{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[\n');
   let seq = 0;
   for (let i = 0; i < namespaces; i++) {
-    const n = ns(i);
-    for (const p of [
-      np(n, "default-deny", {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { [NAME]: "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-              },
-            ],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-        ],
-      }),
-      np(n, "allow-ingress-nginx", {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAME]: "ingress-nginx" } } }] }],
-      }),
-      np(n, "allow-same-ns", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: {} }] }] }),
-    ]) {
+    for (const p of firstRunPolicies(ns(i))) {
       writeSync(fd, `${seq > 0 ? ",\n" : ""}${JSON.stringify(served(p, seq), null, 4)}`);
       seq++;
     }
