@@ -3,15 +3,16 @@
 // Each is decided on probe connections by the Side `eval` uses (src/analyse/witness.ts), never by the shape
 // of a rule: a violation names a connection that breaks it and the rule that allows it, at the rule's line.
 import type { EgressRule, IngressRule, NormalizedPolicy, Selector } from "../model/types.js";
-import { atomsOf, blockRanges, describeRanges, inRanges, rangeToCidrs, subtractRanges, type IpRange } from "./cidr.js";
+import { atomsOf, type IpRange } from "./cidr.js";
 import { allPorts, contains, isEmpty, isFull, PROTOCOLS, singlePort, subtract, union, type PortSet } from "./ports.js";
 import { matches, representativesOf, type Labels } from "./selector.js";
-import type { CompiledPolicy } from "./rules.js";
 import type { Direction, Side } from "./side.js";
 import { tenantOf } from "./tenants.js";
 import type { AnalysisOptions } from "./types.js";
-import type { RuleRef, Violation } from "../model/analysis.js";
+import type { Violation } from "../model/analysis.js";
 import { NAME_LABEL, peersOf, type Endpoint, type PodClass } from "./universe.js";
+import { type Ctx, compiledRefs, type Plan, violation } from "./invariant-context.js";
+import { externalPlan } from "./invariant-egress.js";
 import { firstFile, type InvariantMemo, relocated, samePolicies } from "./invariant-reuse.js";
 import { compileAll, Probes, responsible, ruleLabel, ruleWhere, witnessOf, witnessText } from "./witness.js";
 
@@ -32,8 +33,6 @@ const MAX_NAMED = 5;
 /** A namespace no selector names: what "any namespace" reaches beyond the known ones. */
 const OTHER_NS = "(another namespace)";
 const DNS_PORTS: PortSet = union(singlePort("UDP", 53), singlePort("TCP", 53));
-
-type Plan = () => Violation[];
 
 export function checkInvariants(input: InvariantInput): Violation[] {
   const { policies, side: sideName, options } = input;
@@ -77,42 +76,6 @@ export function checkInvariants(input: InvariantInput): Violation[] {
     input.memo?.set(ns, { tenants, list, violations: out.slice(start) });
   }
   return out;
-}
-
-interface Ctx {
-  probes: Probes;
-  options: AnalysisOptions;
-  sideName: Violation["side"];
-  byKey: Map<string, NormalizedPolicy>;
-  compiled: Map<string, CompiledPolicy>;
-  allowLists: Map<string, { ranges: IpRange[]; cidrs: string[] }>;
-  side: Side;
-}
-
-/** A policy's rules as the Side names them (index as written), in the normalised order of its spec. */
-function compiledRefs(ctx: Ctx, p: NormalizedPolicy): { ingress?: RuleRef[]; egress?: RuleRef[] } {
-  const c = ctx.compiled.get(`${p.namespace}/${p.name}`);
-  return { ingress: c?.ingress?.map((r) => r.ref), egress: c?.egress?.map((r) => r.ref) };
-}
-
-function violation(
-  ctx: Ctx,
-  invariant: Violation["invariant"],
-  ref: RuleRef,
-  message: string,
-  witness: Violation["witness"],
-): Violation {
-  const p = ctx.byKey.get(`${ref.namespace}/${ref.policy}`)!;
-  return {
-    invariant,
-    side: ctx.sideName,
-    namespace: ref.namespace,
-    policy: ref.policy,
-    rule: ruleLabel(ref),
-    ...ruleWhere(p, ref),
-    message,
-    ...(witness ? { witness } : {}),
-  };
 }
 
 /** Default deny both ways, and default egress (a pod only the all-pods policies select) is DNS and nothing else. */
@@ -269,86 +232,6 @@ function tenantPlan(ctx: Ctx, p: NormalizedPolicy, selects: (sel: Selector) => s
     }
     return out;
   };
-}
-
-/** External egress only to the allow-list; none at all from an air-gapped tenant. */
-function externalPlan(ctx: Ctx, p: NormalizedPolicy): Plan {
-  const { options } = ctx;
-  if (!p.spec.policyTypes.includes("Egress")) return () => [];
-  const airGapped = options.airGapped.includes(p.namespace);
-  if (!airGapped && !options.egressAllowList) return () => [];
-  const allow = allowListOf(ctx, airGapped ? "" : p.namespace);
-  const self = ctx.probes.pod(p.namespace, representativesOf(p.spec.podSelector)[0] ?? {});
-  // The address space cut at this rule's and the allow-list's boundaries: each piece is wholly in or out.
-  const perRule = (p.spec.egress ?? []).map((rule) => {
-    const blocks = rule.to ? rule.to.flatMap((x) => (x.ipBlock ? [x.ipBlock] : [])) : undefined;
-    if (blocks && blocks.length === 0) return [];
-    // Most rules reach only allow-listed ranges: nothing to probe.
-    if (blocks && subtractRanges(blocks.flatMap(blockRanges), allow.ranges).length === 0) return [];
-    const own = (blocks ?? []).flatMap((b) => [b.cidr, ...(b.except ?? [])]);
-    return atomsOf([...own, ...allow.cidrs])
-      .filter((a) => !covered(allow.ranges, a))
-      .map((a) => ctx.probes.external(a));
-  });
-  return () => {
-    const out: Violation[] = [];
-    const refs = compiledRefs(ctx, p).egress ?? [];
-    perRule.forEach((targets, i) => {
-      const ref = refs[i];
-      if (!ref) return;
-      const reached: IpRange[] = [];
-      let witness: Violation["witness"];
-      for (const to of targets) {
-        const ports = ctx.side.sidePorts("egress", self, to);
-        if (isEmpty(ports)) continue;
-        if (
-          !responsible(ctx.side, "egress", self, to, ports).some(
-            (x) => x.policy === ref.policy && x.index === ref.index,
-          )
-        )
-          continue;
-        if (to.kind === "external") reached.push(to.range);
-        witness ??= witnessOf(self, to, ports);
-      }
-      if (!witness) return;
-      const where = describeRanges(reached);
-      out.push(
-        airGapped
-          ? violation(
-              ctx,
-              "air-gapped",
-              ref,
-              `${p.namespace} is air-gapped but ${p.name} ${ruleLabel(ref)} allows external egress to ${where}: ${witnessText(witness)}`,
-              witness,
-            )
-          : violation(
-              ctx,
-              "egress-allow-list",
-              ref,
-              `${p.namespace}/${p.name} ${ruleLabel(ref)} allows external egress to ${where}, which is not on the allow-list: ${witnessText(witness)}`,
-              witness,
-            ),
-      );
-    });
-    return out;
-  };
-}
-
-/** The allow-list of a namespace ("" for none at all), as ranges and as CIDRs, computed once per namespace. */
-function allowListOf(ctx: Ctx, ns: string): { ranges: IpRange[]; cidrs: string[] } {
-  let hit = ctx.allowLists.get(ns);
-  if (!hit) {
-    const blocks =
-      ns === "" ? [] : [...(ctx.options.egressAllowList ?? []), ...(ctx.options.namespaceEgressAllowList[ns] ?? [])];
-    const ranges = blocks.flatMap(blockRanges);
-    hit = { ranges, cidrs: ranges.flatMap(rangeToCidrs) };
-    ctx.allowLists.set(ns, hit);
-  }
-  return hit;
-}
-
-function covered(ranges: IpRange[], atom: IpRange): boolean {
-  return inRanges(ranges, atom.family, atom.lo);
 }
 
 /** Tenants: namespaces known from policies, workloads and configuration, and those a selector names. */
