@@ -14,9 +14,9 @@ import type {
 import type { Report } from "../model/types.js";
 import { appendEntry } from "../render/nightly/changelog.js";
 import { changeRequestBody, changeRequestTitle, closeComment } from "../render/nightly/change-request.js";
-import { deliveredCommitMessage, recordCommitMessage } from "../render/nightly/commit.js";
+import { recordCommitMessage } from "../render/nightly/commit.js";
 import { buildDigest } from "../render/nightly/digest.js";
-import { buildRecord, withDelivery } from "../render/nightly/record.js";
+import { buildRecord, deliveryNoteText } from "../render/nightly/record.js";
 import { newlyWaived } from "../render/nightly/waived.js";
 import type { WaivedItem } from "../model/rules.js";
 import type { ResolvedBy } from "../render/nightly/changelog.js";
@@ -24,6 +24,7 @@ import { sha256 } from "../util/hash.js";
 import type { RevertStep } from "../render/nightly/revert.js";
 import type { AcceptRefusal, FileEdit } from "./accept.js";
 import { fingerprint, NO_DRIFT, sameDrift } from "./fingerprint.js";
+import { mergeDelivery, parseDeliveryNote } from "./records.js";
 
 /** Accept = merge: the edits the drift branch's commit makes to the desired folder, and the revert steps. */
 export interface AcceptPlan {
@@ -36,7 +37,7 @@ export interface AcceptPlan {
 
 // Everything the nightly run decides, as values: whether today's drift is news, the commit that records it,
 // the PR/MR step and the digest still owed. The worker reads the branch tip, calls this, and carries the plan
-// out; the last record's `delivery` says what an earlier run already did, so a re-run after a crash plans
+// out; the last record's delivery note says what an earlier run already did, so a re-run after a crash plans
 // exactly what is missing. Pure: no git, no HTTP, no clock.
 
 export function driftBranch(cluster: string): string {
@@ -131,7 +132,7 @@ export function planNightly(
   const changeRequest =
     current && !merged && changeRequestStep(report, current.meta, written, settings, waived, accepting);
   const digestOwed = settings.digest ? digestKind(settings.notify, current?.meta, written) : undefined;
-  const prUrl = current?.meta.delivery.changeRequest?.url;
+  const prUrl = current?.meta.delivery?.changeRequest?.url;
   const digest: Digest | undefined =
     digestOwed &&
     buildDigest({
@@ -185,7 +186,7 @@ export function resolvedBy(
     const text = base.get(f.path) ?? null;
     return f.sha256 === null ? text === null : text !== null && sha256(text) === f.sha256;
   }).length;
-  const cr = meta.delivery.changeRequest;
+  const cr = meta.delivery?.changeRequest;
   // GitLab names merge requests !N, GitHub pull requests #N.
   const ref = cr?.id === undefined ? undefined : `${cr.url?.includes("/merge_requests/") ? "!" : "#"}${cr.id}`;
   return { accepted: merged > 0, reverted: merged < files.length, ...(ref ? { changeRequest: ref } : {}) };
@@ -204,7 +205,7 @@ export function digestKind(
   written: boolean,
 ): DigestKind | undefined {
   if (notify === "never") return undefined;
-  const owed = current && (written || !current.delivery.slack) ? current.kind : undefined;
+  const owed = current && (written || !current.delivery?.slack) ? current.kind : undefined;
   return owed ?? (notify === "always" ? "unchanged" : undefined);
 }
 
@@ -219,7 +220,7 @@ function changeRequestStep(
   const forge = settings.push === "pr" ? settings.changeRequest : undefined;
   if (!forge) return undefined;
   const where = { branch: driftBranch(settings.cluster), base: settings.branch };
-  const done = meta.delivery.changeRequest;
+  const done = meta.delivery?.changeRequest;
   if (meta.kind === "resolved") {
     if (!written && done?.closed) return undefined;
     return { op: "close", ...where, comment: closeComment(settings.cluster, meta.markdown, forge.comment, waived) };
@@ -235,27 +236,17 @@ function changeRequestStep(
 }
 
 /**
- * The follow-up commit that writes what was delivered into the record (read back from the tip as
- * `recordText`), so the next run does not deliver it again; undefined when there is nothing to mark or the
- * record file is gone from the branch.
+ * The delivery note's new text for the plan's record: the note the remote holds now (`note`; undefined when
+ * there is none) with what this run delivered merged in. Undefined when there is nothing to mark.
  */
 export function markDelivered(
   plan: NightlyPlan,
   delivered: Delivered,
-  recordText: string | undefined,
-  cluster: string,
-): PlannedCommit | undefined {
+  note: string | undefined,
+  where: string,
+): string | undefined {
   const cur = plan.record;
-  if (!cur || recordText === undefined || Object.keys(delivered.patch).length === 0) return undefined;
-  const next = withDelivery(recordText, cur.jsonPath, delivered.patch);
-  if (next === recordText) return undefined;
-  return {
-    message: deliveredCommitMessage({
-      cluster,
-      sequence: cur.meta.sequence,
-      fingerprint: cur.meta.fingerprint,
-      patch: delivered.patch,
-    }),
-    files: [{ path: cur.jsonPath, text: next }],
-  };
+  if (!cur || Object.keys(delivered.patch).length === 0) return undefined;
+  const had = note === undefined ? undefined : parseDeliveryNote(note, where);
+  return deliveryNoteText(cur, mergeDelivery(had, delivered.patch));
 }

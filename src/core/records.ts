@@ -1,4 +1,4 @@
-import type { RecordKind, RecordMeta } from "../model/nightly.js";
+import type { Delivery, RecordKind, RecordMeta } from "../model/nightly.js";
 import type { Report } from "../model/types.js";
 import { errorMessage } from "../util/errors.js";
 
@@ -53,5 +53,24 @@ export function parseRecordJson(text: string, file: string): { meta: RecordMeta;
   if (record?.schema !== 1 || typeof record.fingerprint !== "string" || typeof record.sequence !== "number") {
     throw new RecordError(file, "has no valid `record` field (schema 1, fingerprint, sequence)");
   }
-  return { meta: { ...record, delivery: record.delivery ?? {} }, report: report as Report };
+  return { meta: record, report: report as Report };
+}
+
+/** What a delivery note says was delivered; `where` names the note in an error (ref and object). */
+export function parseDeliveryNote(text: string, where: string): Delivery {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new RecordError(where, `delivery note is not valid JSON: ${errorMessage(err)}`);
+  }
+  const delivery = (data as { schema?: unknown; delivery?: unknown } | null)?.delivery;
+  if ((data as { schema?: unknown }).schema !== 1 || typeof delivery !== "object" || delivery === null)
+    throw new RecordError(where, "delivery note has no valid `delivery` field (schema 1)");
+  return delivery as Delivery;
+}
+
+/** A record's delivery from what its JSON says (records written before the notes) and its note, newer. */
+export function mergeDelivery(older: Delivery | undefined, newer: Delivery | undefined): Delivery {
+  return { ...older, ...newer };
 }

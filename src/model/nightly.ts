@@ -6,7 +6,8 @@ import type { DriftItem, DriftState, Report, Summary } from "./types.js";
 
 export type RecordKind = "new" | "changed" | "resolved";
 
-/** What was delivered for a record, written back by a follow-up commit so a re-run knows what is missing. */
+/** What was delivered for a record, kept in a git note on the record's file so a re-run knows what is missing
+ *  (records written before the notes carry it in their JSON). */
 export interface Delivery {
   /** The PR/MR opened or updated for the record; for a resolution, `closed` once it was closed (id and url
    *  absent when none was open). */
@@ -52,7 +53,8 @@ export interface RecordMeta {
   resolvedBy?: { accepted: boolean; reverted: boolean };
   /** PR mode with accept: the commands that revert the drift in the cluster instead (from a base checkout). */
   revert?: string[];
-  delivery: Delivery;
+  /** Read back from the record's delivery note (and, for older records, the JSON); never written in the JSON. */
+  delivery?: Delivery;
 }
 
 /** The newest change record on the branch, as read back from its JSON file. */
@@ -182,7 +184,7 @@ export type ChangeRequestStep =
 
 /**
  * Everything one nightly run does, decided up front from the report and the branch tip. `changeRequest` and
- * `digest` are present only while still owed (the last record's `delivery` says what is done), so a re-run
+ * `digest` are present only while still owed (the last record's delivery note says what is done), so a re-run
  * after a crash plans exactly what is missing.
  */
 export interface NightlyPlan {
@@ -199,7 +201,7 @@ export interface NightlyPlan {
   digest?: Digest;
 }
 
-/** What the deliveries of one run did: a patch for the record's `delivery`, and how many failed. */
+/** What the deliveries of one run did: a patch for the record's delivery note, and how many failed. */
 export interface Delivered {
   patch: Delivery;
   failures: number;

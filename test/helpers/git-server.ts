@@ -43,6 +43,14 @@ export interface BareRepo {
   /** Commit subjects+bodies on a ref, newest first. */
   log(ref: string): string[];
   branches(): string[];
+  /** `git rev-parse <rev>`. */
+  rev(rev: string): string;
+  /** The note on `object` under the notes ref `ref`, or undefined. */
+  note(ref: string, object: string): string | undefined;
+  /** Add (or replace) a note from outside, as another writer would. */
+  addNote(ref: string, object: string, text: string): void;
+  /** Squash-merge `branch` into `into` from outside, as a reviewer's "squash and merge" would. */
+  squashMerge(branch: string, into: string): void;
   /** Commit a file change to `branch` from outside (another person, another run). */
   commitFile(branch: string, file: string, text: string, message: string): void;
   /** Install a hook script (e.g. pre-receive) into the bare repo. */
@@ -95,6 +103,25 @@ function bareRepo(dir: string, root: string): BareRepo {
         .filter(Boolean),
     branches: () =>
       git(dir, ["for-each-ref", "--format=%(refname:short)", "refs/heads"]).split("\n").filter(Boolean).sort(),
+    rev: (rev) => git(dir, ["rev-parse", rev]).trim(),
+    note: (ref, object) => tryGit(["notes", "--ref", ref, "show", object]),
+    addNote: (ref, object, text) => void git(dir, ["notes", "--ref", ref, "add", "--force", "-m", text, object]),
+    squashMerge(branch, into) {
+      const work = path.join(root, `outside-${++n}`);
+      git(root, ["clone", "-q", "--branch", into, dir, work]);
+      git(work, ["merge", "--squash", `origin/${branch}`]);
+      git(work, [
+        "-c",
+        "user.name=Reviewer",
+        "-c",
+        "user.email=r@example.test",
+        "commit",
+        "-q",
+        "-m",
+        `squashed ${branch}`,
+      ]);
+      git(work, ["push", "-q", "origin", into]);
+    },
     commitFile(branch, file, text, message) {
       const work = path.join(root, `outside-${++n}`);
       git(root, ["clone", "-q", "--branch", branch, dir, work]);

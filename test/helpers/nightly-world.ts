@@ -121,8 +121,18 @@ export function recordJson(
   w: World,
   name: string,
   ref = BRANCH,
-): { record: { kind: string; fingerprint: string; delivery: Record<string, any> } } & Record<string, any> {
+): { record: { kind: string; fingerprint: string; delivery?: Record<string, any> } } & Record<string, any> {
   return JSON.parse(w.bare.show(ref, `${RECORDS}/${name}`) ?? "null");
+}
+
+export const NOTES = `refs/notes/netpol-drift/${CLUSTER}`;
+
+/** What the bare repo's delivery note on a record says was delivered ({} when it has no note). */
+export function deliveryOf(w: World, name: string, ref = BRANCH): Record<string, any> {
+  const blob =
+    w.bare.show(ref, `${RECORDS}/${name}`) === undefined ? undefined : w.bare.rev(`${ref}:${RECORDS}/${name}`);
+  const note = blob && w.bare.note(NOTES, blob);
+  return note === undefined ? {} : JSON.parse(note).delivery;
 }
 
 /** A fault that holds until the returned function switches it off. */

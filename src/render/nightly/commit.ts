@@ -1,4 +1,4 @@
-import type { Delivery, RecordKind } from "../../model/nightly.js";
+import type { RecordKind } from "../../model/nightly.js";
 import { policies, shortFingerprint } from "../phrases.js";
 
 // The nightly run's commit messages. The trailers (Netpol-Drift-*) let people and tools find a cluster's
@@ -25,22 +25,6 @@ export function recordCommitMessage(input: {
     `Netpol-Drift-Kind: ${kind}`,
     `Netpol-Drift-Fingerprint: ${input.fingerprint}`,
   ].join("\n");
-}
-
-/** The follow-up commit that writes what was delivered into the record. */
-export function deliveredCommitMessage(input: {
-  cluster: string;
-  sequence: number;
-  fingerprint: string;
-  patch: Delivery;
-}): string {
-  const { patch } = input;
-  const what = [
-    patch.changeRequest &&
-      (patch.changeRequest.closed ? "change request closed" : `change request ${patch.changeRequest.url ?? ""}`),
-    patch.slack && "Slack digest",
-  ].filter(Boolean);
-  return `netpol-drift: ${input.cluster} record ${input.sequence} delivered (${what.join(", ")})\n\nNetpol-Drift-Cluster: ${input.cluster}\nNetpol-Drift-Fingerprint: ${input.fingerprint}`;
 }
 
 /** PR mode: the merge of the target branch into the drift branch that keeps the change request mergeable. */

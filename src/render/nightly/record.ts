@@ -1,4 +1,4 @@
-import { recordBaseName, recordFolder, parseRecordJson } from "../../core/records.js";
+import { recordBaseName, recordFolder } from "../../core/records.js";
 import type { Delivery, RecordKind, RecordMeta } from "../../model/nightly.js";
 import type { DriftItem, Report } from "../../model/types.js";
 import { markdownCode, markdownText } from "../escape.js";
@@ -68,7 +68,6 @@ export function buildRecord(input: RecordInput): RecordFiles {
     ...(input.accepted && input.accepted.length > 0 && input.kind !== "resolved"
       ? { accept: { files: input.accepted } }
       : {}),
-    delivery: {},
   };
   // Both files stay under the budget: the JSON drops diffs and flows first (saying so in `record.trimmed`),
   // the Markdown cuts namespace sections and says where the rest is.
@@ -90,10 +89,12 @@ export function recordJson(meta: RecordMeta, report: Report): string {
   return renderJson({ record: meta, ...report } as unknown as Report);
 }
 
-/** The same record with what has been delivered merged in. */
-export function withDelivery(text: string, file: string, delivery: Delivery): string {
-  const { meta, report } = parseRecordJson(text, file);
-  return recordJson({ ...meta, delivery: { ...meta.delivery, ...delivery } }, report);
+/** The delivery note on a record's file (sinks/git/notes.ts): one line of JSON, read back by parseDeliveryNote. */
+export function deliveryNoteText(
+  record: { jsonPath: string; meta: Pick<RecordMeta, "fingerprint"> },
+  delivery: Delivery,
+): string {
+  return JSON.stringify({ schema: 1, record: record.jsonPath, fingerprint: record.meta.fingerprint, delivery });
 }
 
 function recordMarkdown(input: RecordInput, meta: RecordMeta): string {

@@ -156,9 +156,14 @@ export class PolicyRepo {
 
   /** Push HEAD to `branch`, never with force. A rejection because the remote moved is a result, not an error. */
   async push(branch: string): Promise<PushResult> {
-    const call = `git push origin HEAD:refs/heads/${branch}`;
+    return this.pushRef("HEAD", `refs/heads/${branch}`);
+  }
+
+  /** Push `local` (a ref or commit) to the remote ref `remote`, never with force; as push(). */
+  async pushRef(local: string, remote: string): Promise<PushResult> {
+    const call = `git push origin ${local}:${remote}`;
     try {
-      await this.git.raw(["push", "--no-verify", "origin", `HEAD:refs/heads/${branch}`]);
+      await this.git.raw(["push", "--no-verify", "origin", `${local}:${remote}`]);
       return { outcome: "pushed" };
     } catch (err) {
       const message = errorMessage(err);

@@ -1,16 +1,24 @@
 import type { RunConfig } from "../../config/schema.js";
 import { commitBranch } from "../../core/nightly-plan.js";
-import { latestRecordFile, parseRecordJson, recordFolder } from "../../core/records.js";
-import type { BranchState, LastRecord, NightlyPlan } from "../../model/nightly.js";
+import {
+  latestRecordFile,
+  mergeDelivery,
+  parseDeliveryNote,
+  parseRecordJson,
+  recordFolder,
+} from "../../core/records.js";
+import type { BranchState, Delivery, LastRecord, NightlyPlan } from "../../model/nightly.js";
 import { mergeChangelog } from "../../render/nightly/changelog-merge.js";
 import { mergeBaseMessage } from "../../render/nightly/commit.js";
+import { blobAtHead, deliveryNotesRef, fetchNotes, readNote } from "../../sinks/git/notes.js";
 import type { PublishBase } from "../../sinks/git/publish.js";
 import type { PolicyRepo } from "../../sinks/git/repo.js";
 import type { Logger } from "../../log/logger.js";
 
 // The git side of the nightly worker: what the branch tip holds, and how to publish onto it.
 
-/** The newest change record for the cluster and the CHANGELOG, as the checked-out tip has them. */
+/** The newest change record for the cluster (with its delivery note) and the CHANGELOG, as the checked-out tip
+ *  has them. */
 export async function readTip(
   repo: PolicyRepo,
   config: Pick<
@@ -59,7 +67,19 @@ async function lastRecordIn(repo: PolicyRepo, recordsDir: string, cluster: strin
   if (!latest) return undefined;
   const jsonPath = `${folder}/${latest.name}`;
   const text = await repo.read(jsonPath);
-  return text === undefined ? undefined : { ...parseRecordJson(text, jsonPath), jsonPath };
+  if (text === undefined) return undefined;
+  const { meta, report } = parseRecordJson(text, jsonPath);
+  const delivery = mergeDelivery(meta.delivery, await deliveryNote(repo, cluster, jsonPath));
+  return { meta: { ...meta, delivery }, report, jsonPath };
+}
+
+/** What the record's delivery note says was delivered (sinks/git/notes.ts); undefined when it has none. */
+async function deliveryNote(repo: PolicyRepo, cluster: string, jsonPath: string): Promise<Delivery | undefined> {
+  const ref = deliveryNotesRef(cluster);
+  if (!(await fetchNotes(repo, ref))) return undefined;
+  const object = await blobAtHead(repo, jsonPath);
+  const note = await readNote(repo, ref, object);
+  return note === undefined ? undefined : parseDeliveryNote(note, `${ref}:${object}`);
 }
 
 /**

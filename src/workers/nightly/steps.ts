@@ -9,13 +9,14 @@ import type { Outcome } from "../../model/outcome.js";
 import type { Report } from "../../model/types.js";
 import { planText } from "../../render/nightly/plan.js";
 import { shortFingerprint } from "../../render/phrases.js";
-import { publishDecided, type PublishResult } from "../../sinks/git/publish.js";
+import { blobAtHead, deliveryNotesRef, publishNote } from "../../sinks/git/notes.js";
+import type { PublishResult } from "../../sinks/git/publish.js";
 import type { PolicyRepo } from "../../sinks/git/repo.js";
 import { redactError } from "../../util/redact.js";
-import { publishOptions, readTip } from "./git.js";
+import { readTip } from "./git.js";
 
 // The nightly worker's steps that are not the story itself: the scratch folder, the logs, the dry run and
-// the follow-up commit of what was delivered.
+// the delivery note.
 
 /** Runs `fn` in a fresh scratch folder (the pod's emptyDir in production), removed afterwards whatever happens. */
 export async function inScratch<T>(root: string | undefined, fn: (dir: string) => Promise<T>): Promise<T> {
@@ -81,7 +82,8 @@ export function printPlan(out: NodeJS.WritableStream, plan: NightlyPlan, report:
   return { outcome: "clean", report };
 }
 
-/** Write what was delivered into the record, so the next run does not deliver it again; 1 when that failed. */
+/** Write what was delivered into the record's delivery note, so the next run does not deliver it again; 1 when
+ *  that failed. A note, not a commit: the branch's history keeps one bot commit per event. */
 export async function recordDelivery(
   repo: PolicyRepo,
   config: RunConfig,
@@ -90,13 +92,18 @@ export async function recordDelivery(
   log: Logger,
   secrets: readonly string[],
 ): Promise<number> {
-  if (!plan.record || Object.keys(delivered.patch).length === 0) return 0;
-  const jsonPath = plan.record.jsonPath;
+  const record = plan.record;
+  if (!record || Object.keys(delivered.patch).length === 0) return 0;
   try {
-    await publishDecided(repo, publishOptions(config, log), async (tip) => ({
-      commit: markDelivered(plan, delivered, await tip.read(jsonPath), config.cluster),
-      value: plan,
-    }));
+    const ref = deliveryNotesRef(config.cluster);
+    const object = await blobAtHead(repo, record.jsonPath);
+    await publishNote(repo, {
+      ref,
+      object,
+      next: (note) => markDelivered(plan, delivered, note, `${ref}:${object}`),
+      retries: config.pushRetries,
+      logger: log,
+    });
     return 0;
   } catch (err) {
     log.error({ err: redactError(err, secrets) }, "could not record what was delivered; a re-run may deliver it again");

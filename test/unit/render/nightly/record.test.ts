@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DriftItem, Report } from "../../../../src/model/types.js";
 import { decide, digestKind } from "../../../../src/core/nightly-plan.js";
-import { latestRecordFile, parseRecordJson } from "../../../../src/core/records.js";
+import { latestRecordFile, parseDeliveryNote, parseRecordJson } from "../../../../src/core/records.js";
 import type { RecordMeta } from "../../../../src/model/nightly.js";
 import { buildDigest } from "../../../../src/render/nightly/digest.js";
 import {
@@ -11,7 +11,7 @@ import {
   parseChangelog,
   type EntryInput,
 } from "../../../../src/render/nightly/changelog.js";
-import { buildRecord, withDelivery } from "../../../../src/render/nightly/record.js";
+import { buildRecord, deliveryNoteText } from "../../../../src/render/nightly/record.js";
 import { fingerprint, NO_DRIFT } from "../../../../src/core/fingerprint.js";
 
 const item = (over: Partial<DriftItem> = {}): DriftItem => ({
@@ -126,15 +126,18 @@ describe("change record", () => {
       kind: "new",
       sequence: 7,
       fingerprint: fingerprint(r.drift),
-      delivery: {},
     });
+    // What is delivered later lives in the record's git note, never in the file.
+    expect(parsed.meta.delivery).toBeUndefined();
     expect(parsed.report.drift).toHaveLength(2);
-    const delivered = parseRecordJson(
-      withDelivery(files.json, files.jsonPath, { slack: { sentAt: "t" } }),
-      files.jsonPath,
+    const note = deliveryNoteText(files, { slack: { sentAt: "t" } });
+    expect(note).not.toContain("\n");
+    expect(parseDeliveryNote(note, "refs/notes/x:abc")).toEqual({ slack: { sentAt: "t" } });
+    expect(JSON.parse(note)).toMatchObject({ record: files.jsonPath, fingerprint: fingerprint(r.drift) });
+    expect(() => parseDeliveryNote("{", "refs/notes/x:abc")).toThrow(
+      /^refs\/notes\/x:abc: delivery note is not valid JSON/,
     );
-    expect(delivered.meta.delivery).toEqual({ slack: { sentAt: "t" } });
-    expect(delivered.report).toEqual(parsed.report);
+    expect(() => parseDeliveryNote('{"schema":2}', "refs/notes/x:abc")).toThrow(/no valid `delivery`/);
   });
 
   it("a resolution lists what was resolved", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Fault } from "../../../helpers/fake-http.js";
 import { driftA, driftATouchedAgain } from "../../../helpers/policy-repo.js";
-import { expectOneRecord, useWorld, recordJson, switchable, type World } from "../../../helpers/nightly-world.js";
+import { deliveryOf, expectOneRecord, useWorld, switchable, type World } from "../../../helpers/nightly-world.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
 vi.setConfig({ testTimeout: 180_000 });
@@ -42,7 +42,7 @@ describe("netpol-drift run: forge faults never lose the git record", () => {
       expectOneRecord(w);
       expect(w.github.pulls).toHaveLength(1);
       expect(w.slackPosts()).toHaveLength(1);
-      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({
+      expect(deliveryOf(w, "0001-20250601T023000Z-new.json")).toMatchObject({
         changeRequest: { id: 1 },
         slack: {},
       });

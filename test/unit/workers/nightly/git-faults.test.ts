@@ -10,9 +10,9 @@ import {
   CHANGELOG,
   expectOneRecord,
   useWorld,
-  recordJson,
   records,
   type World,
+  deliveryOf,
 } from "../../../helpers/nightly-world.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
@@ -46,9 +46,10 @@ describe("netpol-drift run: git races and crashes", () => {
       };
       expect(await w.run(driftA, { env, repoUrl: server.url(w.bare.dir) })).toBe(0);
       const log = w.bare.log("main");
-      expect(log[0]).toMatch(/^netpol-drift: prod-eu record 1 delivered/);
-      expect(log[1]).toMatch(/^netpol-drift: prod-eu drift detected/);
-      expect(log[2]).toBe("human changelog entry");
+      // One commit for the event, on top of the human's; the delivery went into the note.
+      expect(log[0]).toMatch(/^netpol-drift: prod-eu drift detected/);
+      expect(log[1]).toBe("human changelog entry");
+      expect(deliveryOf(w, "0001-20250601T023000Z-new.json", "main")).toMatchObject({ slack: {} });
       const changelog = w.bare.show("main", CHANGELOG) ?? "";
       expect(changelog.startsWith("# Our changelog\n\n- 2025-05-31: tightened egress (human entry)\n")).toBe(true);
       expect(parseChangelog(changelog)).toHaveLength(1);
@@ -85,7 +86,7 @@ describe("netpol-drift run: git races and crashes", () => {
       },
     });
     expect(code).toBe(0);
-    expect(w.bare.log("main")[2]).toBe("human changelog");
+    expect(w.bare.log("main")[1]).toBe("human changelog");
     expect((w.bare.show("main", CHANGELOG) ?? "").startsWith("# Our changelog\n")).toBe(true);
     expect(records(w, "main")).toHaveLength(1);
   });
@@ -106,22 +107,22 @@ describe("netpol-drift run: git races and crashes", () => {
     expect(w.slackPosts()).toHaveLength(1);
   });
 
-  it("crash after the PR and Slack but before the delivery marker: the PR is found again (not duplicated); Slack is at-least-once", async () => {
+  it("crash after the PR and Slack but before the delivery note: the PR is found again (not duplicated); Slack is at-least-once", async () => {
     await w.bare.hook(
       "pre-receive",
-      `#!/bin/sh\nwhile read old new ref; do\n  if git log -1 --format=%s "$new" | grep -q delivered && [ ! -f "${w.root}/crashed" ]; then touch "${w.root}/crashed"; echo "simulated crash" >&2; exit 1; fi\ndone\nexit 0\n`,
+      `#!/bin/sh\nwhile read old new ref; do\n  case "$ref" in refs/notes/*) if [ ! -f "${w.root}/crashed" ]; then touch "${w.root}/crashed"; echo "simulated crash" >&2; exit 1; fi;; esac\ndone\nexit 0\n`,
     );
     expect(await w.run(driftA, { day: 1 })).toBe(2);
     expectOneRecord(w);
     expect(w.github.pulls).toHaveLength(1);
-    expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toEqual({});
+    expect(deliveryOf(w, "0001-20250601T023000Z-new.json")).toEqual({});
 
     expect(await w.run(driftA, { day: 2 })).toBe(0);
     expectOneRecord(w);
     expect(w.github.pulls).toHaveLength(1);
     expect(w.github.openPulls()).toHaveLength(1);
     expect(w.slackPosts()).toHaveLength(2);
-    expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery).toMatchObject({
+    expect(deliveryOf(w, "0001-20250601T023000Z-new.json")).toMatchObject({
       changeRequest: { id: 1 },
       slack: {},
     });

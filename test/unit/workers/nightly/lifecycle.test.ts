@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { parseChangelog } from "../../../../src/render/nightly/changelog.js";
+import { git } from "../../../helpers/git-server.js";
 import { driftA, driftATouchedAgain, driftB, inSync } from "../../../helpers/policy-repo.js";
 import {
   BRANCH,
@@ -10,6 +11,8 @@ import {
   records,
   RECORDS,
   type World,
+  deliveryOf,
+  NOTES,
 } from "../../../helpers/nightly-world.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
@@ -41,13 +44,17 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(w.github.pulls[0]?.body).toContain("0001-20250601T023000Z-new.md");
     expect(w.slackPosts()).toHaveLength(1);
     const first = recordJson(w, "0001-20250601T023000Z-new.json");
-    expect(first.record.delivery).toMatchObject({
+    expect(first.record.delivery).toBeUndefined(); // the record file is never rewritten
+    expect(deliveryOf(w, "0001-20250601T023000Z-new.json")).toMatchObject({
       changeRequest: { id: 1, url: expect.any(String) },
       slack: { sentAt: "2025-06-01T02:30:00.000Z" },
     });
     expect(first.summary).toMatchObject({ modified: 1, missing: 1 });
     const commits = w.bare.log(BRANCH);
-    expect(commits[1]).toMatch(/Netpol-Drift-Fingerprint: [0-9a-f]{64}/);
+    // One bot commit for the event; what was delivered is in the note, not in a second commit.
+    expect(commits).toHaveLength(2);
+    expect(commits[0]).toMatch(/Netpol-Drift-Fingerprint: [0-9a-f]{64}/);
+    expect(commits[1]).toBe("seed");
 
     // Night 2: the same drift (objects touched again, later clock): nothing new anywhere.
     const writes = w.githubWrites().length;
@@ -73,10 +80,11 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(log4.startsWith(log3)).toBe(true);
     expect(parseChangelog(log4).map((e) => e.kind)).toEqual(["new", "changed", "resolved"]);
     expect(records(w).at(-1)).toBe("0003-20250604T023000Z-resolved.json");
-    expect(recordJson(w, "0003-20250604T023000Z-resolved.json").record).toMatchObject({
-      kind: "resolved",
-      delivery: { changeRequest: { id: 1, closed: true } },
+    expect(recordJson(w, "0003-20250604T023000Z-resolved.json").record.kind).toBe("resolved");
+    expect(deliveryOf(w, "0003-20250604T023000Z-resolved.json")).toMatchObject({
+      changeRequest: { id: 1, closed: true },
     });
+    expect(w.bare.log(BRANCH)).toHaveLength(4); // seed + three events
     expect(w.github.pulls[0]?.state).toBe("closed");
     expect(w.github.comments).toHaveLength(1);
     expect(w.github.comments[0]?.body).toContain("resolved");
@@ -148,5 +156,55 @@ describe("netpol-drift run: the life of a drift (PR mode, GitHub, Slack)", () =>
     expect(records(w)).toHaveLength(1);
     expect(w.github.pulls).toHaveLength(1);
     expect(w.slackPosts()).toHaveLength(0);
+  });
+});
+
+describe("netpol-drift run: direct mode makes exactly one commit per event", () => {
+  it("new, changed, quiet and resolved nights: one bot commit each on main, deliveries in notes, none owed twice", async () => {
+    const env = { NETPOL_DRIFT_PUSH: "direct", NETPOL_DRIFT_FORGE: "none" };
+    const seed = w.bare.log("main");
+    expect(await w.run(driftA, { env })).toBe(0);
+    expect(await w.run(driftATouchedAgain, { env })).toBe(0); // the same drift: no event
+    expect(await w.run(driftB, { env })).toBe(0);
+    expect(await w.run(inSync, { env })).toBe(0);
+    const bot = w.bare.log("main").slice(0, -seed.length);
+    expect(bot.map((m) => m.split("\n")[0])).toEqual([
+      "netpol-drift: prod-eu drift resolved",
+      expect.stringMatching(/^netpol-drift: prod-eu drift changed/),
+      expect.stringMatching(/^netpol-drift: prod-eu drift detected/),
+    ]);
+    expect(w.slackPosts()).toHaveLength(3);
+    for (const name of records(w, "main"))
+      expect(deliveryOf(w, name, "main")).toEqual({ slack: { sentAt: expect.any(String) } });
+    // The delivery state is a notes ref; no branch besides main was made.
+    expect(w.bare.branches()).toEqual(["main"]);
+    expect(w.bare.rev(NOTES)).toMatch(/^[0-9a-f]{40}$/);
+    // A night later, still in sync: nothing written, nothing sent.
+    expect(await w.run(inSync, { env })).toBe(0);
+    expect(w.bare.log("main").slice(0, -seed.length)).toEqual(bot);
+    expect(w.slackPosts()).toHaveLength(3);
+  });
+});
+
+describe("netpol-drift run: a repo upgraded from delivery commits", () => {
+  it("a record whose JSON carries `delivery` (written before the notes) is not delivered again", async () => {
+    expect(await w.run(driftA)).toBe(0);
+    const name = "0001-20250601T023000Z-new.json";
+    const delivered = deliveryOf(w, name);
+    // What the old version left behind: no notes ref, the delivery inside the record file.
+    git(w.bare.dir, ["update-ref", "-d", NOTES]);
+    const json = recordJson(w, name);
+    w.bare.commitFile(
+      BRANCH,
+      `${RECORDS}/${name}`,
+      `${JSON.stringify({ ...json, record: { ...json.record, delivery: delivered } }, null, 2)}\n`,
+      "netpol-drift: prod-eu record 1 delivered (Slack digest)",
+    );
+    expect(deliveryOf(w, name)).toEqual({});
+    const writes = w.githubWrites().length;
+    expect(await w.run(driftATouchedAgain)).toBe(0);
+    expect(w.githubWrites()).toHaveLength(writes);
+    expect(w.slackPosts()).toHaveLength(1);
+    expect(records(w)).toEqual([name]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Fault } from "../../../helpers/fake-http.js";
 import { driftA, driftATouchedAgain } from "../../../helpers/policy-repo.js";
-import { expectOneRecord, useWorld, recordJson, switchable, type World } from "../../../helpers/nightly-world.js";
+import { deliveryOf, expectOneRecord, useWorld, switchable, type World } from "../../../helpers/nightly-world.js";
 
 // Every test runs the whole nightly job (clone, detect, push) several times against real git.
 vi.setConfig({ testTimeout: 180_000 });
@@ -37,7 +37,7 @@ describe("netpol-drift run: Slack faults never lose the git record", () => {
       expect(posts()).toBe(failedPosts + 1); // the missed digest, once
       expect(await w.run(driftATouchedAgain, { day: 3 })).toBe(0);
       expect(posts()).toBe(failedPosts + 1); // then quiet
-      expect(recordJson(w, "0001-20250601T023000Z-new.json").record.delivery.slack).toEqual({
+      expect(deliveryOf(w, "0001-20250601T023000Z-new.json").slack).toEqual({
         sentAt: "2025-06-02T02:30:00.000Z",
       });
     });
