@@ -200,6 +200,10 @@ async function runAll(root) {
     const g = (args) => git(root, ["-c", "safe.directory=*", "--git-dir", repo.dir, ...args]);
     const after = (await g(["rev-parse", "main"])).trim();
     check(after !== before, "no new commit on main");
+    const count = (await g(["rev-list", "--count", `${before}..${after}`])).trim();
+    check(count === "1", `${count} new commits on main; one per drift event (the delivery goes into a note)`);
+    const notes = (await g(["for-each-ref", "--format=%(refname)", "refs/notes/"])).trim();
+    check(notes === "refs/notes/netpol-drift/image-test", `the delivery notes ref is not there: "${notes}"`);
     const changed = (await g(["diff", "--name-only", before, after])).split("\n").filter(Boolean);
     const changelog = `${configMap.NETPOL_DRIFT_DESIRED_PATH}/CHANGELOG.md`;
     check(changed.includes(changelog), `the commit does not touch ${changelog}: ${changed.join(", ")}`);
@@ -216,7 +220,7 @@ async function runAll(root) {
       typeof body.text === "string" || Array.isArray(body.blocks),
       `not a webhook body: ${post.body.slice(0, 200)}`,
     );
-    return `commit ${after.slice(0, 8)} (${changed.length} files), 1 Slack POST of ${post.body.length} bytes`;
+    return `1 commit ${after.slice(0, 8)} (${changed.length} files), the delivery note, 1 Slack POST of ${post.body.length} bytes`;
   });
 
   await step("(d)", "schedule under tini, stopped by SIGTERM (podman stop), exits 0", async () => {
