@@ -4,6 +4,7 @@ import { sameComparable } from "../compare/same.js";
 import { normalizePolicy } from "../normalize/policy.js";
 import { isRecord } from "../util/values.js";
 import { editPolicy } from "./accept-edit.js";
+import { kustomizeEdits } from "./accept-kustomize.js";
 import { locate, readValues, usesReferences, type YamlReadOptions } from "./accept-find.js";
 import { humanPolicy, isDns1123Label, isDns1123Subdomain, newFileText } from "./accept-manifest.js";
 import { carryLineChanges, styleOf } from "./accept-text.js";
@@ -35,6 +36,8 @@ export interface AcceptInput {
    */
   linked?: Iterable<string>;
   items: AcceptItem[];
+  /** The text of every kustomization file under the desired root, by path: kept in step with new and deleted files. */
+  kustomizations?: ReadonlyMap<string, string>;
 }
 
 export interface AcceptOptions {
@@ -56,7 +59,8 @@ export type RefusalReason =
   | "folder-is-a-file"
   | "reserved-folder"
   | "no-equivalent-edit"
-  | "linked-file";
+  | "linked-file"
+  | "kustomization";
 
 export interface AcceptRefusal {
   state: AcceptItem["state"];
@@ -116,16 +120,44 @@ export function acceptDrift(input: AcceptInput, opts: AcceptOptions): AcceptResu
     if (edited.text !== text) result.edits.push({ path: file, text: edited.text });
   }
   const taken = new Set([...input.paths].map((p) => p.toLowerCase()));
+  const added = new Map<string, AcceptItem>();
   for (const item of input.items) {
     if (item.state !== "unmanaged") continue;
-    const added = newFile(item.live, taken, input.reserved ?? [], opts);
-    if ("reason" in added) result.refused.push(refusal(item, added.reason));
+    const file = newFile(item.live, taken, input.reserved ?? [], opts);
+    if ("reason" in file) result.refused.push(refusal(item, file.reason));
     else {
-      taken.add(added.path.toLowerCase());
-      result.edits.push(added);
+      taken.add(file.path.toLowerCase());
+      result.edits.push(file);
+      added.set(file.path, item);
     }
   }
-  return result;
+  return input.kustomizations ? withKustomizations(result, added, byFile, input.kustomizations) : result;
+}
+
+/** The kustomization edits that list the new files and unlist the deleted ones; the items of a file whose
+ *  kustomization cannot be edited are refused, their file left as it was. */
+function withKustomizations(
+  result: AcceptResult,
+  added: ReadonlyMap<string, AcceptItem>,
+  byFile: ReadonlyMap<string, FileItem[]>,
+  kustomizations: ReadonlyMap<string, string>,
+): AcceptResult {
+  const deleted = result.edits.filter((e) => e.text === null).map((e) => e.path);
+  const k = kustomizeEdits([...added.keys()], deleted, kustomizations);
+  if (k.refused.length === 0) return { ...result, edits: [...result.edits, ...k.edits] };
+  const drop = new Set(k.refused.map((r) => r.file));
+  const refused = [...result.refused];
+  for (const file of drop) {
+    const items = added.has(file) ? [added.get(file) as AcceptItem] : (byFile.get(file) ?? []);
+    refused.push(...items.map((i) => refusal(i, "kustomization", k.refused.find((r) => r.file === file)?.path)));
+  }
+  const kept = result.edits.filter((e) => !drop.has(e.path));
+  const again = kustomizeEdits(
+    [...added.keys()].filter((f) => !drop.has(f)),
+    deleted.filter((f) => !drop.has(f)),
+    kustomizations,
+  );
+  return { edits: [...kept, ...again.edits], refused };
 }
 
 type FileItem = AcceptItem & { state: "modified" | "missing" };

@@ -105,6 +105,7 @@ const REFUSAL_TEXT: Record<string, string> = {
   "reserved-folder": "its namespace folder is the change records folder",
   "no-equivalent-edit": "no edit that reads back as the live policy was found",
   "linked-file": "its file is a symbolic link shared with other folders, and editing it would change them too",
+  kustomization: "the kustomization that lists its file cannot be edited (not YAML, or `resources` is not a list)",
 };
 
 /** The PR/MR body's note on the drift that merging does not accept: those stay drifting until edited by hand. */

@@ -2,6 +2,7 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunConfig } from "../../config/schema.js";
 import { acceptDrift, acceptItemsOf } from "../../core/accept.js";
+import { isKustomization } from "../../core/accept-kustomize.js";
 import type { AcceptPlan } from "../../core/nightly-plan.js";
 import { revertSteps } from "../../core/revert.js";
 import type { NormalizeOptions, Report } from "../../model/types.js";
@@ -9,7 +10,7 @@ import { YAML_OPTIONS } from "../../sources/desired/parse.js";
 import type { DriftSides } from "../report.js";
 
 // Accept = merge, the worker's half: read what core/accept needs from the clone's desired folder (the texts of
-// the drifted policies' files, every path, which are symbolic links) and hand the edits and the revert steps to
+// the drifted policies' files, every path, which are symbolic links, the kustomizations) and hand the edits and the revert steps to
 // the plan. Waived drift is not in `report.drift`, so it is never accepted.
 
 /** Undefined when nothing is to be accepted: no drift, direct mode, or NETPOL_DRIFT_ACCEPT_MODE=off. */
@@ -30,12 +31,17 @@ export async function prepareAccept(
     files.set(file, await readFile(full, "utf8"));
   }
   const reserved = path.relative(config.desiredPath, config.recordsDir);
+  const paths = await listFiles(desiredDir);
+  const kustomizations = new Map<string, string>();
+  for (const file of paths.filter(isKustomization))
+    kustomizations.set(file, await readFile(path.join(desiredDir, file), "utf8"));
   const accepted = acceptDrift(
     {
       files,
-      paths: await listFiles(desiredDir),
+      paths,
       items,
       linked,
+      kustomizations,
       ...(reserved.startsWith("..") || path.isAbsolute(reserved) ? {} : { reserved: [reserved] }),
     },
     { normalize, yaml: YAML_OPTIONS() },

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { compare } from "../../../src/compare/compare.js";
 import { type AcceptResult, acceptDrift, acceptItemsOf, type AcceptItem } from "../../../src/core/accept.js";
+import { isKustomization } from "../../../src/core/accept-kustomize.js";
 import {
   type DesiredState,
   defaultNormalizeOptions,
@@ -54,8 +55,10 @@ export async function detect(
 
 export function accept(world: World, opts: { reserved?: string[]; normalize?: NormalizeOptions } = {}): AcceptResult {
   const files = new Map(Object.entries(world.files));
+  // As the nightly worker reads them: every kustomization under the root.
+  const kustomizations = new Map([...files].filter(([p]) => isKustomization(p)));
   return acceptDrift(
-    { files, paths: Object.keys(world.files), items: world.items, reserved: opts.reserved },
+    { files, paths: Object.keys(world.files), items: world.items, reserved: opts.reserved, kustomizations },
     { normalize: opts.normalize ?? defaultNormalizeOptions(), yaml: YAML_OPTIONS() },
   );
 }
