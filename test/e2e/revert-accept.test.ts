@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type Document, parseAllDocuments, stringify } from "yaml";
 import { compare } from "../../src/compare/compare.js";
 import { acceptDrift, acceptItemsOf } from "../../src/core/accept.js";
 import { revertSteps } from "../../src/core/revert.js";
@@ -94,6 +95,7 @@ describe("revert and accept close the loop", () => {
 
   let revert: { before: string[]; after: string[]; commands: string[] };
   let accept: { before: string[]; after: string[]; refused: unknown[]; problems: unknown[]; dryRun: string[] };
+  let kustomized: { refused: unknown[]; after: string[]; built: string[]; live: string[]; dryRun: string };
 
   beforeAll(async () => {
     {
@@ -136,6 +138,57 @@ describe("revert and accept close the loop", () => {
         problems: after.problems,
       };
     }
+    {
+      // The same, in a folder Argo CD or Flux builds with kustomize: one kustomization per namespace folder.
+      const copy = await drift("kus");
+      for (const n of copy.namespaces) {
+        const listed = (await readdir(path.join(copy.root, n))).filter((f) => /\.ya?ml$/.test(f)).sort();
+        await writeFile(path.join(copy.root, n, "kustomization.yaml"), stringify({ resources: listed }));
+      }
+      const before = await detect(copy.root, copy.namespaces);
+      const kustomizations = new Map<string, string>();
+      for (const n of copy.namespaces)
+        kustomizations.set(
+          `${n}/kustomization.yaml`,
+          await readFile(path.join(copy.root, n, "kustomization.yaml"), "utf8"),
+        );
+      const result = acceptDrift(
+        {
+          files: before.files,
+          paths: [...before.files.keys(), ...kustomizations.keys()],
+          items: before.items,
+          kustomizations,
+        },
+        { normalize, yaml: YAML_OPTIONS() },
+      );
+      for (const e of result.edits) {
+        const full = path.join(copy.root, e.path);
+        if (e.text === null) await rm(full);
+        else await writeFile(full, e.text);
+      }
+      const after = await detect(copy.root, copy.namespaces);
+      // What kustomize builds from each folder is what the cluster holds, name for name.
+      const built: string[] = [];
+      let dryRun = "";
+      for (const n of copy.namespaces) {
+        const out = await k(["kustomize", path.join(copy.root, n)]);
+        for (const d of parseAllDocuments(out) as Document[]) {
+          const m = (d.toJS() as { metadata?: { namespace?: string; name?: string } } | null)?.metadata;
+          if (m) built.push(`${m.namespace ?? n}/${m.name}`);
+        }
+        dryRun += await k(["apply", "--dry-run=server", "-k", path.join(copy.root, n)]);
+      }
+      const live = JSON.parse(await k(["get", "networkpolicy", "-A", "-o", "json"])).items.map(
+        (o: { metadata: { namespace: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`,
+      );
+      kustomized = {
+        refused: result.refused,
+        after: seen(after.cmp.drift),
+        built: built.sort(),
+        live: live.filter((x: string) => x.startsWith("kus-")).sort(),
+        dryRun,
+      };
+    }
   });
 
   it("the drift made is the drift seen", () => {
@@ -160,5 +213,14 @@ describe("revert and accept close the loop", () => {
     expect(accept.problems).toEqual([]);
     expect(accept.after).toEqual([]);
     expect(accept.dryRun.join("")).toMatch(/networkpolicy\S*\/debug-allow-all \w+ \(server dry run\)/);
+  });
+
+  it("in a kustomize-built folder the accept edits keep every kustomization building exactly the cluster's policies", () => {
+    expect(kustomized.refused).toEqual([]);
+    expect(kustomized.after).toEqual([]);
+    expect(kustomized.built).toEqual(kustomized.live);
+    expect(kustomized.built).toContain("kus-stratmaster/debug-allow-all");
+    expect(kustomized.built).not.toContain("kus-temporal/api-to-temporal");
+    expect(kustomized.dryRun).toMatch(/debug-allow-all \w+ \(server dry run\)/);
   });
 });
