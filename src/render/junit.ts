@@ -7,6 +7,7 @@ import { type CheckResult, INVARIANTS } from "../model/check.js";
 import type { Problem } from "../model/types.js";
 import { xmlAttr, xmlText } from "./escape.js";
 import { fileLine, pathUnder } from "../util/location.js";
+import { checkWaiverNotes } from "./rules.js";
 
 /** "file:line: message", or the message. */
 const located = (root: string, x: { file?: string; line?: number; message: string }) =>
@@ -78,6 +79,19 @@ export function renderJunit(r: CheckResult): string {
     total.errors += cases.length;
     suites.push(
       `  <testsuite name="load" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join("\n")}\n  </testsuite>`,
+    );
+  }
+  const notes = checkWaiverNotes(r.waivers);
+  if (notes.length > 0) {
+    // Reported, not judged (as the exit code): each waiver note passes and says itself in system-out, named by
+    // the waiver's owner and reason, which stay when lines move.
+    const cases = notes.map(
+      (n) =>
+        `    <testcase classname="${xmlAttr(`netpol-drift.waiver.${n.kind}`)}" name="${xmlAttr(`${n.waiver.owner}: ${n.waiver.reason}`)}">\n      <system-out>${xmlText(n.text)}</system-out>\n    </testcase>`,
+    );
+    total.tests += cases.length;
+    suites.push(
+      `  <testsuite name="waivers" tests="${cases.length}" failures="0" errors="0" skipped="0">\n${cases.join("\n")}\n  </testsuite>`,
     );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="netpol-drift check" tests="${total.tests}" failures="${total.failures}" errors="${total.errors}">\n${suites.join("\n")}\n</testsuites>\n`;

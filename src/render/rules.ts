@@ -75,17 +75,42 @@ export function rulesMarkdownLines(waived: WaivedItem[] | undefined, rules: Repo
   return out;
 }
 
+/** One of `check`'s findings about a waiver: what ran out, what ends soon, what covers nothing. */
+export interface WaiverNote {
+  kind: "expired" | "ending" | "unmatched";
+  waiver: WaiverRef;
+  /** Plain text; each renderer escapes it for its medium. */
+  text: string;
+}
+
+export function checkWaiverNotes(w: CheckResult["waivers"]): WaiverNote[] {
+  if (!w) return [];
+  return [
+    ...w.expired.map((x) => ({
+      kind: "expired" as const,
+      waiver: x,
+      text: `${waiverExpiredText(x)}: renew it or remove it`,
+    })),
+    ...w.expiringSoon.map((x) => ({
+      kind: "ending" as const,
+      waiver: x,
+      text: `waiver ends ${x.expires} (within 7 days): ${x.reason} (${x.rule}, ${x.owner})`,
+    })),
+    ...w.unmatched.map((x) => ({
+      kind: "unmatched" as const,
+      waiver: x,
+      text: `waiver matches no policy of the desired folder: ${x.reason} (${x.rule}, ${x.owner}); a live-only policy, or a typo?`,
+    })),
+  ];
+}
+
 /** `check`'s lines about the waivers (plain text; the caller escapes): none when all is well. */
 export function checkWaiverLines(w: CheckResult["waivers"]): string[] {
-  if (!w) return [];
-  const out: string[] = [];
-  for (const x of w.expired) out.push(`${waiverExpiredText(x)}: renew it or remove it`);
-  for (const x of w.expiringSoon)
-    out.push(`waiver ends ${x.expires} (within 7 days): ${x.reason} (${x.rule}, ${x.owner})`);
-  for (const x of w.unmatched) {
-    out.push(
-      `waiver matches no policy of the desired folder: ${x.reason} (${x.rule}, ${x.owner}); a live-only policy, or a typo?`,
-    );
-  }
-  return out;
+  return checkWaiverNotes(w).map((n) => n.text);
+}
+
+/** A waiver's `file:line` as its parts (the line absent when the reference has none). */
+export function waiverLocation(w: WaiverRef): { file: string; line?: number } {
+  const m = /^(.*):(\d+)$/.exec(w.rule);
+  return m ? { file: m[1] as string, line: Number(m[2]) } : { file: w.rule };
 }

@@ -2,7 +2,8 @@
 import { type CheckResult, INVARIANTS } from "../model/check.js";
 import { VERSION } from "../model/version.js";
 import { sarifText, sarifUri } from "./escape.js";
-import { pathUnder } from "../util/location.js";
+import { collapsePath, pathUnder } from "../util/location.js";
+import { checkWaiverNotes, waiverLocation } from "./rules.js";
 
 export function renderSarif(r: CheckResult): string {
   const rules = [
@@ -18,11 +19,17 @@ export function renderSarif(r: CheckResult): string {
       shortDescription: { text: "A desired-state file could not be read as NetworkPolicies" },
       defaultConfiguration: { level: "error" },
     },
+    {
+      id: "waiver",
+      name: "Waiver",
+      shortDescription: { text: "A waiver of the rules file has run out, ends within 7 days, or covers nothing" },
+      defaultConfiguration: { level: "warning" },
+    },
   ];
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
   const location = (file: string | undefined, line: number | undefined) => {
     if (!file) return [];
-    const uri = pathUnder(r.root, file);
+    const uri = collapsePath(pathUnder(r.root, file));
     return [
       {
         physicalLocation: {
@@ -53,6 +60,18 @@ export function renderSarif(r: CheckResult): string {
       message: { text: sarifText(p.message) },
       locations: location(p.file, p.line),
     })),
+    // Reported, not judged (as in the text): an expired waiver is a warning, the others notes.
+    ...checkWaiverNotes(r.waivers).map((n) => {
+      const at = waiverLocation(n.waiver);
+      return {
+        ruleId: "waiver",
+        ruleIndex: index.get("waiver"),
+        level: n.kind === "expired" ? "warning" : "note",
+        message: { text: sarifText(n.text) },
+        locations: location(at.file, at.line),
+        properties: { waiver: n.kind, owner: n.waiver.owner, expires: n.waiver.expires },
+      };
+    }),
   ];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",

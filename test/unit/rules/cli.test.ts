@@ -157,6 +157,28 @@ describe("check --rules", () => {
     expect(r.stdout).toContain("waiver matches no policy of the desired folder: typo (../../rules.yaml:4, o)");
     const json = JSON.parse((await runCli(["check", "--desired", s.desired, "--rules", s.rules, "-o", "json"])).stdout);
     expect(json.waivers.expired.map((w: { expires: string }) => w.expires)).toEqual(["2025-06-11"]);
+    // SARIF and JUnit carry the same three findings, at the rules file's lines.
+    const sarif = JSON.parse(
+      (await runCli(["check", "--desired", s.desired, "--rules", s.rules, "-o", "sarif"])).stdout,
+    );
+    const results = sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === "waiver");
+    expect(
+      results.map((x: any) => [
+        x.level,
+        x.properties.waiver,
+        x.locations[0].physicalLocation.artifactLocation.uri,
+        x.locations[0].physicalLocation.region.startLine,
+      ]),
+    ).toEqual([
+      ["warning", "expired", expect.stringMatching(/(^|\/)rules\.yaml$/), 2],
+      ["note", "ending", expect.stringMatching(/(^|\/)rules\.yaml$/), 3],
+      ["note", "unmatched", expect.stringMatching(/(^|\/)rules\.yaml$/), 4],
+    ]);
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).not.toContain("..");
+    const junit = (await runCli(["check", "--desired", s.desired, "--rules", s.rules, "-o", "junit"])).stdout;
+    expect(junit).toContain('<testsuite name="waivers" tests="3" failures="0"');
+    expect(junit).toContain('classname="netpol-drift.waiver.expired" name="o: old incident"');
+    expect(junit).toContain("renew it or remove it</system-out>");
 
     await put(s.root, "rules.yaml", "waivers:\n  - {match: {name: web}, reason: r, expires: 2025-07-01}\n");
     const bad = await runCli(["check", "--desired", s.desired, "--rules", s.rules]);
@@ -173,6 +195,12 @@ describe("diff --rules", () => {
     const ok = await runCli([...args, "--rules", path.join(root, "rules.yaml")]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("rules: waiver expired on 2025-06-11 (o: r, ../rules.yaml:2)");
+    const sarif = JSON.parse((await runCli([...args, "--rules", path.join(root, "rules.yaml"), "-o", "sarif"])).stdout);
+    const waiver = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === "waiver");
+    expect(waiver.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: path.join(root, "rules.yaml") },
+      region: { startLine: 2 },
+    });
     await put(root, "rules.yaml", "waivers:\n  - {match: {name: web}, reason: r, owner: o, expire: 2025-06-11}\n");
     const bad = await runCli([...args, "--rules", path.join(root, "rules.yaml"), "-o", "json"]);
     expect(bad.code).toBe(2);
