@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { RunConfig } from "../../config/schema.js";
 import { acceptDrift, acceptItemsOf } from "../../core/accept.js";
@@ -24,12 +24,9 @@ export async function prepareAccept(
   if (config.push !== "pr" || config.acceptMode !== "pr" || report.drift.length === 0) return undefined;
   const items = acceptItemsOf(report.drift, sides.desired, sides.live);
   const files = new Map<string, string>();
-  const linked: string[] = [];
-  for (const file of new Set(sides.desired.map((p) => p.origin.file).filter((f): f is string => f !== undefined))) {
-    const full = path.join(desiredDir, file);
-    if ((await lstat(full)).isSymbolicLink()) linked.push(file);
-    files.set(file, await readFile(full, "utf8"));
-  }
+  const names = new Set(sides.desired.map((p) => p.origin.file).filter((f): f is string => f !== undefined));
+  for (const file of names) files.set(file, await readFile(path.join(desiredDir, file), "utf8"));
+  const linked = await linkedFiles(desiredDir, names);
   const reserved = path.relative(config.desiredPath, config.recordsDir);
   const paths = await listFiles(desiredDir);
   const kustomizations = new Map<string, string>();
@@ -48,6 +45,20 @@ export async function prepareAccept(
   );
   const steps = revertSteps({ items, files, desiredDir: config.desiredPath }, YAML_OPTIONS());
   return { desiredPath: config.desiredPath, edits: accepted.edits, refused: accepted.refused, steps };
+}
+
+/**
+ * The files the loader reached through a symbolic link: the file itself or any folder on its way (a namespace
+ * folder linked to a shared one). Writing one would change every place that links it.
+ */
+export async function linkedFiles(root: string, files: Iterable<string>): Promise<string[]> {
+  const realRoot = await realpath(root);
+  const out: string[] = [];
+  for (const file of files) {
+    const full = path.join(root, file);
+    if ((await lstat(full)).isSymbolicLink() || (await realpath(full)) !== path.join(realRoot, file)) out.push(file);
+  }
+  return out;
 }
 
 /** Every file under `dir`, relative to it with `/` separators. */
