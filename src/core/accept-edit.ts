@@ -1,5 +1,5 @@
-import { type Document, isMap, isScalar, isSeq, type Node, Scalar, type YAMLMap } from "yaml";
-import type { NormalizedPolicy, NormalizeOptions, PolicyType } from "../model/types.js";
+import { isMap, isSeq } from "yaml";
+import type { NormalizedPolicy, PolicyType } from "../model/types.js";
 import { canonicalJson, labelValue } from "../normalize/canonical.js";
 import { normalizeAnnotations, normalizeLabels } from "../normalize/metadata.js";
 import { normalizeSelector } from "../normalize/selector.js";
@@ -14,7 +14,7 @@ import {
   humanRequirement,
   humanSelector,
 } from "./accept-manifest.js";
-import { plainIsString, quoteWherePlainIsNotString } from "./accept-text.js";
+import { blockIfEmpty, type EditContext, key, node, type Path, set, setScalar } from "./accept-nodes.js";
 
 // One modified policy, edited in its document to read as the live one: only what differs is touched. Each
 // part is compared after normalisation (a set is a set, `protocol: TCP` is the default), so an equivalent
@@ -22,12 +22,7 @@ import { plainIsString, quoteWherePlainIsNotString } from "./accept-text.js";
 // port number), else replaced. Lists that are sets keep their equal items where they are, edit the most
 // alike leftover item into a wanted one, drop the rest and append what is still wanted.
 
-type Path = (string | number)[];
-
-export interface EditContext {
-  doc: Document;
-  normalize: NormalizeOptions;
-}
+export type { EditContext } from "./accept-nodes.js";
 
 /** Edit the policy at `base` (its raw value as the loader reads it: `raw`) into `live`. */
 export function editPolicy(ctx: EditContext, base: Path, raw: Record<string, unknown>, live: NormalizedPolicy): void {
@@ -249,59 +244,4 @@ function editStringMap(
 function withoutNulls(raw: unknown): unknown {
   // `app:` with nothing after it: the loader drops the label (kubectl sends null, which removes it).
   return isRecord(raw) ? Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null)) : raw;
-}
-
-// ---- writing nodes ----
-
-/** A new node for `value`, every string quoted where YAML 1.1 would read it as something else. */
-export function node(ctx: EditContext, value: unknown): Node {
-  const n = ctx.doc.createNode(value) as Node;
-  quoteWherePlainIsNotString(n);
-  return n;
-}
-
-function key(k: string): Scalar {
-  const s = new Scalar(k);
-  if (!plainIsString(k)) s.type = Scalar.QUOTE_DOUBLE;
-  return s;
-}
-
-function set(ctx: EditContext, path: Path, value: unknown): void {
-  const parentPath = path.slice(0, -1);
-  const last = path[path.length - 1] as string | number;
-  const parent = parentPath.length === 0 ? ctx.doc.contents : ctx.doc.getIn(parentPath, true);
-  if (isMap(parent) && typeof last === "string" && !parent.has(last)) {
-    blockIfEmpty(parent);
-    parent.items.push(ctx.doc.createPair(key(last), node(ctx, value)) as never);
-    return;
-  }
-  const old = ctx.doc.getIn(path, true);
-  const fresh = node(ctx, value);
-  // A collection replaced by one of its kind keeps its flow or block style (an empty `{}` or `[]` says nothing
-  // of the style: block) and its comment.
-  if ((isMap(old) && isMap(fresh)) || (isSeq(old) && isSeq(fresh))) {
-    (fresh as YAMLMap).flow = old.flow && old.items.length > 0;
-    fresh.comment = old.comment;
-  }
-  ctx.doc.setIn(path, fresh);
-}
-
-/** An empty flow map (`podSelector: {}`) that is given content is written as a block, as people write it. */
-function blockIfEmpty(map: YAMLMap): void {
-  if (map.flow && map.items.length === 0) map.flow = false;
-}
-
-/** A scalar's value changed in place, so its comment and its quoting stay. */
-function setScalar(ctx: EditContext, path: Path, value: string | number): void {
-  const old = ctx.doc.getIn(path, true);
-  if (!isScalar(old)) {
-    set(ctx, path, value);
-    return;
-  }
-  old.value = value;
-  if (typeof value === "number" && old.type !== Scalar.PLAIN) old.type = Scalar.PLAIN;
-  else if (typeof value === "string" && old.type === Scalar.PLAIN && !plainIsString(value))
-    old.type = Scalar.QUOTE_DOUBLE;
-  else if (old.type === Scalar.BLOCK_FOLDED || old.type === Scalar.BLOCK_LITERAL) old.type = Scalar.QUOTE_DOUBLE;
-  delete (old as { format?: string }).format; // a hex or octal spelling was the old value's
 }
