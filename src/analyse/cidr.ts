@@ -1,6 +1,5 @@
 // IP address ranges as bigint intervals, IPv4 and IPv6 kept apart. External peers are reported as the
 // ranges between every CIDR boundary the policies mention.
-import { isIP } from "node:net";
 import type { IPBlock } from "../model/types.js";
 
 export type Family = 4 | 6;
@@ -13,7 +12,7 @@ export interface IpRange {
 const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 export function parseIp(text: string): { family: Family; value: bigint } | undefined {
-  const kind = isIP(text);
+  const kind = ipFamily(text);
   if (kind === 4) {
     return { family: 4, value: text.split(".").reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n) };
   }
@@ -21,8 +20,37 @@ export function parseIp(text: string): { family: Family; value: bigint } | undef
   return undefined;
 }
 
+const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
+const GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/**
+ * 4 or 6 for an address as node:net's isIP accepts it (dotted quad without leading zeros; IPv6 with at most
+ * one `::`, an IPv4 tail, a zone after `%`), else 0. Written out so this stage imports nothing of node.
+ */
+export function ipFamily(text: string): 0 | Family {
+  if (IPV4.test(text)) return 4;
+  const zone = text.indexOf("%");
+  const addr = zone < 0 ? text : text.slice(0, zone);
+  // A zone, as node's own pattern takes it: letters, digits, `-`, `.` and `:`.
+  if (zone >= 0 && !/^[0-9a-zA-Z.:-]+$/.test(text.slice(zone + 1))) return 0;
+  const halves = addr.split("::");
+  if (halves.length > 2) return 0;
+  const groups = halves.map((h) => (h === "" ? [] : h.split(":")));
+  const all = groups.flat();
+  let count = all.length;
+  // A dotted quad is only the last group of all, and counts as two.
+  const tail = groups[groups.length - 1] as string[];
+  if (tail.length > 0 && (tail[tail.length - 1] as string).includes(".")) {
+    if (!IPV4.test(all.pop() as string)) return 0;
+    count++;
+  }
+  if (!all.every((g) => GROUP.test(g))) return 0;
+  return (halves.length === 2 ? count < 8 : count === 8) ? 6 : 0;
+}
+
 function parseIpv6(text: string): bigint {
-  let t = text;
+  let t = text.includes("%") ? text.slice(0, text.indexOf("%")) : text;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(t);
   if (v4) {
     const n = parseIp(v4[1]!)!.value;

@@ -52,3 +52,12 @@ describe("src/core does no I/O", () => {
     expect(graph.size).toBeGreaterThan(CORE.length + 10); // the walk follows the imports: not vacuous
   });
 });
+
+describe("the middle stages import nothing of node", () => {
+  it("nothing core reaches imports a node:* module, but util/hash.ts (node:crypto's sha256)", () => {
+    const offending = [...reachable()].flatMap(([file, specs]) =>
+      specs.filter((s) => s.startsWith("node:")).map((s) => `${path.relative(SRC, file)} → ${s}`),
+    );
+    expect(offending).toEqual(["util/hash.ts → node:crypto"]);
+  });
+});
