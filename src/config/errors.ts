@@ -3,7 +3,7 @@
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
-    /** "environment", "flag", or the config file's path. */
+    /** "environment", "flag", or the config file's path with the key's line (`netpol-drift.yaml:4`). */
     readonly source: string,
     detail: string,
   ) {

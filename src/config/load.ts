@@ -23,9 +23,11 @@ interface Found {
 /** File < environment < flags; every value validated on its own so the error names the key that is wrong. */
 export async function loadConfig(opts: LoadOptions): Promise<RunConfig> {
   const found = new Map<FieldName, Found>();
-  if (opts.file)
-    for (const [k, v] of Object.entries(await readConfigFile(opts.file)))
-      found.set(k as FieldName, { value: v, key: k, source: opts.file });
+  if (opts.file) {
+    const { values, lines } = await readConfigFile(opts.file);
+    for (const [k, v] of Object.entries(values))
+      found.set(k as FieldName, { value: v, key: k, source: at(opts.file, lines.get(k)) });
+  }
   for (const [k, f] of Object.entries(FIELDS) as [FieldName, (typeof FIELDS)[FieldName]][]) {
     const v = opts.env[f.env];
     // ConfigMaps often carry a key with an empty value: that means "not set", not "set to nothing".
@@ -86,7 +88,25 @@ function shown(k: FieldName, value: unknown): string {
     : `, got ${JSON.stringify(value)}`;
 }
 
-async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+/** `file:line`, or the file when the line is not known. */
+function at(file: string, line: number | undefined): string {
+  return line ? `${file}:${line}` : file;
+}
+
+/** The line of each top-level key of a parsed config file. */
+function keyLines(doc: ReturnType<typeof parseDocument>, counter: LineCounter): Map<string, number> {
+  const out = new Map<string, number>();
+  const items = (doc.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)
+    ?.items;
+  for (const pair of items ?? []) {
+    const start = pair.key?.range?.[0];
+    if (typeof pair.key?.value === "string" && start !== undefined)
+      out.set(pair.key.value, counter.linePos(start).line);
+  }
+  return out;
+}
+
+async function readConfigFile(file: string): Promise<{ values: Record<string, unknown>; lines: Map<string, number> }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -104,12 +124,13 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new ConfigError("--config", "flag", `${file}: expected a mapping of keys (cluster, repo, …)`);
   }
+  const lines = keyLines(doc, counter);
   for (const [k, v] of Object.entries(data)) {
     if (!(k in FIELDS)) {
       const hint = Object.entries(FIELDS).find(([, f]) => f.env === k);
       throw new ConfigError(
         k,
-        file,
+        at(file, lines.get(k)),
         `unknown key${hint ? ` (in the file, write \`${hint[0]}:\`)` : `; known keys: ${Object.keys(FIELDS).join(", ")}`}`,
       );
     }
@@ -118,7 +139,7 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
     if (v !== null && typeof v === "object" && !listOk)
       throw new ConfigError(
         k,
-        file,
+        at(file, lines.get(k)),
         isList
           ? "must be a list of values or one comma-separated value"
           : "must be a single value, not a list or mapping",
@@ -127,11 +148,12 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   // A YAML list of a list setting reads as the environment's comma-separated form, so one schema validates both.
   const scalar = (v: unknown): string =>
     Array.isArray(v) ? v.map(String).join(",") : typeof v === "string" ? v : String(v);
-  return Object.fromEntries(
+  const values = Object.fromEntries(
     Object.entries(data)
       .filter(([, v]) => v !== null)
       .map(([k, v]) => [k, scalar(v)]),
   );
+  return { values, lines };
 }
 
 export { ConfigError };

@@ -74,12 +74,12 @@ describe("run configuration: the traffic analysis", () => {
     expect(e.message).toMatch(why);
   });
 
-  it("a wrong YAML value names the key and the file", async () => {
+  it("a wrong YAML value names the key, the file and its line", async () => {
     const bad = await failure(
       loadConfig({ file: await file("cluster: a\nrepo: b\negressAllow: [10.0.0.0/8, internet]\n"), env: {} }),
     );
     expect(bad.key).toBe("egressAllow");
-    expect(bad.source).toMatch(/netpol-drift\.yaml$/);
+    expect(bad.source).toMatch(/netpol-drift\.yaml:3$/);
     expect(bad.message).toContain('"internet" is not a CIDR');
     const nested = await failure(
       loadConfig({ file: await file("cluster: a\nrepo: b\nairGapped: {globex: true}\n"), env: {} }),

@@ -78,15 +78,15 @@ describe("run configuration", () => {
     expect(forge.key).toBe("NETPOL_DRIFT_FORGE_TOKEN");
   });
 
-  it("names the key and file for YAML mistakes, and refuses unknown keys", async () => {
+  it("names the key, file and line for YAML mistakes, and refuses unknown keys", async () => {
     const typo = await failure(loadConfig({ file: await file("cluster: a\nrepo: b\nbrnach: main\n"), env: {} }));
     expect(typo.key).toBe("brnach");
-    expect(typo.message).toMatch(/netpol-drift\.yaml\): unknown key; known keys: cluster, repo, branch/);
+    expect(typo.message).toMatch(/netpol-drift\.yaml:3\): unknown key; known keys: cluster, repo, branch/);
     const envName = await failure(loadConfig({ file: await file("NETPOL_DRIFT_CLUSTER: a\n"), env: {} }));
     expect(envName.message).toContain("write `cluster:`");
     const bad = await failure(loadConfig({ file: await file("cluster: a\nrepo: b\npush: sideways\n"), env: {} }));
     expect(bad.key).toBe("push");
-    expect(bad.source).toMatch(/netpol-drift\.yaml$/);
+    expect(bad.source).toMatch(/netpol-drift\.yaml:3$/); // the key's line
     const broken = await failure(loadConfig({ file: await file("cluster: a\n  repo: [\n"), env: {} }));
     expect(broken.message).toMatch(/netpol-drift\.yaml:\d+: not valid YAML/);
   });
