@@ -208,3 +208,56 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
     expect(w.violations()).toEqual([]);
   });
 });
+
+describe("nightly loop on GitLab, partly each way: one file dropped from the MR and reverted, the rest merged", () => {
+  const prefix = "nlg";
+  let w: LoopWorld;
+  let commands: string[] = [];
+  beforeAll(async () => {
+    w = await makeLoopWorld({ env, k, prefix, forge: "gitlab", reader });
+    await makeDrift(k, prefix);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it("night 1: the MR is opened with the revert commands", async () => {
+    ({ commands } = await firstNight(w, prefix));
+  });
+
+  it("a reviewer keeps git's api-to-postgres (drops it from the MR, runs its revert command), merges the rest", async () => {
+    const pg = `${DESIRED_PATH}/${prefix}-stratmaster/api-to-postgres.yaml`;
+    const as = ["-c", "user.name=Reviewer", "-c", "user.email=reviewer@example.test"];
+    const review = w.clone(w.branch);
+    git(review, ["checkout", "-q", "origin/main", "--", pg]);
+    git(review, [...as, "commit", "-q", "-m", "keep git's api-to-postgres"]);
+    git(review, ["push", "-q", "origin", w.branch]);
+    const work = w.clone("main");
+    git(work, [...as, "merge", "--no-ff", "-q", "-m", `Merge branch '${w.branch}' into 'main'`, `origin/${w.branch}`]);
+    git(work, ["push", "-q", "origin", "main"]);
+    w.markMerged(1);
+
+    const checkout = w.clone("main");
+    const mine = commands.filter((c) => c.includes(" -f ") && c.endsWith(`/api-to-postgres.yaml`));
+    expect(mine).toHaveLength(1);
+    await runAsPerson(env, checkout, mine.join("\n"));
+    const json = jsonReport(await w.report(checkout));
+    expect(json.complete).toBe(true);
+    expect(json.drift).toEqual([]);
+  });
+
+  it("night 2: in sync, accepted in !1 by the merge, partly reverted in the cluster; the MR left merged", async () => {
+    const night = await w.run();
+    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
+    expect(night.code, night.stderr).toBe(0);
+    expect(w.records().at(-1)).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
+    expect(lastEntry(w.bare, w.branch)).toContain(
+      "The 4 drifted policies are back in sync, accepted in !1 by the merge, partly reverted in the cluster",
+    );
+    const [mr, ...others] = w.changeRequests();
+    expect(others).toEqual([]);
+    expect(mr?.state).toBe("merged");
+    expect(mr?.comments).toEqual([]);
+    expect(w.violations()).toEqual([]);
+  });
+});
