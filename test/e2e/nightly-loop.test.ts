@@ -78,80 +78,91 @@ async function firstNight(w: LoopWorld, prefix: string): Promise<{ commands: str
   // The PR says exactly what the record says, so what a person copies is what the record keeps.
   expect(revertBlock(body)).toBe(commands.join("\n"));
 
+  // The digest: which cluster, what drifted and by whom, and the way to the PR/MR.
   expect(w.slack.messages).toHaveLength(1);
-  expect(w.slack.messages[0]?.text).toMatch(/drift/i);
+  const digest = JSON.stringify(w.slack.messages[0]);
+  expect(w.slack.messages[0]?.text).toBe(
+    `NetworkPolicy drift detected in ${w.cluster}: 4 drifted (2 modified, 1 missing, 1 unmanaged).`,
+  );
+  expect(digest).toMatch(/\/(pull|-\/merge_requests)\/1\|/);
+  expect(digest).toContain("`debug-allow-all` unmanaged (live, not in git) — by e2e-creator");
   return { commands, body };
 }
 
-describe("nightly loop, reverted: the PR's commands put the cluster back, the next night says resolved", () => {
-  const prefix = "nlr";
-  let w: LoopWorld;
-  let body = "";
-  beforeAll(async () => {
-    w = await makeLoopWorld({ env, k, prefix, forge: "github", reader });
-    await makeDrift(k, prefix);
-  });
-  afterAll(async () => {
-    await w?.close();
-  });
+describe.each([
+  { forge: "github", prefix: "nlr" },
+  { forge: "gitlab", prefix: "nlrg" },
+] as const)(
+  "nightly loop on $forge, reverted: the PR's commands put the cluster back, the next night says resolved",
+  ({ forge, prefix }) => {
+    let w: LoopWorld;
+    let body = "";
+    beforeAll(async () => {
+      w = await makeLoopWorld({ env, k, prefix, forge, reader });
+      await makeDrift(k, prefix);
+    });
+    afterAll(async () => {
+      await w?.close();
+    });
 
-  it("night 1: the drift is recorded and the PR opened with the revert commands", async () => {
-    ({ body } = await firstNight(w, prefix));
-  });
+    it("night 1: the drift is recorded and the PR opened with the revert commands", async () => {
+      ({ body } = await firstNight(w, prefix));
+    });
 
-  it("the commands, copied from the PR body and run with bash and kubectl from a checkout of main, put the cluster back", async () => {
-    const checkout = w.clone("main");
-    const ran = await runAsPerson(env, checkout, revertBlock(body));
-    expect(ran.kubectl).toBe(path.join(env.bin, "kubectl"));
-    expect(ran.stdout).toMatch(/networkpolicy\.networking\.k8s\.io "debug-allow-all" deleted/);
-    // The cluster now is git: a report of main's folder finds nothing.
-    const report = await w.report(checkout);
-    const json = jsonReport(report);
-    expect(json.complete).toBe(true);
-    expect(json.drift).toEqual([]);
-    expect(report.code).toBe(0);
-  });
+    it("the commands, copied from the PR body and run with bash and kubectl from a checkout of main, put the cluster back", async () => {
+      const checkout = w.clone("main");
+      const ran = await runAsPerson(env, checkout, revertBlock(body));
+      expect(ran.kubectl).toBe(path.join(env.bin, "kubectl"));
+      expect(ran.stdout).toMatch(/networkpolicy\.networking\.k8s\.io "debug-allow-all" deleted/);
+      // The cluster now is git: a report of main's folder finds nothing.
+      const report = await w.report(checkout);
+      const json = jsonReport(report);
+      expect(json.complete).toBe(true);
+      expect(json.drift).toEqual([]);
+      expect(report.code).toBe(0);
+    });
 
-  it("night 2: resolved, reverted in the cluster; the PR closed, not merged; main untouched", async () => {
-    const night = await w.run();
-    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-    expect(night.code, night.stderr).toBe(0);
-    const last = w.records().at(-1) ?? "";
-    expect(w.records()).toHaveLength(2);
-    expect(last).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
-    expect(w.record(last).record.kind).toBe("resolved");
-    expect(parseChangelog(w.bare.show(w.branch, CHANGELOG) ?? "").map((e) => e.kind)).toEqual(["new", "resolved"]);
-    const entry = lastEntry(w.bare, w.branch);
-    expect(entry).toContain("drift resolved");
-    expect(entry).toContain("The 4 drifted policies are back in sync, reverted in the cluster");
-    expect(entry).not.toContain("accepted");
+    it("night 2: resolved, reverted in the cluster; the PR closed, not merged; main untouched", async () => {
+      const night = await w.run();
+      expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
+      expect(night.code, night.stderr).toBe(0);
+      const last = w.records().at(-1) ?? "";
+      expect(w.records()).toHaveLength(2);
+      expect(last).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
+      expect(w.record(last).record.kind).toBe("resolved");
+      expect(parseChangelog(w.bare.show(w.branch, CHANGELOG) ?? "").map((e) => e.kind)).toEqual(["new", "resolved"]);
+      const entry = lastEntry(w.bare, w.branch);
+      expect(entry).toContain("drift resolved");
+      expect(entry).toContain("The 4 drifted policies are back in sync, reverted in the cluster");
+      expect(entry).not.toContain("accepted");
 
-    const [pr, ...others] = w.changeRequests();
-    expect(others).toEqual([]);
-    expect(pr?.state).toBe("closed");
-    expect(pr?.comments).toEqual([expect.stringMatching(/is resolved: every recorded policy is back in sync/)]);
-    expect(w.slack.messages).toHaveLength(2);
-    expect(w.slack.messages[1]?.text).toMatch(/drift resolved/);
-    // Reverting never changed git's desired state: main is still the seed.
-    const seed = await readFile(
-      path.join(w.clone("main"), DESIRED_PATH, `${prefix}-stratmaster/api-to-postgres.yaml`),
-      "utf8",
-    );
-    expect(seed).toContain("port: 5432");
-    expect(w.bare.log("main")).toEqual(["seed"]);
-  });
+      const [pr, ...others] = w.changeRequests();
+      expect(others).toEqual([]);
+      expect(pr?.state).toBe("closed");
+      expect(pr?.comments).toEqual([expect.stringMatching(/is resolved: every recorded policy is back in sync/)]);
+      expect(w.slack.messages).toHaveLength(2);
+      expect(w.slack.messages[1]?.text).toBe(`NetworkPolicy drift resolved in ${w.cluster}: 21 in sync.`);
+      // Reverting never changed git's desired state: main is still the seed.
+      const seed = await readFile(
+        path.join(w.clone("main"), DESIRED_PATH, `${prefix}-stratmaster/api-to-postgres.yaml`),
+        "utf8",
+      );
+      expect(seed).toContain("port: 5432");
+      expect(w.bare.log("main")).toEqual(["seed"]);
+    });
 
-  it("night 3: in sync and nothing new to say: no record, no PR, no message", async () => {
-    const commits = git(w.bare.dir, ["rev-parse", w.branch]);
-    const night = await w.run();
-    expect(night.code, night.stderr).toBe(0);
-    expect(w.records()).toHaveLength(2);
-    expect(git(w.bare.dir, ["rev-parse", w.branch])).toBe(commits);
-    expect(w.changeRequests()).toHaveLength(1);
-    expect(w.slack.messages).toHaveLength(2);
-    expect(w.violations()).toEqual([]);
-  });
-});
+    it("night 3: in sync and nothing new to say: no record, no PR, no message", async () => {
+      const commits = git(w.bare.dir, ["rev-parse", w.branch]);
+      const night = await w.run();
+      expect(night.code, night.stderr).toBe(0);
+      expect(w.records()).toHaveLength(2);
+      expect(git(w.bare.dir, ["rev-parse", w.branch])).toBe(commits);
+      expect(w.changeRequests()).toHaveLength(1);
+      expect(w.slack.messages).toHaveLength(2);
+      expect(w.violations()).toEqual([]);
+    });
+  },
+);
 
 describe("nightly loop, accepted: merging the PR makes git say what the cluster says", () => {
   const prefix = "nla";
@@ -204,7 +215,7 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
     expect(others).toEqual([]);
     expect(pr?.state).toBe("merged");
     expect(pr?.comments).toEqual([]);
-    expect(w.slack.messages.at(-1)?.text).toMatch(/drift resolved/);
+    expect(w.slack.messages.at(-1)?.text).toBe(`NetworkPolicy drift resolved in ${w.cluster}: 21 in sync.`);
     expect(w.violations()).toEqual([]);
   });
 });
