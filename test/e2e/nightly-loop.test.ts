@@ -161,6 +161,41 @@ describe.each([
       expect(w.slack.messages).toHaveLength(2);
       expect(w.violations()).toEqual([]);
     });
+
+    it("night 4, the port opened again: a new PR whose branch changes only that policy (the old accept is gone)", async () => {
+      await k([
+        "patch",
+        "networkpolicy",
+        "api-to-postgres",
+        "-n",
+        `${prefix}-stratmaster`,
+        "--type=json",
+        "--field-manager=e2e-port",
+        "-p",
+        JSON.stringify([{ op: "replace", path: "/spec/egress/0/ports/0/port", value: 5434 }]),
+      ]);
+      const night = await w.run();
+      expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
+      expect(night.code, night.stderr).toBe(0);
+      const last = w.records().at(-1) ?? "";
+      expect(last).toMatch(/^0003-\d{8}T\d{6}Z-new\.json$/);
+      expect(driftOf(w, last)).toEqual([`modified ${prefix}-stratmaster/api-to-postgres`]);
+      const changed = git(w.bare.dir, ["diff", "--name-only", "main", w.branch, "--", DESIRED_PATH]).split("\n");
+      expect(changed.filter(Boolean)).toEqual([
+        CHANGELOG,
+        `${DESIRED_PATH}/${prefix}-stratmaster/api-to-postgres.yaml`,
+      ]);
+      expect(w.bare.show(w.branch, `${DESIRED_PATH}/${prefix}-stratmaster/api-to-postgres.yaml`)).toContain(
+        "port: 5434",
+      );
+      expect(w.changeRequests().map((c) => [c.number, c.state])).toEqual([
+        [1, "closed"],
+        [2, "open"],
+      ]);
+      expect(revertBlock(w.changeRequests()[1]?.body ?? "")).toBe((w.record(last).record.revert ?? []).join("\n"));
+      expect(w.record(last).record.revert).toHaveLength(1);
+      expect(w.violations()).toEqual([]);
+    });
   },
 );
 
