@@ -219,6 +219,48 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
     expect(w.bare.ls(w.branch, `${DESIRED_PATH}/${prefix}-stratmaster`)).toContain("debug-allow-all.yaml");
   });
 
+  it("night 2, more drift (a default deny opened to all): the record changes, the same PR is updated", async () => {
+    await k([
+      "patch",
+      "networkpolicy",
+      "default-deny",
+      "-n",
+      `${prefix}-tenant-globex`,
+      "--type=merge",
+      "--field-manager=e2e-allow-all",
+      "-p",
+      JSON.stringify({ spec: { ingress: [{}] } }),
+    ]);
+    const night = await w.run();
+    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
+    expect(night.code, night.stderr).toBe(0);
+    const last = w.records().at(-1) ?? "";
+    expect(last).toMatch(/^0002-\d{8}T\d{6}Z-changed\.json$/);
+    expect(driftOf(w, last)).toContain(`modified ${prefix}-tenant-globex/default-deny`);
+    expect(w.bare.show(w.branch, `${DESIRED_PATH}/${prefix}-tenant-globex/default-deny.yaml`)).toMatch(
+      /ingress:\s*\n\s*- \{\}/,
+    );
+    const [pr, ...others] = w.changeRequests();
+    expect(others).toEqual([]);
+    expect(pr?.state).toBe("open");
+    const body = pr?.body ?? "";
+    expect(revertBlock(body)).toBe((w.record(last).record.revert ?? []).join("\n"));
+    // The widening leads the body: before the accept and revert sections.
+    const widens = body.indexOf("### Widens traffic (1 namespace)");
+    expect(widens).toBeGreaterThan(-1);
+    expect(body.indexOf(`#### Namespace \`${prefix}-tenant-globex\``)).toBeGreaterThan(widens);
+    expect(body.indexOf(`#### Namespace \`${prefix}-tenant-globex\``)).toBeLessThan(
+      body.indexOf("**Merging accepts:**"),
+    );
+    // Apply leaves a list git does not have to its manager: the patch after it takes the opened ingress away.
+    expect(w.record(last).record.revert).toHaveLength(7);
+    expect(w.record(last).record.revert).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^kubectl patch networkpolicy -n ${prefix}-tenant-globex default-deny .*"ingress":null`),
+      ),
+    );
+  });
+
   it("a person merges the PR (git merge, push); main's folder then matches the cluster and applies cleanly", async () => {
     const work = w.clone("main");
     const as = ["-c", "user.name=Reviewer", "-c", "user.email=reviewer@example.test"];
@@ -237,14 +279,14 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
     expect(dryRun).toMatch(/networkpolicy\S*\/debug-allow-all \w+ \(server dry run\)/);
   });
 
-  it("night 2, the cluster unchanged: in sync, accepted in #1 by the merge; the PR left to the forge", async () => {
+  it("night 3, the cluster unchanged: in sync, accepted in #1 by the merge; the PR left to the forge", async () => {
     const night = await w.run();
     expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
     expect(night.code, night.stderr).toBe(0);
     const last = w.records().at(-1) ?? "";
-    expect(last).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
+    expect(last).toMatch(/^0003-\d{8}T\d{6}Z-resolved\.json$/);
     const entry = lastEntry(w.bare, w.branch);
-    expect(entry).toContain("The 4 drifted policies are back in sync, accepted in #1 by the merge");
+    expect(entry).toContain("The 5 drifted policies are back in sync, accepted in #1 by the merge");
     expect(entry).not.toContain("reverted");
     const [pr, ...others] = w.changeRequests();
     expect(others).toEqual([]);
