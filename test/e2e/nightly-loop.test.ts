@@ -15,6 +15,7 @@ import {
   revertBlock,
   runAsPerson,
 } from "./helpers/nightly-loop.js";
+import { driftOf, expectClean, firstNight } from "./helpers/first-night.js";
 import { envtest } from "./helpers/setup.js";
 
 // Issue 13's loop end to end on a real kube-apiserver: drift made by people (kubectl, other field managers),
@@ -28,65 +29,17 @@ beforeAll(async () => {
   reader = await readerKubeconfig(env, k);
 });
 
-const driftOf = (w: LoopWorld, name: string) =>
-  (w.record(name).drift as { state: string; namespace: string; name: string }[]).map(
-    (d) => `${d.state} ${d.namespace}/${d.name}`,
-  );
-
-const expectedDrift = (p: string) => [
-  `modified ${p}-stratmaster/api-to-postgres`,
-  `modified ${p}-stratmaster/mcp-research-egress`,
-  `unmanaged ${p}-stratmaster/debug-allow-all`,
-  `missing ${p}-temporal/api-to-temporal`,
-];
-
-/** Night 1, the same whichever way the loop closes: the drift recorded, the PR/MR opened with the commands. */
-async function firstNight(w: LoopWorld, prefix: string): Promise<{ commands: string[]; body: string }> {
-  const night = await w.run();
-  expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-  expect(night.code, night.stderr).toBe(0);
-  const [first, ...more] = w.records();
-  expect(more).toEqual([]);
-  expect(first).toMatch(/^0001-\d{8}T\d{6}Z-new\.json$/);
-  const json = w.record(first as string);
-  expect(json.record.kind).toBe("new");
-  expect([...driftOf(w, first as string)].sort()).toEqual([...expectedDrift(prefix)].sort());
-  expect(parseChangelog(w.bare.show(w.branch, CHANGELOG) ?? "").map((e) => e.kind)).toEqual(["new"]);
-  expect(lastEntry(w.bare, w.branch)).toContain("drift detected, 4 policies");
-
-  const commands = json.record.revert ?? [];
-  const ns = (n: string) => `${prefix}-${n}`;
-  // One step per drifted policy: the file applied (from the repository root), a document on stdin when its
-  // file holds another policy too, the hand-added label patched away, the unmanaged one deleted.
-  const apply = "kubectl apply --server-side --force-conflicts --field-manager=netpol-drift-revert";
-  expect(commands).toEqual(
-    expect.arrayContaining([
-      `${apply} -n ${ns("stratmaster")} -f ${DESIRED_PATH}/${ns("stratmaster")}/api-to-postgres.yaml`,
-      `${apply} -n ${ns("temporal")} -f ${DESIRED_PATH}/${ns("temporal")}/api-to-temporal.yaml`,
-      expect.stringMatching(new RegExp(`^${apply} -n ${ns("stratmaster")} -f - <<'NETPOL_DRIFT_EOF'\\n`)),
-      expect.stringMatching(/^kubectl patch networkpolicy .*mcp-research-egress .*"hand":null/),
-      `kubectl delete networkpolicy -n ${ns("stratmaster")} debug-allow-all`,
-    ]),
-  );
-  expect(commands).toHaveLength(5);
-
-  const crs = w.changeRequests();
-  expect(crs.map((c) => [c.number, c.state])).toEqual([[1, "open"]]);
-  const body = crs[0]?.body ?? "";
-  expect(body).toContain("**Merging accepts:**");
-  expect(body).toContain("from the root of a checkout of `main`");
-  // The PR says exactly what the record says, so what a person copies is what the record keeps.
-  expect(revertBlock(body)).toBe(commands.join("\n"));
-
-  // The digest: which cluster, what drifted and by whom, and the way to the PR/MR.
-  expect(w.slack.messages).toHaveLength(1);
-  const digest = JSON.stringify(w.slack.messages[0]);
-  expect(w.slack.messages[0]?.text).toBe(
-    `NetworkPolicy drift detected in ${w.cluster}: 4 drifted (2 modified, 1 missing, 1 unmanaged).`,
-  );
-  expect(digest).toMatch(/\/(pull|-\/merge_requests)\/1\|/);
-  expect(digest).toContain("`debug-allow-all` unmanaged (live, not in git) — by e2e-creator");
-  return { commands, body };
+/** A world for one describe, drifted before its tests and closed after them; `set` receives it. */
+function driftedWorld(prefix: string, forge: "github" | "gitlab", set: (w: LoopWorld) => void): void {
+  let world: LoopWorld | undefined;
+  beforeAll(async () => {
+    world = await makeLoopWorld({ env, k, prefix, forge, reader });
+    set(world);
+    await makeDrift(k, prefix);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
 }
 
 describe.each([
@@ -97,13 +50,7 @@ describe.each([
   ({ forge, prefix }) => {
     let w: LoopWorld;
     let body = "";
-    beforeAll(async () => {
-      w = await makeLoopWorld({ env, k, prefix, forge, reader });
-      await makeDrift(k, prefix);
-    });
-    afterAll(async () => {
-      await w?.close();
-    });
+    driftedWorld(prefix, forge, (x) => (w = x));
 
     it("night 1: the drift is recorded and the PR opened with the revert commands", async () => {
       ({ body } = await firstNight(w, prefix));
@@ -123,9 +70,7 @@ describe.each([
     });
 
     it("night 2: resolved, reverted in the cluster; the PR closed, not merged; main untouched", async () => {
-      const night = await w.run();
-      expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-      expect(night.code, night.stderr).toBe(0);
+      expectClean(await w.run());
       const last = w.records().at(-1) ?? "";
       expect(w.records()).toHaveLength(2);
       expect(last).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
@@ -153,8 +98,7 @@ describe.each([
 
     it("night 3: in sync and nothing new to say: no record, no PR, no message", async () => {
       const commits = git(w.bare.dir, ["rev-parse", w.branch]);
-      const night = await w.run();
-      expect(night.code, night.stderr).toBe(0);
+      expectClean(await w.run());
       expect(w.records()).toHaveLength(2);
       expect(git(w.bare.dir, ["rev-parse", w.branch])).toBe(commits);
       expect(w.changeRequests()).toHaveLength(1);
@@ -174,9 +118,7 @@ describe.each([
         "-p",
         JSON.stringify([{ op: "replace", path: "/spec/egress/0/ports/0/port", value: 5434 }]),
       ]);
-      const night = await w.run();
-      expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-      expect(night.code, night.stderr).toBe(0);
+      expectClean(await w.run());
       const last = w.records().at(-1) ?? "";
       expect(last).toMatch(/^0003-\d{8}T\d{6}Z-new\.json$/);
       expect(driftOf(w, last)).toEqual([`modified ${prefix}-stratmaster/api-to-postgres`]);
@@ -202,13 +144,7 @@ describe.each([
 describe("nightly loop, accepted: merging the PR makes git say what the cluster says", () => {
   const prefix = "nla";
   let w: LoopWorld;
-  beforeAll(async () => {
-    w = await makeLoopWorld({ env, k, prefix, forge: "github", reader });
-    await makeDrift(k, prefix);
-  });
-  afterAll(async () => {
-    await w?.close();
-  });
+  driftedWorld(prefix, "github", (x) => (w = x));
 
   it("night 1: the drift branch holds the live state", async () => {
     await firstNight(w, prefix);
@@ -231,9 +167,7 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
       "-p",
       JSON.stringify({ spec: { ingress: [{}] } }),
     ]);
-    const night = await w.run();
-    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-    expect(night.code, night.stderr).toBe(0);
+    expectClean(await w.run());
     const last = w.records().at(-1) ?? "";
     expect(last).toMatch(/^0002-\d{8}T\d{6}Z-changed\.json$/);
     expect(driftOf(w, last)).toContain(`modified ${prefix}-tenant-globex/default-deny`);
@@ -280,9 +214,7 @@ describe("nightly loop, accepted: merging the PR makes git say what the cluster 
   });
 
   it("night 3, the cluster unchanged: in sync, accepted in #1 by the merge; the PR left to the forge", async () => {
-    const night = await w.run();
-    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-    expect(night.code, night.stderr).toBe(0);
+    expectClean(await w.run());
     const last = w.records().at(-1) ?? "";
     expect(last).toMatch(/^0003-\d{8}T\d{6}Z-resolved\.json$/);
     const entry = lastEntry(w.bare, w.branch);
@@ -301,13 +233,7 @@ describe("nightly loop on GitLab, partly each way: one file dropped from the MR 
   const prefix = "nlg";
   let w: LoopWorld;
   let commands: string[] = [];
-  beforeAll(async () => {
-    w = await makeLoopWorld({ env, k, prefix, forge: "gitlab", reader });
-    await makeDrift(k, prefix);
-  });
-  afterAll(async () => {
-    await w?.close();
-  });
+  driftedWorld(prefix, "gitlab", (x) => (w = x));
 
   it("night 1: the MR is opened with the revert commands", async () => {
     ({ commands } = await firstNight(w, prefix));
@@ -335,9 +261,7 @@ describe("nightly loop on GitLab, partly each way: one file dropped from the MR 
   });
 
   it("night 2: in sync, accepted in !1 by the merge, partly reverted in the cluster; the MR left merged", async () => {
-    const night = await w.run();
-    expect(night.stderr, "no error logged").not.toMatch(/"level":50/);
-    expect(night.code, night.stderr).toBe(0);
+    expectClean(await w.run());
     expect(w.records().at(-1)).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
     expect(lastEntry(w.bare, w.branch)).toContain(
       "The 4 drifted policies are back in sync, accepted in !1 by the merge, partly reverted in the cluster",
