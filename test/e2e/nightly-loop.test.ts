@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,10 +31,15 @@ beforeAll(async () => {
 });
 
 /** A world for one describe, drifted before its tests and closed after them; `set` receives it. */
-function driftedWorld(prefix: string, forge: "github" | "gitlab", set: (w: LoopWorld) => void): void {
+function driftedWorld(
+  prefix: string,
+  forge: "github" | "gitlab",
+  set: (w: LoopWorld) => void,
+  rename?: Record<string, string>,
+): void {
   let world: LoopWorld | undefined;
   beforeAll(async () => {
-    world = await makeLoopWorld({ env, k, prefix, forge, reader });
+    world = await makeLoopWorld({ env, k, prefix, forge, reader, ...(rename ? { rename } : {}) });
     set(world);
     await makeDrift(k, prefix);
   });
@@ -270,6 +276,34 @@ describe("nightly loop on GitLab, partly each way: one file dropped from the MR 
     expect(others).toEqual([]);
     expect(mr?.state).toBe("merged");
     expect(mr?.comments).toEqual([]);
+    expect(w.violations()).toEqual([]);
+  });
+});
+
+describe("nightly loop, a desired file named like shell code: the revert commands pass it to kubectl as a name", () => {
+  const prefix = "nlq";
+  // Repository content is untrusted: a file name a shell would run if the command did not quote it.
+  const hostile = "it's $(touch PWNED) `touch PWNED2` & more.yaml";
+  let w: LoopWorld;
+  driftedWorld(prefix, "github", (x) => (w = x), { [`${prefix}-stratmaster/api-to-postgres.yaml`]: hostile });
+
+  it("night 1, the commands from the PR run with bash, night 2: resolved; nothing but kubectl ran", async () => {
+    expectClean(await w.run());
+    const [first] = w.records();
+    const commands = w.record(first ?? "").record.revert ?? [];
+    const body = w.changeRequests()[0]?.body ?? "";
+    expect(revertBlock(body)).toBe(commands.join("\n"));
+    expect(commands.filter((c) => c.includes("touch PWNED"))).toHaveLength(1);
+
+    const checkout = w.clone("main");
+    await runAsPerson(env, checkout, revertBlock(body));
+    expect(existsSync(path.join(checkout, "PWNED"))).toBe(false);
+    expect(existsSync(path.join(checkout, "PWNED2"))).toBe(false);
+    expect(jsonReport(await w.report(checkout)).drift).toEqual([]);
+
+    expectClean(await w.run());
+    expect(w.records().at(-1)).toMatch(/^0002-\d{8}T\d{6}Z-resolved\.json$/);
+    expect(lastEntry(w.bare, w.branch)).toContain("The 4 drifted policies are back in sync, reverted in the cluster");
     expect(w.violations()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 // own kubectl calls write to the cluster.
 
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { parse, parseAllDocuments } from "yaml";
@@ -83,12 +83,16 @@ export async function makeLoopWorld(opts: {
   prefix: string;
   forge: "github" | "gitlab";
   reader: string;
+  /** Desired files renamed before anything is applied or seeded: folder-relative path → new file name. */
+  rename?: Record<string, string>;
 }): Promise<LoopWorld> {
   const { k, prefix } = opts;
   const cluster = `envtest-${prefix}`;
   const branch = `netpol-drift/${cluster}`;
   const root = await tempDir(`netpol-drift-${prefix}-`);
   const copy = await prefixedCopy(path.join(ROOT, "desired"), prefix);
+  for (const [from, to] of Object.entries(opts.rename ?? {}))
+    await rename(path.join(copy.root, from), path.join(copy.root, path.dirname(from), to));
   await applyFolders(k, copy.root, copy.namespaces);
   const bare = await createBareRepo(root, { seed: copy.root, seedAt: DESIRED_PATH });
   const github = opts.forge === "github" ? await FakeGitHub.start({ branches: ["main", branch] }) : undefined;
