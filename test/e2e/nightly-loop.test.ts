@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseChangelog } from "../../src/render/nightly/changelog.js";
 import { git } from "../helpers/git-server.js";
 import { jsonReport } from "./helpers/cli.js";
@@ -10,13 +10,10 @@ import {
   DESIRED_PATH,
   type LoopWorld,
   lastEntry,
-  makeDrift,
-  makeLoopWorld,
-  readerKubeconfig,
   revertBlock,
   runAsPerson,
 } from "./helpers/nightly-loop.js";
-import { driftOf, expectClean, firstNight } from "./helpers/first-night.js";
+import { driftedWorld, driftOf, expectClean, firstNight } from "./helpers/nightly-loop-world.js";
 import { envtest } from "./helpers/setup.js";
 
 // Issue 13's loop end to end on a real kube-apiserver: drift made by people (kubectl, other field managers),
@@ -25,28 +22,6 @@ import { envtest } from "./helpers/setup.js";
 // runs the PR's revert commands against the cluster, or merges the PR; the next night says which.
 
 const { env, k } = envtest();
-let reader: string;
-beforeAll(async () => {
-  reader = await readerKubeconfig(env, k);
-});
-
-/** A world for one describe, drifted before its tests and closed after them; `set` receives it. */
-function driftedWorld(
-  prefix: string,
-  forge: "github" | "gitlab",
-  set: (w: LoopWorld) => void,
-  rename?: Record<string, string>,
-): void {
-  let world: LoopWorld | undefined;
-  beforeAll(async () => {
-    world = await makeLoopWorld({ env, k, prefix, forge, reader, ...(rename ? { rename } : {}) });
-    set(world);
-    await makeDrift(k, prefix);
-  });
-  afterAll(async () => {
-    await world?.close();
-  });
-}
 
 describe.each([
   { forge: "github", prefix: "nlr" },

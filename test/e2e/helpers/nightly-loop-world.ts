@@ -1,9 +1,34 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import type { CliResult } from "./cli.js";
+import { envtest } from "./setup.js";
+import { makeDrift, makeLoopWorld, readerKubeconfig } from "./nightly-loop.js";
 import { CHANGELOG, DESIRED_PATH, type LoopWorld, lastEntry, revertBlock } from "./nightly-loop.js";
 
-// What every loop's first night must show, whichever way the loop then closes (nightly-loop.test.ts).
+// For nightly-loop.test.ts: one drifted world per describe, and what every loop's first night must show,
+// whichever way the loop then closes.
+
+let reader: Promise<string> | undefined;
+
+/** A world for one describe, drifted (makeDrift) before its tests and closed after them; `set` receives it. */
+export function driftedWorld(
+  prefix: string,
+  forge: "github" | "gitlab",
+  set: (w: LoopWorld) => void,
+  rename?: Record<string, string>,
+): void {
+  const { env, k } = envtest();
+  let world: LoopWorld | undefined;
+  beforeAll(async () => {
+    reader ??= readerKubeconfig(env, k);
+    world = await makeLoopWorld({ env, k, prefix, forge, reader: await reader, ...(rename ? { rename } : {}) });
+    set(world);
+    await makeDrift(k, prefix);
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+}
 
 /** A run that did its job: exit 0 and no error in its log. */
 export function expectClean(night: CliResult): void {
