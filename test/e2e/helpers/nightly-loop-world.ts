@@ -50,7 +50,10 @@ export const expectedDrift = (p: string) => [
 
 /** Night 1, the same whichever way the loop closes: the drift recorded, the PR/MR opened with the commands. */
 export async function firstNight(w: LoopWorld, prefix: string): Promise<{ commands: string[]; body: string }> {
+  const before = await w.liveVersions();
+  expect(before).toHaveLength(21);
   expectClean(await w.run());
+  expect(await w.liveVersions(), "the run wrote nothing to the cluster").toEqual(before);
   const [first, ...more] = w.records();
   expect(more).toEqual([]);
   expect(first).toMatch(/^0001-\d{8}T\d{6}Z-new\.json$/);

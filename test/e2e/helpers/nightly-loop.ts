@@ -49,6 +49,8 @@ export interface LoopWorld {
   run(): Promise<CliResult>;
   /** `netpol-drift report` of a checkout's desired folder against the cluster (the same scope). */
   report(checkout: string): Promise<CliResult>;
+  /** Every live policy of the world's namespaces as `namespace/name@resourceVersion`: any write changes it. */
+  liveVersions(): Promise<string[]>;
   /** A fresh clone of the bare repo with `branch` checked out. */
   clone(branch: string): string;
   /** The change record JSON files on the drift branch, oldest first. */
@@ -164,6 +166,14 @@ export async function makeLoopWorld(opts: {
         "-o",
         "json",
       ]),
+    async liveVersions() {
+      const template =
+        '{range .items[*]}{.metadata.namespace}/{.metadata.name}@{.metadata.resourceVersion}{"\\n"}{end}';
+      const out: string[] = [];
+      for (const n of copy.namespaces)
+        out.push(...(await k(["get", "networkpolicy", "-n", n, "-o", `jsonpath=${template}`])).split("\n"));
+      return out.filter(Boolean).sort();
+    },
     clone(ref) {
       const dir = path.join(root, `checkout-${++clones}`);
       git(root, ["clone", "-q", "--branch", ref, bare.dir, dir]);
