@@ -2,8 +2,16 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { parseChangelog } from "../../../src/render/nightly/changelog.js";
 import type { CliResult } from "./cli.js";
 import { envtest } from "./setup.js";
-import { makeDrift, makeLoopWorld, readerKubeconfig } from "./nightly-loop.js";
-import { CHANGELOG, DESIRED_PATH, type LoopWorld, lastEntry, revertBlock } from "./nightly-loop.js";
+import {
+  CHANGELOG,
+  DESIRED_PATH,
+  type LoopWorld,
+  lastEntry,
+  makeDrift,
+  makeLoopWorld,
+  readerKubeconfig,
+  revertBlock,
+} from "./nightly-loop.js";
 
 // For nightly-loop.test.ts: one drifted world per describe, and what every loop's first night must show,
 // whichever way the loop then closes.
