@@ -7,8 +7,9 @@ import { groupByNamespace, problemText, STATE_MARK, summaryLine, verdictLine } f
 import { changedByMarkdown, driftItemMarkdown } from "../markdown.js";
 import { bySeverity, count, flowCountText, flowCounts, truncateMarkdown } from "../phrases.js";
 
-// The PR/MR description (and the change record's Markdown, in the same order) leads with what decides the review: the namespaces whose drift widens traffic and the
-// broken baseline invariants, then the narrowing and changing ones, then the per-policy table and the diffs
+// The PR/MR description (and the change record's Markdown, in the same order) leads with what decides the
+// review: the namespaces whose drift opens traffic (widens, or opens and closes) and the broken baseline
+// invariants, then the narrowing ones, then the per-policy table and the diffs
 // (folded in <details>). It is built within the forge's limit from the top: the severe items are always there
 // (each at least as one line), and what does not fit of the tail is counted and pointed to, never half-cut.
 
@@ -21,7 +22,7 @@ export interface BodyOptions {
   fullReportHint: string;
   /** Where every flow is listed, said after a capped flow list. */
   moreFlowsHint: string;
-  /** Set right after the widening namespaces and the violations (accept and revert), within the budget. */
+  /** Set right after the opening namespaces and the violations (accept and revert), within the budget. */
   afterSevere?: string;
 }
 
@@ -37,8 +38,10 @@ interface Block {
 export function renderDriftMarkdown(report: Report, head: string, opts: BodyOptions): string {
   const effects = bySeverity(report.effects ?? []);
   const byNs = groupByNamespace(report.drift);
+  // Leading, never cut: what opens traffic — widening namespaces, and changing ones (they open some flows too).
   const widening = effects.filter((e) => e.effect === "widens");
-  const milder = effects.filter((e) => e.effect !== "widens");
+  const changing = effects.filter((e) => e.effect === "changes");
+  const milder = effects.filter((e) => e.effect !== "widens" && e.effect !== "changes");
   const top = [
     head,
     `## NetworkPolicy drift — ${report.cluster ? markdownCode(report.cluster) : "unknown cluster"}`,
@@ -48,9 +51,14 @@ export function renderDriftMarkdown(report: Report, head: string, opts: BodyOpti
     `Generated ${markdownText(report.generatedAt)} · desired ${markdownCode(report.sources.desired)} · live ${markdownCode(report.sources.live)}`,
     "",
   ].join("\n");
-  const severe: string[] = [];
-  if (widening.length > 0) severe.push(`### Widens traffic (${count(widening.length, "namespace")})`, "");
-  const wideBlocks = widening.map((e) => namespaceBlock(e, byNs.get(e.namespace) ?? [], opts));
+  const severe: Block[] = [];
+  const lead = (list: NamespaceEffect[], title: string) => {
+    if (list.length === 0) return;
+    severe.push({ full: `### ${title} (${count(list.length, "namespace")})\n`, what: "namespace", structural: true });
+    severe.push(...list.map((e) => namespaceBlock(e, byNs.get(e.namespace) ?? [], opts)));
+  };
+  lead(widening, "Widens traffic");
+  lead(changing, "Opens and closes traffic");
   const violations = report.violations ?? [];
   const tail: Block[] = [
     ...(milder.length > 0
@@ -83,12 +91,11 @@ export function renderDriftMarkdown(report: Report, head: string, opts: BodyOpti
   let used =
     after.length +
     top.length +
-    severe.join("\n").length +
     violationLines.length +
-    wideBlocks.reduce((n, b) => n + (b.compact ?? b.full).length + 1, 0);
-  const out = [top, severe.join("\n")];
+    severe.reduce((n, b) => n + (b.compact ?? b.full).length + 1, 0);
+  const out = [top];
   const cut = new Map<string, number>();
-  for (const b of wideBlocks) {
+  for (const b of severe) {
     const compact = b.compact ?? b.full;
     if (used - compact.length + b.full.length <= max) {
       out.push(b.full);
@@ -127,9 +134,11 @@ function namespaceBlock(e: NamespaceEffect, items: DriftItem[], opts: BodyOption
     ...effectMarkdown(e, { moreHint: opts.moreFlowsHint }),
     ...(names ? [`Policies: ${names}`, ""] : []),
   ].join("\n");
-  const word = e.effect === "widens" ? "**WIDENS**" : e.effect;
+  const word = e.effect === "widens" ? "**WIDENS**" : e.effect === "changes" ? "**OPENS AND CLOSES**" : e.effect;
   const compact = `- ${word} in ${markdownCode(e.namespace)} (${flowCountText(flowCounts(e))})${items.length ? `: ${count(items.length, "policy", "policies")}` : ""}`;
-  return e.effect === "widens" ? { full, compact, what: "namespace" } : { full: `${full}\n`, what: "namespace" };
+  return e.effect === "widens" || e.effect === "changes"
+    ? { full, compact, what: "namespace" }
+    : { full: `${full}\n`, what: "namespace" };
 }
 
 function tableBlocks(drift: DriftItem[]): Block[] {

@@ -15,10 +15,10 @@ const drift: DriftItem[] = Array.from({ length: 1_000 }, (_, i) => ({
 }));
 const effects: NamespaceEffect[] = Array.from({ length: 200 }, (_, i) => ({
   namespace: ns(i),
-  effect: i % 4 === 0 ? "widens" : i % 4 === 1 ? "narrows" : "none",
+  effect: i % 4 === 0 ? "widens" : i % 4 === 1 ? "narrows" : i % 4 === 2 ? "changes" : "none",
   opened: [],
   closed: [],
-  counts: { opened: i % 4 === 0 ? 7 : 0, closed: i % 4 === 1 ? 2 : 0 },
+  counts: { opened: i % 4 === 0 ? 7 : i % 4 === 2 ? 3 : 0, closed: i % 4 === 1 ? 2 : i % 4 === 2 ? 1 : 0 },
 }));
 const violations: Violation[] = Array.from({ length: 40 }, (_, i) => ({
   invariant: "tenant-isolation",
@@ -52,12 +52,16 @@ describe("the PR/MR body for 1,000 drifted policies", () => {
     );
   });
 
-  it("keeps every widening namespace and every violation, ahead of the narrowing ones and the table", () => {
+  it("keeps every widening and changing namespace and every violation, ahead of the narrowing ones and the table", () => {
     for (const e of effects.filter((x) => x.effect === "widens")) expect(body).toContain(`\`${e.namespace}\``);
     for (const v of violations) expect(body).toContain(v.message);
     const at = (s: string) => body.indexOf(s);
     expect(at("### Widens traffic (50 namespaces)")).toBeGreaterThan(0);
     expect(at("### Widens traffic")).toBeLessThan(at("### Baseline invariants violated (40)"));
+    // A namespace that opens some flows and closes others opens traffic too: it leads, never cut.
+    for (const e of effects.filter((x) => x.effect === "changes")) expect(body).toContain(`\`${e.namespace}\``);
+    expect(at("### Opens and closes traffic (50 namespaces)")).toBeGreaterThan(at("### Widens traffic"));
+    expect(at("### Opens and closes traffic")).toBeLessThan(at("### Baseline invariants violated (40)"));
     const narrowing = at("**Effect: narrows");
     if (narrowing > -1) expect(at("### Baseline invariants violated")).toBeLessThan(narrowing);
   });
