@@ -90,6 +90,14 @@ describe("revert and accept close the loop", () => {
     return { desired, cmp, files, items: acceptItemsOf(cmp.drift, desired.policies, live), problems: desired.problems };
   }
 
+  async function writeEdits(root: string, edits: { path: string; text: string | null }[]) {
+    for (const e of edits) {
+      const full = path.join(root, e.path);
+      if (e.text === null) await rm(full);
+      else await writeFile(full, e.text);
+    }
+  }
+
   const seen = (d: { state: string; namespace: string; name: string }[]) =>
     d.map((x) => `${x.state} ${x.namespace}/${x.name}`);
 
@@ -120,11 +128,7 @@ describe("revert and accept close the loop", () => {
         { files: before.files, paths, items: before.items },
         { normalize, yaml: YAML_OPTIONS() },
       );
-      for (const e of result.edits) {
-        const full = path.join(copy.root, e.path);
-        if (e.text === null) await rm(full);
-        else await writeFile(full, e.text);
-      }
+      await writeEdits(copy.root, result.edits);
       const after = await detect(copy.root, copy.namespaces);
       // What the folder now holds is what the API server takes (the root's Helm values.yaml is no manifest).
       const dryRun: string[] = [];
@@ -161,11 +165,7 @@ describe("revert and accept close the loop", () => {
         },
         { normalize, yaml: YAML_OPTIONS() },
       );
-      for (const e of result.edits) {
-        const full = path.join(copy.root, e.path);
-        if (e.text === null) await rm(full);
-        else await writeFile(full, e.text);
-      }
+      await writeEdits(copy.root, result.edits);
       const after = await detect(copy.root, copy.namespaces);
       // What kustomize builds from each folder is what the cluster holds, name for name.
       const built: string[] = [];

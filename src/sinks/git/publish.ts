@@ -105,13 +105,27 @@ async function publishLoop<T>(
       { branch: opts.branch, attempt, rejected: pushed.detail },
       "push rejected because the remote moved; fetching and applying again",
     );
-    // A ref lock held by a push still in flight clears in moments; a non-fast-forward needs no wait.
-    if (pushed.lostRace && attempt <= opts.retries)
-      await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
+    await backOff(pushed.lostRace, attempt, opts);
   }
-  throw new GitSinkError(
-    `git push origin ${opts.branch}`,
-    `the remote kept moving: rejected ${opts.retries + 1} times (last: ${last})`,
+  throw keptMoving(opts.branch, opts.retries, last);
+}
+
+/** Before the next attempt: a ref lock held by a push still in flight clears in moments; a non-fast-forward
+ *  needs no wait. */
+export async function backOff(
+  lostRace: boolean,
+  attempt: number,
+  opts: { retries: number; sleep?: (ms: number) => Promise<void> },
+): Promise<void> {
+  if (lostRace && attempt <= opts.retries)
+    await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
+}
+
+/** The error after the last attempt was refused too. */
+export function keptMoving(ref: string, retries: number, last: string): GitSinkError {
+  return new GitSinkError(
+    `git push origin ${ref}`,
+    `the remote kept moving: rejected ${retries + 1} times (last: ${last})`,
   );
 }
 
