@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { asSortedSet, canonicalJson } from "../../../src/normalize/canonical.js";
 import { normalizeSpec } from "../../../src/normalize/spec.js";
+import type { EgressRule, IngressRule, Peer, Port, Selector } from "../../../src/model/types.js";
 import { egressRuleKey, ingressRuleKey, peerKey, portKey, requirementKey } from "../../../src/normalize/set-keys.js";
 
 // The shape-aware writers must give canonicalJson's text for every normalised element, or sets would sort
 // (and deduplicate) differently than before.
-const selectors = [
+const selectors: Selector[] = [
   {},
   { matchLabels: { app: "web" } },
   { matchLabels: { b: "2", a: "1", "10": "x", "9": "y", é: 'q"uote', "x\\y": "\u0001" } },
@@ -15,26 +16,26 @@ const selectors = [
 
 describe("canonical keys of normalised set elements", () => {
   it("equal canonicalJson for every shape, whatever the labels hold", () => {
-    const peers = [
+    const peers: Peer[] = [
       ...selectors.map((s) => ({ podSelector: s })),
       ...selectors.map((s) => ({ namespaceSelector: s, podSelector: selectors[1] })),
       { ipBlock: { cidr: "10.0.0.0/8" } },
       { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16", "10.2.0.0/16"] } },
       {},
     ];
-    const ports = [
-      { protocol: "TCP" as const },
-      { protocol: "UDP" as const, port: 53 },
-      { protocol: "TCP" as const, port: "http" },
-      { protocol: "SCTP" as const, port: 1000, endPort: 2000 },
+    const ports: Port[] = [
+      { protocol: "TCP" },
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: "http" },
+      { protocol: "SCTP", port: 1000, endPort: 2000 },
     ];
     for (const p of peers) expect(peerKey(p)).toBe(canonicalJson(p));
     for (const p of ports) expect(portKey(p)).toBe(canonicalJson(p));
     for (const s of selectors)
       for (const r of s.matchExpressions ?? []) expect(requirementKey(r)).toBe(canonicalJson(r));
-    const rules = [{}, { from: peers.slice(0, 3) }, { ports }, { from: peers, ports: ports.slice(1) }];
+    const rules: IngressRule[] = [{}, { from: peers.slice(0, 3) }, { ports }, { from: peers, ports: ports.slice(1) }];
     for (const r of rules) expect(ingressRuleKey(r)).toBe(canonicalJson(r));
-    for (const r of rules.map(({ from, ...rest }) => (from ? { ...rest, to: from } : rest)))
+    for (const r of rules.map(({ from, ...rest }): EgressRule => (from ? { ...rest, to: from } : rest)))
       expect(egressRuleKey(r)).toBe(canonicalJson(r));
   });
 
