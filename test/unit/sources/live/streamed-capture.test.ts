@@ -87,7 +87,9 @@ const captures: [string, string | Buffer][] = [
     [0xc0, 0xaf],
     [0xe2, 0x82],
   ].map((bad): [string, Buffer] => {
-    const [head, tail] = list([cart, serverPolicy("a", "b", stored, { labels: { x: "MARK" } })]).split("MARK");
+    const [head = "", tail = ""] = list([cart, serverPolicy("a", "b", stored, { labels: { x: "MARK" } })]).split(
+      "MARK",
+    );
     return [
       `invalid UTF-8 ${bad.join(",")} in an item`,
       Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]),
