@@ -215,9 +215,11 @@ export function asDecoded<T>(value: T, shape: Shape = NETWORK_POLICY): T {
     }
     return value;
   }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
     const field = shape.fields[k];
-    if (field !== undefined) asDecoded(v, field);
+    if (field !== undefined) asDecoded(obj[k], field);
   }
   return value;
 }
