@@ -49,7 +49,7 @@ function matchesAny(known: Map<string, boolean>, patterns: readonly string[], ke
   if (hit === undefined) {
     hit = patterns.some((p) => globMatch(p, key));
     if (known.size >= 10_000) known.clear();
-    known.set(key, hit);
+    known.set(key.length < 13 ? key : ` ${key}`.slice(1), hit); // flat: a slice keeps its source text alive
   }
   return hit;
 }

@@ -118,7 +118,8 @@ const VALID_KEYS = new Set<string>();
 const VALID_VALUES = new Set<string>();
 function remember(set: Set<string>, s: string): void {
   if (set.size >= 50_000) set.clear();
-  set.add(s);
+  // A flat copy: a slice of a file's text would keep the whole text alive (see normalize/strings.ts).
+  set.add(s.length < 13 ? s : ` ${s}`.slice(1));
 }
 
 function annotations(map: Obj | undefined, add: Add): void {
