@@ -41,9 +41,11 @@ export function relocated(v: Violation, side: Violation["side"], list: Normalize
 
 /** A namespace-level fault points at the namespace's first file, so CI has somewhere to annotate. */
 export function firstFile(list: NormalizedPolicy[]): { file?: string } {
-  const files = list
-    .map((p) => p.origin.file)
-    .filter((f): f is string => Boolean(f))
-    .sort();
-  return files[0] ? { file: files[0] } : {};
+  // The least name in sort order, without sorting a copy per namespace and per violation.
+  let first: string | undefined;
+  for (const p of list) {
+    const f = p.origin.file;
+    if (f && (first === undefined || f < first)) first = f;
+  }
+  return first ? { file: first } : {};
 }

@@ -37,7 +37,11 @@ const DNS_PORTS: PortSet = union(singlePort("UDP", 53), singlePort("TCP", 53));
 export function checkInvariants(input: InvariantInput): Violation[] {
   const { policies, side: sideName, options } = input;
   const byNs = new Map<string, NormalizedPolicy[]>();
-  for (const p of policies) byNs.set(p.namespace, [...(byNs.get(p.namespace) ?? []), p]);
+  for (const p of policies) {
+    const list = byNs.get(p.namespace);
+    if (list) list.push(p);
+    else byNs.set(p.namespace, [p]);
+  }
   const tenantNs = tenantNamespaces(input, byNs);
   const selects = selectorCache(tenantNs, input.nsLabels);
   const anotherTenant = otherTenantName(options);
@@ -240,11 +244,10 @@ function tenantNamespaces(input: InvariantInput, byNs: Map<string, NormalizedPol
   const named = policies.flatMap((p) =>
     peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])),
   );
-  return new Set(
-    [...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants), ...named].filter(
-      (ns) => tenantOf(ns, options) !== undefined,
-    ),
-  );
+  // Each name once: 50,000 policies name the same few hundred namespaces.
+  const candidates = new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants)]);
+  for (const ns of named) candidates.add(ns);
+  return new Set([...candidates].filter((ns) => tenantOf(ns, options) !== undefined));
 }
 
 /** Which tenant namespaces a namespace selector selects ("any namespace" first when it selects unknown ones too), once per selector. */

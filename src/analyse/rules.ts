@@ -3,6 +3,7 @@
 import type { NormalizedPolicy, Peer, Port, Selector } from "../model/types.js";
 import { sourceIndex } from "../normalize/spec.js";
 import { rulePorts, type PortSet } from "./ports.js";
+import { portKey } from "../normalize/set-keys.js";
 import type { RuleRef } from "../model/analysis.js";
 
 export interface CompiledRule {
@@ -67,8 +68,23 @@ function compileRule(
   const rule: CompiledRule = { ref: { namespace: p.namespace, policy: p.name, direction, index } };
   if (peers) rule.peers = peers;
   if (ports) rule.ports = ports;
-  if (!ports?.some((x) => typeof x.port === "string")) rule.fixedPorts = rulePorts(ports, undefined);
+  if (!ports?.some((x) => typeof x.port === "string")) rule.fixedPorts = fixedPorts(ports);
   return rule;
+}
+
+// Thousands of rules open the same few ports; port sets are never changed once made (ports.ts makes new ones),
+// so rules with equal ports share one.
+const FIXED = new Map<string, PortSet>();
+function fixedPorts(ports: Port[] | undefined): PortSet {
+  if (!ports) return rulePorts(ports, undefined);
+  const key = ports.map(portKey).join("|");
+  let set = FIXED.get(key);
+  if (!set) {
+    set = rulePorts(ports, undefined);
+    if (FIXED.size >= 10_000) FIXED.clear();
+    FIXED.set(key, set);
+  }
+  return set;
 }
 
 /** Normalised selectors are canonical already (sorted labels and expressions), so JSON is their identity. */

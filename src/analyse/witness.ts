@@ -41,7 +41,7 @@ export class Probes {
     const key = `ip\u0000${range.family}\u0000${range.lo}\u0000${range.hi}`;
     let hit = this.byKey.get(key) as ExternalClass | undefined;
     if (!hit) {
-      hit = { kind: "external", id: this.endpoints.length, range, label: describeRanges([range]) };
+      hit = { kind: "external", id: this.endpoints.length, range, label: rangeLabel(key, range) };
       this.add(key, hit);
     }
     return hit;
@@ -68,6 +68,18 @@ export class Probes {
     this.byKey.set(key, e);
     this.endpoints.push(e);
   }
+}
+
+// Every namespace probes the same few external ranges (bigint arithmetic to describe): each described once.
+const RANGE_LABELS = new Map<string, string>();
+function rangeLabel(key: string, range: IpRange): string {
+  let label = RANGE_LABELS.get(key);
+  if (label === undefined) {
+    label = describeRanges([range]);
+    if (RANGE_LABELS.size >= 10_000) RANGE_LABELS.clear();
+    RANGE_LABELS.set(key, label);
+  }
+  return label;
 }
 
 export function compileAll(policies: NormalizedPolicy[]): {

@@ -21,13 +21,17 @@ export function equalJson(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak) {
-    if (!Object.hasOwn(b, k)) return false;
-    if (!equalJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  // Counted with for-in rather than two Object.keys arrays per pair of objects: 50,000 in-sync pairs.
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k)) continue;
+    if (!Object.hasOwn(rb, k) || !equalJson(ra[k], rb[k])) return false;
+    count++;
   }
-  return true;
+  for (const k in rb) if (Object.hasOwn(rb, k)) count--;
+  return count === 0;
 }
 
 /**

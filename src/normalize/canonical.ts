@@ -41,11 +41,21 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Sorted copy without duplicates: a set has no order and no repeats. */
-export function asSortedSet<T>(items: readonly T[]): T[] {
+/**
+ * Sorted copy without duplicates: a set has no order and no repeats. `key`: the item's canonical JSON, or a
+ * writer that gives the same text for the item's known shape (set-keys.ts).
+ */
+export function asSortedSet<T>(items: readonly T[], key: (item: T) => string = canonicalJson): T[] {
   if (items.length === 1) return [items[0] as T]; // most rules have one peer and one port
+  if (items.length === 2) {
+    const [a, b] = items as [T, T];
+    const ka = key(a);
+    const kb = key(b);
+    return ka === kb ? [b] : ka < kb ? [a, b] : [b, a];
+  }
+  // Of items with the same key the last one is kept, in the place of that key.
   const byKey = new Map<string, T>();
-  for (const item of items) byKey.set(canonicalJson(item), item);
+  for (const item of items) byKey.set(key(item), item);
   return [...byKey.keys()].sort().map((k) => byKey.get(k) as T);
 }
 

@@ -14,22 +14,25 @@ export function fieldManagers(managedFields: unknown): FieldManager[] {
     const time = timeString(entry.time);
     if (time) manager.time = time;
     if (typeof entry.subresource === "string" && entry.subresource) continue; // status writers change no spec
-    collectFields(entry.fieldsV1, [], manager.fields);
+    collectFields(entry.fieldsV1, "", 0, manager.fields);
     out.push(manager);
   }
   return out;
 }
 
-/** fieldsV1 `{"f:spec":{"f:ingress":{}}}` → ["spec.ingress"]; list keys (k:, v:, i:) end a path. */
-function collectFields(node: unknown, prefix: string[], out: string[]): void {
+/**
+ * fieldsV1 `{"f:spec":{"f:ingress":{}}}` → ["spec.ingress"]; list keys (k:, v:, i:) end a path. `prefix`: the
+ * path so far, `depth` segments joined by NUL (the form the paths are kept in).
+ */
+function collectFields(node: unknown, prefix: string, depth: number, out: string[]): void {
   if (!isRecord(node)) return;
   let leaf = true;
   for (const key of Object.keys(node)) {
     if (!key.startsWith("f:")) continue;
     leaf = false;
-    collectFields(node[key], [...prefix, key.slice(2)], out);
+    collectFields(node[key], depth === 0 ? key.slice(2) : `${prefix}\u0000${key.slice(2)}`, depth + 1, out);
   }
-  if (leaf && prefix.length > 0) out.push(prefix.join("\u0000"));
+  if (leaf && depth > 0) out.push(prefix);
 }
 
 /** The newest entry, later entries winning ties: the answer when no field owner can be found. */

@@ -11,6 +11,7 @@ import type {
 import { asSortedSet, nonEmpty } from "./canonical.js";
 import { asArray, isRecord } from "../util/values.js";
 import { normalizeSelector } from "./selector.js";
+import { egressRuleKey, ingressRuleKey, peerKey, portKey } from "./set-keys.js";
 
 // Rules are a set: they are compared in a canonical (sorted) order, but people find them by the index they
 // wrote. Each normalised rule carries that index under a symbol key, which JSON, deep-diff and the canonical
@@ -39,8 +40,8 @@ export function normalizeSpec(raw: unknown): NormalizedSpec {
     podSelector: normalizeSelector(spec.podSelector),
     policyTypes: normalizePolicyTypes(spec.policyTypes, egress !== undefined),
   };
-  if (ingress) out.ingress = asSortedSet(ingress);
-  if (egress) out.egress = asSortedSet(egress);
+  if (ingress) out.ingress = asSortedSet(ingress, ingressRuleKey);
+  if (egress) out.egress = asSortedSet(egress, egressRuleKey);
   return out;
 }
 
@@ -56,8 +57,8 @@ function normalizeIngressRule(raw: unknown): IngressRule {
   const out: IngressRule = {};
   const from = nonEmpty(asArray(r.from).map(normalizePeer));
   const ports = nonEmpty(asArray(r.ports).map(normalizePort));
-  if (from) out.from = asSortedSet(from);
-  if (ports) out.ports = asSortedSet(ports);
+  if (from) out.from = asSortedSet(from, peerKey);
+  if (ports) out.ports = asSortedSet(ports, portKey);
   return out;
 }
 
@@ -66,8 +67,8 @@ function normalizeEgressRule(raw: unknown): EgressRule {
   const out: EgressRule = {};
   const to = nonEmpty(asArray(r.to).map(normalizePeer));
   const ports = nonEmpty(asArray(r.ports).map(normalizePort));
-  if (to) out.to = asSortedSet(to);
-  if (ports) out.ports = asSortedSet(ports);
+  if (to) out.to = asSortedSet(to, peerKey);
+  if (ports) out.ports = asSortedSet(ports, portKey);
   return out;
 }
 

@@ -104,28 +104,26 @@ export function checkShape(
 // allocate nothing per field.
 function walk(value: unknown, shape: Shape, path: (string | number)[], errors: ValidationError[]): void {
   if (value === null || value === undefined) return;
-  const wrong = (what: string) => {
-    const where = path.length > 0 ? path.join(".") : "the object";
-    errors.push({ path: [...path], message: `${where} must be ${what}, found ${describe(value)}` });
-  };
   if (typeof shape === "string") {
+    if (shape === "string" ? typeof value === "string" : shape === "any-object" && isObject(value)) return;
     if (shape === "string") {
       if (typeof value !== "string")
-        wrong("a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)");
+        wrongType(value, "a string (quote it: YAML reads yes/no/on/off as booleans and 1.0 as a number)", path, errors);
     } else if (shape === "bool") {
-      if (typeof value !== "boolean") wrong("true or false");
+      if (typeof value !== "boolean") wrongType(value, "true or false", path, errors);
     } else if (shape === "int32") {
-      if (!isInt(value, INT32)) wrong("a whole number (32-bit)");
+      if (!isInt(value, INT32)) wrongType(value, "a whole number (32-bit)", path, errors);
     } else if (shape === "int64") {
-      if (!isInt(value, 2 ** 63)) wrong("a whole number");
+      if (!isInt(value, 2 ** 63)) wrongType(value, "a whole number", path, errors);
     } else if (shape === "intOrString") {
-      if (typeof value !== "string" && !isInt(value, INT32)) wrong("a port number or a port name");
-    } else if (!isObject(value)) wrong("a mapping");
+      if (typeof value !== "string" && !isInt(value, INT32))
+        wrongType(value, "a port number or a port name", path, errors);
+    } else if (!isObject(value)) wrongType(value, "a mapping", path, errors);
     return;
   }
   if ("list" in shape) {
     if (!Array.isArray(value)) {
-      wrong("a list");
+      wrongType(value, "a list", path, errors);
       return;
     }
     for (let i = 0; i < value.length; i++) {
@@ -136,7 +134,7 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     return;
   }
   if (!isObject(value)) {
-    wrong("a mapping");
+    wrongType(value, "a mapping", path, errors);
     return;
   }
   for (const k in value) {
@@ -152,6 +150,11 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     } else walk(value[k], field, path, errors);
     path.pop();
   }
+}
+
+function wrongType(value: unknown, what: string, path: (string | number)[], errors: ValidationError[]): void {
+  const where = path.length > 0 ? path.join(".") : "the object";
+  errors.push({ path: [...path], message: `${where} must be ${what}, found ${describe(value)}` });
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -212,9 +215,11 @@ export function asDecoded<T>(value: T, shape: Shape = NETWORK_POLICY): T {
     }
     return value;
   }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  const obj = value as Record<string, unknown>;
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
     const field = shape.fields[k];
-    if (field !== undefined) asDecoded(v, field);
+    if (field !== undefined) asDecoded(obj[k], field);
   }
   return value;
 }

@@ -95,20 +95,31 @@ function qualifiedName(key: string, path: Path, what: string, add: Add): boolean
   return why === undefined;
 }
 
-function labelValue(value: string, path: Path, add: Add): void {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    add(
-      path,
-      `invalid label value ${JSON.stringify(value)}: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
-    );
-  }
+function labelValue(value: string, path: Path, add: Add): boolean {
+  if (value.length <= 63 && LABEL_VALUE.test(value)) return true;
+  add(
+    path,
+    `invalid label value ${JSON.stringify(value)}: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+  );
+  return false;
 }
 
 function labels(map: Obj | undefined, path: Path, add: Add): void {
-  for (const [k, v] of Object.entries(map ?? {})) {
-    qualifiedName(k, [...path, k], "label key", add);
-    if (typeof v === "string") labelValue(v, [...path, k], add);
+  if (!map) return;
+  for (const k of Object.keys(map)) {
+    const v = map[k];
+    // 50,000 policies repeat the same keys and values: one seen valid is not checked (nor its path built) again.
+    if (!VALID_KEYS.has(k) && qualifiedName(k, [...path, k], "label key", add)) remember(VALID_KEYS, k);
+    if (typeof v === "string" && !VALID_VALUES.has(v) && labelValue(v, [...path, k], add)) remember(VALID_VALUES, v);
   }
+}
+
+const VALID_KEYS = new Set<string>();
+const VALID_VALUES = new Set<string>();
+function remember(set: Set<string>, s: string): void {
+  if (set.size >= 50_000) set.clear();
+  // A flat copy: a slice of a file's text would keep the whole text alive (see normalize/strings.ts).
+  set.add(s.length < 13 ? s : ` ${s}`.slice(1));
 }
 
 function annotations(map: Obj | undefined, add: Add): void {

@@ -207,6 +207,6 @@ function readSmall(full: string): Buffer | number {
 
 /** The namespace a file's objects default to by the folder convention, "*" at the root. */
 export function nsOf(rel: string): string {
-  const parts = rel.split("/");
-  return parts.length > 1 ? (parts[0] as string) : "*";
+  const slash = rel.indexOf("/");
+  return slash >= 0 ? rel.slice(0, slash) : "*";
 }

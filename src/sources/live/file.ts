@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
@@ -106,13 +107,13 @@ async function streamItems<T>(
   held: Buffer[] | undefined,
 ): Promise<Found<T>> {
   const found = new Found(call, keep);
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
   const decode = (bytes: Uint8Array): string => {
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      throw new Unsplittable("not UTF-8");
-    }
+    // What a fatal TextDecoder does (refuse invalid UTF-8, drop a leading BOM), in two native steps that are
+    // faster together, and give JSON.parse a one-byte string when the item is ASCII.
+    if (!isUtf8(bytes)) throw new Unsplittable("not UTF-8");
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+    return buf.toString("utf8", bom ? 3 : 0);
   };
   const parse = (text: string): unknown => {
     try {

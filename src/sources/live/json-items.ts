@@ -17,6 +17,9 @@ const COLON = 0x3a;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 const isOpen = (c: number) => c === 0x7b || c === 0x5b;
 const isClose = (c: number) => c === 0x7d || c === 0x5d;
+/** 1 for the bytes that matter inside an item outside strings: a quote and the four brackets. */
+const STRUCTURAL = new Uint8Array(256);
+for (const c of [QUOTE, 0x7b, 0x5b, 0x7d, 0x5d]) STRUCTURAL[c] = 1;
 
 /** Top level (depth 1): where in a `"key": value` pair the scan is. */
 type TopState = "key" | "colon" | "value" | "comma";
@@ -80,34 +83,32 @@ export class ItemSplitter {
     if (this.keyParts.length > 0) this.keyStart = 0;
     if (this.kindParts.length > 0) this.kindStart = 0;
     const n = chunk.length;
-    let quote = -1; // the next quote and backslash at or after i, found once (most bytes are inside strings)
-    let slash = -1;
     for (; i < n; i++) {
+      if (!this.inString && this.depth >= 3) {
+        i = this.insideItem(chunk, i, n);
+        if (i === n) break;
+        // chunk[i] closes a container on level 3: what follows handles it
+      }
       if (this.inString) {
         if (this.escaped) {
           this.escaped = false;
           continue;
         }
-        if (quote < i) quote = indexOr(chunk, QUOTE, i, n);
-        if (slash < i) slash = indexOr(chunk, BACKSLASH, i, n);
-        if (slash < quote) {
-          i = slash; // the loop steps onto the escaped byte, which the branch above skips
-          this.escaped = true;
+        // Most bytes are inside strings, most strings are short: a plain loop beats a native indexOf per string.
+        let d = chunk[i] as number;
+        while (d !== QUOTE && d !== BACKSLASH && ++i < n) d = chunk[i] as number;
+        if (i === n) break;
+        if (d === BACKSLASH) {
+          this.escaped = true; // the loop steps onto the escaped byte, which the branch above skips
           continue;
         }
-        i = quote;
-        if (i === n) break;
         this.inString = false;
         if (this.depth === 1) this.endTopString(chunk, i);
         continue;
       }
       if (this.depth >= 3) {
         // inside an item: only quotes and brackets matter
-        while (i < n) {
-          const d = chunk[i] as number;
-          if (d === QUOTE || d === 0x7b || d === 0x5b || d === 0x7d || d === 0x5d) break;
-          i++;
-        }
+        while (i < n && STRUCTURAL[chunk[i] as number] === 0) i++;
         if (i === n) break;
       }
       const c = chunk[i] as number;
@@ -166,6 +167,54 @@ export class ItemSplitter {
     this.itemStart = -1;
     this.keyStart = -1;
     this.kindStart = -1;
+  }
+
+  /**
+   * Below level 3 only strings and brackets matter: one tight loop over them, with the state in locals, up to
+   * the bracket that would close a container on level 3 (returned) or the end of the chunk (`n`).
+   */
+  private insideItem(chunk: Uint8Array, from: number, n: number): number {
+    let depth = this.depth;
+    let i = from;
+    while (i < n) {
+      const c = chunk[i] as number;
+      if (c === QUOTE) {
+        i++;
+        while (i < n) {
+          const d = chunk[i] as number;
+          if (d === QUOTE) break;
+          if (d === BACKSLASH) {
+            if (i + 1 === n) {
+              this.escaped = true; // the escaped byte starts the next chunk
+              i = n;
+              break;
+            }
+            i += 2;
+            continue;
+          }
+          i++;
+        }
+        if (i >= n) {
+          this.inString = true;
+          i = n;
+          break;
+        }
+        i++;
+        continue;
+      }
+      if (c === 0x7b || c === 0x5b) {
+        if (++depth > this.maxDepth) {
+          if (this.itemsPhase === 1) this.itemDeep = true;
+          this.sink.tooDeep();
+        }
+      } else if (c === 0x7d || c === 0x5d) {
+        if (depth === 3) break;
+        depth--;
+      }
+      i++;
+    }
+    this.depth = depth;
+    return i;
   }
 
   /** The top-level object with `items` emptied, as bytes. Throws Unsplittable when the input did not end. */
@@ -237,11 +286,6 @@ export class ItemSplitter {
     this.between = "comma";
     this.sink.item(bytes, this.itemDeep);
   }
-}
-
-function indexOr(chunk: Uint8Array, byte: number, from: number, n: number): number {
-  const at = chunk.indexOf(byte, from);
-  return at < 0 ? n : at;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -40,13 +40,30 @@ function lineOfFirstInvalid(bytes: Uint8Array): number {
 
 /** True when `value` nests deeper than `max` lists/mappings. Iterative: a deep value cannot overflow it. */
 export function tooDeep(value: unknown, max = MAX_DEPTH): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop() as [unknown, number];
+  // Two stacks side by side (values, their depths): no pair allocated per node of every policy.
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const d = depths.pop() as number;
     if (v === null || typeof v !== "object") continue;
     if (d >= max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v))
-      if (child !== null && typeof child === "object") stack.push([child, d + 1]);
+    if (Array.isArray(v)) {
+      for (const child of v)
+        if (child !== null && typeof child === "object") {
+          values.push(child);
+          depths.push(d + 1);
+        }
+    } else {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const child = (v as Record<string, unknown>)[k];
+        if (child !== null && typeof child === "object") {
+          values.push(child);
+          depths.push(d + 1);
+        }
+      }
+    }
   }
   return false;
 }

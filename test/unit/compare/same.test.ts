@@ -44,6 +44,10 @@ describe("in-sync pairs are settled before any deep diff", () => {
     expect(equalJson({ a: 1, b: [1, "x", { c: null }] }, { b: [1, "x", { c: null }], a: 1 })).toBe(true);
     expect(equalJson([1, 2], [2, 1])).toBe(false);
     expect(equalJson({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(equalJson({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(equalJson({ a: 1, b: 2 }, { a: 1, c: 2 })).toBe(false);
+    expect(equalJson(Object.freeze({}), {})).toBe(true);
+    expect(equalJson({ "10": "x", "9": "y" }, { "9": "y", "10": "x" })).toBe(true);
     expect(equalJson({ a: undefined }, { b: undefined })).toBe(false);
     expect(equalJson({ a: 1 }, { a: "1" })).toBe(false);
     expect(equalJson([], {})).toBe(false);

@@ -81,6 +81,21 @@ const captures: [string, string | Buffer][] = [
   ["YAML", "apiVersion: v1\nkind: List\nitems: []\n"],
   ["empty", "  \n"],
   ["two top-level objects", `${list([cart])}\n${list([tricky])}`],
+  // UTF-8 that a fatal TextDecoder refuses, inside an item: an encoded surrogate, an overlong form, a cut sequence
+  ...[
+    [0xed, 0xa0, 0x80],
+    [0xc0, 0xaf],
+    [0xe2, 0x82],
+  ].map((bad): [string, Buffer] => {
+    const [head = "", tail = ""] = list([cart, serverPolicy("a", "b", stored, { labels: { x: "MARK" } })]).split(
+      "MARK",
+    );
+    return [
+      `invalid UTF-8 ${bad.join(",")} in an item`,
+      Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]),
+    ];
+  }),
+  ["four-byte UTF-8 and a BOM", `\uFEFF${list([serverPolicy("a", "b", stored, { labels: { x: "\u{1F600}é" } })])}`],
   [
     "an unstorable CIDR",
     listKindLast([serverPolicy("a", "b", { ...stored, ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.1" } }] }] })]),
