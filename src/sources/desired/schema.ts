@@ -138,7 +138,8 @@ function walk(value: unknown, shape: Shape, path: (string | number)[], errors: V
     return;
   }
   for (const k in value) {
-    const field = "map" in shape ? shape.map : shape.fields[k];
+    // Own fields only: `constructor:` or `toString:` in a manifest is an unknown field, not Object's.
+    const field = "map" in shape ? shape.map : Object.hasOwn(shape.fields, k) ? shape.fields[k] : undefined;
     path.push(k);
     if (field === undefined) {
       const known = Object.keys((shape as { fields: Record<string, Shape> }).fields);
@@ -218,7 +219,7 @@ export function asDecoded<T>(value: T, shape: Shape = NETWORK_POLICY): T {
   const obj = value as Record<string, unknown>;
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
-    const field = shape.fields[k];
+    const field = Object.hasOwn(shape.fields, k) ? shape.fields[k] : undefined;
     if (field !== undefined) asDecoded(obj[k], field);
   }
   return value;

@@ -134,6 +134,14 @@ const refused: [string, string, number, RegExp, string?][] = [
   ["a policyType Foo", policy(["  policyTypes: [Ingress, Foo]"]), 7, /unsupported policyType "Foo"/],
   ["spec.ingres", policy(["  ingres: []"]), 7, /unknown field "spec\.ingres" \(did you mean "ingress"\?\)/],
   ["a status", policy(["status: {}"]), 7, /unknown field "status"/],
+  // Names Object.prototype has are fields like any other: unknown, never Object's own (which read as a shape).
+  ["spec.constructor", policy(["  constructor: x"]), 7, /unknown field "spec\.constructor": the API server refuses it/],
+  [
+    "a toString in a peer",
+    policy(["  egress:", "    - to:", "        - toString: 1"]),
+    9,
+    /unknown field "spec\.egress\.0\.to\.0\.toString"/,
+  ],
   [
     "metadata.nmae",
     policy([]).replace("  name: p", "  name: p\n  nmae: q"),
