@@ -50,7 +50,7 @@ if (CASES.has("live")) {
   });
   for (const r of results) {
     out(
-      `   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (CPU ${fmt.s(r.report.cpuMs)}, ${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`,
+      `   ${String(r.policies).padStart(6)} policies: kubectl ${fmt.s(r.kubectl.ms)} (${fmt.mb(r.kubectl.rssMB)}, ${fmt.size(r.kubectl.stdoutBytes)}) · report ${fmt.s(r.report.ms)} (CPU ${fmt.s(r.report.cpuMs)}, ${fmt.mb(r.report.rssMB)}, report ${fmt.size(r.report.stdoutBytes)}, exit ${r.report.code}, ${r.seen.live} live / ${r.seen.inSync} in sync) · ratio ${(r.report.ms / r.kubectl.ms).toFixed(2)}×`,
     );
     if (r.baseline)
       out(

@@ -93,7 +93,22 @@ export async function liveVsKubectl({ steps, namespaces: NAMESPACES, runs, basel
       const reportRes = await pick([...rs]);
       if (reportRes.code !== 0 && reportRes.code !== 1)
         throw new Error(`report exited ${reportRes.code}: ${reportRes.stderr}`);
+      // What the timed report saw, so a fast figure cannot come from a short list: one more (untimed) run.
+      const seen = JSON.parse(
+        execFileSync(
+          process.execPath,
+          [path.join(ROOT, "bin/netpol-drift.js"), "report", "--desired", desired, "--kubeconfig", kc, "-o", "json"],
+          {
+            encoding: "utf8",
+            maxBuffer: 1 << 28,
+            env: { ...process.env, NETPOL_DRIFT_LOG_LEVEL: "warn" },
+          },
+        ),
+      ).summary;
+      if (seen.live !== total || seen.inSync !== total)
+        throw new Error(`report saw ${seen.live} live policies (${seen.inSync} in sync), not ${total}`);
       results.push({
+        seen,
         policies: total,
         namespaces: NAMESPACES,
         kubectl: kubectlRes,
