@@ -1,4 +1,4 @@
-import { CST, LineCounter, Parser, parseAllDocuments, isNode, visit, type Document } from "yaml";
+import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { Problem, Skipped } from "../../model/types.js";
 import { isRecord } from "../../util/values.js";
 import { flowTooDeep, MAX_DEPTH, tooDeep } from "../live/text-checks.js";
@@ -6,6 +6,7 @@ import { fastParse } from "./fast-parse.js";
 import { asDecoded } from "./schema.js";
 import { validatePolicy } from "./validate.js";
 import { goYamlTags } from "./yaml11.js";
+import { firstAliasOffset, lineOf, namespaceOfBroken, ruleLines, unclosedOpener } from "./yaml-positions.js";
 import { errorMessage } from "../../util/errors.js";
 
 /** A NetworkPolicy found in a file, still raw, with the line its object starts on. */
@@ -140,41 +141,6 @@ export function parseManifestText(
   return out;
 }
 
-/**
- * The namespace a document that failed to parse may declare policies in. Its text still says
- * `namespace: x` where it does: one namespace (the folder's, if any) narrows the doubt to it; anything
- * else leaves every namespace in doubt ("*").
- */
-function namespaceOfBroken(docText: string, folderNamespace: string): string {
-  // Block or flow style (`{name: web, namespace: b`); `namespaceSelector:` is not a match.
-  const named = new Set(
-    [...docText.matchAll(/\bnamespace\s*:\s*["']?([a-z0-9][-a-z0-9]*)/g)].map((m) => m[1] as string),
-  );
-  if (named.size === 0) return folderNamespace;
-  const [only] = named;
-  return named.size === 1 && (folderNamespace === "*" || folderNamespace === only) ? (only as string) : "*";
-}
-
-/** Offset of the first quote or bracket opened in [from, to) and never closed, from yaml's CST. */
-function unclosedOpener(text: string, from: number, to: number): number | undefined {
-  let found: number | undefined;
-  for (const token of new Parser().parse(text)) {
-    if (token.type !== "document" || token.offset > to) continue;
-    CST.visit(token, (item) => {
-      for (const node of [item.key, item.value]) {
-        if (!node || node.offset < from || node.offset >= to || (found !== undefined && found <= node.offset)) continue;
-        const unclosed =
-          node.type === "flow-collection"
-            ? node.end.length === 0
-            : (node.type === "double-quoted-scalar" || node.type === "single-quoted-scalar") &&
-              (node.source.length < 2 || node.source[node.source.length - 1] !== node.source[0]);
-        if (unclosed) found = node.offset;
-      }
-    });
-  }
-  return found;
-}
-
 function classify(
   doc: Document.Parsed,
   value: unknown,
@@ -254,19 +220,6 @@ function classify(
     });
 }
 
-/** The line of each ingress and egress rule as written, so a finding can point at the rule, not the document. */
-function ruleLines(
-  doc: Document.Parsed,
-  value: Record<string, unknown>,
-  path: (string | number)[],
-  lineAt: (o: number | undefined) => number,
-): { ingress: number[]; egress: number[] } {
-  const spec = isRecord(value.spec) ? value.spec : {};
-  const lines = (dir: "ingress" | "egress") =>
-    Array.isArray(spec[dir]) ? spec[dir].map((_, i) => lineOf(doc, [...path, "spec", dir, i], lineAt)) : [];
-  return { ingress: lines("ingress"), egress: lines("egress") };
-}
-
 /** What the fast path may take: a v1 NetworkPolicy (no List) the API server would accept. */
 function isValidV1Policy(v: Record<string, unknown>): boolean {
   return v.apiVersion === V1 && v.kind === "NetworkPolicy" && validatePolicy(v).length === 0;
@@ -292,27 +245,6 @@ function dropNullLabels(value: Record<string, unknown>): Record<string, unknown>
 function declaredNamespace(value: unknown, fallback: string): string {
   const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
   return typeof meta.namespace === "string" && meta.namespace ? meta.namespace : fallback;
-}
-
-/** Where the first alias of a document is: the place to look when converting its aliases fails. */
-function firstAliasOffset(doc: Document.Parsed): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Alias(_, node) {
-      offset = node.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return offset;
-}
-
-/** The line of the deepest node on `path` that exists (a missing field points at its parent). */
-function lineOf(doc: Document.Parsed, path: (string | number)[], lineAt: (o: number | undefined) => number): number {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return lineAt(node.range[0]);
-  }
-  return 1;
 }
 
 /**
