@@ -1,5 +1,6 @@
 import type { Logger } from "../../log/logger.js";
-import { GitSinkError, type PolicyRepo } from "./repo.js";
+import { backOff, keptMoving } from "./publish.js";
+import type { PolicyRepo } from "./repo.js";
 
 // Delivery state (which PR/MR, when the digest went out) lives beside the history, not in it: a git note
 // under refs/notes/netpol-drift/<cluster>, attached to the record file's blob. The blob, not the commit: a
@@ -69,13 +70,7 @@ export async function publishNote(repo: PolicyRepo, opts: NoteOptions): Promise<
       { ref: opts.ref, attempt, rejected: pushed.detail },
       "note push rejected; reading the notes again",
     );
-    if (pushed.lostRace && attempt <= opts.retries)
-      await (opts.sleep ?? realSleep)(Math.round(100 * attempt * (1 + Math.random())));
+    await backOff(pushed.lostRace, attempt, opts);
   }
-  throw new GitSinkError(
-    `git push origin ${opts.ref}`,
-    `the remote kept moving: rejected ${opts.retries + 1} times (last: ${last})`,
-  );
+  throw keptMoving(opts.ref, opts.retries, last);
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { readdir, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { RunConfig } from "../../config/schema.js";
 import { acceptDrift, acceptItemsOf } from "../../core/accept.js";
@@ -10,8 +10,8 @@ import { YAML_OPTIONS } from "../../sources/desired/parse.js";
 import type { DriftSides } from "../report.js";
 
 // Accept = merge, the worker's half: read what core/accept needs from the clone's desired folder (the texts of
-// the drifted policies' files, every path, which are symbolic links, the kustomizations) and hand the edits and the revert steps to
-// the plan. Waived drift is not in `report.drift`, so it is never accepted.
+// the drifted policies' files, every path, which are reached through symbolic links, the kustomizations) and
+// hand the edits and the revert steps to the plan. Waived drift is not in `report.drift`, so it is never accepted.
 
 /** Undefined when nothing is to be accepted: no drift, direct mode, or NETPOL_DRIFT_ACCEPT_MODE=off. */
 export async function prepareAccept(
@@ -55,8 +55,8 @@ export async function linkedFiles(root: string, files: Iterable<string>): Promis
   const realRoot = await realpath(root);
   const out: string[] = [];
   for (const file of files) {
-    const full = path.join(root, file);
-    if ((await lstat(full)).isSymbolicLink() || (await realpath(full)) !== path.join(realRoot, file)) out.push(file);
+    // A linked file, or a file in a linked folder, resolves to somewhere else.
+    if ((await realpath(path.join(root, file))) !== path.join(realRoot, file)) out.push(file);
   }
   return out;
 }
