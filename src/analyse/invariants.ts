@@ -10,7 +10,7 @@ import type { Direction, Side } from "./side.js";
 import { tenantOf } from "./tenants.js";
 import type { AnalysisOptions } from "./types.js";
 import type { Violation } from "../model/analysis.js";
-import { NAME_LABEL, peersOf, type Endpoint, type PodClass } from "./universe.js";
+import { NAME_LABEL, type Endpoint, type PodClass } from "./universe.js";
 import { type Ctx, compiledRefs, type Plan, violation } from "./invariant-context.js";
 import { externalPlan } from "./invariant-egress.js";
 import { firstFile, type InvariantMemo, relocated, samePolicies } from "./invariant-reuse.js";
@@ -241,12 +241,13 @@ function tenantPlan(ctx: Ctx, p: NormalizedPolicy, selects: (sel: Selector) => s
 /** Tenants: namespaces known from policies, workloads and configuration, and those a selector names. */
 function tenantNamespaces(input: InvariantInput, byNs: Map<string, NormalizedPolicy[]>): Set<string> {
   const { policies, options } = input;
-  const named = policies.flatMap((p) =>
-    peersOf(p).flatMap(({ peer }) => (peer.namespaceSelector ? namesIn(peer.namespaceSelector) : [])),
-  );
-  // Each name once: 50,000 policies name the same few hundred namespaces.
+  // Each name once: 50,000 policies name the same few hundred namespaces (plain loops, no array per policy).
   const candidates = new Set([...byNs.keys(), ...(input.nsLabels?.keys() ?? []), ...Object.values(options.tenants)]);
-  for (const ns of named) candidates.add(ns);
+  for (const p of policies) {
+    for (const r of p.spec.ingress ?? [])
+      for (const peer of r.from ?? []) addNamesIn(peer.namespaceSelector, candidates);
+    for (const r of p.spec.egress ?? []) for (const peer of r.to ?? []) addNamesIn(peer.namespaceSelector, candidates);
+  }
   return new Set([...candidates].filter((ns) => tenantOf(ns, options) !== undefined));
 }
 
@@ -282,9 +283,10 @@ function otherTenantName(options: AnalysisOptions): string {
     : `${options.tenantPattern.slice(0, i)}(another)${options.tenantPattern.slice(i + 1)}`;
 }
 
-function namesIn(sel: Selector): string[] {
-  const fromExpr = (sel.matchExpressions ?? [])
-    .filter((r) => r.key === NAME_LABEL && r.operator === "In")
-    .flatMap((r) => r.values ?? []);
-  return [...(sel.matchLabels?.[NAME_LABEL] ? [sel.matchLabels[NAME_LABEL]] : []), ...fromExpr];
+function addNamesIn(sel: Selector | undefined, to: Set<string>): void {
+  if (!sel) return;
+  const pinned = sel.matchLabels?.[NAME_LABEL];
+  if (pinned) to.add(pinned);
+  for (const r of sel.matchExpressions ?? [])
+    if (r.key === NAME_LABEL && r.operator === "In") for (const v of r.values ?? []) to.add(v);
 }

@@ -1,4 +1,7 @@
 import type { NormalizedPolicy } from "../model/types.js";
+import { LIVE_ORIGIN } from "../normalize/policy.js";
+import { comparableKey } from "../normalize/set-keys.js";
+import { sha256 } from "../util/hash.js";
 
 // Most pairs are in sync. Both sides come out of the same normaliser, which sorts every set, so equal
 // policies are equal plain JSON element by element: one walk that stops at the first difference settles a
@@ -55,6 +58,25 @@ export class InSyncSharing {
 
   use(desired: NormalizedPolicy[]): void {
     this.byKey = new Map(desired.map((p) => [`${p.namespace}/${p.name}`, p]));
+  }
+
+  /**
+   * The live policy namespace/name when its comparable parts hash to what the desired one's do
+   * (sha256 of comparableKey): the desired one's parts, as `share` would give them. Undefined: no desired
+   * counterpart, or not equal (read it whole). It carries no field managers: nothing reads them of a policy
+   * in sync (they name who changed a drifted field, and ignore rules pass equal pairs untouched).
+   */
+  twin(namespace: string, name: string, hash: string): NormalizedPolicy | undefined {
+    const d = this.byKey?.get(`${namespace}/${name}`);
+    if (!d || d.namespace !== namespace || d.name !== name || sha256(comparableKey(d)) !== hash) return undefined;
+    return {
+      namespace: d.namespace,
+      name: d.name,
+      labels: d.labels,
+      annotations: d.annotations,
+      spec: d.spec,
+      origin: LIVE_ORIGIN,
+    };
   }
 
   share(l: NormalizedPolicy): NormalizedPolicy {

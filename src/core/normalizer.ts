@@ -2,7 +2,7 @@
 // The report worker makes it once per run and hands the same one to the live lister, which normalises each page
 // as it arrives, and to detect, which normalises the desired objects and any raw live ones.
 import type { NormalizedPolicy, NormalizeOptions, Origin } from "../model/types.js";
-import { normalizePolicy } from "../normalize/policy.js";
+import { LIVE_ORIGIN, normalizePolicy } from "../normalize/policy.js";
 import { internPolicy, StringTable } from "../normalize/strings.js";
 import { isRecord } from "../util/values.js";
 
@@ -31,8 +31,6 @@ export function normalizerFor(
   };
 }
 
-// A live policy comes from no file: one (frozen) empty origin for all of them.
-const LIVE_ORIGIN: Origin = Object.freeze({});
 const EMPTY_SPEC = { podSelector: {}, policyTypes: [] } as unknown as NormalizedPolicy["spec"];
 
 /** Interns what a shared policy holds of its own (names, managers); the shared parts already are. */

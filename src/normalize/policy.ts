@@ -4,6 +4,9 @@ import { asChangedBy, fieldManagers, newest } from "./managed-fields.js";
 import { normalizeAnnotations, normalizeLabels } from "./metadata.js";
 import { normalizeSpec } from "./spec.js";
 
+/** A live policy comes from no file: one (frozen) empty origin for all of them. */
+export const LIVE_ORIGIN: Origin = Object.freeze({});
+
 /**
  * One NetworkPolicy object (desired manifest or live server object, plain JSON) → our model. Server-owned
  * fields (uid, resourceVersion, generation, creationTimestamp, managedFields, selfLink, status) are dropped
@@ -20,9 +23,7 @@ export function normalizePolicy(
   const policy: NormalizedPolicy = {
     namespace,
     name: String(meta.name ?? ""),
-    labels: normalizeLabels(meta.labels, opts),
-    annotations: normalizeAnnotations(meta.annotations, opts),
-    spec: normalizeSpec(raw.spec),
+    ...comparablePartsOf(raw, opts),
     origin,
   };
   const managers = fieldManagers(meta.managedFields);
@@ -32,6 +33,19 @@ export function normalizePolicy(
     policy.managers = managers;
   }
   return policy;
+}
+
+/** What is compared of a raw policy besides its name (labels, annotations, spec), normalised. */
+export function comparablePartsOf(
+  raw: Record<string, unknown>,
+  opts: NormalizeOptions,
+): Pick<NormalizedPolicy, "labels" | "annotations" | "spec"> {
+  const meta = isRecord(raw.metadata) ? raw.metadata : {};
+  return {
+    labels: normalizeLabels(meta.labels, opts),
+    annotations: normalizeAnnotations(meta.annotations, opts),
+    spec: normalizeSpec(raw.spec),
+  };
 }
 
 /** The comparable part, shaped like a manifest: what the diff and the change paths are computed on. */

@@ -3,6 +3,8 @@ import type {
   IngressRule,
   IPBlock,
   LabelSelectorRequirement,
+  NormalizedPolicy,
+  NormalizedSpec,
   Peer,
   Port,
   Selector,
@@ -13,6 +15,23 @@ import type {
 // each shape are written in sorted order here). Only label maps have keys of their own, sorted when needed.
 
 const str = (s: string) => JSON.stringify(s);
+
+/**
+ * The comparable parts of a normalised policy (labels, annotations, spec) as one text: the canonical JSON of
+ * each, a line apiece. Two policies of one key have the same text exactly when sameComparable holds; the
+ * capture's reader thread hands over a hash of it instead of the policy (sources/live/capture-scan.ts).
+ */
+export function comparableKey(p: Pick<NormalizedPolicy, "labels" | "annotations" | "spec">): string {
+  return `${labelsKey(p.labels)}\n${labelsKey(p.annotations)}\n${specKey(p.spec)}`;
+}
+
+/** canonicalJson of a normalised spec, which holds these four fields only. */
+export function specKey(spec: NormalizedSpec): string {
+  let s = "{";
+  if (spec.egress !== undefined) s += `"egress":${list(spec.egress, egressRuleKey)},`;
+  if (spec.ingress !== undefined) s += `"ingress":${list(spec.ingress, ingressRuleKey)},`;
+  return `${s}"podSelector":${selectorKey(spec.podSelector)},"policyTypes":${list(spec.policyTypes, str)}}`;
+}
 
 export function ingressRuleKey(r: IngressRule): string {
   let s = "{";

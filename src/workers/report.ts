@@ -16,6 +16,8 @@ import { type OutputFormat, render } from "../render/index.js";
 import { writeAtomically } from "../sinks/file.js";
 import { loadDesiredWith } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
+import type { CaptureScan } from "../sources/live/capture-scan.js";
+import { policiesFromScan, startCaptureScan, type Twins } from "../sources/live/capture-thread.js";
 import { readLivePolicies } from "../sources/live/file.js";
 import type { CaptureFacts } from "../sources/live/types.js";
 import { rulesFor } from "../rules/load.js";
@@ -69,6 +71,10 @@ export async function detectWithSides(
   // once the desired side is loaded, so every one of them can; a cluster list overlaps the load.
   const sharing = new InSyncSharing();
   const normalize = normalizerFor(opts.normalize, new StringTable(), (p) => sharing.share(p));
+  // A capture file is scanned on a second thread meanwhile; its in-sync policies then come from the desired side.
+  const source = opts.live;
+  const scan =
+    source.kind === "file" && source.file !== "-" ? startCaptureScan(source.file, opts.normalize) : undefined;
   // Both sources get the one normaliser: each object is normalised as it is read, on either side.
   const desiredRead = loadDesiredWith(opts.desired, normalize, {
     defaultNamespace: opts.defaultNamespace,
@@ -78,7 +84,9 @@ export async function detectWithSides(
     return d;
   });
   const listed =
-    opts.live.kind === "file" ? desiredRead.then(() => listLive(opts, io, normalize)) : listLive(opts, io, normalize);
+    source.kind === "file"
+      ? desiredRead.then(() => listLive(opts, io, normalize, { scan, twins: sharing }))
+      : listLive(opts, io, normalize);
   const [desired, live, analysis, rules] = await Promise.all([
     desiredRead,
     listed,
@@ -130,14 +138,20 @@ function namespacesOf(objects: { namespace: string }[]): Set<string> {
   return new Set(objects.map((o) => o.namespace));
 }
 
+/** A capture's scan on the reader thread (sources/live/capture-thread.ts), and the desired side's twins. */
+interface Scanned {
+  scan: Promise<CaptureScan | undefined> | undefined;
+  twins: Twins;
+}
+
 /** The live side as the sources hand it over; a capture says what it holds, judged against the desired side. */
 type Listed = LiveInput & { capture?: CaptureFacts };
 
 /** The live side, normalised as listed; a source that could not be read whole is a LiveFailure, never partial. */
-async function listLive(opts: SourceOptions, io: DetectIO, normalize: Normalizer): Promise<Listed> {
+async function listLive(opts: SourceOptions, io: DetectIO, normalize: Normalizer, scanned?: Scanned): Promise<Listed> {
   const known: { context?: string } = {};
   try {
-    return await listWith(opts, io, normalize, known);
+    return await listWith(opts, io, normalize, known, scanned);
   } catch (err) {
     if (!(err instanceof SourceError)) throw err;
     // A failed list still knows which cluster it was about: the one its kubeconfig context names.
@@ -154,11 +168,17 @@ async function listWith(
   io: DetectIO,
   normalize: Normalizer,
   known: { context?: string },
+  scanned?: Scanned,
 ): Promise<Listed> {
   const live = opts.live;
   // The same normaliser as the desired side's, each policy normalised as it is read (page or capture item).
-  if (live.kind === "file")
-    return readLivePolicies(live.file, (raw) => normalize(raw), io.stdin, { allNamespaces: live.allNamespaces });
+  if (live.kind === "file") {
+    const read = { allNamespaces: live.allNamespaces };
+    const scan = scanned && (await scanned.scan);
+    const fromScan = scan && scanned && policiesFromScan(live.file, scan, scanned.twins, (raw) => normalize(raw), read);
+    // No scan (stdin, YAML, a fault whose error the reader words, a file changed meanwhile): read it whole.
+    return fromScan ?? readLivePolicies(live.file, (raw) => normalize(raw), io.stdin, read);
+  }
   // client-node takes most of a second to load: only a cluster source pays for it.
   const { listCluster, loadKubeConfig } = await import("../sources/live/cluster.js");
   const kc = loadKubeConfig({ kubeconfig: live.kubeconfig, context: live.context });

@@ -35,29 +35,15 @@ export function parseBlockYaml(text: string): BlockDocument[] | undefined {
 }
 
 function documents(text: string): BlockDocument[] {
-  const raw = text.split("\n");
-  const docs: Row[][] = [];
-  let current: Row[] | undefined;
-  for (let i = 0; i < raw.length; i++) {
-    let r = raw[i] as string;
-    if (r.endsWith("\r")) r = r.slice(0, -1);
-    if (r.includes("\r")) throw BAIL;
-    if (r.startsWith("---")) {
-      if (!/^---\s*(#.*)?$/.test(r)) throw BAIL; // content on the marker line
-      if (current && current.length === 0) throw BAIL; // an empty document
-      current = [];
-      docs.push(current);
-      continue;
+  const split: Split = { docs: [], current: undefined };
+  if (text.includes("\r")) {
+    const raw = text.split("\n");
+    for (let i = 0; i < raw.length; i++) {
+      const r = raw[i] as string;
+      addLine(split, r.endsWith("\r") ? r.slice(0, -1) : r, i + 1);
     }
-    if (r.startsWith("...")) throw BAIL;
-    const body = r.trimStart();
-    if (body === "" || body.startsWith("#")) continue;
-    if (!current) {
-      current = [];
-      docs.push(current);
-    }
-    current.push({ indent: r.length - body.length, text: body.trimEnd(), line: i + 1 });
-  }
+  } else rowsOf(text, split);
+  const docs = split.docs;
   if (docs.length === 0 || docs.some((d) => d.length === 0)) throw BAIL;
   return docs.map((rows) => {
     const p = new BlockParser(rows);
@@ -67,6 +53,61 @@ function documents(text: string): BlockDocument[] {
     if (p.at < rows.length) throw BAIL;
     return { value, line: first.line, itemLines: p.itemLines };
   });
+}
+
+interface Split {
+  docs: Row[][];
+  current: Row[] | undefined;
+}
+
+/** One line (without its line break) into the documents' rows: markers start documents, blanks and comments go. */
+function addLine(split: Split, r: string, line: number): void {
+  if (r.includes("\r")) throw BAIL;
+  if (r.startsWith("---")) {
+    if (!/^---\s*(#.*)?$/.test(r)) throw BAIL; // content on the marker line
+    if (split.current && split.current.length === 0) throw BAIL; // an empty document
+    split.current = [];
+    split.docs.push(split.current);
+    return;
+  }
+  if (r.startsWith("...")) throw BAIL;
+  const body = r.trimStart();
+  if (body === "" || body.startsWith("#")) return;
+  pushRow(split, { indent: r.length - body.length, text: body.trimEnd(), line });
+}
+
+function pushRow(split: Split, row: Row): void {
+  if (!split.current) {
+    split.current = [];
+    split.docs.push(split.current);
+  }
+  split.current.push(row);
+}
+
+/**
+ * addLine for every line of a text without CR, without a string per line: the common line (spaces, then
+ * printable ASCII) is measured in place and sliced once. Anything else on a line (a tab, a character past
+ * ASCII that trimStart or trimEnd may count as space, a marker in column 0) takes addLine.
+ */
+function rowsOf(text: string, split: Split): void {
+  const n = text.length;
+  let start = 0;
+  for (let line = 1; ; line++) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const c = i < end ? text.charCodeAt(i) : -1;
+    if (c !== -1 && c !== 35) {
+      let j = end;
+      for (let d = text.charCodeAt(j - 1); d === 32 || d === 9 || d === 11 || d === 12; d = text.charCodeAt(j - 1)) j--;
+      if (c <= 32 || c >= 0x7f || text.charCodeAt(j - 1) >= 0x7f || (i === start && (c === 45 || c === 46)))
+        addLine(split, text.slice(start, end), line);
+      else pushRow(split, { indent: i - start, text: text.slice(i, j), line });
+    }
+    if (end === n) return;
+    start = end + 1;
+  }
 }
 
 class BlockParser {

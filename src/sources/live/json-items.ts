@@ -27,8 +27,11 @@ type TopState = "key" | "colon" | "value" | "comma";
 type ItemsState = "first" | "value" | "comma";
 
 export interface ItemSink {
-  /** One element of `items`, its bytes as read (the caller decodes them); `deep`: it nests too deep to parse. */
-  item(bytes: Uint8Array, deep: boolean): void;
+  /**
+   * One element of `items`, its bytes as read (the caller decodes them); `deep`: it nests too deep to parse;
+   * `at`: the offset of its first byte in the input (it can be read again from a file).
+   */
+  item(bytes: Uint8Array, deep: boolean, at: number): void;
   /** Containers nest deeper than `maxDepth` somewhere. */
   tooDeep(): void;
 }
@@ -51,6 +54,10 @@ export class ItemSplitter {
   private itemParts: Uint8Array[] = [];
   private itemStart = -1;
   private itemDeep = false;
+  private itemAt = 0;
+  /** Bytes of the input before the current chunk. */
+  private base = 0;
+  private consumed = 0;
   private skeleton: Uint8Array[] = [];
   private skelStart = 0;
   /** The value of a top-level `kind` seen before `items` (it says what kind the items are). */
@@ -64,6 +71,8 @@ export class ItemSplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
+    this.base = this.consumed;
+    this.consumed += chunk.length;
     if (this.ended) {
       for (const c of chunk) if (!isSpace(c)) throw new Unsplittable("content after the top-level object");
       return;
@@ -274,6 +283,7 @@ export class ItemSplitter {
   private beginItem(i: number): void {
     if (this.between === "comma") throw new Unsplittable("two items without a comma");
     this.itemStart = i;
+    this.itemAt = this.base + i;
     this.itemParts = [];
     this.itemDeep = false;
   }
@@ -284,7 +294,7 @@ export class ItemSplitter {
     this.itemParts = [];
     this.itemStart = -1;
     this.between = "comma";
-    this.sink.item(bytes, this.itemDeep);
+    this.sink.item(bytes, this.itemDeep, this.itemAt);
   }
 }
 
