@@ -1,0 +1,541 @@
+import path from "node:path";
+import { PassThrough, Readable, Writable } from "node:stream";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import type { CommandContext } from "../../../src/cli/context.js";
+import { main } from "../../../src/cli/main.js";
+import { normalizerFor } from "../../../src/core/normalizer.js";
+import { defaultNormalizeOptions } from "../../../src/model/types.js";
+import { scanCapture } from "../../../src/sources/live/capture-scan.js";
+import { policiesFromScan } from "../../../src/sources/live/capture-thread.js";
+import { type Json, kubectlList, rawApiList, serverPolicy } from "../../fixtures/server-shaped.js";
+import { put, tempTree } from "../../fixtures/temp-tree.js";
+import {
+  at,
+  API,
+  DB,
+  DENY,
+  WEB,
+  WORLD,
+  captureOf,
+  desiredFiles,
+  editedBy,
+  metaOf,
+  served,
+  specOf,
+} from "./capture-world.js";
+
+// `report --live-file FILE` scans the capture on a reader thread and takes its in-sync policies from the
+// desired side; `--live-file -` (stdin) reads the same bytes the ordinary way. Whatever the capture holds (in
+// sync, drift of every kind, faults), both must print the same report, byte for byte, but for the label
+// (the path or "stdin"), and exit alike: the scan may never turn drift or a fault into "in sync".
+
+interface Scenario {
+  desired?: Record<string, string>;
+  capture: string | Buffer;
+  args?: string[];
+  rules?: string;
+  /** The exit code the ordinary reader gives (so no scenario passes by failing alike on both paths). */
+  code: 0 | 1 | 2;
+  /** Whether the scan stands in for the ordinary reader (a scan is returned and the items read again). */
+  scanned: boolean;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  logs: string[];
+}
+
+async function cli(argv: string[], stdin?: Buffer): Promise<Run> {
+  const sink = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    return { stream, text: () => chunks.join("") };
+  };
+  const [out, err, log] = [sink(), sink(), sink()];
+  // The capture's bytes as they are (bad UTF-8 included): the fixture's runCli takes text.
+  const ctx: CommandContext = {
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: stdin ? Readable.from([stdin]) : new PassThrough().end(),
+    stdoutIsTTY: false,
+    env: {},
+    makeLogger: () => pino({ level: "info", base: undefined }, log.stream),
+    now: () => new Date("2025-06-12T08:00:00.000Z"),
+  };
+  const code = await main(argv, ctx);
+  // What was logged, without the times the two runs cannot share.
+  const logs = log
+    .text()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const { time: _t, ms: _ms, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    });
+  return { code, stdout: out.text(), stderr: err.text(), logs };
+}
+
+async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdin: Run; path: string }> {
+  const root = await tempTree(s.desired ?? desiredFiles());
+  const file = path.join(root, "capture.json");
+  await put(root, "capture.json", s.capture);
+  const rules = s.rules === undefined ? ["--no-rules"] : ["--rules", path.join(root, "rules.yaml")];
+  if (s.rules !== undefined) await put(root, "rules.yaml", s.rules);
+  const argv = (live: string) => [
+    "report",
+    "--desired",
+    path.join(root, "desired"),
+    "--live-file",
+    live,
+    "-o",
+    output,
+    ...rules,
+    ...(s.args ?? []),
+  ];
+  const bytes = Buffer.isBuffer(s.capture) ? s.capture : Buffer.from(s.capture);
+  const fromFile = await cli(argv(file));
+  const fromStdin = await cli(argv("-"), bytes);
+  const relabel = (t: string) => t.split(file).join("stdin");
+  return {
+    file: {
+      code: fromFile.code,
+      stdout: relabel(fromFile.stdout),
+      stderr: relabel(fromFile.stderr),
+      logs: fromFile.logs.map(relabel),
+    },
+    stdin: fromStdin,
+    path: file,
+  };
+}
+
+const live = (...objs: Json[]) => captureOf(objs);
+const inSync = () => WORLD.map((p) => served(p));
+const withBad = (text: string, mark: string, bad: number[]) => {
+  const [head = "", tail = ""] = text.split(mark);
+  return Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]);
+};
+const stored = { podSelector: {}, policyTypes: ["Ingress"] };
+const big = Array.from({ length: 1500 }, (_, i) =>
+  serverPolicy(`ns-${i % 40}`, `p-${i}`, stored, {
+    labels: { app: `app-${i}` },
+    annotations: { pad: "x".repeat(1200) },
+  }),
+);
+const bigDesired = (drop: number) =>
+  Object.fromEntries(
+    big
+      .filter((_, i) => i !== drop)
+      .map((o, i): [string, string] => {
+        const m = metaOf(o);
+        return [
+          `desired/${String(m.namespace)}/${String(m.name)}.yaml`,
+          `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${String(m.name)}\n  labels:\n    app: ${String((m.labels as Json).app)}${i === 7 ? "b" : ""}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`,
+        ];
+      }),
+  );
+
+const scenarios: [string, Scenario][] = [
+  ["all in sync", { capture: live(...inSync()), code: 0, scanned: true }],
+  ["all in sync, -A", { capture: live(...inSync()), args: ["-A"], code: 0, scanned: true }],
+  ["all in sync, compact JSON", { capture: JSON.stringify(kubectlList(inSync())), code: 0, scanned: true }],
+  [
+    "a raw NetworkPolicyList (items without kind)",
+    { capture: JSON.stringify(rawApiList(inSync())), code: 0, scanned: true },
+  ],
+  [
+    "a label value changed",
+    {
+      capture: live(
+        served(WEB, (o) => ((metaOf(o).labels as Json).tier = "back")),
+        served(DB),
+        served(API),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "a label added by kubectl edit (changedBy)",
+    {
+      capture: live(
+        served(WEB),
+        served(DB, (o) => {
+          (metaOf(o).labels as Json).extra = "1";
+          editedBy(o, "kubectl-edit", { "f:metadata": { "f:labels": { "f:extra": {} } } });
+        }),
+        served(API),
+        served(DENY),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "a spec port changed by kubectl edit",
+    {
+      capture: live(
+        served(WEB, (o) => {
+          (at(o, "spec", "ingress", 0, "ports") as Json[])[0] = { protocol: "TCP", port: 8080 };
+          editedBy(o, "kubectl-edit", { "f:spec": { "f:ingress": {} } });
+        }),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    'port 80 as the string "80", endPort dropped, a policy type dropped',
+    {
+      capture: live(
+        served(WEB, (o) => {
+          (at(o, "spec", "ingress", 0, "ports") as Json[])[0] = { protocol: "TCP", port: "80" };
+        }),
+        served(DB, (o) => {
+          (at(o, "spec", "egress", 0, "ports", 1) as Json).endPort = undefined;
+          specOf(o).policyTypes = ["Ingress"];
+        }),
+        served(API),
+        served(DENY),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "rules, peers, ports, except and policyTypes reordered (in sync once normalised)",
+    {
+      capture: live(
+        served(WEB, (o) => {
+          const ingress = specOf(o).ingress as Json[];
+          ingress.reverse();
+          (at(ingress, 1, "from") as Json[]).reverse();
+          (at(ingress, 1, "ports") as Json[]).reverse();
+        }),
+        served(DB, (o) => {
+          const egress = (specOf(o).egress as Json[])[0] as Json;
+          (((egress.to as Json[])[0] as Json).ipBlock as Json).except = ["10.2.0.0/16", "10.1.0.0/16"];
+          specOf(o).policyTypes = ["Ingress", "Egress"];
+        }),
+        served(API),
+        served(DENY, (o) => ((metaOf(o).labels as Json)["app.kubernetes.io/managed-by"] = "helm")),
+      ),
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "an unmanaged and a missing policy, one without managedFields",
+    {
+      capture: live(
+        served(WEB),
+        served(DB),
+        served(API),
+        serverPolicy("cart", "debug", stored, { managedFields: [] }),
+        serverPolicy("kube-system", "calico", stored),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  ["an empty List, -A: every desired policy missing", { capture: live(), args: ["-A"], code: 1, scanned: true }],
+  ["an empty List without -A", { capture: live(), code: 2, scanned: true }],
+  [
+    "a List that holds a Pod besides the policies",
+    {
+      capture: live(...inSync(), { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "shop" } }),
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "an annotation changed: not compared by default",
+    {
+      capture: live(
+        served(WEB, (o) => ((metaOf(o).annotations as Json).note = "bye")),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "an annotation changed, --compare-annotation note",
+    {
+      capture: live(
+        served(WEB, (o) => ((metaOf(o).annotations as Json).note = "bye")),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      args: ["--compare-annotation", "note"],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "empty annotations against none, --compare-annotation '*'",
+    {
+      capture: live(
+        served(WEB),
+        served(DB, (o) => (metaOf(o).annotations = {})),
+        served(API),
+        served(DENY),
+      ),
+      args: ["--compare-annotation", "*"],
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "a label changed, --ignore-label team",
+    {
+      capture: live(
+        served(WEB, (o) => ((metaOf(o).labels as Json).team = "other")),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      args: ["--ignore-label", "team"],
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "a tool label changed, --no-default-ignore-labels",
+    {
+      capture: live(
+        ...inSync().slice(0, 3),
+        served(DENY, (o) => ((metaOf(o).labels as Json)["app.kubernetes.io/managed-by"] = "helm")),
+      ),
+      args: ["--no-default-ignore-labels"],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "rules: fields owned by a manager, a whole policy by manager, paths, expected, a waiver",
+    {
+      rules: [
+        "ignore:",
+        '  - match: {namespace: "*"}',
+        "    fieldsOwnedBy: calico-kube-controllers",
+        "  - match: {namespace: tenant-a, manager: istiod}",
+        "    whole: true",
+        "  - match: {namespace: cart}",
+        "    paths: [/spec/ingress]",
+        "unmanaged:",
+        "  - match: {namespace: kube-system}",
+        "    reason: the CNI's own",
+        "waivers:",
+        "  - match: {namespace: shop, name: db}",
+        "    reason: INC-1",
+        "    owner: platform",
+        "    expires: 2099-01-31",
+        "",
+      ].join("\n"),
+      capture: live(
+        served(WEB, (o) => {
+          (metaOf(o).labels as Json)["projectcalico.org/x"] = "1";
+          editedBy(o, "calico-kube-controllers", { "f:metadata": { "f:labels": { "f:projectcalico.org/x": {} } } });
+        }),
+        served(DB, (o) => ((metaOf(o).labels as Json).team = "ops")),
+        served(API, (o) => (specOf(o).ingress = [{ from: [{ podSelector: {} }] }])),
+        served(DENY, (o) => {
+          specOf(o).policyTypes = ["Ingress"];
+          editedBy(o, "istiod", { "f:spec": { "f:policyTypes": {} } });
+        }),
+        serverPolicy("kube-system", "calico", stored),
+      ),
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "rules: fields owned by a manager, and another manager's change in the same policy",
+    {
+      rules: 'ignore:\n  - match: {namespace: "*"}\n    fieldsOwnedBy: calico-kube-controllers\n',
+      capture: live(
+        served(WEB, (o) => {
+          (metaOf(o).labels as Json)["projectcalico.org/x"] = "1";
+          editedBy(o, "calico-kube-controllers", { "f:metadata": { "f:labels": { "f:projectcalico.org/x": {} } } });
+          (metaOf(o).labels as Json).tier = "back";
+          editedBy(o, "kubectl-edit", { "f:metadata": { "f:labels": { "f:tier": {} } } });
+        }),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "a whole policy ignored by manager while it is in sync",
+    {
+      rules: "ignore:\n  - match: {namespace: tenant-a, manager: kubectl-client-side-apply}\n    whole: true\n",
+      capture: live(...inSync()),
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "-n shop: out-of-scope namespaces and drift there",
+    {
+      capture: live(
+        served(WEB),
+        served(DB),
+        served(API, (o) => (specOf(o).ingress = [])),
+        serverPolicy("other", "x", stored),
+      ),
+      args: ["-n", "shop"],
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "--exclude-namespace tenant-*",
+    {
+      capture: live(served(WEB), served(DB), served(API)),
+      args: ["--exclude-namespace", "tenant-*"],
+      code: 0,
+      scanned: true,
+    },
+  ],
+  [
+    "names and labels with quotes, backslashes, brackets, line separators and astral characters",
+    {
+      capture: live(
+        ...inSync(),
+        serverPolicy("shop", 'we"b\\]}{[', stored, { labels: { note: "\u2028 \u{1F600} é ]} {[" } }),
+        serverPolicy("shop", "web/x", stored),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
+  ["with a BOM", { capture: `\uFEFF${live(...inSync())}`, code: 0, scanned: true }],
+  [
+    "1,500 policies over 2 MB (chunk boundaries inside items), one drifted, one missing",
+    { desired: bigDesired(1499), capture: live(...big), code: 1, scanned: true },
+  ],
+  [
+    "a List nested in the List",
+    { capture: live(kubectlList([served(WEB), served(DB)]), served(API), served(DENY)), code: 0, scanned: false },
+  ],
+  ["a duplicate policy", { capture: live(...inSync(), served(DB)), code: 2, scanned: false }],
+  [
+    "a duplicate of a drifted policy",
+    {
+      capture: live(
+        served(WEB, (o) => (metaOf(o).labels = {})),
+        served(WEB),
+        served(DB),
+      ),
+      code: 2,
+      scanned: false,
+    },
+  ],
+  [
+    "bad UTF-8 inside an item",
+    {
+      capture: withBad(
+        live(...inSync().slice(0, 3), serverPolicy("shop", "x", stored, { labels: { x: "MARK" } })),
+        "MARK",
+        [0xed, 0xa0, 0x80],
+      ),
+      code: 2,
+      scanned: false,
+    },
+  ],
+  [
+    "a Status",
+    { capture: JSON.stringify({ kind: "Status", apiVersion: "v1", message: "forbidden" }), code: 2, scanned: false },
+  ],
+  [
+    "a paginated list (metadata.continue)",
+    { capture: JSON.stringify({ ...kubectlList(inSync()), metadata: { continue: "abc" } }), code: 2, scanned: false },
+  ],
+  [
+    "a YAML capture",
+    { capture: `${JSON.stringify(kubectlList(inSync()))}\n---\n`.replace(/^/, "# kubectl\n"), code: 0, scanned: false },
+  ],
+  [
+    "a List of Pods",
+    {
+      capture: live({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "n" } }),
+      code: 2,
+      scanned: false,
+    },
+  ],
+  [
+    "an unstorable CIDR",
+    {
+      capture: live(
+        served(WEB),
+        served(DB, (o) => ((at(o, "spec", "egress", 0, "to", 0) as Json).ipBlock = { cidr: "10.0.0.1" })),
+      ),
+      code: 2,
+      scanned: false,
+    },
+  ],
+  // YAML reads what JSON refuses: a trailing comma reads as the whole-file read reads it.
+  ["a trailing comma", { capture: live(...inSync()).replace(/}\s*\]/, "},]"), code: 0, scanned: false }],
+  ["two lists one after the other", { capture: `${live(served(WEB))}${live(served(DB))}`, code: 2, scanned: false }],
+  [
+    "a desired file that fails to parse",
+    {
+      desired: { ...desiredFiles(), "desired/shop/broken.yaml": "kind: [" },
+      capture: live(...inSync()),
+      code: 2,
+      scanned: true,
+    },
+  ],
+  [
+    "a desired policy twice",
+    {
+      desired: {
+        ...desiredFiles(),
+        "desired/shop/web-copy.yaml": desiredFiles([WEB])["desired/shop/web.yaml"] as string,
+      },
+      capture: live(...inSync()),
+      code: 2,
+      scanned: true,
+    },
+  ],
+];
+
+describe("report: the capture's reader thread and the ordinary reader print the same report", () => {
+  it.each(scenarios)("%s", async (_what, s) => {
+    for (const output of ["json", "text"]) {
+      const { file, stdin } = await bothPaths(s, output);
+      expect(stdin.code).toBe(s.code);
+      expect(file).toEqual(stdin);
+    }
+  });
+
+  it.each(scenarios)("%s: the scan stands in for the ordinary reader only where it should", async (_what, s) => {
+    const root = await tempTree();
+    const file = path.join(root, "capture.json");
+    await put(root, "capture.json", s.capture);
+    const opts = defaultNormalizeOptions();
+    const scan = await scanCapture(file, opts);
+    // No twins: every policy is read again from the bytes the scan found it at.
+    const none = { twin: () => undefined };
+    const policies = scan && policiesFromScan(file, scan, none, normalizerFor(opts));
+    expect(policies !== undefined).toBe(s.scanned);
+    if (policies) expect(policies.policies.length).toBe(scan?.hashes.length);
+  });
+});
