@@ -9,7 +9,7 @@ import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { scanCapture } from "../../../src/sources/live/capture-scan.js";
 import { policiesFromScan } from "../../../src/sources/live/capture-thread.js";
 import { type Json, kubectlList, rawApiList, serverPolicy } from "../../fixtures/server-shaped.js";
-import { put, tempTree } from "../../fixtures/temp-tree.js";
+import { link, put, tempTree } from "../../fixtures/temp-tree.js";
 import {
   at,
   API,
@@ -39,6 +39,8 @@ interface Scenario {
   code: 0 | 1 | 2;
   /** Whether the scan stands in for the ordinary reader (a scan is returned and the items read again). */
   scanned: boolean;
+  /** How the capture is named on the command line (default: capture.json, its absolute path). */
+  where?: { name?: string; link?: boolean; relative?: boolean };
 }
 
 interface Run {
@@ -85,8 +87,14 @@ async function cli(argv: string[], stdin?: Buffer): Promise<Run> {
 
 async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdin: Run; path: string }> {
   const root = await tempTree(s.desired ?? desiredFiles());
-  const file = path.join(root, "capture.json");
-  await put(root, "capture.json", s.capture);
+  const name = s.where?.name ?? "capture.json";
+  await put(root, name, s.capture);
+  let file = path.join(root, name);
+  if (s.where?.link) {
+    await link(root, "link.json", name);
+    file = path.join(root, "link.json");
+  }
+  if (s.where?.relative) file = path.relative(process.cwd(), file);
   const rules = s.rules === undefined ? ["--no-rules"] : ["--rules", path.join(root, "rules.yaml")];
   if (s.rules !== undefined) await put(root, "rules.yaml", s.rules);
   const argv = (live: string) => [
@@ -495,6 +503,26 @@ const scenarios: [string, Scenario][] = [
   ["a trailing comma", { capture: live(...inSync()).replace(/}\s*\]/, "},]"), code: 0, scanned: false }],
   ["two lists one after the other", { capture: `${live(served(WEB))}${live(served(DB))}`, code: 2, scanned: false }],
   [
+    "the capture named by a relative path",
+    { capture: live(...inSync()), where: { relative: true }, code: 0, scanned: true },
+  ],
+  [
+    "the capture named by a relative path, with drift",
+    { capture: live(served(WEB), served(DB)), where: { relative: true }, args: ["-A"], code: 1, scanned: true },
+  ],
+  ["the capture through a symlink", { capture: live(...inSync()), where: { link: true }, code: 0, scanned: true }],
+  [
+    "a capture file named with spaces and accents",
+    {
+      capture: live(served(WEB), served(DB)),
+      where: { name: "prod capture été.json" },
+      args: ["-A"],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  ["no desired folder", { desired: {}, capture: live(...inSync()), code: 2, scanned: true }],
+  [
     "a desired file that fails to parse",
     {
       desired: { ...desiredFiles(), "desired/shop/broken.yaml": "kind: [" },
@@ -519,7 +547,7 @@ const scenarios: [string, Scenario][] = [
 
 describe("report: the capture's reader thread and the ordinary reader print the same report", () => {
   it.each(scenarios)("%s", async (_what, s) => {
-    for (const output of ["json", "text"]) {
+    for (const output of ["json", "text", "markdown"]) {
       const { file, stdin } = await bothPaths(s, output);
       expect(stdin.code).toBe(s.code);
       expect(file).toEqual(stdin);
