@@ -39,6 +39,8 @@ interface Scenario {
   code: 0 | 1 | 2;
   /** Whether the scan stands in for the ordinary reader (a scan is returned and the items read again). */
   scanned: boolean;
+  /** A `kubectl get namespaces,pods -A -o json` capture for --workloads. */
+  workloads?: Json;
   /** How the capture is named on the command line (default: capture.json, its absolute path). */
   where?: { name?: string; link?: boolean; relative?: boolean };
 }
@@ -97,6 +99,8 @@ async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdi
   if (s.where?.relative) file = path.relative(process.cwd(), file);
   const rules = s.rules === undefined ? ["--no-rules"] : ["--rules", path.join(root, "rules.yaml")];
   if (s.rules !== undefined) await put(root, "rules.yaml", s.rules);
+  const workloads = s.workloads ? ["--workloads", path.join(root, "workloads.json")] : [];
+  if (s.workloads) await put(root, "workloads.json", JSON.stringify(s.workloads));
   const argv = (live: string) => [
     "report",
     "--desired",
@@ -106,6 +110,7 @@ async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdi
     "-o",
     output,
     ...rules,
+    ...workloads,
     ...(s.args ?? []),
   ];
   const bytes = Buffer.isBuffer(s.capture) ? s.capture : Buffer.from(s.capture);
@@ -502,6 +507,90 @@ const scenarios: [string, Scenario][] = [
   // YAML reads what JSON refuses: a trailing comma reads as the whole-file read reads it.
   ["a trailing comma", { capture: live(...inSync()).replace(/}\s*\]/, "},]"), code: 0, scanned: false }],
   ["two lists one after the other", { capture: `${live(served(WEB))}${live(served(DB))}`, code: 2, scanned: false }],
+  [
+    "the traffic analysis: tenants, an egress allow-list, an air-gapped tenant, ipBlocks matching pods",
+    {
+      capture: live(
+        served(WEB),
+        served(DB, (o) => ((at(o, "spec", "egress", 0, "to", 0) as Json).ipBlock = { cidr: "0.0.0.0/0" })),
+        served(API),
+        served(DENY, (o) => (specOf(o).egress = [{ to: [{ ipBlock: { cidr: "8.8.8.8/32" } }] }])),
+      ),
+      args: [
+        "--tenant-pattern",
+        "tenant-*",
+        "--egress-allow",
+        "10.0.0.0/8!10.1.0.0/16",
+        "--air-gapped",
+        "a",
+        "--ipblock-matches-pods",
+      ],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "--analysis summary",
+    {
+      capture: live(
+        served(WEB, (o) => (specOf(o).ingress = [{}])),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      args: ["--analysis", "summary"],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "--analysis off",
+    {
+      capture: live(
+        served(WEB, (o) => (specOf(o).ingress = [{}])),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      args: ["--analysis", "off"],
+      code: 1,
+      scanned: true,
+    },
+  ],
+  [
+    "--workloads: named ports and pod labels from a capture of the namespaces and pods",
+    {
+      workloads: kubectlList([
+        {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: "shop", labels: { "kubernetes.io/metadata.name": "shop" } },
+        },
+        {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: "edge", labels: { "kubernetes.io/metadata.name": "edge" } },
+        },
+        {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "web-1", namespace: "shop", labels: { app: "web" } },
+          spec: { containers: [{ name: "c", ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }] }] },
+          status: { phase: "Running", podIP: "10.0.0.1" },
+        },
+      ]),
+      capture: live(
+        served(WEB, (o) => {
+          (at(o, "spec", "ingress", 0) as Json).ports = [{ protocol: "TCP", port: "http" }];
+        }),
+        served(DB),
+        served(API),
+        served(DENY),
+      ),
+      code: 1,
+      scanned: true,
+    },
+  ],
   [
     "the capture named by a relative path",
     { capture: live(...inSync()), where: { relative: true }, code: 0, scanned: true },
