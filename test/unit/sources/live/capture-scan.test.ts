@@ -337,3 +337,42 @@ describe("policiesFromScan", () => {
     expect(policiesFromScan(file, scan, desiredOf([tricky, cart, bare]).twins, normalize)).toBeUndefined();
   });
 });
+
+describe("InSyncSharing.twin: the desired policy stands in for a live one only on an equal hash", () => {
+  const opts = defaultNormalizeOptions();
+  const normalize = normalizerFor(opts);
+  const desired = normalize(
+    manifest("web", tricky.spec as Json, { labels: (tricky.metadata as Json).labels as Json }),
+    {
+      namespace: "shop",
+      origin: { file: "shop/web.yaml", line: 1 },
+    },
+  );
+  const sharing = new InSyncSharing();
+  sharing.use([desired]);
+  const hashOf = async (obj: Json) => (await scanCapture(await captureFile(list([obj])), opts))?.hashes[0] ?? "none";
+
+  it("gives the desired parts for the live policy that equals it", async () => {
+    const twin = sharing.twin("shop", "web", await hashOf(tricky));
+    expect(twin?.spec).toBe(desired.spec);
+    expect(twin?.labels).toBe(desired.labels);
+    expect(twin?.annotations).toBe(desired.annotations);
+    expect(twin).toEqual({ ...desired, origin: {} });
+  });
+
+  it("gives nothing for a live policy that drifted, another key, or before the desired side is known", async () => {
+    const drifted = serverPolicy("shop", "web", tricky.spec as Json, { labels: { team: "café" } });
+    expect(sharing.twin("shop", "web", await hashOf(drifted))).toBeUndefined();
+    const same = await hashOf(tricky);
+    expect(sharing.twin("shop", "web2", same)).toBeUndefined();
+    expect(sharing.twin("cart", "web", same)).toBeUndefined();
+    expect(
+      sharing.twin(
+        "shop",
+        "web",
+        same.replace(/^./, (c) => (c === "0" ? "1" : "0")),
+      ),
+    ).toBeUndefined();
+    expect(new InSyncSharing().twin("shop", "web", same)).toBeUndefined();
+  });
+});
