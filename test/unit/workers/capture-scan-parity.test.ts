@@ -1,18 +1,16 @@
 import path from "node:path";
-import { PassThrough, Readable, Writable } from "node:stream";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { CommandContext } from "../../../src/cli/context.js";
-import { main } from "../../../src/cli/main.js";
 import { normalizerFor } from "../../../src/core/normalizer.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { scanCapture } from "../../../src/sources/live/capture-scan.js";
 import { policiesFromScan } from "../../../src/sources/live/capture-thread.js";
+import { runCli } from "../../fixtures/cli-context.js";
 import { type Json, kubectlList, rawApiList, serverPolicy } from "../../fixtures/server-shaped.js";
 import { link, put, tempTree } from "../../fixtures/temp-tree.js";
 import {
   at,
   API,
+  withBytes,
   DB,
   DENY,
   WEB,
@@ -52,39 +50,14 @@ interface Run {
   logs: string[];
 }
 
+/** One run through main(), its logs without the times two runs cannot share. */
 async function cli(argv: string[], stdin?: Buffer): Promise<Run> {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer | string, _enc, done) {
-        chunks.push(chunk.toString());
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join("") };
-  };
-  const [out, err, log] = [sink(), sink(), sink()];
-  // The capture's bytes as they are (bad UTF-8 included): the fixture's runCli takes text.
-  const ctx: CommandContext = {
-    stdout: out.stream,
-    stderr: err.stream,
-    stdin: stdin ? Readable.from([stdin]) : new PassThrough().end(),
-    stdoutIsTTY: false,
-    env: {},
-    makeLogger: () => pino({ level: "info", base: undefined }, log.stream),
-    now: () => new Date("2025-06-12T08:00:00.000Z"),
-  };
-  const code = await main(argv, ctx);
-  // What was logged, without the times the two runs cannot share.
-  const logs = log
-    .text()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const { time: _t, ms: _ms, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      return JSON.stringify(rest);
-    });
-  return { code, stdout: out.text(), stderr: err.text(), logs };
+  const r = await runCli(argv, stdin ? { stdin } : {});
+  const logs = r.logs.map((line) => {
+    const { time: _t, ms: _ms, ...rest } = line as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, logs };
 }
 
 async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdin: Run; path: string }> {
@@ -130,12 +103,16 @@ async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdi
 }
 
 const live = (...objs: Json[]) => captureOf(objs);
+/** The whole world served, with the given policies changed as a later writer would. */
+const liveWith = (edits: Partial<Record<"web" | "db" | "api" | "deny", (o: Json) => void>>) =>
+  live(served(WEB, edits.web), served(DB, edits.db), served(API, edits.api), served(DENY, edits.deny));
 const inSync = () => WORLD.map((p) => served(p));
-const withBad = (text: string, mark: string, bad: number[]) => {
-  const [head = "", tail = ""] = text.split(mark);
-  return Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]);
-};
 const stored = { podSelector: {}, policyTypes: ["Ingress"] };
+const namespaceOf = (name: string): Json => ({
+  apiVersion: "v1",
+  kind: "Namespace",
+  metadata: { name, labels: { "kubernetes.io/metadata.name": name } },
+});
 const big = Array.from({ length: 1500 }, (_, i) =>
   serverPolicy(`ns-${i % 40}`, `p-${i}`, stored, {
     labels: { app: `app-${i}` },
@@ -178,15 +155,12 @@ const scenarios: [string, Scenario][] = [
   [
     "a label added by kubectl edit (changedBy)",
     {
-      capture: live(
-        served(WEB),
-        served(DB, (o) => {
+      capture: liveWith({
+        db: (o) => {
           (metaOf(o).labels as Json).extra = "1";
           editedBy(o, "kubectl-edit", { "f:metadata": { "f:labels": { "f:extra": {} } } });
-        }),
-        served(API),
-        served(DENY),
-      ),
+        },
+      }),
       code: 1,
       scanned: true,
     },
@@ -194,15 +168,12 @@ const scenarios: [string, Scenario][] = [
   [
     "a spec port changed by kubectl edit",
     {
-      capture: live(
-        served(WEB, (o) => {
+      capture: liveWith({
+        web: (o) => {
           (at(o, "spec", "ingress", 0, "ports") as Json[])[0] = { protocol: "TCP", port: 8080 };
           editedBy(o, "kubectl-edit", { "f:spec": { "f:ingress": {} } });
-        }),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+        },
+      }),
       code: 1,
       scanned: true,
     },
@@ -210,17 +181,15 @@ const scenarios: [string, Scenario][] = [
   [
     'port 80 as the string "80", endPort dropped, a policy type dropped',
     {
-      capture: live(
-        served(WEB, (o) => {
+      capture: liveWith({
+        web: (o) => {
           (at(o, "spec", "ingress", 0, "ports") as Json[])[0] = { protocol: "TCP", port: "80" };
-        }),
-        served(DB, (o) => {
+        },
+        db: (o) => {
           (at(o, "spec", "egress", 0, "ports", 1) as Json).endPort = undefined;
           specOf(o).policyTypes = ["Ingress"];
-        }),
-        served(API),
-        served(DENY),
-      ),
+        },
+      }),
       code: 1,
       scanned: true,
     },
@@ -228,21 +197,20 @@ const scenarios: [string, Scenario][] = [
   [
     "rules, peers, ports, except and policyTypes reordered (in sync once normalised)",
     {
-      capture: live(
-        served(WEB, (o) => {
+      capture: liveWith({
+        web: (o) => {
           const ingress = specOf(o).ingress as Json[];
           ingress.reverse();
           (at(ingress, 1, "from") as Json[]).reverse();
           (at(ingress, 1, "ports") as Json[]).reverse();
-        }),
-        served(DB, (o) => {
+        },
+        db: (o) => {
           const egress = (specOf(o).egress as Json[])[0] as Json;
           (((egress.to as Json[])[0] as Json).ipBlock as Json).except = ["10.2.0.0/16", "10.1.0.0/16"];
           specOf(o).policyTypes = ["Ingress", "Egress"];
-        }),
-        served(API),
-        served(DENY, (o) => ((metaOf(o).labels as Json)["app.kubernetes.io/managed-by"] = "helm")),
-      ),
+        },
+        deny: (o) => ((metaOf(o).labels as Json)["app.kubernetes.io/managed-by"] = "helm"),
+      }),
       code: 0,
       scanned: true,
     },
@@ -274,12 +242,7 @@ const scenarios: [string, Scenario][] = [
   [
     "an annotation changed: not compared by default",
     {
-      capture: live(
-        served(WEB, (o) => ((metaOf(o).annotations as Json).note = "bye")),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ web: (o) => ((metaOf(o).annotations as Json).note = "bye") }),
       code: 0,
       scanned: true,
     },
@@ -287,12 +250,7 @@ const scenarios: [string, Scenario][] = [
   [
     "an annotation changed, --compare-annotation note",
     {
-      capture: live(
-        served(WEB, (o) => ((metaOf(o).annotations as Json).note = "bye")),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ web: (o) => ((metaOf(o).annotations as Json).note = "bye") }),
       args: ["--compare-annotation", "note"],
       code: 1,
       scanned: true,
@@ -301,12 +259,7 @@ const scenarios: [string, Scenario][] = [
   [
     "empty annotations against none, --compare-annotation '*'",
     {
-      capture: live(
-        served(WEB),
-        served(DB, (o) => (metaOf(o).annotations = {})),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ db: (o) => (metaOf(o).annotations = {}) }),
       args: ["--compare-annotation", "*"],
       code: 0,
       scanned: true,
@@ -315,12 +268,7 @@ const scenarios: [string, Scenario][] = [
   [
     "a label changed, --ignore-label team",
     {
-      capture: live(
-        served(WEB, (o) => ((metaOf(o).labels as Json).team = "other")),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ web: (o) => ((metaOf(o).labels as Json).team = "other") }),
       args: ["--ignore-label", "team"],
       code: 0,
       scanned: true,
@@ -380,17 +328,14 @@ const scenarios: [string, Scenario][] = [
     "rules: fields owned by a manager, and another manager's change in the same policy",
     {
       rules: 'ignore:\n  - match: {namespace: "*"}\n    fieldsOwnedBy: calico-kube-controllers\n',
-      capture: live(
-        served(WEB, (o) => {
+      capture: liveWith({
+        web: (o) => {
           (metaOf(o).labels as Json)["projectcalico.org/x"] = "1";
           editedBy(o, "calico-kube-controllers", { "f:metadata": { "f:labels": { "f:projectcalico.org/x": {} } } });
           (metaOf(o).labels as Json).tier = "back";
           editedBy(o, "kubectl-edit", { "f:metadata": { "f:labels": { "f:tier": {} } } });
-        }),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+        },
+      }),
       code: 1,
       scanned: true,
     },
@@ -464,7 +409,7 @@ const scenarios: [string, Scenario][] = [
   [
     "bad UTF-8 inside an item",
     {
-      capture: withBad(
+      capture: withBytes(
         live(...inSync().slice(0, 3), serverPolicy("shop", "x", stored, { labels: { x: "MARK" } })),
         "MARK",
         [0xed, 0xa0, 0x80],
@@ -510,12 +455,10 @@ const scenarios: [string, Scenario][] = [
   [
     "the traffic analysis: tenants, an egress allow-list, an air-gapped tenant, ipBlocks matching pods",
     {
-      capture: live(
-        served(WEB),
-        served(DB, (o) => ((at(o, "spec", "egress", 0, "to", 0) as Json).ipBlock = { cidr: "0.0.0.0/0" })),
-        served(API),
-        served(DENY, (o) => (specOf(o).egress = [{ to: [{ ipBlock: { cidr: "8.8.8.8/32" } }] }])),
-      ),
+      capture: liveWith({
+        db: (o) => ((at(o, "spec", "egress", 0, "to", 0) as Json).ipBlock = { cidr: "0.0.0.0/0" }),
+        deny: (o) => (specOf(o).egress = [{ to: [{ ipBlock: { cidr: "8.8.8.8/32" } }] }]),
+      }),
       args: [
         "--tenant-pattern",
         "tenant-*",
@@ -532,12 +475,7 @@ const scenarios: [string, Scenario][] = [
   [
     "--analysis summary",
     {
-      capture: live(
-        served(WEB, (o) => (specOf(o).ingress = [{}])),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ web: (o) => (specOf(o).ingress = [{}]) }),
       args: ["--analysis", "summary"],
       code: 1,
       scanned: true,
@@ -546,12 +484,7 @@ const scenarios: [string, Scenario][] = [
   [
     "--analysis off",
     {
-      capture: live(
-        served(WEB, (o) => (specOf(o).ingress = [{}])),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+      capture: liveWith({ web: (o) => (specOf(o).ingress = [{}]) }),
       args: ["--analysis", "off"],
       code: 1,
       scanned: true,
@@ -561,16 +494,8 @@ const scenarios: [string, Scenario][] = [
     "--workloads: named ports and pod labels from a capture of the namespaces and pods",
     {
       workloads: kubectlList([
-        {
-          apiVersion: "v1",
-          kind: "Namespace",
-          metadata: { name: "shop", labels: { "kubernetes.io/metadata.name": "shop" } },
-        },
-        {
-          apiVersion: "v1",
-          kind: "Namespace",
-          metadata: { name: "edge", labels: { "kubernetes.io/metadata.name": "edge" } },
-        },
+        namespaceOf("shop"),
+        namespaceOf("edge"),
         {
           apiVersion: "v1",
           kind: "Pod",
@@ -579,14 +504,11 @@ const scenarios: [string, Scenario][] = [
           status: { phase: "Running", podIP: "10.0.0.1" },
         },
       ]),
-      capture: live(
-        served(WEB, (o) => {
+      capture: liveWith({
+        web: (o) => {
           (at(o, "spec", "ingress", 0) as Json).ports = [{ protocol: "TCP", port: "http" }];
-        }),
-        served(DB),
-        served(API),
-        served(DENY),
-      ),
+        },
+      }),
       code: 1,
       scanned: true,
     },

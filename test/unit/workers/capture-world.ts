@@ -126,3 +126,9 @@ export function at(v: unknown, ...keys: (string | number)[]): unknown {
   if (here === undefined) throw new Error(`no ${keys.join(".")} in the fixture`);
   return here;
 }
+
+/** `text` with the bytes `bad` (not UTF-8, say) in the place of `mark`. */
+export function withBytes(text: string, mark: string, bad: number[]): Buffer {
+  const [head = "", tail = ""] = text.split(mark);
+  return Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]);
+}
