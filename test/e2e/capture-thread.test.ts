@@ -137,6 +137,16 @@ describe("the built CLI: a capture file read on the worker thread", () => {
     expect(faulty.file).toEqual(faulty.stdin);
   });
 
+  it("prints the same report scoped to namespaces, and without a desired folder", async () => {
+    const { desired, capture } = await world();
+    const scoped = await bothWays(desired, capture, ["-o", "json", "-n", "team-7", "--ignore-label", "team"]);
+    expect(scoped.stdin.code).toBe(1);
+    expect(scoped.file).toEqual(scoped.stdin);
+    const none = await bothWays(path.join(path.dirname(desired), "absent"), capture, ["-o", "json"]);
+    expect(none.stdin.code).toBe(2);
+    expect(none.file).toEqual(none.stdin);
+  });
+
   it("scans alike on the worker thread and in this thread", async () => {
     const thread = (await import(pathToFileURL(path.join(BUILT, "capture-thread.js")).href)) as CaptureThread;
     const { capture, count } = await world();
