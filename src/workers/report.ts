@@ -16,8 +16,7 @@ import { type OutputFormat, render } from "../render/index.js";
 import { writeAtomically } from "../sinks/file.js";
 import { loadDesiredWith } from "../sources/desired/index.js";
 import { captureScope } from "../sources/live/capture-scope.js";
-import type { CaptureScan } from "../sources/live/capture-scan.js";
-import { policiesFromScan, startCaptureScan, type Twins } from "../sources/live/capture-thread.js";
+import { policiesFromScan, type ScanFeed, startCaptureScan, type Twins } from "../sources/live/capture-thread.js";
 import { readLivePolicies } from "../sources/live/file.js";
 import type { CaptureFacts } from "../sources/live/types.js";
 import { rulesFor } from "../rules/load.js";
@@ -85,14 +84,17 @@ export async function detectWithSides(
   });
   const listed =
     source.kind === "file"
-      ? desiredRead.then(() => listLive(opts, io, normalize, { scan, twins: sharing }))
+      ? desiredRead.then(() => listLive(opts, io, normalize, { feed: scan, twins: sharing }))
       : listLive(opts, io, normalize);
   const [desired, live, analysis, rules] = await Promise.all([
     desiredRead,
     listed,
     analysisInputs(opts, io),
     rulesFor(opts.desired, opts.rules),
-  ]);
+  ]).catch((err: unknown) => {
+    scan?.cancel(); // nothing will read it: the reader thread must not keep the process alive
+    throw err;
+  });
   const covered =
     "capture" in live && live.capture
       ? { ...live, coverage: captureScope(live.capture, opts.scope, namespacesOf(desired.policies)) }
@@ -140,7 +142,7 @@ function namespacesOf(objects: { namespace: string }[]): Set<string> {
 
 /** A capture's scan on the reader thread (sources/live/capture-thread.ts), and the desired side's twins. */
 interface Scanned {
-  scan: Promise<CaptureScan | undefined> | undefined;
+  feed: ScanFeed | undefined;
   twins: Twins;
 }
 
@@ -174,8 +176,8 @@ async function listWith(
   // The same normaliser as the desired side's, each policy normalised as it is read (page or capture item).
   if (live.kind === "file") {
     const read = { allNamespaces: live.allNamespaces };
-    const scan = scanned && (await scanned.scan);
-    const fromScan = scan && scanned && policiesFromScan(live.file, scan, scanned.twins, (raw) => normalize(raw), read);
+    const feed = scanned?.feed;
+    const fromScan = feed && (await policiesFromScan(live.file, feed, scanned.twins, (raw) => normalize(raw), read));
     // No scan (stdin, YAML, a fault whose error the reader words, a file changed meanwhile): read it whole.
     return fromScan ?? readLivePolicies(live.file, (raw) => normalize(raw), io.stdin, read);
   }

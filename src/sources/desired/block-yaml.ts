@@ -35,6 +35,9 @@ export function parseBlockYaml(text: string): BlockDocument[] | undefined {
 }
 
 function documents(text: string): BlockDocument[] {
+  // YAML separates with spaces and tabs only, and a tab is never indentation: tabs are the general parsers'.
+  // (trimStart and \s would also take NBSP, U+3000 and other Unicode spaces, which YAML reads as content.)
+  if (text.includes("\t")) throw BAIL;
   const split: Split = { docs: [], current: undefined };
   if (text.includes("\r")) {
     const raw = text.split("\n");
@@ -64,16 +67,23 @@ interface Split {
 function addLine(split: Split, r: string, line: number): void {
   if (r.includes("\r")) throw BAIL;
   if (r.startsWith("---")) {
-    if (!/^---\s*(#.*)?$/.test(r)) throw BAIL; // content on the marker line
+    if (!/^--- *(#.*)?$/.test(r)) throw BAIL; // content on the marker line
     if (split.current && split.current.length === 0) throw BAIL; // an empty document
     split.current = [];
     split.docs.push(split.current);
     return;
   }
   if (r.startsWith("...")) throw BAIL;
-  const body = r.trimStart();
-  if (body === "" || body.startsWith("#")) return;
-  pushRow(split, { indent: r.length - body.length, text: body.trimEnd(), line });
+  let k = 0;
+  while (r.charCodeAt(k) === 32) k++;
+  if (k === r.length || r.charCodeAt(k) === 35) return; // blank, or a comment
+  pushRow(split, { indent: k, text: r.slice(k, endOfContent(r)), line });
+}
+
+/** Where the text ends without its trailing spaces. */
+function endOfContent(text: string, end = text.length): number {
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end;
 }
 
 function pushRow(split: Split, row: Row): void {
@@ -85,9 +95,8 @@ function pushRow(split: Split, row: Row): void {
 }
 
 /**
- * addLine for every line of a text without CR, without a string per line: the common line (spaces, then
- * printable ASCII) is measured in place and sliced once. Anything else on a line (a tab, a character past
- * ASCII that trimStart or trimEnd may count as space, a marker in column 0) takes addLine.
+ * addLine for every line of a text without CR or tab, without a string per line: the common line is measured
+ * in place and sliced once; a line that may be a marker (`-` or `.` in column 0) takes addLine.
  */
 function rowsOf(text: string, split: Split): void {
   const n = text.length;
@@ -99,11 +108,8 @@ function rowsOf(text: string, split: Split): void {
     while (i < end && text.charCodeAt(i) === 32) i++;
     const c = i < end ? text.charCodeAt(i) : -1;
     if (c !== -1 && c !== 35) {
-      let j = end;
-      for (let d = text.charCodeAt(j - 1); d === 32 || d === 9 || d === 11 || d === 12; d = text.charCodeAt(j - 1)) j--;
-      if (c <= 32 || c >= 0x7f || text.charCodeAt(j - 1) >= 0x7f || (i === start && (c === 45 || c === 46)))
-        addLine(split, text.slice(start, end), line);
-      else pushRow(split, { indent: i - start, text: text.slice(i, j), line });
+      if (i === start && (c === 45 || c === 46)) addLine(split, text.slice(start, end), line);
+      else pushRow(split, { indent: i - start, text: text.slice(i, endOfContent(text, end)), line });
     }
     if (end === n) return;
     start = end + 1;
@@ -156,7 +162,9 @@ class BlockParser {
         break;
       }
       if (!row.text.startsWith("- ")) throw BAIL; // `-` alone, or `-x`
-      const body = row.text.slice(2).trimStart();
+      let b = 2;
+      while (row.text.charCodeAt(b) === 32) b++;
+      const body = row.text.slice(b);
       const col = indent + (row.text.length - body.length);
       lines.push(row.line);
       if (body.startsWith("-") || body.startsWith("#")) throw BAIL;
@@ -207,16 +215,18 @@ function splitKey(text: string): { key: string; rest: string } {
     after = c;
   }
   if (key === "__proto__") throw BAIL;
-  const tail = text.slice(after + 1);
-  if (tail !== "" && !tail.startsWith(" ")) throw BAIL;
-  return { key, rest: tail.trimStart() };
+  // The rest after `: ` without its leading spaces, cut once.
+  let i = after + 1;
+  if (i < text.length && text.charCodeAt(i) !== 32) throw BAIL;
+  while (text.charCodeAt(i) === 32) i++;
+  return { key, rest: i >= text.length ? "" : text.slice(i) };
 }
 
 function scalar(text: string): unknown {
   const c = text[0] as string;
   if (c === '"' || c === "'") return quoted(text);
   if (c === "{" || c === "[") {
-    const m = /^(\{\}|\[\])(\s+#.*)?$/.exec(text);
+    const m = /^(\{\}|\[\])( +#.*)?$/.exec(text);
     if (!m) throw BAIL; // flow collections with content: the general parsers
     return m[1] === "{}" ? {} : [];
   }
@@ -224,7 +234,7 @@ function scalar(text: string): unknown {
   if (known !== undefined) return known.value;
   if ("|>!&*%@`?:,]}#".includes(c) || (c === "-" && (text.length === 1 || text[1] === " "))) throw BAIL;
   const hash = text.indexOf(" #");
-  const plain = (hash >= 0 ? text.slice(0, hash) : text).trimEnd();
+  const plain = hash >= 0 ? text.slice(0, endOfContent(text, hash)) : text;
   if (/: |:$|[[\]{},]/.test(plain)) throw BAIL;
   const r = resolvePlain(plain);
   const value = r ? r.value : flat(plain);
@@ -257,6 +267,6 @@ function quoted(text: string): string {
     if (value.includes("\\")) throw BAIL;
   }
   const tail = text.slice(end + 1);
-  if (tail !== "" && !/^\s+#/.test(tail)) throw BAIL;
+  if (tail !== "" && !/^ +#/.test(tail)) throw BAIL;
   return value;
 }

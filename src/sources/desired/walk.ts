@@ -186,13 +186,17 @@ async function readManifest(full: string, rel: string, out: WalkResult): Promise
 
 let readsSinceYield = 0;
 
-/** The file's bytes, or its size when that is over the limit (it is then not read). */
+// One buffer for every read: each file is decoded (copied into a string) before the next one is read.
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/** The file's bytes (valid until the next read), or its size when that is over the limit (it is not read). */
 function readSmall(full: string): Buffer | number {
   const fd = openSync(full, "r");
   try {
     const size = fstatSync(fd).size;
     if (size > MAX_FILE_BYTES) return size;
-    const bytes = Buffer.allocUnsafe(size);
+    if (size > scratch.length) scratch = Buffer.allocUnsafe(size);
+    const bytes = scratch.subarray(0, size);
     let got = 0;
     while (got < size) {
       const n = readSync(fd, bytes, got, size - got, got);

@@ -1,4 +1,5 @@
 // Checks on untrusted input text and values shared by the capture reader and the desired loader.
+import { isUtf8 } from "node:buffer";
 
 /** Deeper than any NetworkPolicy (with managedFields) gets; recursive stages below must never see more. */
 export const MAX_DEPTH = 100;
@@ -8,11 +9,12 @@ export const MAX_DEPTH = 100;
  * One decode: the caller can let go of the bytes right after.
  */
 export function decodeUtf8(bytes: Uint8Array): { text: string } | { badLine: number } {
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { badLine: lineOfFirstInvalid(bytes) };
-  }
+  // What a fatal TextDecoder does (refuse invalid UTF-8, drop a leading BOM), in two native steps without a
+  // decoder per call: 50,000 desired files are decoded one by one.
+  if (!isUtf8(bytes)) return { badLine: lineOfFirstInvalid(bytes) };
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  return { text: buf.toString("utf8", bom ? 3 : 0) };
 }
 
 function lineOfFirstInvalid(bytes: Uint8Array): number {

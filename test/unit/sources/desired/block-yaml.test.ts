@@ -44,6 +44,8 @@ describe("block YAML reader", () => {
     ["an escape", 'a: "x\\ty"\n'],
     ["odd indentation", "a:\n    b: 1\n  c: 2\n"],
     ["an empty document", "a: 1\n---\n"],
+    ["a tab as indentation (the API server refuses it)", "a:\n\tb: 1\n"],
+    ["a tab before a comment", "a: x\t# c\n"],
   ])("declines %s", (_n, text) => {
     expect(parseBlockYaml(text)).toBeUndefined();
   });
@@ -65,5 +67,50 @@ describe("block YAML reader", () => {
       ).toEqual(reference(text));
     }
     expect(taken).toBeGreaterThan(files.length / 3);
+  });
+
+  it("reads generated lines as the position-keeping parse does, or declines: Unicode spaces are content", () => {
+    // Lines of pieces YAML is particular about: tabs, NBSP and U+3000 (JS trim takes them, YAML does not),
+    // comments, markers, quotes, flow `{}`, CRLF. Deterministic: the same texts every run.
+    const pieces = [": \u00a0x", ":\u3000", ": \tx", "k:  ", "a:", "b: 1", "- x", "- y: 2", "  ", "\t", "#c", " # c"];
+    pieces.push("---", "--- #x", "...", "\u00a0", "\ufeff", "\u3000", "k: v ", "k: v\t", "k: 'q'", "-", "- ", "c: []");
+    pieces.push(
+      "d: {}",
+      "  - z",
+      "    w: 3",
+      "é: 1",
+      "k: v\u00a0",
+      ".x: 1",
+      "-x: 1",
+      "x",
+      "\t# c",
+      '"q"',
+      "{} # c",
+      "yes",
+    );
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const strict = (text: string) => {
+      const docs = parseAllDocuments(text, YAML_OPTIONS());
+      return docs.some((d) => d.errors.length > 0) ? "refused" : docs.map((d) => d.toJS() as unknown);
+    };
+    let taken = 0;
+    for (let t = 0; t < 20_000; t++) {
+      const lines = Array.from({ length: 1 + rnd(6) }, () =>
+        Array.from({ length: 1 + rnd(3) }, () => pieces[rnd(pieces.length)]).join(""),
+      );
+      const text = lines.join(rnd(5) > 0 ? "\n" : "\r\n") + (rnd(2) > 0 ? "\n" : "");
+      const docs = parseBlockYaml(text);
+      if (!docs) continue;
+      taken++;
+      expect(
+        docs.map((d) => d.value),
+        JSON.stringify(text),
+      ).toEqual(strict(text));
+    }
+    expect(taken).toBeGreaterThan(500); // the reader takes enough of them for the comparison to mean something
   });
 });
