@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions } from "../../src/model/types.js";
 import { type Json, kubectlList, managedEntry, serverPolicy } from "../fixtures/server-shaped.js";
 import { put, tempTree } from "../fixtures/temp-tree.js";
+import { drain } from "../unit/workers/capture-world.js";
 import { jsonReport, netpolDrift, ROOT } from "./helpers/cli.js";
 
 // The built CLI scans a capture file on a worker thread (dist/sources/live/capture-worker.js) while it loads
@@ -147,22 +148,33 @@ describe("the built CLI: a capture file read on the worker thread", () => {
     expect(none.file).toEqual(none.stdin);
   });
 
-  it("scans alike on the worker thread and in this thread", async () => {
+  it("scans alike on the worker thread and in this thread, batch by batch", async () => {
     const thread = (await import(pathToFileURL(path.join(BUILT, "capture-thread.js")).href)) as CaptureThread;
     const { capture, count } = await world();
-    for (const opts of [defaultNormalizeOptions(), { ignoreLabels: ["team"], compareAnnotations: ["*"] }]) {
-      const onThread = await thread.startCaptureScan(capture, opts, "thread");
-      expect(onThread?.hashes.length).toBe(count);
-      expect(onThread).toEqual(await thread.startCaptureScan(capture, opts, "here"));
-      expect(await thread.startCaptureScan(capture, opts)).toEqual(onThread);
-    }
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      serverPolicy(`ns-${i % 30}`, `p-${i}`, spec(i), { labels: { i: String(i), note: "é\u2028" } }),
+    );
     const root = await tempTree({
-      "dup.json": JSON.stringify(kubectlList([serverPolicy("a", "b", {}), serverPolicy("a", "b", {})])),
+      "many.json": JSON.stringify(kubectlList(many), null, 2),
+      "dup.json": JSON.stringify(kubectlList([...many, many[1] as Json])),
     });
-    const dup = path.join(root, "dup.json");
-    expect(await thread.startCaptureScan(dup, defaultNormalizeOptions(), "thread")).toBeUndefined();
-    expect(
-      await thread.startCaptureScan(path.join(root, "absent.json"), defaultNormalizeOptions(), "thread"),
-    ).toBeUndefined();
+    for (const [file, policies] of [
+      [capture, count],
+      [path.join(root, "many.json"), many.length],
+    ] as const) {
+      for (const opts of [defaultNormalizeOptions(), { ignoreLabels: ["team", "i"], compareAnnotations: ["*"] }]) {
+        const onThread = await drain(thread.startCaptureScan(file, opts, "thread"));
+        expect(onThread?.hashes.length).toBe(policies);
+        expect(onThread).toEqual(await drain(thread.startCaptureScan(file, opts, "here")));
+        expect(await drain(thread.startCaptureScan(file, opts))).toEqual(onThread);
+      }
+    }
+    const opts = defaultNormalizeOptions();
+    // A fault after two batches were handed on, a missing file, a scan nobody waits for: no end.
+    expect(await drain(thread.startCaptureScan(path.join(root, "dup.json"), opts, "thread"))).toBeUndefined();
+    expect(await drain(thread.startCaptureScan(path.join(root, "absent.json"), opts, "thread"))).toBeUndefined();
+    const cancelled = thread.startCaptureScan(path.join(root, "many.json"), opts, "thread");
+    cancelled.cancel();
+    expect(await drain(cancelled)).toBeUndefined();
   });
 });

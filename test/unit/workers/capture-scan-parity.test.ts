@@ -2,14 +2,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizerFor } from "../../../src/core/normalizer.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
-import { scanCapture } from "../../../src/sources/live/capture-scan.js";
-import { policiesFromScan } from "../../../src/sources/live/capture-thread.js";
+import { policiesFromScan, startCaptureScan } from "../../../src/sources/live/capture-thread.js";
 import { runCli } from "../../fixtures/cli-context.js";
 import { type Json, kubectlList, rawApiList, serverPolicy } from "../../fixtures/server-shaped.js";
 import { link, put, tempTree } from "../../fixtures/temp-tree.js";
 import {
   at,
   API,
+  scanAll,
   withBytes,
   DB,
   DENY,
@@ -570,10 +570,11 @@ describe("report: the capture's reader thread and the ordinary reader print the 
     const file = path.join(root, "capture.json");
     await put(root, "capture.json", s.capture);
     const opts = defaultNormalizeOptions();
-    const scan = await scanCapture(file, opts);
+    const scan = await scanAll(file, opts);
     // No twins: every policy is read again from the bytes the scan found it at.
     const none = { twin: () => undefined };
-    const policies = scan && policiesFromScan(file, scan, none, normalizerFor(opts));
+    const policies = await policiesFromScan(file, startCaptureScan(file, opts, "here"), none, normalizerFor(opts));
+    expect(scan !== undefined).toBe(s.scanned);
     expect(policies !== undefined).toBe(s.scanned);
     if (policies) expect(policies.policies.length).toBe(scan?.hashes.length);
   });

@@ -1,6 +1,9 @@
 // A desired folder and the capture of a cluster that holds it, for the tests of the capture reader thread
 // (capture-scan.ts, capture-thread.ts): the server side written out as the API server stores it (defaults
 // in the spec, managedFields, last-applied), so each test changes one thing on one side.
+import type { NormalizeOptions } from "../../../src/model/types.js";
+import { type ScanBatch, type ScanEnd, scanCapture } from "../../../src/sources/live/capture-scan.js";
+import { ScanFeed } from "../../../src/sources/live/capture-thread.js";
 import { type Json, kubectlList, managedEntry, manifest, serverPolicy } from "../../fixtures/server-shaped.js";
 
 export interface WorldPolicy {
@@ -131,4 +134,48 @@ export function at(v: unknown, ...keys: (string | number)[]): unknown {
 export function withBytes(text: string, mark: string, bad: number[]): Buffer {
   const [head = "", tail = ""] = text.split(mark);
   return Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)]);
+}
+
+/** A scan's batches joined, its end, and how many policies each batch held: what the tests compare. */
+export interface WholeScan extends ScanBatch, ScanEnd {
+  batchSizes: number[];
+}
+
+export function joinScan(batches: ScanBatch[], end: ScanEnd | undefined): WholeScan | undefined {
+  if (!end) return undefined;
+  const whole: WholeScan = { namespaceOf: [], nameOf: [], hashes: [], at: [], length: [], ...end, batchSizes: [] };
+  for (const b of batches) {
+    whole.namespaceOf.push(...b.namespaceOf);
+    whole.nameOf.push(...b.nameOf);
+    whole.hashes.push(...b.hashes);
+    whole.at.push(...b.at);
+    whole.length.push(...b.length);
+    whole.batchSizes.push(b.hashes.length);
+  }
+  return whole;
+}
+
+/** scanCapture to its end, in this thread. */
+export async function scanAll(file: string, opts: NormalizeOptions): Promise<WholeScan | undefined> {
+  const batches: ScanBatch[] = [];
+  const end = await scanCapture(file, opts, (b) => batches.push(b));
+  return joinScan(batches, end);
+}
+
+/** What a feed hands on, to its end (every batch is taken, as policiesFromScan takes them). */
+export async function drain(feed: {
+  next(): Promise<ScanBatch | undefined>;
+  readonly end: ScanEnd | undefined;
+}): Promise<WholeScan | undefined> {
+  const batches: ScanBatch[] = [];
+  for (let b = await feed.next(); b; b = await feed.next()) batches.push(b);
+  return joinScan(batches, feed.end);
+}
+
+/** A feed of a scan that has ended (the file can be changed before policiesFromScan reads it again). */
+export async function endedFeed(file: string, opts: NormalizeOptions): Promise<{ feed: ScanFeed; end?: ScanEnd }> {
+  const feed = new ScanFeed();
+  const end = await scanCapture(file, opts, (b) => feed.push(b));
+  feed.finish(end);
+  return end ? { feed, end } : { feed };
 }

@@ -6,13 +6,13 @@ import { normalizerFor } from "../../../../src/core/normalizer.js";
 import { LiveSourceError } from "../../../../src/model/errors.js";
 import { defaultNormalizeOptions, type NormalizedPolicy, type NormalizeOptions } from "../../../../src/model/types.js";
 import { comparableKey } from "../../../../src/normalize/set-keys.js";
-import { type CaptureScan, scanCapture } from "../../../../src/sources/live/capture-scan.js";
+import { BATCH, scanCapture } from "../../../../src/sources/live/capture-scan.js";
 import { policiesFromScan, startCaptureScan } from "../../../../src/sources/live/capture-thread.js";
 import { readLivePolicies } from "../../../../src/sources/live/file.js";
 import { sha256 } from "../../../../src/util/hash.js";
 import { type Json, kubectlList, manifest, rawApiList, serverPolicy } from "../../../fixtures/server-shaped.js";
 import { put, tempTree } from "../../../fixtures/temp-tree.js";
-import { withBytes } from "../../workers/capture-world.js";
+import { drain, endedFeed, scanAll, type WholeScan, withBytes } from "../../workers/capture-world.js";
 
 // The reader thread's scan of a capture file (capture-scan.ts) hands over, per policy, its key, the hash of
 // its comparable parts and where its bytes lie; policiesFromScan (capture-thread.ts) builds the live side from
@@ -47,7 +47,7 @@ async function ordinary(file: string, opts: NormalizeOptions = defaultNormalizeO
 }
 
 /** The items as the scan found their bytes, parsed again. */
-async function itemsAt(file: string, scan: CaptureScan): Promise<unknown[]> {
+async function itemsAt(file: string, scan: WholeScan): Promise<unknown[]> {
   const bytes = await readFile(file);
   return scan.at.map((at, i) => JSON.parse(bytes.subarray(at, at + (scan.length[i] as number)).toString("utf8")));
 }
@@ -83,7 +83,7 @@ describe("scanCapture", () => {
         { ignoreLabels: ["team", "1*"], compareAnnotations: ["*"] },
         { ignoreLabels: [], compareAnnotations: ["kubectl.kubernetes.io/*"] },
       ]) {
-        const scan = await scanCapture(file, opts);
+        const scan = await scanAll(file, opts);
         const read = await ordinary(file, opts);
         expect(scan).toBeDefined();
         if (!scan) return;
@@ -100,7 +100,7 @@ describe("scanCapture", () => {
   );
 
   it("finds every item's bytes across the reader's chunks (a capture of several megabytes)", async () => {
-    const many = Array.from({ length: 3000 }, (_, i) =>
+    const many = Array.from({ length: 2 * BATCH + 1000 }, (_, i) =>
       serverPolicy(`ns-${i % 7}`, `p-${i}`, stored, {
         labels: { i: String(i) },
         annotations: { pad: "é".repeat(i % 900) },
@@ -108,8 +108,10 @@ describe("scanCapture", () => {
     );
     const file = await captureFile(list(many));
     expect((await stat(file)).size).toBeGreaterThan(3 << 20);
-    const scan = await scanCapture(file, defaultNormalizeOptions());
-    expect(scan?.hashes).toHaveLength(3000);
+    const scan = await scanAll(file, defaultNormalizeOptions());
+    expect(scan?.hashes).toHaveLength(many.length);
+    // Handed on in batches of BATCH as it is read, the rest at the end.
+    expect(scan?.batchSizes).toEqual([BATCH, BATCH, 1000]);
     if (scan) expect(await itemsAt(file, scan)).toEqual(many);
     expect(scan?.hashes).toEqual((await ordinary(file)).policies.map((p) => sha256(comparableKey(p))));
   });
@@ -125,12 +127,12 @@ describe("scanCapture", () => {
     ];
     const hashes = new Set<string>();
     for (const v of variants) {
-      const scan = await scanCapture(await captureFile(list([v])), defaultNormalizeOptions());
+      const scan = await scanAll(await captureFile(list([v])), defaultNormalizeOptions());
       hashes.add(scan?.hashes[0] ?? "none");
     }
     expect(hashes.size).toBe(variants.length);
-    const a = await scanCapture(await captureFile(list([cart])), defaultNormalizeOptions());
-    const b = await scanCapture(
+    const a = await scanAll(await captureFile(list([cart])), defaultNormalizeOptions());
+    const b = await scanAll(
       await captureFile(
         list([serverPolicy("cart", "api", cart.spec as Json, { resourceVersion: "1", generation: 9 })]),
       ),
@@ -181,7 +183,7 @@ describe("scanCapture", () => {
 
   it.each(noScan)("%s: no scan, the ordinary reader decides", async (_w, text) => {
     const file = await captureFile(text);
-    expect(await scanCapture(file, defaultNormalizeOptions())).toBeUndefined();
+    expect(await scanAll(file, defaultNormalizeOptions())).toBeUndefined();
     // Never "no policies": the ordinary reader fails, or finds the policies another way (YAML, one object).
     const read: number = await ordinary(file).then(
       (r) => r.policies.length,
@@ -196,26 +198,44 @@ describe("scanCapture", () => {
   it("no scan of what is not a readable file: the ordinary reader words the error", async () => {
     const root = await tempTree({ "dir/x": "" });
     for (const file of [path.join(root, "dir"), path.join(root, "absent.json")]) {
-      expect(await scanCapture(file, defaultNormalizeOptions())).toBeUndefined();
+      expect(await scanAll(file, defaultNormalizeOptions())).toBeUndefined();
       await expect(ordinary(file)).rejects.toBeInstanceOf(LiveSourceError);
     }
   });
 
   it("an empty List is a scan of no policies (the ordinary reader reads none either)", async () => {
     const file = await captureFile(list([]));
-    const scan = await scanCapture(file, defaultNormalizeOptions());
+    const scan = await scanAll(file, defaultNormalizeOptions());
     expect(scan?.hashes).toEqual([]);
     expect(scan?.namespaces).toEqual([]);
     expect((await ordinary(file)).policies).toEqual([]);
   });
 
+  it("a fault after the first batches: they were handed on, but the scan ends in nothing", async () => {
+    const many = Array.from({ length: 2 * BATCH + 5 }, (_, i) => serverPolicy(`ns-${i % 3}`, `p-${i}`, stored));
+    const file = await captureFile(list([...many, many[0] as Json]));
+    const batches: number[] = [];
+    const end = await scanCapture(file, defaultNormalizeOptions(), (b) => batches.push(b.hashes.length));
+    expect(batches).toEqual([BATCH, BATCH]);
+    expect(end).toBeUndefined();
+    const none = { twin: () => undefined };
+    const fromScan = await policiesFromScan(
+      file,
+      startCaptureScan(file, defaultNormalizeOptions(), "here"),
+      none,
+      (raw) => normalizerFor(defaultNormalizeOptions())(raw),
+    );
+    expect(fromScan).toBeUndefined();
+    await expect(ordinary(file)).rejects.toThrow(/appears twice/);
+  });
+
   it("runs here in the unit tests (the TypeScript sources have no built worker next to them)", async () => {
     const file = await captureFile(list(items));
     const opts = defaultNormalizeOptions();
-    const here = await scanCapture(file, opts);
+    const here = await scanAll(file, opts);
     expect(here).toBeDefined();
-    expect(await startCaptureScan(file, opts)).toEqual(here);
-    expect(await startCaptureScan(file, opts, "here")).toEqual(here);
+    expect(await drain(startCaptureScan(file, opts))).toEqual(here);
+    expect(await drain(startCaptureScan(file, opts, "here"))).toEqual(here);
   });
 });
 
@@ -241,11 +261,9 @@ describe("policiesFromScan", () => {
 
   it("takes the in-sync policies from the desired side and reads the others again, in the capture's order", async () => {
     const file = await captureFile(list(live));
-    const scan = await scanCapture(file, opts);
+    const { feed } = await endedFeed(file, opts);
     const { desired, twins } = desiredOf([tricky, cart, bare]);
-    expect(scan).toBeDefined();
-    if (!scan) return;
-    const got = policiesFromScan(file, scan, twins, (raw) => normalizerFor(opts)(raw), { allNamespaces: true });
+    const got = await policiesFromScan(file, feed, twins, (raw) => normalizerFor(opts)(raw), { allNamespaces: true });
     const read = await readLivePolicies(file, (raw) => normalizerFor(opts)(raw), undefined, { allNamespaces: true });
     expect(got).toBeDefined();
     if (!got) return;
@@ -274,25 +292,48 @@ describe("policiesFromScan", () => {
     expect(policies[1]?.changedBy).toBeDefined();
   });
 
+  it("takes the batches as the scan hands them on, while it still runs", async () => {
+    const many = Array.from({ length: 2 * BATCH + 500 }, (_, i) =>
+      serverPolicy(`ns-${i % 9}`, `p-${i}`, stored, { labels: { i: String(i) } }),
+    );
+    const file = await captureFile(list(many));
+    // Every other policy is in sync; the rest drifted in a label.
+    const { desired, twins } = desiredOf(
+      many.map((o, i) => (i % 2 === 0 ? o : { ...o, metadata: { ...(o.metadata as Json), labels: { i: "x" } } })),
+    );
+    const feed = startCaptureScan(file, opts, "here");
+    const got = await policiesFromScan(file, feed, twins, (raw) => normalizerFor(opts)(raw));
+    const read = await ordinary(file);
+    expect(got?.policies).toHaveLength(many.length);
+    got?.policies.forEach((p, i) => {
+      if (i % 2 === 0) expect(p.spec).toBe(desired[i]?.spec);
+      else expect(p).toEqual(read.policies[i]);
+    });
+    expect(got?.capture).toEqual(read.capture);
+  });
+
   it("reads every policy again when the desired side has none of them", async () => {
     const file = await captureFile(list(live));
-    const scan = await scanCapture(file, opts);
-    if (!scan) throw new Error("no scan");
-    const got = policiesFromScan(file, scan, desiredOf([]).twins, (raw) => normalizerFor(opts)(raw));
+    const { feed } = await endedFeed(file, opts);
+    const got = await policiesFromScan(file, feed, desiredOf([]).twins, (raw) => normalizerFor(opts)(raw));
     expect(got?.policies).toEqual((await ordinary(file)).policies);
   });
 
   // Whole seconds: a time set back is then exactly the time scanned (a Date would lose the sub-millisecond part).
   const SCANNED_AT = 1_750_000_000;
 
-  /** A capture of `live` with its time set to SCANNED_AT, and its scan. */
-  async function scanned(): Promise<{ file: string; scan: CaptureScan }> {
+  /** A capture of `live` with its time set to SCANNED_AT. */
+  async function captured(): Promise<string> {
     const file = await captureFile(list(live));
     await utimes(file, SCANNED_AT, SCANNED_AT);
-    const scan = await scanCapture(file, opts);
-    if (!scan) throw new Error("no scan");
-    expect(scan.identity.mtimeMs).toBe(SCANNED_AT * 1000);
-    return { file, scan };
+    return file;
+  }
+
+  /** The feed of the ended scan of `file`. */
+  async function scanned(file: string) {
+    const { feed, end } = await endedFeed(file, opts);
+    expect(end?.identity.mtimeMs).toBe(SCANNED_AT * 1000);
+    return feed;
   }
 
   it("gives nothing when the file is not the one scanned any more", async () => {
@@ -314,15 +355,17 @@ describe("policiesFromScan", () => {
       ],
     ];
     for (const [what, change] of changes) {
-      const { file, scan } = await scanned();
-      expect(policiesFromScan(file, scan, twins, normalize), `before: ${what}`).toBeDefined();
+      const file = await captured();
+      expect(await policiesFromScan(file, await scanned(file), twins, normalize), `before: ${what}`).toBeDefined();
+      const feed = await scanned(file);
       await change(file);
-      expect(policiesFromScan(file, scan, twins, normalize), what).toBeUndefined();
+      expect(await policiesFromScan(file, feed, twins, normalize), what).toBeUndefined();
     }
   });
 
   it("gives nothing when an item read again is not the policy scanned there (same size and inode, time set back)", async () => {
-    const { file, scan } = await scanned();
+    const file = await captured();
+    const feed = await scanned(file);
     const before = await stat(file);
     // cart/api (drifted: read again) renamed in place to cart/apx: the identity is the scanned one.
     const text = (await readFile(file, "utf8")).replace('"name": "api"', '"name": "apx"');
@@ -331,7 +374,7 @@ describe("policiesFromScan", () => {
     const after = await stat(file);
     expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
     const normalize = (raw: Record<string, unknown>) => normalizerFor(opts)(raw);
-    expect(policiesFromScan(file, scan, desiredOf([tricky, cart, bare]).twins, normalize)).toBeUndefined();
+    expect(await policiesFromScan(file, feed, desiredOf([tricky, cart, bare]).twins, normalize)).toBeUndefined();
   });
 });
 
@@ -347,7 +390,7 @@ describe("InSyncSharing.twin: the desired policy stands in for a live one only o
   );
   const sharing = new InSyncSharing();
   sharing.use([desired]);
-  const hashOf = async (obj: Json) => (await scanCapture(await captureFile(list([obj])), opts))?.hashes[0] ?? "none";
+  const hashOf = async (obj: Json) => (await scanAll(await captureFile(list([obj])), opts))?.hashes[0] ?? "none";
 
   it("gives the desired parts for the live policy that equals it", async () => {
     const twin = sharing.twin("shop", "web", await hashOf(tricky));
