@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { normalizerFor } from "../../../src/core/normalizer.js";
 import { defaultNormalizeOptions } from "../../../src/model/types.js";
 import { policiesFromScan, startCaptureScan } from "../../../src/sources/live/capture-thread.js";
-import { runCli } from "../../fixtures/cli-context.js";
 import { type Json, kubectlList, rawApiList, serverPolicy } from "../../fixtures/server-shaped.js";
-import { link, put, tempTree } from "../../fixtures/temp-tree.js";
+import { put, tempTree } from "../../fixtures/temp-tree.js";
+import { bothPaths, type Setup } from "./both-paths.js";
 import {
   at,
   API,
@@ -28,78 +28,11 @@ import {
 // sync, drift of every kind, faults), both must print the same report, byte for byte, but for the label
 // (the path or "stdin"), and exit alike: the scan may never turn drift or a fault into "in sync".
 
-interface Scenario {
-  desired?: Record<string, string>;
-  capture: string | Buffer;
-  args?: string[];
-  rules?: string;
+interface Scenario extends Setup {
   /** The exit code the ordinary reader gives (so no scenario passes by failing alike on both paths). */
   code: 0 | 1 | 2;
   /** Whether the scan stands in for the ordinary reader (a scan is returned and the items read again). */
   scanned: boolean;
-  /** A `kubectl get namespaces,pods -A -o json` capture for --workloads. */
-  workloads?: Json;
-  /** How the capture is named on the command line (default: capture.json, its absolute path). */
-  where?: { name?: string; link?: boolean; relative?: boolean };
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  logs: string[];
-}
-
-/** One run through main(), its logs without the times two runs cannot share. */
-async function cli(argv: string[], stdin?: Buffer): Promise<Run> {
-  const r = await runCli(argv, stdin ? { stdin } : {});
-  const logs = r.logs.map((line) => {
-    const { time: _t, ms: _ms, ...rest } = line as Record<string, unknown>;
-    return JSON.stringify(rest);
-  });
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, logs };
-}
-
-async function bothPaths(s: Scenario, output: string): Promise<{ file: Run; stdin: Run; path: string }> {
-  const root = await tempTree(s.desired ?? desiredFiles());
-  const name = s.where?.name ?? "capture.json";
-  await put(root, name, s.capture);
-  let file = path.join(root, name);
-  if (s.where?.link) {
-    await link(root, "link.json", name);
-    file = path.join(root, "link.json");
-  }
-  if (s.where?.relative) file = path.relative(process.cwd(), file);
-  const rules = s.rules === undefined ? ["--no-rules"] : ["--rules", path.join(root, "rules.yaml")];
-  if (s.rules !== undefined) await put(root, "rules.yaml", s.rules);
-  const workloads = s.workloads ? ["--workloads", path.join(root, "workloads.json")] : [];
-  if (s.workloads) await put(root, "workloads.json", JSON.stringify(s.workloads));
-  const argv = (live: string) => [
-    "report",
-    "--desired",
-    path.join(root, "desired"),
-    "--live-file",
-    live,
-    "-o",
-    output,
-    ...rules,
-    ...workloads,
-    ...(s.args ?? []),
-  ];
-  const bytes = Buffer.isBuffer(s.capture) ? s.capture : Buffer.from(s.capture);
-  const fromFile = await cli(argv(file));
-  const fromStdin = await cli(argv("-"), bytes);
-  const relabel = (t: string) => t.split(file).join("stdin");
-  return {
-    file: {
-      code: fromFile.code,
-      stdout: relabel(fromFile.stdout),
-      stderr: relabel(fromFile.stderr),
-      logs: fromFile.logs.map(relabel),
-    },
-    stdin: fromStdin,
-    path: file,
-  };
 }
 
 const live = (...objs: Json[]) => captureOf(objs);
