@@ -211,6 +211,20 @@ describe("scanCapture", () => {
     expect((await ordinary(file)).policies).toEqual([]);
   });
 
+  it("hands on no empty batch: exactly BATCH policies, one more, one fewer", async () => {
+    for (const [n, sizes] of [
+      [BATCH, [BATCH]],
+      [BATCH + 1, [BATCH, 1]],
+      [BATCH - 1, [BATCH - 1]],
+    ] as const) {
+      const objs = Array.from({ length: n }, (_, i) => serverPolicy("ns", `p-${i}`, stored));
+      const file = await captureFile(JSON.stringify(kubectlList(objs)));
+      const scan = await scanAll(file, defaultNormalizeOptions());
+      expect(scan?.batchSizes).toEqual(sizes);
+      expect(scan?.nameOf).toEqual(objs.map((o) => (o.metadata as Json).name));
+    }
+  });
+
   it("a fault after the first batches: they were handed on, but the scan ends in nothing", async () => {
     const many = Array.from({ length: 2 * BATCH + 5 }, (_, i) => serverPolicy(`ns-${i % 3}`, `p-${i}`, stored));
     const file = await captureFile(list([...many, many[0] as Json]));
