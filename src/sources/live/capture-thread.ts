@@ -4,6 +4,7 @@
 // found them at, through the one normaliser: batch by batch as the scan hands them on, so a capture that is
 // mostly drift (a first run) is normalised here while the rest is still being scanned.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { NormalizedPolicy, NormalizeOptions } from "../../model/types.js";
@@ -61,10 +62,18 @@ export class ScanFeed {
   }
 }
 
-/** Starts the scan of `file`; by default on a worker thread when the built reader is there. */
-export function startCaptureScan(file: string, opts: NormalizeOptions, place?: ScanPlace): ScanFeed {
+/**
+ * Starts the scan of `file`; by default on a worker thread when the built reader is there. Undefined on a
+ * machine with one core: the scan would only add its own work to the read, which then reads the file whole.
+ */
+export function startCaptureScan(file: string, opts: NormalizeOptions, place: ScanPlace): ScanFeed;
+export function startCaptureScan(file: string, opts: NormalizeOptions): ScanFeed | undefined;
+export function startCaptureScan(file: string, opts: NormalizeOptions, place?: ScanPlace): ScanFeed | undefined {
   const entry = new URL("./capture-worker.js", import.meta.url);
-  if ((place ?? (existsSync(fileURLToPath(entry)) ? "thread" : "here")) === "here") {
+  const where =
+    place ?? (!existsSync(fileURLToPath(entry)) ? "here" : availableParallelism() > 1 ? "thread" : undefined);
+  if (where === undefined) return undefined;
+  if (where === "here") {
     const feed = new ScanFeed();
     scanCapture(file, opts, (batch) => feed.push(batch)).then(
       (end) => feed.finish(end),
