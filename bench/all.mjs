@@ -95,15 +95,18 @@ try {
     const results = [];
     for (const n of values["in-sync-policies"].split(",").map(Number)) {
       const { desired, live } = writeInSync(path.join(scratch, `in-sync-${n}`), n, 1000);
-      const r = await repeat(n >= 50000 ? 1 : RUNS, () =>
+      // The median of RUNS at every size: this machine's speed drifts by a fifth within minutes, and one run
+      // of the largest case says more about the minute than about the build.
+      const r = await repeat(RUNS, () =>
         runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"]),
       );
       results.push(r);
+      const spread = r.runs > 1 ? ` (median of ${r.runs}: ${fmt.s(r.spread[0])}–${fmt.s(r.spread[1])})` : "";
       out(
-        `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+        `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}${spread} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
       );
       if (values.baseline) {
-        const b = await repeat(n >= 50000 ? 1 : RUNS, () =>
+        const b = await repeat(RUNS, () =>
           runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"], { bin: values.baseline }),
         );
         out(

@@ -73,7 +73,14 @@ export async function repeat(runs, fn) {
   for (let r = 0; r < runs; r++) all.push(await fn());
   const ms = median(all.map((x) => x.ms));
   const mid = all.find((x) => x.ms === ms);
-  return { ...mid, ms, rssMB: Math.max(...all.map((x) => x.rssMB)), runs: all.length };
+  const times = all.map((x) => x.ms);
+  return {
+    ...mid,
+    ms,
+    rssMB: Math.max(...all.map((x) => x.rssMB)),
+    runs: all.length,
+    spread: [Math.min(...times), Math.max(...times)],
+  };
 }
 
 export const fmt = {
