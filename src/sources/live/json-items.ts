@@ -27,10 +27,7 @@ type TopState = "key" | "colon" | "value" | "comma";
 type ItemsState = "first" | "value" | "comma";
 
 export interface ItemSink {
-  /**
-   * One element of `items`, its bytes as read (the caller decodes them); `deep`: it nests too deep to parse;
-   * `at`: the offset of its first byte in the input (it can be read again from a file).
-   */
+  /** One element of `items`, its bytes as read; `deep`: nested too deep to parse; `at`: its offset in the input. */
   item(bytes: Uint8Array, deep: boolean, at: number): void;
   /** Containers nest deeper than `maxDepth` somewhere. */
   tooDeep(): void;
@@ -55,8 +52,7 @@ export class ItemSplitter {
   private itemStart = -1;
   private itemDeep = false;
   private itemAt = 0;
-  /** Bytes of the input before the current chunk. */
-  private base = 0;
+  private base = 0; // bytes of the input before the current chunk
   private consumed = 0;
   private skeleton: Uint8Array[] = [];
   private skelStart = 0;
