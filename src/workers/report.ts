@@ -46,8 +46,8 @@ export async function runReport(opts: ReportOptions, io: DetectIO): Promise<Work
 /**
  * Wire the real sources (fs, the API server) and detect; shared by `report` and the nightly `run`. The desired
  * folder is read while the live list is in flight (the list waits on the API server, the load on the disk and
- * the CPU); a capture is read after the desired load, item by item, so its in-sync policies share the desired
- * side's objects.
+ * the CPU); a capture file is scanned on a reader thread meanwhile, and its policies are taken once the desired
+ * side is loaded, so its in-sync policies share the desired side's objects.
  */
 export async function detectFromSources(opts: SourceOptions, io: DetectIO): Promise<Report> {
   return (await detectWithSides(opts, io)).report;
@@ -66,8 +66,8 @@ export async function detectWithSides(
 ): Promise<{ report: Report; sides: DriftSides }> {
   const log = io.logger;
   const started = Date.now();
-  // In-sync live policies take the desired side's objects as they are read (compare/same.ts): a capture is read
-  // once the desired side is loaded, so every one of them can; a cluster list overlaps the load.
+  // In-sync live policies take the desired side's objects as they are read (compare/same.ts): a capture's are
+  // taken once the desired side is loaded, so every one of them can; a cluster list overlaps the load.
   const sharing = new InSyncSharing();
   const normalize = normalizerFor(opts.normalize, new StringTable(), (p) => sharing.share(p));
   // A capture file is scanned on a second thread meanwhile; its in-sync policies then come from the desired side.
