@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import type { NormalizedPolicy, NormalizeOptions } from "../../model/types.js";
 import { identityOf, type ScanBatch, type ScanEnd, sameFile, scanCapture } from "./capture-scan.js";
 import { type CaptureOptions, capturedFrom } from "./file.js";
+import { isRecord } from "../../util/values.js";
 import type { LivePolicies } from "./types.js";
 
 /** Where the scan runs: "here" is this thread (the unit tests run the TypeScript sources, which a worker cannot load). */
@@ -157,9 +158,7 @@ function readItem(fd: number, at: number, length: number): Record<string, unknow
   }
   try {
     const value: unknown = JSON.parse(bytes.toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
