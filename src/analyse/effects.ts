@@ -3,7 +3,9 @@
 // rows of changed endpoints (row.ts) over interned port sets (port-table.ts), written as sets of endpoints
 // (flows.ts). test/unit/analyse/compressed-equivalence.test.ts checks it against a pairwise evaluation.
 import type { NormalizedPolicy } from "../model/types.js";
-import { NamespaceFlows, PodIndex } from "./flows.js";
+import { FlowCap } from "./flow-cap.js";
+import { NamespaceFlows } from "./flows.js";
+import { PodIndex } from "./pod-set.js";
 import { PortTable } from "./port-table.js";
 import { Rows } from "./row.js";
 import { compilePolicy } from "./rules.js";
@@ -20,6 +22,8 @@ export interface EffectInput {
   namespaces: string[];
   workloads?: Workloads;
   options: Pick<AnalysisOptions, "ipBlockMatchesPods">;
+  /** The most flows carried in all (default: every flow); past it namespaces keep their counts (flow-cap.ts). */
+  maxFlows?: number;
 }
 
 export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]; info: AnalysisInfo } {
@@ -34,39 +38,41 @@ export function computeEffects(input: EffectInput): { effects: NamespaceEffect[]
   const live = new Side(input.live.map(compilePolicy), universe, input.options);
   const table = new PortTable(universe.mode === "capture");
   const drifted = new Set(input.namespaces);
-  const rows = new Rows(desired, live, table, universe);
   const index = new PodIndex(universe);
+  const rows = new Rows(desired, live, table, universe, index);
 
   // Only an endpoint whose own policies of a direction differ between the sides can flip a decision of that
   // direction: its row (a changed sender against every receiver, a changed receiver against every sender) is
   // computed, and what flipped is charged to its namespace. A relabelled policy's namespace reads `none`
   // even when traffic into it changed because of another namespace's drift.
-  const byNs = new Map<string, NamespaceFlows>();
-  for (const dir of ["egress", "ingress"] as const) {
-    for (const x of universe.pods) {
-      if (!drifted.has(x.namespace) || specs(desired, dir, x) === specs(live, dir, x)) continue;
-      const groups = rows.row(x, dir);
-      if (groups.length === 0) continue;
-      let flows = byNs.get(x.namespace);
-      if (!flows) {
-        flows = new NamespaceFlows(index, live, table);
-        byNs.set(x.namespace, flows);
-      }
-      flows.add(x, dir, groups);
-    }
-  }
+  // One namespace at a time: its rows are merged into flows, which the cap keeps or reduces to counts
+  // before the next namespace starts, so no more than one namespace's partial flows are held.
+  const cap = new FlowCap(input.maxFlows ?? Infinity);
   const effects = [...drifted].sort().map((namespace): NamespaceEffect => {
-    const { opened, closed } = byNs.get(namespace)?.flows() ?? { opened: [], closed: [] };
-    return { namespace, effect: kindOf(opened.length > 0, closed.length > 0), opened, closed };
+    const flows = new NamespaceFlows(index, live, table);
+    for (const dir of ["egress", "ingress"] as const) {
+      for (const x of universe.podsByNs.get(namespace) ?? []) {
+        if (sameSpecs(desired, live, dir, x)) continue;
+        const groups = rows.row(x, dir);
+        if (groups.length > 0) flows.add(x, dir, groups);
+      }
+    }
+    const { opened, closed } = flows.flows();
+    return cap.take({ namespace, effect: kindOf(opened.length > 0, closed.length > 0), opened, closed });
   });
-  return { effects, info: infoOf(universe, input.options.ipBlockMatchesPods) };
+  const capped = cap.info();
+  const info = infoOf(universe, input.options.ipBlockMatchesPods);
+  return { effects, info: capped ? { ...info, flowCap: capped } : info };
 }
 
-function specs(side: Side, dir: Direction, e: Endpoint): string {
-  return side
-    .selectingPolicies(dir, e)
-    .map((p) => p.specKey[dir])
-    .join("\n");
+/** Whether both sides select `e` with the same policies of `dir` (a shared policy object is the same). */
+function sameSpecs(desired: Side, live: Side, dir: Direction, e: Endpoint): boolean {
+  const a = desired.selectingPolicies(dir, e);
+  const b = live.selectingPolicies(dir, e);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.policy !== b[i]!.policy && a[i]!.specKey[dir] !== b[i]!.specKey[dir]) return false;
+  return true;
 }
 
 function kindOf(opened: boolean, closed: boolean): EffectKind {

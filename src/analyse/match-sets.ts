@@ -17,6 +17,8 @@ const EVERYTHING: MatchSet = { allPods: true, allExternals: true, list: [] };
 
 export class MatchSets {
   private readonly cache = new Map<string, MatchSet>();
+  /** Rows ask for the same rule again and again: by identity first, the text key once per rule. */
+  private readonly byRule = new WeakMap<CompiledRule, MatchSet>();
 
   constructor(
     private readonly side: Side,
@@ -26,6 +28,8 @@ export class MatchSets {
   of(rule: CompiledRule, policyNs: string): MatchSet {
     const peers = rule.peers;
     if (!peers) return EVERYTHING;
+    const known = this.byRule.get(rule);
+    if (known) return known;
     // Only a podSelector-only peer depends on the policy's namespace; other peer lists are shared by every
     // namespace that states them (the same DNS rule in a thousand namespaces is computed once).
     const local = peers.some((p) => !p.ipBlock && !p.namespaceSelector);
@@ -35,6 +39,7 @@ export class MatchSets {
       hit = this.compute(rule, policyNs);
       this.cache.set(key, hit);
     }
+    this.byRule.set(rule, hit);
     return hit;
   }
 

@@ -63,6 +63,8 @@ export function analyseForReport(input: ReportAnalysisInput): {
     namespaces: input.namespaces,
     workloads: input.workloads,
     options: input.options,
+    // Summary carries no flow: each namespace's are counted and dropped as soon as they are computed.
+    maxFlows: level === "summary" ? 0 : flowLimit(input.options.maxFlows),
   });
   // Invariants judge each side as it is, in scope only: the desired side's own policies, uncertain or not.
   const nsLabels = input.workloads ? namespaceLabels(input.workloads) : undefined;
@@ -79,14 +81,16 @@ export function analyseForReport(input: ReportAnalysisInput): {
         effect: e.effect,
         opened: [],
         closed: [],
-        counts: { opened: e.opened.length, closed: e.closed.length },
+        counts: e.counts ?? { opened: 0, closed: 0 },
+        notListed: "summary",
       }),
     );
+    const { flowCap: _none, ...rest } = info;
     return {
       effects: counted,
       violations,
       analysis: {
-        ...info,
+        ...rest,
         level,
         notes: [
           ...info.notes,
@@ -95,7 +99,19 @@ export function analyseForReport(input: ReportAnalysisInput): {
       },
     };
   }
-  return { effects, violations, analysis: info };
+  const cap = info.flowCap;
+  if (!cap) return { effects, violations, analysis: info };
+  const note = `flow cap: ${cap.namespaces} ${cap.namespaces === 1 ? "namespace lists" : "namespaces list"} flow counts only, ${cap.flows} flows not listed (at most ${cap.limit} are carried, most severe namespaces first, so the report fits in memory); --max-flows 0 or NETPOL_DRIFT_MAX_FLOWS=0 lists every flow`;
+  return { effects, violations, analysis: { ...info, notes: [...info.notes, note] } };
+}
+
+/** The flows a full report carries by default: about 25 MB of JSON, a few tens of MB of memory. */
+export const DEFAULT_MAX_FLOWS = 25_000;
+
+/** 0 = no cap. */
+function flowLimit(setting: number | undefined): number {
+  if (setting === undefined) return DEFAULT_MAX_FLOWS;
+  return setting === 0 ? Infinity : setting;
 }
 
 /** Each namespace's labels as selectors see them: with the name label the API server sets on every namespace. */

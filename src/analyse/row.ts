@@ -1,9 +1,12 @@
 // One changed endpoint against every other: what its own side (the sender's egress or the receiver's
 // ingress) now lets through or blocks that it did not, where the other end lets it through. Only the ends
 // some rule singles out are checked one by one; every other end gets the same answer from x's rules that
-// match everything, and its own side is open or closed by whether it is isolated at all, so it is sorted
-// into a precomputed class in O(1). A pair whose own side is the same on both sides is never visited.
+// match everything, and its own side is open or closed by whether it is isolated at all: such pods are taken
+// by background class, whole (row-background.ts), so a row costs what x's rules name plus one step per class,
+// not one per endpoint. A pair whose own side is the same on both sides is never visited.
 import { MatchSets } from "./match-sets.js";
+import type { PodIndex } from "./pod-set.js";
+import { Background, classRep, SHIFT, type BulkPods } from "./row-background.js";
 import type { PortTable } from "./port-table.js";
 import type { Direction, Side } from "./side.js";
 import type { Endpoint, Universe } from "./universe.js";
@@ -13,6 +16,8 @@ import type { Endpoint, Universe } from "./universe.js";
 export interface Rep {
   end: Endpoint;
   several: boolean;
+  /** Set for a background class's member: no rule of either end names the other, so its decisions are the class's. */
+  cls?: number;
 }
 
 /** Other ends with the same outcome (interned port sets). */
@@ -20,22 +25,16 @@ export interface RowGroup {
   opened: number;
   closed: number;
   members: Endpoint[];
+  /** Pods taken whole by background class (not in `members`). */
+  bulk?: BulkPods;
   reps: Map<string, Rep>;
 }
 
 const opposite = (d: Direction): Direction => (d === "egress" ? "ingress" : "egress");
-// Two interned ids pack into one exact double key.
-const SHIFT = 2 ** 21;
-
-interface Background {
-  /** Per endpoint id: its class by kind, isolation on each side and live policy names (other direction). */
-  classOf: Int32Array;
-  iso: { desired: boolean; live: boolean }[];
-}
 
 export class Rows {
   private readonly sets: { desired: MatchSets; live: MatchSets };
-  private readonly background: Partial<Record<Direction, Background>> = {};
+  private readonly background_: Partial<Record<Direction, Background>> = {};
   private readonly mark: Uint32Array;
   private stamp = 0;
   private readonly shapeIds = new Map<string, number>();
@@ -45,6 +44,7 @@ export class Rows {
     private readonly live: Side,
     private readonly table: PortTable,
     private readonly universe: Universe,
+    private readonly index: PodIndex,
   ) {
     this.sets = { desired: new MatchSets(desired, universe), live: new MatchSets(live, universe) };
     this.mark = new Uint32Array(universe.endpoints.length);
@@ -96,13 +96,17 @@ export class Rows {
     if (x.kind === "pod") for (const e of this.universe.podsByNs.get(x.namespace) ?? []) single(e);
 
     const groups = new Map<number, RowGroup>();
-    const add = (y: Endpoint, opened: number, closed: number, rk: string) => {
+    const groupOf = (opened: number, closed: number) => {
       const key = opened * SHIFT + closed;
       let g = groups.get(key);
       if (!g) {
         g = { opened, closed, members: [], reps: new Map() };
         groups.set(key, g);
       }
+      return g;
+    };
+    const add = (y: Endpoint, opened: number, closed: number, rk: string) => {
+      const g = groupOf(opened, closed);
       g.members.push(y);
       const rep = g.reps.get(rk);
       if (!rep) g.reps.set(rk, { end: y, several: false });
@@ -112,43 +116,62 @@ export class Rows {
 
     const bulk = !everyone && (bg.desired.pod !== bg.live.pod || bg.desired.external !== bg.live.external);
     if (everyone) for (const y of this.universe.endpoints) this.visit(x, y, dir, add);
-    else if (!bulk) for (const y of specials) this.visit(x, y, dir, add);
     else {
-      const back = this.backgroundOf(opp);
-      // Per background class: its group and rep, or null when the class sees no change (no map per end).
-      const outcome: ({ g: RowGroup; rep: Rep } | null | undefined)[] = [];
-      for (const y of this.universe.endpoints) {
-        if (this.mark[y.id] === stamp) {
-          this.visit(x, y, dir, add);
-          continue;
-        }
-        const c = back.classOf[y.id]!;
-        let o = outcome[c];
-        if (o === undefined) {
-          const ownD = bg.desired[y.kind];
-          const ownL = bg.live[y.kind];
-          const iso = back.iso[c]!;
-          // No rule of the other end matches x: it is open where it is not isolated, closed where it is.
-          const opened = t.inter(t.minus(ownL, ownD), iso.live ? t.NONE : t.ALL);
-          const closed = t.inter(t.minus(ownD, ownL), iso.desired ? t.NONE : t.ALL);
-          if (opened === t.NONE && closed === t.NONE) o = null;
-          else {
-            add(y, opened, closed, `bg|${c}`);
-            const g = groups.get(opened * SHIFT + closed)!;
-            o = { g, rep: g.reps.get(`bg|${c}`)! };
-            outcome[c] = o;
-            continue;
-          }
-          outcome[c] = o;
-        }
-        if (o) {
-          o.g.members.push(y);
-          if (!o.rep.several && y.kind === "pod" && o.rep.end.kind === "pod" && y.namespace !== o.rep.end.namespace)
-            o.rep.several = true;
-        }
-      }
+      for (const y of specials) this.visit(x, y, dir, add);
+      if (bulk) this.background(opp, bg, specials, stamp, groupOf);
     }
     return [...groups.values()];
+  }
+
+  /**
+   * The ends no rule singled out, by background class: external addresses one by one (they are few), pods
+   * as whole classes less the visited ends, each class with one member to explain it.
+   */
+  private background(
+    opp: Direction,
+    bg: Record<"desired" | "live", Record<Endpoint["kind"], number>>,
+    specials: Endpoint[],
+    stamp: number,
+    groupOf: (opened: number, closed: number) => RowGroup,
+  ): void {
+    const t = this.table;
+    const back = this.backgroundOf(opp);
+    const isVisited = (e: Endpoint) => this.mark[e.id] === stamp;
+    // Per class: the group its members join and the member that stands for it, or null (no change).
+    const joined = new Map<number, RowGroup | null>();
+    for (const y of this.universe.externals) {
+      if (isVisited(y)) continue;
+      const c = back.classOf[y.id]!;
+      let g = joined.get(c);
+      if (g === undefined) {
+        const o = back.outcome(t, back.classes[c]!, { desired: bg.desired.external, live: bg.live.external });
+        g = o ? groupOf(o.opened, o.closed) : null;
+        if (g) g.reps.set(`bg|${c}`, { end: y, several: false });
+        joined.set(c, g);
+      }
+      g?.members.push(y);
+    }
+    const bases = back.podGroups(t, { desired: bg.desired.pod, live: bg.live.pod });
+    if (bases.length === 0) return;
+    const visitedIn = new Map<number, Map<number, number>>();
+    for (const y of specials) {
+      if (y.kind !== "pod") continue;
+      const c = back.classOf[y.id]!;
+      const ns = this.index.nsOf(y);
+      const perNs = visitedIn.get(c) ?? new Map<number, number>();
+      perNs.set(ns, (perNs.get(ns) ?? 0) + 1);
+      visitedIn.set(c, perNs);
+    }
+    for (const base of bases) {
+      let g: RowGroup | undefined;
+      for (const c of base.classes) {
+        const rep = classRep(c, isVisited, visitedIn.get(c.id));
+        if (!rep) continue;
+        g ??= groupOf(base.opened, base.closed);
+        g.reps.set(`bg|${c.id}`, { ...rep, cls: c.id });
+      }
+      if (g) g.bulk = { base, visited: specials, classOf: back.classOf };
+    }
   }
 
   /** One pair, checked in full. */
@@ -197,25 +220,13 @@ export class Rows {
   }
 
   private backgroundOf(dir: Direction): Background {
-    let hit = this.background[dir];
-    if (hit) return hit;
-    const ids = new Map<string, number>();
-    const classOf = new Int32Array(this.universe.endpoints.length);
-    const iso: Background["iso"] = [];
-    for (const e of this.universe.endpoints) {
-      const d = this.desired.selectingPolicies(dir, e).length > 0;
-      const l = this.live.selectingPolicies(dir, e).length > 0;
-      const key = `${e.kind}|${d}|${l}|${this.shapeOf(this.live, dir, e)}`;
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(key, id);
-        iso.push({ desired: d, live: l });
-      }
-      classOf[e.id] = id;
+    let hit = this.background_[dir];
+    if (!hit) {
+      hit = new Background(this.desired, this.live, dir, this.universe, this.index, (side, d, e) =>
+        this.shapeOf(side, d, e),
+      );
+      this.background_[dir] = hit;
     }
-    hit = { classOf, iso };
-    this.background[dir] = hit;
     return hit;
   }
 }

@@ -19,6 +19,8 @@ export interface AnalysisOptions {
   ipBlockMatchesPods: boolean;
   /** full (default): effects with every flow; summary: effect kind and flow counts per namespace; off: drift only. */
   level?: AnalysisLevel;
+  /** Full: the most flows the report carries (default DEFAULT_MAX_FLOWS in report.ts; 0 = every flow). */
+  maxFlows?: number;
   /** Where cluster DNS lives, for the "egress allows DNS and nothing else" invariant. */
   dns: { namespace: string; podLabels: Record<string, string> };
 }

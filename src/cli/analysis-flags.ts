@@ -35,11 +35,15 @@ export const ANALYSIS_HELP = `Analysis:
 // How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
 export const LEVEL_FLAGS = {
   analysis: { type: "string" },
+  "max-flows": { type: "string" },
 } as const;
 
 export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
                                 counts per namespace; off: drift only (no effects, no invariants).
-                                Default from NETPOL_DRIFT_ANALYSIS`;
+                                Default from NETPOL_DRIFT_ANALYSIS
+  --max-flows N                 full: list at most N flows in all (default 25000); past it the namespaces
+                                that only narrow give up their lists first and keep their counts, and the
+                                report says so. 0 lists every flow. Default from NETPOL_DRIFT_MAX_FLOWS`;
 
 const LEVELS: readonly AnalysisLevel[] = ["full", "summary", "off"];
 
@@ -51,6 +55,16 @@ export function analysisLevel(flag: string | undefined, env: NodeJS.ProcessEnv):
   if (!(LEVELS as readonly string[]).includes(value))
     throw new UsageError(`${source} must be one of ${LEVELS.join(", ")}, got "${value}"`);
   return value as AnalysisLevel;
+}
+
+/** The flow cap: the flag wins over NETPOL_DRIFT_MAX_FLOWS; a whole number ≥ 0, else a usage error naming its source. */
+export function maxFlows(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const [value, source] =
+    flag !== undefined ? [flag, "--max-flows"] : [env.NETPOL_DRIFT_MAX_FLOWS, "NETPOL_DRIFT_MAX_FLOWS"];
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d{1,9}$/.test(value.trim()))
+    throw new UsageError(`${source} must be a whole number of flows (0 = every flow), got "${value}"`);
+  return Number(value.trim());
 }
 
 // Where the analysis gets real namespaces and pods (labels, named container ports), shared by `report` and `eval`.

@@ -6,6 +6,7 @@ import {
   ANALYSIS_FLAGS,
   ANALYSIS_HELP,
   analysisLevel,
+  maxFlows,
   analysisSettings,
   LEVEL_FLAGS,
   LEVEL_HELP,
@@ -68,11 +69,16 @@ function complete(flags: ReportFlags, ctx: CommandContext): ReportOptions {
   const sources = sourceOptions(flags);
   const workloads = workloadsSource(flags, sources.live, ctx.env);
   const level = analysisLevel(flags.analysis, ctx.env);
+  const cap = maxFlows(flags["max-flows"], ctx.env);
   const rules = rulesFlag(flags);
   return {
     ...sources,
     ...(rules !== undefined ? { rules } : {}),
-    analysis: { ...analysisSettings(flags, ctx.env), ...(level ? { level } : {}) },
+    analysis: {
+      ...analysisSettings(flags, ctx.env),
+      ...(level ? { level } : {}),
+      ...(cap !== undefined ? { maxFlows: cap } : {}),
+    },
     ...(workloads ? { workloads } : {}),
     output,
     outFile: flags.out,

@@ -191,6 +191,12 @@ export const FIELDS = {
     help: "how much traffic analysis the record and digest carry: full, summary or off",
     schema: z.enum(["full", "summary", "off"]).default("full"),
   },
+  // Past this many flows the least severe namespaces carry counts only, so the run fits its memory limit.
+  maxFlows: {
+    env: "NETPOL_DRIFT_MAX_FLOWS",
+    help: "full analysis: the most flows carried (0 = every flow; default 25000, about 25 MB of JSON)",
+    schema: z.coerce.number().int().min(0).optional(),
+  },
 } as const;
 
 export type FieldName = keyof typeof FIELDS;

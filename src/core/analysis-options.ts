@@ -11,6 +11,7 @@ export function analysisOptionsOf(s: AnalysisSettings, values?: unknown): Analys
   if (s.tenantPattern) options.tenantPattern = s.tenantPattern;
   options.ipBlockMatchesPods = Boolean(s.ipBlockMatchesPods);
   if (s.level) options.level = s.level;
+  if (s.maxFlows !== undefined) options.maxFlows = s.maxFlows;
   if (s.values && values !== undefined) {
     try {
       options = optionsFromValues(values, options);

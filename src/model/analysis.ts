@@ -61,8 +61,13 @@ export type AnalysisLevel = "full" | "summary" | "off";
 export interface NamespaceEffect {
   namespace: string;
   effect: EffectKind;
-  /** `--analysis summary`: how many flows there are; `opened` and `closed` are then left empty. */
+  /**
+   * How many flows there are, when they are not listed (`opened` and `closed` are then empty): with
+   * `--analysis summary`, or for a namespace past the report's flow cap (`AnalysisInfo.flowCap` says so).
+   */
   counts?: { opened: number; closed: number };
+  /** Why `counts` stand in for the lists: "summary" (`--analysis summary`) or "cap" (past the flow cap). */
+  notListed?: "summary" | "cap";
   /** Allowed live, not in the desired state. */
   opened: Flow[];
   /** Allowed by the desired state, not live. */
@@ -93,5 +98,14 @@ export interface AnalysisInfo {
   ipBlockMatchesPods: boolean;
   /** Absent = full. */
   level?: AnalysisLevel;
+  /** Present when the flow cap left lists out: those namespaces carry their counts only. */
+  flowCap?: FlowCapInfo;
   notes: string[];
+}
+
+/** What the flow cap left out: `namespaces` carry counts instead of their `flows`; `limit` is the cap. */
+export interface FlowCapInfo {
+  limit: number;
+  namespaces: number;
+  flows: number;
 }

@@ -28,6 +28,8 @@ export interface AnalysisSettings {
   ipBlockMatchesPods?: boolean;
   /** How much analysis the report carries (full, summary, off); absent = full. */
   level?: AnalysisLevel;
+  /** Full level: the most flows the report carries (0 = every flow); absent = the default cap. */
+  maxFlows?: number;
   /** The Helm values file: where to read it, how to name it to the user, and the setting that named it. */
   values?: { path: string; name: string; setting: string };
 }

@@ -129,6 +129,11 @@ export function shownFlows(
   return { opened, closed, moreOpened: e.opened.length - opened.length, moreClosed: e.closed.length - closed.length };
 }
 
+/** Why a namespace shows counts instead of flows. */
+function notListedText(e: NamespaceEffect): string {
+  return e.notListed === "cap" ? "past the report's flow cap; --max-flows 0 lists every flow" : "--analysis summary";
+}
+
 function moreText(n: number, change: "opened" | "closed", hint: string): string {
   return `… and ${n} more ${change} ${n === 1 ? "flow" : "flows"} (${hint})`;
 }
@@ -138,7 +143,7 @@ export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): str
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);
   const out = [`effect: ${effectHeadline(e)}`];
-  if (e.counts) return e.effect === "none" ? out : [...out, "  (flows not listed: --analysis summary)"];
+  if (e.counts) return e.effect === "none" ? out : [...out, `  (flows not listed: ${notListedText(e)})`];
   for (const f of shown.opened) out.push(`  + ${flowText(f)}`, `      ${liveDecisionText(f)}`);
   if (shown.moreOpened > 0) out.push(`  + ${moreText(shown.moreOpened, "opened", hint)}`);
   for (const f of shown.closed) out.push(`  - ${flowText(f)}`, `      ${liveDecisionText(f)}`);
@@ -148,7 +153,14 @@ export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): str
 
 export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): string[] {
   const out = [`**Effect: ${effectHeadline(e)}**`, ""];
-  if (e.counts && e.effect !== "none") return [...out, "_Flows not listed (`--analysis summary`)._", ""];
+  if (e.counts && e.effect !== "none")
+    return [
+      ...out,
+      e.notListed === "cap"
+        ? "_Flows not listed: past the report's flow cap (`--max-flows 0` lists every flow)._"
+        : "_Flows not listed (`--analysis summary`)._",
+      "",
+    ];
   if (e.opened.length + e.closed.length === 0) return out;
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);

@@ -49,6 +49,7 @@ export function analysisSettingsOf(config: RunConfig, repoRoot: string | undefin
     egressAllow: config.egressAllow ?? [],
     airGapped: config.airGapped ?? [],
     ...(config.analysis && config.analysis !== "full" ? { level: config.analysis } : {}),
+    ...(config.maxFlows !== undefined ? { maxFlows: config.maxFlows } : {}),
     ...(config.values && repoRoot
       ? { values: { path: path.join(repoRoot, config.values), name: config.values, setting: "NETPOL_DRIFT_VALUES" } }
       : {}),

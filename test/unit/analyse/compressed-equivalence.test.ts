@@ -370,6 +370,16 @@ describe("compressed effects = pairwise evaluation", () => {
       );
   });
 
+  // A first night: nothing in git, every namespace drifted. Every changed end's row then takes most other ends
+  // in bulk, by background class, less the ends its rules name (row-background.ts, pod-set.ts).
+  it.each(seeds.slice(0, 30).map((s) => s + 5000))("first night (nothing desired), seed %i", (seed) => {
+    const { pods, live } = generate(seed);
+    const drifted = Object.keys(NAMESPACES);
+    const { tuples } = compressed(pods, [], live, drifted);
+    expect([...new Set(tuples)].sort()).toEqual([...reference(pods, [], live, new Set(drifted), false)].sort());
+    expect(tuples.length).toBe(new Set(tuples).size);
+  });
+
   // Without workloads the analysis reasons on representative pods (one per label combination the selectors
   // mention, per namespace, plus anonymous namespaces per namespace selector and "(other)"): the reference
   // runs on those same representatives, without named ports (they stay symbolic there).
