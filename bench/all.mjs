@@ -10,6 +10,9 @@
 //   2 first-run   bench/first-run.mjs --json (500 and 1,000 namespaces, none in git)
 //   3 in-sync     report --desired DIR --live-file CAPTURE at 10,000 and 50,000 policies (≤ 10 s, ≤ 450 MB)
 //   4 run         clone a bare repo over file://, detect, record, push; first-run layout, 1,000 namespaces
+//   5 first-night (opt-in: --cases first-night) `run` on 50,000 policies in 1,000 namespaces, none in git, 50
+//                 distinct policies per namespace with cross-namespace rules and ipBlocks, under the run
+//                 CronJob's heap cap (--heap MB, default 512 as in jobs/cronjob.yaml); takes a few minutes
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -26,12 +29,14 @@ const { values } = parseArgs({
     "run-namespaces": { type: "string", default: "500,1000" },
     "in-sync-policies": { type: "string", default: "10000,50000" },
     baseline: { type: "string" },
+    heap: { type: "string", default: "512" },
   },
 });
 const CASES = new Set(values.cases.split(","));
 const RUNS = Number(values.runs);
 const out = (line = "") => console.log(line);
 const growth = (a, b) => (b.ms / a.ms).toFixed(2);
+const results5 = [];
 
 out(
   `netpol-drift bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`,
@@ -133,12 +138,35 @@ try {
     }
     if (results.length === 2) out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])}`);
   }
+
+  if (CASES.has("first-night")) {
+    out(
+      `\n5. first night at scale: run, 50,000 policies / 1,000 namespaces, none in git, heap cap ${values.heap} MB (target: completes, record files ≤ 1 MB)`,
+    );
+    for (const [policies, namespaces] of [
+      [25000, 500],
+      [50000, 1000],
+    ]) {
+      const dir = path.join(scratch, `night-${policies}`);
+      const { live } = writeInSync(path.join(dir, "fixture"), policies, namespaces);
+      const r = await benchRun(path.join(dir, "run"), namespaces, {
+        capture: live,
+        env: { NODE_OPTIONS: `--max-old-space-size=${values.heap}` },
+      });
+      rmSync(dir, { recursive: true, force: true });
+      results5.push(r);
+      out(
+        `   ${String(policies).padStart(6)} policies: ${fmt.s(r.ms)} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, exit ${r.code}; committed ${r.files.map((f) => `${path.posix.basename(f.path)} ${fmt.size(f.bytes)}`).join(", ") || "nothing"}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
+      );
+    }
+    if (results5.length === 2) out(`   growth t(2N)/t(N) = ${growth(results5[0], results5[1])}`);
+  }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
 /** A policy repo with an empty desired folder in a bare repo; `run` with a capture; what the push committed. */
-async function benchRun(dir, namespaces) {
+async function benchRun(dir, namespaces, { capture: given, env = {} } = {}) {
   const git = (cwd, ...args) =>
     execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
   const seed = path.join(dir, "seed");
@@ -151,7 +179,7 @@ async function benchRun(dir, namespaces) {
   git(seed, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m", "seed");
   git(seed, "push", "-q", bare, "main");
   const before = git(bare, "rev-parse", "main");
-  const capture = writeFirstRunCapture(path.join(dir, "live.json"), namespaces);
+  const capture = given ?? writeFirstRunCapture(path.join(dir, "live.json"), namespaces);
   mkdirSync(path.join(dir, "work"));
   const r = await runProduct(["run", "--live-file", capture], {
     env: {
@@ -165,6 +193,7 @@ async function benchRun(dir, namespaces) {
       NETPOL_DRIFT_WORKDIR: path.join(dir, "work"),
       NETPOL_DRIFT_AUTHOR_NAME: "bench",
       NETPOL_DRIFT_AUTHOR_EMAIL: "bench@example.invalid",
+      ...env,
     },
   });
   const after = git(bare, "rev-parse", "main");
