@@ -126,7 +126,7 @@ try {
 
   if (CASES.has("run")) {
     out(
-      "\n4. run: clone over file://, detect, record, push; first-run layout at 1,000 namespaces (target < 512Mi, record files ≤ 1 MB)",
+      "\n4. run: clone over file://, detect, record, push; first-run layout at 1,000 namespaces (target under the run CronJob's 768Mi limit, record files ≤ 1 MB)",
     );
     const results = [];
     for (const n of values["run-namespaces"].split(",").map(Number)) {

@@ -1,11 +1,8 @@
 // The flow cap: a full report carries at most N flows, reduced namespace by namespace to exact counts, the
-// least severe first, and says what it left out. Unit (FlowCap) and through main() on the example capture.
-import path from "node:path";
+// least severe first. Through main() (--max-flows): test/unit/analyse/analysis-level.test.ts.
 import { describe, expect, it } from "vitest";
 import { FlowCap } from "../../../src/analyse/flow-cap.js";
 import type { EffectKind, Flow, NamespaceEffect } from "../../../src/model/analysis.js";
-import type { Report } from "../../../src/model/types.js";
-import { runCli } from "../../fixtures/cli-context.js";
 
 const flow = (n: number): Flow =>
   ({ source: `s${n}`, destination: "d", from: {}, to: {}, protocol: "TCP", ports: "80" }) as unknown as Flow;
@@ -54,77 +51,5 @@ describe("FlowCap", () => {
     expect(none.take(effect("a", "widens", 1, 0)).counts).toEqual({ opened: 1, closed: 0 });
     const all = new FlowCap(Infinity);
     expect(all.take(effect("a", "widens", 5000, 5000)).counts).toBeUndefined();
-  });
-});
-
-const REPO = path.resolve(import.meta.dirname, "../../..");
-const ARGS = [
-  "report",
-  "--desired",
-  path.join(REPO, "desired"),
-  "--live-file",
-  path.join(REPO, "examples/live-snapshot.json"),
-];
-const json = async (extra: string[], env: Record<string, string> = {}) => {
-  const r = await runCli([...ARGS, "-o", "json", ...extra], { env });
-  expect(r.code).toBe(1);
-  return JSON.parse(r.stdout) as Report;
-};
-const flowsOf = (r: Report) => r.effects!.reduce((n, e) => n + e.opened.length + e.closed.length, 0);
-
-describe("report --max-flows", () => {
-  it("the default cap leaves the example whole", async () => {
-    const r = await json([]);
-    expect(r.analysis!.flowCap).toBeUndefined();
-    expect(r.effects!.every((e) => e.notListed === undefined)).toBe(true);
-  });
-
-  it("a small cap: kinds and exact counts kept, lists left out, said in the JSON, the text and Markdown", async () => {
-    const full = await json([]);
-    const total = flowsOf(full);
-    expect(total).toBeGreaterThan(3);
-    const capped = await json(["--max-flows", "3"]);
-    expect(flowsOf(capped)).toBeLessThanOrEqual(3);
-    expect(capped.effects!.map((e) => [e.namespace, e.effect])).toEqual(
-      full.effects!.map((e) => [e.namespace, e.effect]),
-    );
-    for (const [i, e] of capped.effects!.entries()) {
-      const f = full.effects![i]!;
-      if (e.notListed === "cap") expect(e.counts).toEqual({ opened: f.opened.length, closed: f.closed.length });
-      else expect(e).toEqual(f);
-    }
-    const left = capped.effects!.filter((e) => e.notListed === "cap");
-    expect(capped.analysis!.flowCap).toEqual({
-      limit: 3,
-      namespaces: left.length,
-      flows: total - flowsOf(capped),
-    });
-    expect(capped.analysis!.notes.some((n) => n.startsWith(`flow cap: ${left.length} namespace`))).toBe(true);
-    const text = await runCli([...ARGS, "--max-flows", "3"]);
-    expect(text.stdout).toContain("(flows not listed: past the report's flow cap; --max-flows 0 lists every flow)");
-    const md = await runCli([...ARGS, "-o", "markdown", "--max-flows", "3"]);
-    expect(md.stdout).toContain("_Flows not listed: past the report's flow cap (`--max-flows 0` lists every flow)._");
-  });
-
-  it("0 lists every flow; NETPOL_DRIFT_MAX_FLOWS when the flag is absent, the flag wins", async () => {
-    const full = await json([]);
-    expect(await json(["--max-flows", "0"])).toEqual({ ...full, generatedAt: expect.any(String) });
-    expect((await json([], { NETPOL_DRIFT_MAX_FLOWS: "1" })).analysis!.flowCap?.limit).toBe(1);
-    expect((await json(["--max-flows", "0"], { NETPOL_DRIFT_MAX_FLOWS: "1" })).analysis!.flowCap).toBeUndefined();
-  });
-
-  it("summary carries no flow and no cap", async () => {
-    const r = await json(["--analysis", "summary", "--max-flows", "1"]);
-    expect(r.analysis!.flowCap).toBeUndefined();
-    expect(r.effects!.every((e) => e.notListed === "summary")).toBe(true);
-  });
-
-  it("anything but a whole number is a usage error naming its source", async () => {
-    const flag = await runCli([...ARGS, "--max-flows=-1"]);
-    expect(flag.code).toBe(2);
-    expect(flag.stderr).toContain('--max-flows must be a whole number of flows (0 = every flow), got "-1"');
-    const env = await runCli(ARGS, { env: { NETPOL_DRIFT_MAX_FLOWS: "lots" } });
-    expect(env.code).toBe(2);
-    expect(env.stderr).toContain('NETPOL_DRIFT_MAX_FLOWS must be a whole number of flows (0 = every flow), got "lots"');
   });
 });
