@@ -19,6 +19,11 @@ import type { Endpoint } from "./universe.js";
 // Ids stay far below 2^21, so two of them pack into one exact double key.
 const SHIFT = 2 ** 21;
 
+/** Two port-set ids as one exact map key (the rows key their groups by opened and closed ports). */
+export function pairKey(a: number, b: number): number {
+  return a * SHIFT + b;
+}
+
 export class PortTable {
   private readonly sets: PortSet[] = [];
   private readonly byKey = new Map<string, number>();
@@ -103,7 +108,7 @@ export class PortTable {
   }
 
   private op(memo: Map<number, number>, a: number, b: number, f: (x: PortSet, y: PortSet) => PortSet): number {
-    const key = a * SHIFT + b;
+    const key = pairKey(a, b);
     let id = memo.get(key);
     if (id === undefined) {
       const out = f(this.sets[a]!, this.sets[b]!);

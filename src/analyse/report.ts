@@ -5,7 +5,7 @@ import { computeEffects, infoOf } from "./effects.js";
 import { checkInvariants, type InvariantMemo } from "./invariants.js";
 import { NAME_LABEL } from "./universe.js";
 import type { AnalysisInfo, NamespaceEffect, Violation } from "../model/analysis.js";
-import type { AnalysisOptions } from "./types.js";
+import { DEFAULT_MAX_FLOWS, type AnalysisOptions } from "./types.js";
 import type { Workloads } from "../model/workloads.js";
 
 export interface ReportAnalysisInput {
@@ -104,9 +104,6 @@ export function analyseForReport(input: ReportAnalysisInput): {
   const note = `flow cap: ${cap.namespaces} ${cap.namespaces === 1 ? "namespace lists" : "namespaces list"} flow counts only, ${cap.flows} flows not listed (at most ${cap.limit} are carried, most severe namespaces first, so the report fits in memory); --max-flows 0 or NETPOL_DRIFT_MAX_FLOWS=0 lists every flow`;
   return { effects, violations, analysis: { ...info, notes: [...info.notes, note] } };
 }
-
-/** The flows a full report carries by default: about 25 MB of JSON, a few tens of MB of memory. */
-export const DEFAULT_MAX_FLOWS = 25_000;
 
 /** 0 = no cap. */
 function flowLimit(setting: number | undefined): number {

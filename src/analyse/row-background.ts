@@ -2,13 +2,10 @@
 // isolation on each side, and the live policies that select them), every member of a class gets the same
 // outcome. Pods of a class are then taken whole, as a set with per-namespace counts, instead of one by one:
 // a row costs what its own rules single out plus one step per class, not one per endpoint of the cluster.
-import type { PortTable } from "./port-table.js";
+import { pairKey, type PortTable } from "./port-table.js";
 import type { PodIndex } from "./pod-set.js";
 import type { Direction, Side } from "./side.js";
 import type { Endpoint, PodClass, Universe } from "./universe.js";
-
-/** Two interned ids pack into one exact double key. */
-export const SHIFT = 2 ** 21;
 
 export interface BackgroundClass {
   id: number;
@@ -102,7 +99,7 @@ export class Background {
       if (c.kind !== "pod") continue;
       const o = this.outcome(t, c, own);
       if (!o) continue;
-      const k = o.opened * SHIFT + o.closed;
+      const k = pairKey(o.opened, o.closed);
       let g = byOutcome.get(k);
       if (!g) {
         g = {

@@ -6,8 +6,8 @@
 // not one per endpoint. A pair whose own side is the same on both sides is never visited.
 import { MatchSets } from "./match-sets.js";
 import type { PodIndex } from "./pod-set.js";
-import { Background, classRep, SHIFT, type BulkPods } from "./row-background.js";
-import type { PortTable } from "./port-table.js";
+import { Background, classRep, type BulkPods } from "./row-background.js";
+import { pairKey, type PortTable } from "./port-table.js";
 import type { Direction, Side } from "./side.js";
 import type { Endpoint, Universe } from "./universe.js";
 
@@ -34,7 +34,7 @@ const opposite = (d: Direction): Direction => (d === "egress" ? "ingress" : "egr
 
 export class Rows {
   private readonly sets: { desired: MatchSets; live: MatchSets };
-  private readonly background_: Partial<Record<Direction, Background>> = {};
+  private readonly backgrounds: Partial<Record<Direction, Background>> = {};
   private readonly mark: Uint32Array;
   private stamp = 0;
   private readonly shapeIds = new Map<string, number>();
@@ -97,7 +97,7 @@ export class Rows {
 
     const groups = new Map<number, RowGroup>();
     const groupOf = (opened: number, closed: number) => {
-      const key = opened * SHIFT + closed;
+      const key = pairKey(opened, closed);
       let g = groups.get(key);
       if (!g) {
         g = { opened, closed, members: [], reps: new Map() };
@@ -220,12 +220,12 @@ export class Rows {
   }
 
   private backgroundOf(dir: Direction): Background {
-    let hit = this.background_[dir];
+    let hit = this.backgrounds[dir];
     if (!hit) {
       hit = new Background(this.desired, this.live, dir, this.universe, this.index, (side, d, e) =>
         this.shapeOf(side, d, e),
       );
-      this.background_[dir] = hit;
+      this.backgrounds[dir] = hit;
     }
     return hit;
   }

@@ -19,11 +19,14 @@ export interface AnalysisOptions {
   ipBlockMatchesPods: boolean;
   /** full (default): effects with every flow; summary: effect kind and flow counts per namespace; off: drift only. */
   level?: AnalysisLevel;
-  /** Full: the most flows the report carries (default DEFAULT_MAX_FLOWS in report.ts; 0 = every flow). */
+  /** Full: the most flows the report carries (default DEFAULT_MAX_FLOWS; 0 = every flow). */
   maxFlows?: number;
   /** Where cluster DNS lives, for the "egress allows DNS and nothing else" invariant. */
   dns: { namespace: string; podLabels: Record<string, string> };
 }
+
+/** The flows a full report carries by default: about 25 MB of JSON, a few tens of MB of memory. */
+export const DEFAULT_MAX_FLOWS = 25_000;
 
 export const defaultAnalysisOptions = (): AnalysisOptions => ({
   tenantPattern: "tenant-*",

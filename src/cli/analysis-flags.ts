@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { z } from "zod";
 import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
+import { DEFAULT_MAX_FLOWS } from "../analyse/types.js";
 import { FIELDS } from "../config/schema.js";
 import type { AnalysisLevel } from "../model/analysis.js";
 import { UsageError } from "../model/errors.js";
@@ -41,7 +42,7 @@ export const LEVEL_FLAGS = {
 export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
                                 counts per namespace; off: drift only (no effects, no invariants).
                                 Default from NETPOL_DRIFT_ANALYSIS
-  --max-flows N                 full: list at most N flows in all (default 25000); past it the namespaces
+  --max-flows N                 full: list at most N flows in all (default ${DEFAULT_MAX_FLOWS}); past it the namespaces
                                 that only narrow give up their lists first and keep their counts, and the
                                 report says so. 0 lists every flow. Default from NETPOL_DRIFT_MAX_FLOWS`;
 

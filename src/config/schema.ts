@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AnalysisOptionsError, parseAllowList } from "../analyse/options.js";
+import { DEFAULT_MAX_FLOWS } from "../analyse/types.js";
 import type { IPBlock } from "../model/types.js";
 
 // One table drives the YAML keys, the environment names and the validation, so a key cannot exist in one
@@ -194,7 +195,7 @@ export const FIELDS = {
   // Past this many flows the least severe namespaces carry counts only, so the run fits its memory limit.
   maxFlows: {
     env: "NETPOL_DRIFT_MAX_FLOWS",
-    help: "full analysis: the most flows carried (0 = every flow; default 25000, about 25 MB of JSON)",
+    help: `full analysis: the most flows carried (0 = every flow; default ${DEFAULT_MAX_FLOWS}, about 25 MB of JSON)`,
     schema: z.coerce.number().int().min(0).optional(),
   },
 } as const;
