@@ -3,12 +3,13 @@
 // report size, and the growth t(2N)/t(N). Asserts nothing; it prints the targets next to the numbers.
 //
 //   npm run bench            (= npm run build && node bench/all.mjs)
-//   node bench/all.mjs [--cases live,first-run,in-sync,run] [--runs 3] [--in-sync-policies 10000,50000]
+//   node bench/all.mjs [--cases live,first-run,in-sync,run] [--runs 3] [--in-sync-policies 10000,25000,50000]
 //                      [--run-namespaces 500,1000] [--baseline OTHER/bin/netpol-drift.js]   (before/after)
 //
 //   1 live        10,000 policies / 1,000 namespaces on a real kube-apiserver: report vs kubectl (≤ 1.3×)
 //   2 first-run   bench/first-run.mjs --json (500 and 1,000 namespaces, none in git)
-//   3 in-sync     report --desired DIR --live-file CAPTURE at 10,000 and 50,000 policies (≤ 10 s, ≤ 450 MB)
+//   3 in-sync     report --desired DIR --live-file CAPTURE at 10,000, 25,000 and 50,000 policies (≤ 10 s, ≤ 450 MB;
+//                 growth t(2N)/t(N) from 25,000 to 50,000, ≤ 2.3×)
 //   4 run         clone a bare repo over file://, detect, record, push; first-run layout, 1,000 namespaces
 //   5 first-night (opt-in: --cases first-night) `run` on 50,000 policies in 1,000 namespaces, none in git, 50
 //                 distinct policies per namespace with cross-namespace rules and ipBlocks, under the run
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     cases: { type: "string", default: "live,first-run,in-sync,run" },
     runs: { type: "string", default: "3" },
     "run-namespaces": { type: "string", default: "500,1000" },
-    "in-sync-policies": { type: "string", default: "10000,50000" },
+    "in-sync-policies": { type: "string", default: "10000,25000,50000" },
     baseline: { type: "string" },
     heap: { type: "string", default: "512" },
   },
@@ -105,7 +106,7 @@ try {
       const r = await repeat(RUNS, () =>
         runProduct(["report", "--desired", desired, "--live-file", live, "-o", "json"]),
       );
-      results.push(r);
+      results.push({ ...r, policies: n });
       const spread = r.runs > 1 ? ` (median of ${r.runs}: ${fmt.s(r.spread[0])}–${fmt.s(r.spread[1])})` : "";
       out(
         `   ${String(n).padStart(6)} policies (capture ${fmt.size(statSync(live).size)}): ${fmt.s(r.ms)}${spread} (CPU ${fmt.s(r.cpuMs)}), peak RSS ${fmt.mb(r.rssMB)}, report ${fmt.size(r.stdoutBytes)}, exit ${r.code}${r.code !== 0 ? ` — ${r.stderr.trim().split("\n").pop()}` : ""}`,
@@ -120,8 +121,11 @@ try {
       }
       rmSync(path.join(scratch, `in-sync-${n}`), { recursive: true, force: true });
     }
-    if (results.length === 2)
-      out(`   growth t(2nd)/t(1st) = ${growth(results[0], results[1])} (linear: the ratio of the sizes)`);
+    // t(2N)/t(N) for every size whose double was run too (25,000 → 50,000 by default); 2.0 is linear.
+    for (const a of results)
+      for (const b of results)
+        if (b.policies === 2 * a.policies)
+          out(`   growth t(${b.policies})/t(${a.policies}) = ${growth(a, b)} (target ≤ 2.3×; linear is 2.0)`);
   }
 
   if (CASES.has("run")) {

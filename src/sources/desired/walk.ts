@@ -1,9 +1,11 @@
-import { closeSync, type Dirent, fstatSync, openSync, readSync } from "node:fs";
+import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../../model/types.js";
 import { decodeUtf8 } from "../live/text-checks.js";
 import { errorMessage } from "../../util/errors.js";
+import { MAX_FILE_BYTES } from "./read-file.js";
+import { type FileRead, fileReader } from "./read-thread.js";
 
 export interface ManifestFile {
   /** Path relative to the desired root, with `/` separators. */
@@ -23,10 +25,9 @@ export interface WalkResult {
    * are no manifests, and wherever the configuration puts them they are not policies.
    */
   skip?: Set<string>;
+  /** The policy files found, in name order: read once the folders are listed (read-thread.ts). */
+  toRead: { full: string; rel: string }[];
 }
-
-// A policy file is a few KiB; anything this large is a mistake (a dump, a binary) and is refused, not parsed.
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const YAML_FILE = /\.ya?ml$/i;
 
 /** At most `n` file operations at once: a folder of 50,000 files must not run out of file descriptors. */
@@ -53,7 +54,13 @@ const io = limiter(64);
  * followed once (a loop is a problem, not a hang); unreadable, binary or oversized files are problems.
  */
 export async function walkDesired(root: string, each?: WalkResult["each"], skip: string[] = []): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [], each, skip: new Set(skip.map((p) => path.resolve(p))) };
+  const result: WalkResult = {
+    files: [],
+    problems: [],
+    toRead: [],
+    each,
+    skip: new Set(skip.map((p) => path.resolve(p))),
+  };
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) {
     result.problems.push({
@@ -64,6 +71,11 @@ export async function walkDesired(root: string, each?: WalkResult["each"], skip:
     return result;
   }
   await walkDir(root, "", [await realpath(root)], result);
+  const found = result.toRead;
+  await fileReader()(
+    found.map((f) => f.full),
+    (i, read) => readManifest(read, (found[i] as { rel: string }).rel, result),
+  );
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
 }
@@ -93,7 +105,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
     entries
       .filter((e) => !e.name.startsWith("."))
       .map(async (e) => {
-        const part: WalkResult = { files: [], problems: [], each: out.each, skip: out.skip };
+        const part: WalkResult = { files: [], problems: [], each: out.each, skip: out.skip, toRead: [] };
         await walkEntry(root, relDir, e, ancestors, part);
         return part;
       }),
@@ -101,6 +113,7 @@ async function walkDir(root: string, relDir: string, ancestors: string[], out: W
   for (const part of parts) {
     out.files.push(...part.files);
     out.problems.push(...part.problems);
+    out.toRead.push(...part.toRead);
   }
 }
 
@@ -140,34 +153,24 @@ async function walkEntry(
     }
     await walkDir(root, rel, [...ancestors, real], out);
   } else if (target.isFile() && YAML_FILE.test(name)) {
-    await readManifest(full, rel, out);
+    out.toRead.push({ full, rel });
   }
 }
 
-async function readManifest(full: string, rel: string, out: WalkResult): Promise<void> {
-  // Read synchronously, a few hundred files between turns of the event loop: at 50,000 files a promise and
-  // a thread-pool round trip per open, stat, read and close cost more than the reads. The turns let a live
-  // list that runs meanwhile take its pages.
-  if (++readsSinceYield >= 256) {
-    readsSinceYield = 0;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  let bytes: Buffer;
-  try {
-    const read = readSmall(full);
-    if (typeof read === "number") {
-      out.problems.push({
-        file: rel,
-        message: `file is ${read} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`,
-        namespace: nsOf(rel),
-      });
-      return;
-    }
-    bytes = read;
-  } catch (err) {
-    out.problems.push({ file: rel, message: `cannot read file: ${errorMessage(err)}`, namespace: nsOf(rel) });
+function readManifest(read: FileRead, rel: string, out: WalkResult): void {
+  if (read instanceof Error) {
+    out.problems.push({ file: rel, message: `cannot read file: ${errorMessage(read)}`, namespace: nsOf(rel) });
     return;
   }
+  if (typeof read === "number") {
+    out.problems.push({
+      file: rel,
+      message: `file is ${read} bytes, over the ${MAX_FILE_BYTES}-byte limit for a policy file`,
+      namespace: nsOf(rel),
+    });
+    return;
+  }
+  const bytes = read;
   const nul = bytes.indexOf(0);
   const decoded =
     nul >= 0 ? { badLine: bytes.subarray(0, nul).toString("latin1").split("\n").length } : decodeUtf8(bytes);
@@ -182,31 +185,6 @@ async function readManifest(full: string, rel: string, out: WalkResult): Promise
   }
   const file = { rel, text: decoded.text };
   out.files.push(out.each ? out.each(file) : file);
-}
-
-let readsSinceYield = 0;
-
-// One buffer for every read: each file is decoded (copied into a string) before the next one is read.
-let scratch = Buffer.allocUnsafe(1 << 16);
-
-/** The file's bytes (valid until the next read), or its size when that is over the limit (it is not read). */
-function readSmall(full: string): Buffer | number {
-  const fd = openSync(full, "r");
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_FILE_BYTES) return size;
-    if (size > scratch.length) scratch = Buffer.allocUnsafe(size);
-    const bytes = scratch.subarray(0, size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, bytes, got, size - got, got);
-      if (n === 0) break; // shrank while read
-      got += n;
-    }
-    return got === size ? bytes : bytes.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The namespace a file's objects default to by the folder convention, "*" at the root. */

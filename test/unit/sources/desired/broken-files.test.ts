@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultNormalizeOptions } from "../../../../src/model/types.js";
 import { loadNormalized } from "../../../helpers/desired.js";
-import { MAX_FILE_BYTES } from "../../../../src/sources/desired/walk.js";
+import { MAX_FILE_BYTES } from "../../../../src/sources/desired/read-file.js";
 import { link, policyYaml, tempTree } from "../../../fixtures/temp-tree.js";
 
 // Input that cannot be read as YAML at all: each is a problem naming the file and the line, never a crash,

@@ -1,0 +1,97 @@
+// The desired folder's files read on a second thread while this one parses those already read: at 50,000
+// files their system calls are a second of the load, and the parse is what the report waits for. Paths go
+// over in batches and come back as one transferred buffer each, so the crossing costs a message per batch,
+// not per file; two batches at most are out at once, so the bytes held stay those of a few hundred files.
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { type ReadBatch, readSmall } from "./read-file.js";
+
+/** One file's read: its bytes (valid during the call), its size when over the limit, or why it failed. */
+export type FileRead = Buffer | number | Error;
+
+/** Reads `paths` in order and hands each read to `each` in that order. */
+export type ReadFiles = (paths: string[], each: (i: number, read: FileRead) => void) => Promise<void>;
+
+const BATCH = 128;
+const IN_FLIGHT = 2;
+
+/**
+ * On a thread of its own when the built worker is there and a second core is (the unit tests run the
+ * TypeScript sources, which a worker cannot load); else on this thread.
+ */
+export function fileReader(): ReadFiles {
+  const entry = new URL("./read-worker.js", import.meta.url);
+  if (availableParallelism() < 2 || !existsSync(fileURLToPath(entry))) return readHere;
+  return (paths, each) => readOnThread(entry, paths, each);
+}
+
+/** Synchronously, a few hundred files between turns of the event loop, so a live list run meanwhile takes its pages. */
+export const readHere: ReadFiles = async (paths, each) => {
+  for (let i = 0; i < paths.length; i++) {
+    if (i > 0 && i % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+    each(i, readOne(paths[i] as string));
+  }
+};
+
+function readOne(full: string): FileRead {
+  try {
+    return readSmall(full);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+export async function readOnThread(
+  entry: URL,
+  paths: string[],
+  each: (i: number, read: FileRead) => void,
+): Promise<void> {
+  if (paths.length === 0) return;
+  // The paths go over once; `ahead` counts the batches read and not yet handed on, and the thread waits while
+  // it is IN_FLIGHT (a message per batch back, none per batch there).
+  const ahead = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(entry, { workerData: { paths, ahead, batch: BATCH, inFlight: IN_FLIGHT } });
+  let next = 0; // the first path not yet handed to `each`
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        resolve();
+      };
+      worker.on("message", ({ batch }: { batch: ReadBatch }) => {
+        if (done) return;
+        let failed = 0;
+        try {
+          for (let i = 0; i < batch.kind.length; i++, next++) {
+            const kind = batch.kind[i];
+            each(
+              next,
+              kind === 0
+                ? Buffer.from(batch.bytes, batch.at[i], batch.length[i])
+                : kind === 1
+                  ? (batch.length[i] as number)
+                  : new Error(batch.errors[failed++]),
+            );
+          }
+        } catch (err) {
+          done = true;
+          reject(err);
+          return;
+        }
+        Atomics.sub(ahead, 0, 1);
+        Atomics.notify(ahead, 0);
+        if (next >= paths.length) finish();
+      });
+      // A thread that cannot start or dies leaves the rest of the files to this one: nothing is lost.
+      worker.once("error", finish);
+      worker.once("exit", finish);
+    });
+  } finally {
+    void worker.terminate();
+  }
+  if (next < paths.length) await readHere(paths.slice(next), (i, read) => each(next + i, read));
+}
