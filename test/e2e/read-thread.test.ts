@@ -26,6 +26,8 @@ async function folder(): Promise<string> {
   files["team-4/latin1.yaml"] = new Uint8Array([0x6b, 0x3a, 0x20, 0xe9, 0x0a]);
   files["team-5/big.yaml"] = `# ${"x".repeat(4 * 1024 * 1024)}\n`;
   files["team-6/empty.yaml"] = "";
+  // Three files under the limit that do not fit one slot together: each batch stops before the one that does not fit.
+  for (const k of [1, 2, 3]) files[`team-8/large-${k}.yaml`] = `# ${String(k).repeat(3 * 1024 * 1024)}\n`;
   const root = await tempTree(files);
   await link(root, "team-7/gone.yaml", "nowhere.yaml");
   return root;
@@ -49,9 +51,10 @@ describe("the built loader: desired files read on the reader thread", () => {
 
   it("hands on every read in order, on the thread as here, and a file that went away is its error", async () => {
     const root = await folder();
-    const { fileReader, readHere } = await built<ReadThread>("read-thread.js");
+    const { fileReader, readHere, readOnThread } = await built<ReadThread>("read-thread.js");
     const paths = [...Array(700).keys()].map((i) => path.join(root, `team-${i % 12}`, `p-${i % 60}.yaml`));
     paths.splice(300, 0, path.join(root, "team-5/big.yaml"), path.join(root, "no-such.yaml"));
+    paths.splice(400, 0, ...[1, 2, 3].map((k) => path.join(root, `team-8/large-${k}.yaml`)));
     const collect = async (read: ReadThread["readHere"]) => {
       const got: unknown[] = [];
       await read(paths, (i, r) =>
@@ -62,9 +65,18 @@ describe("the built loader: desired files read on the reader thread", () => {
     const onThread = fileReader();
     expect(onThread).not.toBe(readHere); // this machine has two cores and the built worker
     const [threaded, here] = [await collect(onThread), await collect(readHere)];
+    // The same on the built worker, which reads every one of them (none is left to this thread).
+    const entry = pathToFileURL(path.join(BUILT, "read-worker.js"));
+    let left = -1;
+    const direct = await collect(async (p, each) => {
+      left = await readOnThread(entry, p, each);
+    });
+    expect(left).toBe(0);
+    expect(direct).toEqual(here);
     expect(threaded).toHaveLength(paths.length);
     expect(threaded[301]).toEqual([301, expect.stringContaining("ENOENT")]);
     expect(threaded[300]).toEqual([300, 4 * 1024 * 1024 + 3]);
+    expect((threaded[402] as [number, string])[1]).toBe(`# ${"3".repeat(3 * 1024 * 1024)}\n`);
     expect(threaded).toEqual(here);
   });
 
@@ -73,9 +85,11 @@ describe("the built loader: desired files read on the reader thread", () => {
     [
       "dies after its first batch",
       `import { parentPort, workerData } from "node:worker_threads";
-       import { readBatch } from ${JSON.stringify(pathToFileURL(path.join(BUILT, "read-file.js")).href)};
-       const read = readBatch(workerData.paths.slice(0, workerData.batch));
-       parentPort.postMessage({ batch: read }, [read.bytes]);
+       import { readInto } from ${JSON.stringify(pathToFileURL(path.join(BUILT, "read-file.js")).href)};
+       const { paths, batch, slots, slotBytes, ahead } = workerData;
+       const read = readInto(paths, 0, batch, new Uint8Array(slots, 0, slotBytes));
+       Atomics.add(ahead, 0, 1);
+       parentPort.postMessage({ slot: 0, read });
        setTimeout(() => process.exit(3), 20);`,
     ],
   ])("reads the rest on this thread when the reader %s", async (_, source) => {
@@ -86,7 +100,8 @@ describe("the built loader: desired files read on the reader thread", () => {
     const paths = [...Array(500).keys()].map((i) => path.join(root, `team-${i % 12}`, `p-${i % 60}.yaml`));
     const got: [number, string][] = [];
     const want: [number, string][] = [];
-    await readOnThread(pathToFileURL(entry), paths, (i, r) => got.push([i, String(r)]));
+    const left = await readOnThread(pathToFileURL(entry), paths, (i, r) => got.push([i, String(r)]));
+    expect(left).toBe(source.startsWith("throw") ? 500 : 500 - 128);
     await readHere(paths, (i, r) => want.push([i, String(r)]));
     expect(got).toEqual(want);
   });

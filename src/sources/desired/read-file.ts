@@ -30,33 +30,30 @@ export function readSmall(full: string): Buffer | number {
   }
 }
 
-/** What a batch of reads gives back: per file its bytes in `bytes`, its size when too large, or why it failed. */
+/** What a batch of reads gives back: per file its bytes in the slot, its size when too large, or why it failed. */
 export interface ReadBatch {
-  /** Per file: 0 read (`at`, `length` in `bytes`), 1 over the limit (`length` is its size), 2 failed (`errors`). */
+  /** Per file: 0 read (`at`, `length` in the slot), 1 over the limit (`length` is its size), 2 failed (`errors`). */
   kind: Uint8Array;
   at: Float64Array;
   length: Float64Array;
   /** The failed reads' messages, in file order. */
   errors: string[];
-  bytes: ArrayBuffer;
 }
 
-/** Reads `paths` one after the other into one buffer (one message and one transfer for the whole batch). */
-export function readBatch(paths: string[]): ReadBatch {
-  const n = paths.length;
-  const out: ReadBatch = {
-    kind: new Uint8Array(n),
-    at: new Float64Array(n),
-    length: new Float64Array(n),
-    errors: [],
-    bytes: new ArrayBuffer(0),
-  };
-  let buf = new Uint8Array(1 << 16);
+/**
+ * Reads up to `max` of `paths` from `start` into `slot`, one after the other, and stops before a file that
+ * does not fit what is left of it (the next batch reads it again, into an empty slot, which holds the largest
+ * file read: MAX_FILE_BYTES).
+ */
+export function readInto(paths: string[], start: number, max: number, slot: Uint8Array): ReadBatch {
+  const n = Math.min(max, paths.length - start);
+  const out: ReadBatch = { kind: new Uint8Array(n), at: new Float64Array(n), length: new Float64Array(n), errors: [] };
   let used = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     let read: Buffer | number;
     try {
-      read = readSmall(paths[i] as string);
+      read = readSmall(paths[start + i] as string);
     } catch (err) {
       out.kind[i] = 2;
       out.errors.push(errorMessage(err));
@@ -67,16 +64,13 @@ export function readBatch(paths: string[]): ReadBatch {
       out.length[i] = read;
       continue;
     }
-    if (used + read.length > buf.length) {
-      const grown = new Uint8Array(Math.max(buf.length * 2, used + read.length));
-      grown.set(buf.subarray(0, used));
-      buf = grown;
-    }
-    buf.set(read, used);
+    if (used + read.length > slot.length && i > 0) break;
+    slot.set(read, used);
     out.at[i] = used;
     out.length[i] = read.length;
     used += read.length;
   }
-  out.bytes = buf.buffer.slice(0, used);
-  return out;
+  return i === n
+    ? out
+    : { kind: out.kind.slice(0, i), at: out.at.slice(0, i), length: out.length.slice(0, i), errors: out.errors };
 }

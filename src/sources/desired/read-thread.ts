@@ -1,12 +1,13 @@
 // The desired folder's files read on a second thread while this one parses those already read: at 50,000
-// files their system calls are a second of the load, and the parse is what the report waits for. Paths go
-// over in batches and come back as one transferred buffer each, so the crossing costs a message per batch,
-// not per file; two batches at most are out at once, so the bytes held stay those of a few hundred files.
+// files their system calls are a second of the load, and the parse is what the report waits for. The paths
+// go over once; the bytes come back through two shared slots the thread fills in turn, a message per batch
+// saying what each holds. Nothing is allocated per batch (a fresh buffer each would pile up as garbage
+// outside the heap, tens of MB, before a collection frees it), and the bytes held stay those of two slots.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { type ReadBatch, readSmall } from "./read-file.js";
+import { MAX_FILE_BYTES, type ReadBatch, readSmall } from "./read-file.js";
 
 /** One file's read: its bytes (valid during the call), its size when over the limit, or why it failed. */
 export type FileRead = Buffer | number | Error;
@@ -15,7 +16,8 @@ export type FileRead = Buffer | number | Error;
 export type ReadFiles = (paths: string[], each: (i: number, read: FileRead) => void) => Promise<void>;
 
 const BATCH = 128;
-const IN_FLIGHT = 2;
+/** Room for a batch of policy files, and for the largest file read on its own. */
+const SLOT_BYTES = MAX_FILE_BYTES + (1 << 20);
 
 /**
  * On a thread of its own when the built worker is there and a second core is (the unit tests run the
@@ -24,7 +26,9 @@ const IN_FLIGHT = 2;
 export function fileReader(): ReadFiles {
   const entry = new URL("./read-worker.js", import.meta.url);
   if (availableParallelism() < 2 || !existsSync(fileURLToPath(entry))) return readHere;
-  return (paths, each) => readOnThread(entry, paths, each);
+  return async (paths, each) => {
+    await readOnThread(entry, paths, each);
+  };
 }
 
 /** Synchronously, a few hundred files between turns of the event loop, so a live list run meanwhile takes its pages. */
@@ -43,16 +47,20 @@ function readOne(full: string): FileRead {
   }
 }
 
+/** As ReadFiles, on a thread started from `entry`; resolves to how many files were left to this thread. */
 export async function readOnThread(
   entry: URL,
   paths: string[],
   each: (i: number, read: FileRead) => void,
-): Promise<void> {
-  if (paths.length === 0) return;
-  // The paths go over once; `ahead` counts the batches read and not yet handed on, and the thread waits while
-  // it is IN_FLIGHT (a message per batch back, none per batch there).
+): Promise<number> {
+  if (paths.length === 0) return 0;
+  // `ahead` counts the batches read and not yet handed on: the thread waits while both slots hold one.
   const ahead = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(entry, { workerData: { paths, ahead, batch: BATCH, inFlight: IN_FLIGHT } });
+  const slots = new SharedArrayBuffer(2 * SLOT_BYTES);
+  const worker = new Worker(entry, {
+    workerData: { paths, ahead, slots, slotBytes: SLOT_BYTES, batch: BATCH },
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
   let next = 0; // the first path not yet handed to `each`
   try {
     await new Promise<void>((resolve, reject) => {
@@ -62,7 +70,7 @@ export async function readOnThread(
         done = true;
         resolve();
       };
-      worker.on("message", ({ batch }: { batch: ReadBatch }) => {
+      worker.on("message", ({ slot, read: batch }: { slot: number; read: ReadBatch }) => {
         if (done) return;
         let failed = 0;
         try {
@@ -71,7 +79,7 @@ export async function readOnThread(
             each(
               next,
               kind === 0
-                ? Buffer.from(batch.bytes, batch.at[i], batch.length[i])
+                ? Buffer.from(slots, slot * SLOT_BYTES + (batch.at[i] as number), batch.length[i])
                 : kind === 1
                   ? (batch.length[i] as number)
                   : new Error(batch.errors[failed++]),
@@ -93,5 +101,7 @@ export async function readOnThread(
   } finally {
     void worker.terminate();
   }
-  if (next < paths.length) await readHere(paths.slice(next), (i, read) => each(next + i, read));
+  const left = paths.length - next;
+  if (left > 0) await readHere(paths.slice(next), (i, read) => each(next + i, read));
+  return left;
 }
