@@ -33,18 +33,23 @@ export const ANALYSIS_HELP = `Analysis:
   NETPOL_DRIFT_EGRESS_ALLOW (comma-separated, exceptions after !), NETPOL_DRIFT_AIR_GAPPED (comma-separated),
   NETPOL_DRIFT_VALUES (relative to the working directory), NETPOL_DRIFT_RESOLVE_WORKLOADS (report: true|false).`;
 
+/** The flow cap alone: `diff` lists flows too, and has no analysis level. */
+export const MAX_FLOWS_FLAGS = { "max-flows": { type: "string" } } as const;
+
 // How much analysis `report` carries; NETPOL_DRIFT_ANALYSIS (as for `run`) when the flag is absent.
 export const LEVEL_FLAGS = {
   analysis: { type: "string" },
-  "max-flows": { type: "string" },
+  ...MAX_FLOWS_FLAGS,
 } as const;
+
+export const MAX_FLOWS_HELP = `  --max-flows N                 list at most N flows in all (default ${DEFAULT_MAX_FLOWS}); past it the namespaces
+                                that only narrow give up their lists first and keep their counts, and the
+                                output says so. 0 lists every flow. Default from NETPOL_DRIFT_MAX_FLOWS`;
 
 export const LEVEL_HELP = `  --analysis full|summary|off   full (default): effects with every flow; summary: effect kind and flow
                                 counts per namespace; off: drift only (no effects, no invariants).
                                 Default from NETPOL_DRIFT_ANALYSIS
-  --max-flows N                 full: list at most N flows in all (default ${DEFAULT_MAX_FLOWS}); past it the namespaces
-                                that only narrow give up their lists first and keep their counts, and the
-                                report says so. 0 lists every flow. Default from NETPOL_DRIFT_MAX_FLOWS`;
+${MAX_FLOWS_HELP}`;
 
 const LEVELS: readonly AnalysisLevel[] = ["full", "summary", "off"];
 

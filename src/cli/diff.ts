@@ -4,7 +4,14 @@ import type { Outcome } from "../model/outcome.js";
 import { defaultNormalizeOptions } from "../model/types.js";
 import { DIFF_FORMATS } from "../render/diff.js";
 import { type DiffOptions, runDiff } from "../workers/diff.js";
-import { ANALYSIS_FLAGS, ANALYSIS_HELP, analysisSettings } from "./analysis-flags.js";
+import {
+  ANALYSIS_FLAGS,
+  ANALYSIS_HELP,
+  analysisSettings,
+  MAX_FLOWS_FLAGS,
+  MAX_FLOWS_HELP,
+  maxFlows,
+} from "./analysis-flags.js";
 import { RULES_FLAGS, RULES_HELP, rulesFlag } from "./rules-flags.js";
 import type { CommandContext } from "./context.js";
 import { emit, type FlagValues, formatOf, parseFlags, showHelp } from "./flags.js";
@@ -23,6 +30,7 @@ current folder), read with \`git archive\`: no checkout, the working tree is not
   --repo DIR                    git repository the refs are read from (default: .)
   --default-namespace NS        namespace for files at the folder root that name none
 ${ANALYSIS_HELP}
+${MAX_FLOWS_HELP}
 ${RULES_HELP}
                                 (diff checks the head's rules file and lists its expired, soon-ending and
                                 unmatched waivers; it compares base and head without them)
@@ -39,6 +47,7 @@ by --fail-on), 2 error: a side could not be read whole, bad flags.`;
 
 const DIFF_FLAGS = {
   ...ANALYSIS_FLAGS,
+  ...MAX_FLOWS_FLAGS,
   ...RULES_FLAGS,
   base: { type: "string" },
   head: { type: "string" },
@@ -70,6 +79,7 @@ function complete(flags: DiffFlags, ctx: CommandContext): DiffOptions {
   if (!FAIL_ON.includes(failOn))
     throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${flags["fail-on"]}"`);
   const rules = rulesFlag(flags);
+  const cap = maxFlows(flags["max-flows"], ctx.env);
   return {
     ...(rules !== undefined ? { rules } : {}),
     base: flags.base as string,
@@ -78,7 +88,7 @@ function complete(flags: DiffFlags, ctx: CommandContext): DiffOptions {
     repo: flags.repo ?? ".",
     defaultNamespace: flags["default-namespace"],
     normalize: defaultNormalizeOptions(),
-    analysis: analysisSettings(flags, ctx.env),
+    analysis: { ...analysisSettings(flags, ctx.env), ...(cap !== undefined ? { maxFlows: cap } : {}) },
     output,
     outFile: flags.out,
     failOn,

@@ -10,6 +10,7 @@ import { markdownCode, markdownFence, markdownText, visible } from "./escape.js"
 import { valueText } from "./format.js";
 import { pathUnder } from "../util/location.js";
 import { checkWaiverLines } from "./rules.js";
+import { notListedMarkdown } from "./phrases.js";
 
 /** GitHub's comment limit, less room for a CI's own wrapper text. */
 export const COMMENT_LIMIT = 65_000;
@@ -81,6 +82,7 @@ export function renderDiffMarkdown(r: DiffResult, opts: { maxLength?: number } =
 
 function namespaceSection(r: DiffResult, e: NamespaceEffect): string {
   const out = [`#### ${code(e.namespace)} — ${cell(diffHeadline(e))}`, ""];
+  if (e.counts && e.effect !== "none") out.push(notListedMarkdown(e), "");
   const shown = shownFlows(e);
   if (shown.opened.length + shown.closed.length > 0) {
     out.push(

@@ -2,7 +2,7 @@
 import type { NamespaceEffect, Violation } from "../model/analysis.js";
 import type { DiffResult, DiffSide } from "../model/diff.js";
 import { decisionText, flowText, shownFlows } from "./effects.js";
-import { bySeverity } from "./phrases.js";
+import { bySeverity, flowCounts, notListedText } from "./phrases.js";
 import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
 import { fileLine, pathUnder } from "../util/location.js";
@@ -44,8 +44,10 @@ export function rankEffects(effects: NamespaceEffect[]): NamespaceEffect[] {
 }
 
 export function diffHeadline(e: NamespaceEffect): string {
-  const o = `${e.opened.length} flow${e.opened.length === 1 ? "" : "s"} opened`;
-  const c = `${e.closed.length} flow${e.closed.length === 1 ? "" : "s"} closed`;
+  // Counts, not list lengths: past the flow cap a namespace carries no lists.
+  const n = flowCounts(e);
+  const o = `${n.opened} flow${n.opened === 1 ? "" : "s"} opened`;
+  const c = `${n.closed} flow${n.closed === 1 ? "" : "s"} closed`;
   switch (e.effect) {
     case "widens":
       return `WIDENS — ${o}`;
@@ -71,6 +73,7 @@ export function renderDiffText(r: DiffResult): string {
   ];
   for (const e of rankEffects(r.effects)) {
     out.push("", `namespace ${e.namespace}: ${diffHeadline(e)}`);
+    if (e.counts && e.effect !== "none") out.push(`  (flows not listed: ${notListedText(e)})`);
     const shown = shownFlows(e);
     for (const f of shown.opened)
       out.push(

@@ -11,7 +11,15 @@ import type {
 } from "../model/analysis.js";
 import { ruleName } from "../analyse/rules.js";
 import { markdownCode, markdownText } from "./escape.js";
-import { EFFECT_ORDER, EFFECT_SEVERITY, flowCounts, flows, location } from "./phrases.js";
+import {
+  EFFECT_ORDER,
+  EFFECT_SEVERITY,
+  flowCounts,
+  flows,
+  location,
+  notListedMarkdown,
+  notListedText,
+} from "./phrases.js";
 
 export { EFFECT_SEVERITY, flowCounts };
 
@@ -129,11 +137,6 @@ export function shownFlows(
   return { opened, closed, moreOpened: e.opened.length - opened.length, moreClosed: e.closed.length - closed.length };
 }
 
-/** Why a namespace shows counts instead of flows. */
-function notListedText(e: NamespaceEffect): string {
-  return e.notListed === "cap" ? "past the report's flow cap; --max-flows 0 lists every flow" : "--analysis summary";
-}
-
 function moreText(n: number, change: "opened" | "closed", hint: string): string {
   return `… and ${n} more ${change} ${n === 1 ? "flow" : "flows"} (${hint})`;
 }
@@ -153,14 +156,7 @@ export function effectLines(e: NamespaceEffect, opts: FlowListOptions = {}): str
 
 export function effectMarkdown(e: NamespaceEffect, opts: FlowListOptions = {}): string[] {
   const out = [`**Effect: ${effectHeadline(e)}**`, ""];
-  if (e.counts && e.effect !== "none")
-    return [
-      ...out,
-      e.notListed === "cap"
-        ? "_Flows not listed: past the report's flow cap (`--max-flows 0` lists every flow)._"
-        : "_Flows not listed (`--analysis summary`)._",
-      "",
-    ];
+  if (e.counts && e.effect !== "none") return [...out, notListedMarkdown(e), ""];
   if (e.opened.length + e.closed.length === 0) return out;
   const hint = opts.moreHint ?? "-o json lists all";
   const shown = shownFlows(e, opts.maxFlows);

@@ -38,6 +38,18 @@ export function flowCounts(e: NamespaceEffect): { opened: number; closed: number
   return e.counts ?? { opened: e.opened.length, closed: e.closed.length };
 }
 
+/** Why a namespace shows counts instead of flows (plain text). */
+export function notListedText(e: NamespaceEffect): string {
+  return e.notListed === "cap" ? "past the report's flow cap; --max-flows 0 lists every flow" : "--analysis summary";
+}
+
+/** The same, as a Markdown paragraph. */
+export function notListedMarkdown(e: NamespaceEffect): string {
+  return e.notListed === "cap"
+    ? "_Flows not listed: past the report's flow cap (`--max-flows 0` lists every flow)._"
+    : "_Flows not listed (`--analysis summary`)._";
+}
+
 /** "3 flows opened, 1 closed": how every renderer states the size of an effect. */
 export function flowCountText(n: { opened: number; closed: number }): string {
   return `${flows(n.opened)} opened, ${n.closed} closed`;

@@ -140,6 +140,34 @@ describe("diff between two commits", () => {
     expect((await diff("--base", "base", "--head", "narrow", "--fail-on", "widens")).code).toBe(0);
   });
 
+  it("--max-flows caps the flows listed as report does, counts the rest, says so; NETPOL_DRIFT_MAX_FLOWS too", async () => {
+    // From the narrowed commit to the widened one: the egress that comes back and the ingress that opens.
+    const sides = ["--base", "narrow", "--head", "widen"];
+    const full = (await json(...sides)).report;
+    expect(full.effects.map((e) => e.namespace)).toEqual(["stratmaster"]);
+    const counts = { opened: full.effects[0]!.opened.length, closed: full.effects[0]!.closed.length };
+    expect(counts.opened + counts.closed).toBeGreaterThan(1);
+    const capped = await json(...sides, "--max-flows", "1");
+    expect(capped.code).toBe(1);
+    const effect = capped.report.effects[0] as unknown as Record<string, unknown>;
+    expect(effect).toMatchObject({ namespace: "stratmaster", effect: full.effects[0]!.effect, notListed: "cap" });
+    expect(effect.counts).toEqual(counts);
+    const info = (capped.report as unknown as { analysis: { flowCap?: unknown } }).analysis;
+    expect(info.flowCap).toEqual({ limit: 1, namespaces: 1, flows: counts.opened + counts.closed });
+    const text = await runCli(["diff", "--repo", repo, "--desired", NP, ...sides], {
+      env: { NETPOL_DRIFT_MAX_FLOWS: "1" },
+    });
+    expect(text.stdout).toContain(
+      `namespace stratmaster: WIDENS — ${counts.opened} flow${counts.opened === 1 ? "" : "s"} opened\n  (flows not listed: past the report's flow cap; --max-flows 0 lists every flow)`,
+    );
+    const md = await diff(...sides, "-o", "markdown", "--max-flows", "1");
+    expect(md.stdout).toContain("_Flows not listed: past the report's flow cap (`--max-flows 0` lists every flow)._");
+    expect((await json(...sides, "--max-flows", "0")).report).toEqual(full);
+    const bad = await diff(...sides, "--max-flows", "some");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-flows must be a whole number of flows (0 = every flow), got "some"');
+  });
+
   it("a rename with reordered ports has no effect on traffic: exit 0, the policies still listed", async () => {
     const { code, report } = await json("--base", "base", "--head", "rewrite");
     expect(code).toBe(0);
