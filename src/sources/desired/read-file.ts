@@ -1,6 +1,6 @@
 // One policy file read whole, in the fewest system calls: at 50,000 files the open, stat, read and close of
-// each is a second of the load. The main thread (walk.ts) and the reader thread (read-worker.ts) both read
-// this way, so a file reads the same wherever it is read.
+// each is a large part of the load. This thread (read-thread.ts readHere) and the reader thread
+// (read-worker.ts) both read this way, so a file reads the same wherever it is read.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { errorMessage } from "../../util/errors.js";
 

@@ -1,5 +1,6 @@
-// The desired folder's files read on a second thread while this one parses those already read: at 50,000
-// files their system calls are a second of the load, and the parse is what the report waits for. The paths
+// The desired folder's files read on a second thread while this one parses those already read. On a cold page
+// cache the load otherwise waits on the disk file by file (50,000 files: 13.3 s read here, 8.5 s with the
+// thread), and on a warm one the system calls of 50,000 files are still half a second. The paths
 // go over once; the bytes come back through two shared slots the thread fills in turn, a message per batch
 // saying what each holds. Nothing is allocated per batch (a fresh buffer each would pile up as garbage
 // outside the heap, tens of MB, before a collection frees it), and the bytes held stay those of two slots.
