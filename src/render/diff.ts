@@ -2,7 +2,7 @@
 import type { NamespaceEffect, Violation } from "../model/analysis.js";
 import type { DiffResult, DiffSide } from "../model/diff.js";
 import { decisionText, flowText, shownFlows } from "./effects.js";
-import { bySeverity, flowCounts, notListedText } from "./phrases.js";
+import { bySeverity, flowCounts, flows, notListedText } from "./phrases.js";
 import { terminal } from "./escape.js";
 import { valueText } from "./format.js";
 import { fileLine, pathUnder } from "../util/location.js";
@@ -46,8 +46,8 @@ export function rankEffects(effects: NamespaceEffect[]): NamespaceEffect[] {
 export function diffHeadline(e: NamespaceEffect): string {
   // Counts, not list lengths: past the flow cap a namespace carries no lists.
   const n = flowCounts(e);
-  const o = `${n.opened} flow${n.opened === 1 ? "" : "s"} opened`;
-  const c = `${n.closed} flow${n.closed === 1 ? "" : "s"} closed`;
+  const o = `${flows(n.opened)} opened`;
+  const c = `${flows(n.closed)} closed`;
   switch (e.effect) {
     case "widens":
       return `WIDENS — ${o}`;

@@ -33,7 +33,7 @@ export function bySeverity<T extends { effect: EffectKind; namespace: string }>(
   );
 }
 
-/** How many flows opened and closed: listed ones, or the counts of `--analysis summary`. */
+/** How many flows opened and closed: listed ones, or the counts kept past the flow cap or under `--analysis summary`. */
 export function flowCounts(e: NamespaceEffect): { opened: number; closed: number } {
   return e.counts ?? { opened: e.opened.length, closed: e.closed.length };
 }
