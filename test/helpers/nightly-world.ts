@@ -41,7 +41,8 @@ export interface World {
       env?: Record<string, string>;
       deps?: Partial<NightlyDeps>;
       repoUrl?: string;
-      timeoutMs?: number;
+      /** A short per-attempt timeout for the one edge a test makes hang; the other keeps 10 s. */
+      shortTimeout?: { edge: "forge" | "slack"; ms: number };
     },
   ): Promise<number>;
   close(): Promise<void>;
@@ -94,7 +95,8 @@ export async function makeWorld(): Promise<World> {
           normalize: defaultNormalizeOptions(),
         },
         edge: {
-          timeoutMs: opts.timeoutMs ?? 10_000,
+          forgeTimeoutMs: opts.shortTimeout?.edge === "forge" ? opts.shortTimeout.ms : 10_000,
+          slackTimeoutMs: opts.shortTimeout?.edge === "slack" ? opts.shortTimeout.ms : 10_000,
           retries: 1,
           baseDelayMs: 1,
           sleep: async (ms) => void sleeps.push(ms),

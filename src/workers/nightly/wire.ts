@@ -36,8 +36,17 @@ export interface WireOptions {
   /** The live side and compare options; `desired` is replaced by the folder in the clone. */
   sources: Omit<SourceOptions, "desired">;
   stdin?: NodeJS.ReadableStream;
-  /** Tests: small timeouts and a recording sleep for the SaaS edges. */
-  edge?: { timeoutMs?: number; retries?: number; sleep?: RetryPolicy["sleep"]; baseDelayMs?: number };
+  /**
+   * Tests: per-edge timeouts and a recording sleep for the SaaS edges. Each edge has its own timeout so a
+   * test that hangs one edge can make that one short without racing the other against a loaded machine.
+   */
+  edge?: {
+    forgeTimeoutMs?: number;
+    slackTimeoutMs?: number;
+    retries?: number;
+    sleep?: RetryPolicy["sleep"];
+    baseDelayMs?: number;
+  };
   scratchRoot?: string;
   dryRun?: NodeJS.WritableStream;
 }
@@ -88,13 +97,20 @@ export async function detectNightly(
 
 export function wireNightly(config: RunConfig, opts: WireOptions): NightlyDeps {
   const edge = opts.edge ?? {};
-  const platform = createPlatform(forgeConfigFor(config, edge), {
+  const platform = createPlatform(forgeConfigFor(config, { timeoutMs: edge.forgeTimeoutMs, retries: edge.retries }), {
     logger: opts.logger,
     sleep: edge.sleep,
     baseDelayMs: edge.baseDelayMs,
   });
   const slack = config.slackWebhook
-    ? createSlackNotifier({ webhookUrl: config.slackWebhook, ...edge, logger: opts.logger })
+    ? createSlackNotifier({
+        webhookUrl: config.slackWebhook,
+        timeoutMs: edge.slackTimeoutMs,
+        retries: edge.retries,
+        sleep: edge.sleep,
+        baseDelayMs: edge.baseDelayMs,
+        logger: opts.logger,
+      })
     : undefined;
   return {
     logger: opts.logger,

@@ -28,7 +28,7 @@ describe("netpol-drift run: forge faults never lose the git record", () => {
   for (const [name, fault] of FAULTS) {
     it(`GitHub ${name}`, async () => {
       const heal = switchable((f) => w.github.inject(f), fault);
-      const code = await w.run(driftA, { day: 1, timeoutMs: 800 });
+      const code = await w.run(driftA, { day: 1, ...(fault.hang ? { shortTimeout: { edge: "forge", ms: 800 } } : {}) });
       expectOneRecord(w);
       if (name === "429 with Retry-After") {
         // Retried after the server's wait and still refused (the fault holds): honest failure.

@@ -21,7 +21,8 @@ describe("netpol-drift run: Slack faults never lose the git record", () => {
   for (const [name, fault] of SLACK) {
     it(`Slack ${name}`, async () => {
       const heal = switchable((f) => w.slack.inject(f), fault);
-      expect(await w.run(driftA, { day: 1, timeoutMs: 800 })).toBe(2);
+      const short = fault.hang ? { shortTimeout: { edge: "slack" as const, ms: 800 } } : {};
+      expect(await w.run(driftA, { day: 1, ...short })).toBe(2);
       expectOneRecord(w);
       expect(w.github.pulls).toHaveLength(1);
       expect(w.logs.join("")).not.toContain("XXXXSECRET");
